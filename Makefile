@@ -1,0 +1,145 @@
+# tsdt — top-level build.
+#
+#   make            build library, CLI, BPF objects, provider compiler, examples
+#   make check      install missing dependencies, build, run every test
+#   make demo       install missing dependencies, build, trace the example program
+#   make fuzz       run every libFuzzer target for FUZZ_TIME seconds each
+#   make bench      run the benchmarks under bench/
+#   make install PREFIX=/usr/local DESTDIR=
+#   V=1             show commands
+#
+# Each directory contributes a build.mk fragment that appends to the lists
+# below; all output goes to $(OUT).
+
+OUT       ?= .output
+PREFIX    ?= /usr/local
+DESTDIR   ?=
+CC        ?= cc
+CLANG     ?= clang
+BPFTOOL   ?= bpftool
+FUZZ_TIME ?= 10
+ARCH      := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+MULTIARCH := $(shell $(CC) -print-multiarch 2>/dev/null)
+VERSION   := 0.1.0
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+WARNFLAGS := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+CFLAGS    ?= -O2 -g
+ALL_CFLAGS = $(CFLAGS) $(WARNFLAGS) -std=gnu11 -D_GNU_SOURCE -fPIC \
+	     -Iinclude -I$(OUT) -Iattach -Isdk
+BPF_CFLAGS = -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
+	     -I$(OUT) -Iinclude -Iattach -I/usr/include/$(MULTIARCH)
+LIBS      := -lbpf -lelf -lz
+
+# Sanitizer build of the same sources (unit tests run under ASan+UBSan).
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=undefined
+
+# Lists the fragments append to.
+LIBTSDT_SRCS :=        # C sources of libtsdt
+BPF_SRCS     :=        # *.bpf.c compiled to .bpf.o and a skeleton
+BINS         :=        # programs built by `make`
+UNIT_TESTS   :=        # test programs (cmocka) run by `make check`
+CHECK_CMDS   :=        # further test commands run by `make check`, in order
+FUZZERS      :=        # libFuzzer targets
+MAN_PAGES    :=        # man pages to install
+
+.PHONY: all check demo fuzz bench install clean deps
+all:
+
+include sdk/build.mk
+include attach/build.mk
+include cli/build.mk
+include examples/build.mk
+include tests/build.mk
+include bench/build.mk
+
+LIBTSDT_OBJS := $(patsubst %.c,$(OUT)/%.o,$(LIBTSDT_SRCS))
+LIBTSDT_SAN_OBJS := $(patsubst %.c,$(OUT)/san/%.o,$(LIBTSDT_SRCS))
+BPF_OBJS  := $(patsubst %.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
+BPF_SKELS := $(patsubst %.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
+
+all: $(OUT)/libtsdt.a $(OUT)/libtsdt.so $(BINS) $(OUT)/tsdt.pc
+
+$(OUT)/vmlinux.h:
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $@.tmp && mv $@.tmp $@
+
+$(OUT)/%.bpf.o: %.bpf.c $(OUT)/vmlinux.h $(wildcard attach/*.h include/tsdt/*.h)
+	$(call msg,BPF,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/%.skel.h: $(OUT)/%.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+
+$(OUT)/%.o: %.c $(BPF_SKELS)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -fvisibility=hidden -MMD -MP -c $< -o $@
+
+$(OUT)/san/%.o: %.c $(BPF_SKELS)
+	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -MMD -MP -c $< -o $@
+
+$(OUT)/libtsdt.a: $(LIBTSDT_OBJS)
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(@D) && rm -f $@ && ar rcs $@ $^
+
+$(OUT)/libtsdt.so: $(LIBTSDT_OBJS) attach/libtsdt.map
+	$(call msg,LD,$@)
+	$(Q)$(CC) -shared -Wl,--version-script=attach/libtsdt.map \
+		-Wl,-soname,libtsdt.so.0 -o $@ $(LIBTSDT_OBJS) $(LIBS)
+
+$(OUT)/libtsdt-san.a: $(LIBTSDT_SAN_OBJS)
+	$(call msg,AR,$@)
+	$(Q)mkdir -p $(@D) && rm -f $@ && ar rcs $@ $^
+
+$(OUT)/tsdt.pc: Makefile
+	$(Q)mkdir -p $(@D)
+	$(Q)printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/lib\n\nName: tsdt\nDescription: typed statically defined tracing\nVersion: %s\nRequires.private: libbpf libelf\nCflags: -I$${includedir}\nLibs: -L$${libdir} -ltsdt\n' \
+		'$(PREFIX)' '$(VERSION)' > $@
+
+deps:
+	$(Q)scripts/install-deps.sh
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(FUZZERS)
+	$(Q)OUT=$(OUT) FUZZ_TIME=$(FUZZ_TIME) tests/run-checks.sh $(UNIT_TESTS) -- $(CHECK_CMDS)
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)OUT=$(OUT) scripts/demo.sh
+
+fuzz: $(FUZZERS)
+	$(Q)for f in $(FUZZERS); do $$f -max_total_time=$(FUZZ_TIME) $${f%/*}/corpus-$${f##*/} fuzz/corpus/$${f##*/} || exit 1; done
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/include/sys $(DESTDIR)$(PREFIX)/include/tsdt \
+		$(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/bin \
+		$(DESTDIR)$(PREFIX)/share/man/man1
+	install -m 644 include/sys/tsdt.h $(DESTDIR)$(PREFIX)/include/sys/
+	install -m 644 include/tsdt/*.h $(DESTDIR)$(PREFIX)/include/tsdt/
+	install -m 644 $(OUT)/libtsdt.a $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(OUT)/libtsdt.so $(DESTDIR)$(PREFIX)/lib/libtsdt.so.0
+	ln -sf libtsdt.so.0 $(DESTDIR)$(PREFIX)/lib/libtsdt.so
+	install -m 644 $(OUT)/tsdt.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	$(if $(MAN_PAGES),install -m 644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man1/)
+
+clean:
+	rm -rf $(OUT)
+
+.DELETE_ON_ERROR:
+.SECONDARY:
+-include $(shell find $(OUT) -name '*.d' 2>/dev/null)

@@ -1,0 +1,1 @@
+# libtsdt: catalog (ELF notes, specs, types) and attach engine.

@@ -1,0 +1,340 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * libtsdt: read typed USDT probes from binaries and processes, and attach
+ * type-checked BPF handlers to them.
+ *
+ * Conventions (the libbpf ones):
+ *  - objects are opaque; read them through getters named object__field();
+ *  - functions returning int return 0 (or a count) on success and a negative
+ *    errno on failure; functions returning a pointer return NULL and set errno;
+ *  - calls that may grow take a const struct x_opts * whose first field is
+ *    its size (use TSDT_OPTS() to declare one); NULL means all defaults;
+ *  - the library never prints: messages go to the callback installed with
+ *    tsdt_set_print(), and error details also go there;
+ *  - destructors accept NULL.
+ *
+ * Layers, each in its own header section below:
+ *   types    the canonical type model and the one compatibility check
+ *   spec     decoded argument specifications (x86-64, aarch64)
+ *   catalog  probes of one ELF file, or of every file mapped by a process
+ *   attach   typed BPF handlers on probes (see <tsdt/tsdt.bpf.h>)
+ *   trace    the generic tracer behind `tsdt trace` / `tsdt stat`
+ */
+#ifndef TSDT_LIBTSDT_H
+#define TSDT_LIBTSDT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/types.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TSDT_API __attribute__((visibility("default")))
+
+/* Most arguments a probe can have (same limit as <sys/sdt.h>). */
+#define TSDT_MAX_ARGS 12
+
+/*
+ * TSDT_OPTS(type, name, fields...) declares and zero-fills an opts struct
+ * and sets its size field, e.g.
+ *	TSDT_OPTS(tsdt_catalog_opts, opts, .provider_files = files);
+ */
+#define TSDT_OPTS(TYPE, NAME, ...)                                            \
+	struct TYPE NAME = ({                                                 \
+		memset(&NAME, 0, sizeof(struct TYPE));                        \
+		(struct TYPE){ .sz = sizeof(struct TYPE), __VA_ARGS__ };      \
+	})
+
+/* ------------------------------------------------------------------ log */
+
+enum tsdt_print_level {
+	TSDT_WARN,
+	TSDT_INFO,
+	TSDT_DEBUG,
+};
+
+typedef int (*tsdt_print_fn_t)(enum tsdt_print_level level, const char *fmt,
+			       va_list args);
+
+/**
+ * @brief **tsdt_set_print()** installs the function that receives every
+ * message of the library (warnings, details of errors, debug traces).
+ * The default prints warnings and info to stderr; NULL silences the library.
+ * @return the previous function.
+ */
+TSDT_API tsdt_print_fn_t tsdt_set_print(tsdt_print_fn_t fn);
+
+/* ---------------------------------------------------------------- types */
+
+/*
+ * The canonical type model. Our type note, provider files and BPF handlers'
+ * BTF all parse into it; tsdt_type__check() is the one compatibility rule.
+ */
+enum tsdt_type_kind {
+	TSDT_TYPE_UNTYPED = 0, /* only size and sign are known (a bare note) */
+	TSDT_TYPE_INT,         /* integer, 1/2/4/8 bytes, signed or not */
+	TSDT_TYPE_BOOL,
+	TSDT_TYPE_ENUM,
+	TSDT_TYPE_FLOAT,       /* float (4) or double (8) */
+	TSDT_TYPE_PTR,         /* pointer to anything but char */
+	TSDT_TYPE_STR,         /* char * / const char *: a NUL-terminated string */
+};
+
+#define TSDT_TYPE_NAME_MAX 64
+
+struct tsdt_type {
+	enum tsdt_type_kind kind;
+	unsigned int size;     /* bytes; 0 when unknown */
+	bool is_signed;
+	/* C spelling, canonical: "uint32_t", "const char *", "struct foo *";
+	 * empty for TSDT_TYPE_UNTYPED. */
+	char name[TSDT_TYPE_NAME_MAX];
+};
+
+/**
+ * @brief **tsdt_type__parse()** parses a C type spelling ("unsigned int",
+ * "const char*", "uint64_t", "struct foo *", "bool", "double") into @ret.
+ * Typedef names it does not know give kind TSDT_TYPE_UNTYPED with the name
+ * kept and size 0.
+ * @return 0, or -EINVAL for something that is not a type.
+ */
+TSDT_API int tsdt_type__parse(const char *spelling, struct tsdt_type *ret);
+
+/**
+ * @brief **tsdt_type__str()** writes a human-readable type into @buf:
+ * the name, or for untyped values their size and sign ("int32 (untyped)").
+ * @return @buf.
+ */
+TSDT_API const char *tsdt_type__str(const struct tsdt_type *t, char *buf,
+				    size_t sz);
+
+/**
+ * @brief **tsdt_type__check()** decides whether a handler that reads a value
+ * as @reader may read an argument whose probe declares @probe. On refusal it
+ * writes a reason into @why (if non-NULL) such as
+ * "handler reads uint64_t, probe declares const char *".
+ * @return 0 when compatible, -EPROTOTYPE when not.
+ */
+TSDT_API int tsdt_type__check(const struct tsdt_type *reader,
+			      const struct tsdt_type *probe, char *why,
+			      size_t why_sz);
+
+/* ----------------------------------------------------------------- spec */
+
+enum tsdt_arch {
+	TSDT_ARCH_UNKNOWN = 0,
+	TSDT_ARCH_X86_64,
+	TSDT_ARCH_AARCH64,
+};
+
+enum tsdt_arg_loc {
+	TSDT_ARG_CONST,     /* $imm / bare number: val */
+	TSDT_ARG_REG,       /* %reg / x0: value of reg */
+	TSDT_ARG_REG_DEREF, /* off(%reg) / [x1, off]: *(reg + off) */
+	TSDT_ARG_SIB,       /* off(%base,%index,scale): *(base + index*scale + off) */
+	TSDT_ARG_STATIC,    /* sym+off(%rip): *(load bias + addr) */
+	TSDT_ARG_FPREG,     /* %xmm0 / d0: decoded, not readable from BPF */
+};
+
+struct tsdt_arg_spec {
+	enum tsdt_arg_loc loc;
+	int size;              /* 1, 2, 4, 8 (absolute value of the note's size) */
+	bool is_signed;        /* size was negative */
+	bool is_float;         /* 'f' marker: the bits are a float/double */
+	int64_t val;           /* constant, displacement, or symbol offset */
+	char reg[8];           /* base register name as written ("edi", "x1") */
+	int reg_off;           /* offset of that register in the arch's pt_regs */
+	int reg_size;          /* bytes of the register named (eax: 4) */
+	char index_reg[8];     /* SIB index register, "" if none */
+	int index_reg_off;
+	int scale;             /* SIB scale: 1, 2, 4, 8 */
+	char sym[64];          /* rip-relative symbol, "" if none */
+	uint64_t addr;         /* TSDT_ARG_STATIC: link-time address sym+val,
+				* 0 until resolved from the symbol tables */
+};
+
+/**
+ * @brief **tsdt_arg_spec__parse()** decodes one argument spec ("-4@%edi",
+ * "8@-16(%rbp)", "-4@NBuffers(%rip)", "8f@%xmm0", "-4@[sp, 16]") for @arch.
+ * Symbols are not resolved here (see the catalog).
+ * @return 0; -EINVAL with a message for malformed input; -ENOTSUP for an
+ * architecture this library does not decode.
+ */
+TSDT_API int tsdt_arg_spec__parse(enum tsdt_arch arch, const char *str,
+				  struct tsdt_arg_spec *ret);
+
+/**
+ * @brief **tsdt_arg_spec__str()** writes a decoded, human-readable form of
+ * @spec ("int32 in %edi", "uint64 at -16(%rbp)", "int32 at NBuffers = 0x..").
+ * @return @buf.
+ */
+TSDT_API const char *tsdt_arg_spec__str(const struct tsdt_arg_spec *spec,
+					char *buf, size_t sz);
+
+/* -------------------------------------------------------------- catalog */
+
+struct tsdt_catalog; /* every probe of one file, or of a process */
+struct tsdt_binary;  /* one ELF file with probes */
+struct tsdt_probe;   /* provider:name in one binary: its sites and types */
+struct tsdt_site;    /* one probe site (one .note.stapsdt note) */
+
+enum tsdt_type_source {
+	TSDT_TYPES_NONE = 0,   /* untyped: sizes and signs from the notes */
+	TSDT_TYPES_NOTE,       /* our .note.tsdt in the binary */
+	TSDT_TYPES_PROVIDER,   /* a provider file given by the user */
+};
+
+struct tsdt_catalog_opts {
+	size_t sz;
+	/* NULL-terminated list of provider files (DTrace syntax, already
+	 * preprocessed or not) giving types to probes without a type note */
+	const char *const *provider_files;
+	/* for tsdt_catalog__open_pid(): also read current semaphore values */
+	bool read_semaphores;
+	size_t :0;
+};
+#define tsdt_catalog_opts__last_field read_semaphores
+
+/**
+ * @brief **tsdt_catalog__open_file()** reads every probe of one ELF file.
+ * @path may also be a library name ("libstdc++", "libc.so.6"), searched in
+ * the dynamic linker's directories.
+ * @return a catalog (free with tsdt_catalog__free()), or NULL with errno set;
+ * -ENOENT/-ENOEXEC etc., with a message naming the file.
+ * A file without probes gives an empty catalog, not an error.
+ */
+TSDT_API struct tsdt_catalog *
+tsdt_catalog__open_file(const char *path,
+			const struct tsdt_catalog_opts *opts);
+
+/**
+ * @brief **tsdt_catalog__open_pid()** reads every probe of every executable
+ * and library mapped by process @pid, through /proc/PID/maps and
+ * /proc/PID/root (so processes in other mount namespaces work). Never writes
+ * to the process.
+ */
+TSDT_API struct tsdt_catalog *
+tsdt_catalog__open_pid(pid_t pid, const struct tsdt_catalog_opts *opts);
+
+TSDT_API void tsdt_catalog__free(struct tsdt_catalog *cat);
+
+TSDT_API size_t tsdt_catalog__binary_cnt(const struct tsdt_catalog *cat);
+TSDT_API const struct tsdt_binary *
+tsdt_catalog__binary(const struct tsdt_catalog *cat, size_t i);
+
+/* The path the user knows (as given, or as mapped in the process). */
+TSDT_API const char *tsdt_binary__path(const struct tsdt_binary *bin);
+/* The path to open from here (e.g. /proc/PID/root/usr/lib/...). */
+TSDT_API const char *tsdt_binary__open_path(const struct tsdt_binary *bin);
+TSDT_API enum tsdt_arch tsdt_binary__arch(const struct tsdt_binary *bin);
+/* Load bias in the process (tsdt_catalog__open_pid), 0 otherwise. */
+TSDT_API uint64_t tsdt_binary__load_bias(const struct tsdt_binary *bin);
+TSDT_API size_t tsdt_binary__probe_cnt(const struct tsdt_binary *bin);
+TSDT_API const struct tsdt_probe *
+tsdt_binary__probe(const struct tsdt_binary *bin, size_t i);
+/* Find a probe by exact provider and name; NULL if absent. */
+TSDT_API const struct tsdt_probe *
+tsdt_binary__find_probe(const struct tsdt_binary *bin, const char *provider,
+			const char *name);
+
+TSDT_API const struct tsdt_binary *
+tsdt_probe__binary(const struct tsdt_probe *probe);
+TSDT_API const char *tsdt_probe__provider(const struct tsdt_probe *probe);
+TSDT_API const char *tsdt_probe__name(const struct tsdt_probe *probe);
+TSDT_API int tsdt_probe__arg_cnt(const struct tsdt_probe *probe);
+TSDT_API enum tsdt_type_source
+tsdt_probe__type_source(const struct tsdt_probe *probe);
+/* The type of argument @i: from the type note or provider file, else an
+ * untyped type with the size and sign of the first site's spec. */
+TSDT_API const struct tsdt_type *
+tsdt_probe__arg_type(const struct tsdt_probe *probe, int i);
+/* The argument's name, or NULL when none is known. */
+TSDT_API const char *tsdt_probe__arg_name(const struct tsdt_probe *probe,
+					  int i);
+/* File offset of the semaphore (for the kernel's ref_ctr_offset), 0 if none. */
+TSDT_API uint64_t tsdt_probe__semaphore_offset(const struct tsdt_probe *probe);
+/* Link-time address of the semaphore, 0 if none. */
+TSDT_API uint64_t tsdt_probe__semaphore_addr(const struct tsdt_probe *probe);
+/* Current semaphore value (open_pid with read_semaphores), or -1. */
+TSDT_API int tsdt_probe__semaphore_value(const struct tsdt_probe *probe);
+TSDT_API size_t tsdt_probe__site_cnt(const struct tsdt_probe *probe);
+TSDT_API const struct tsdt_site *
+tsdt_probe__site(const struct tsdt_probe *probe, size_t i);
+
+/* Link-time virtual address of the site (after .stapsdt.base adjustment). */
+TSDT_API uint64_t tsdt_site__addr(const struct tsdt_site *site);
+/* File offset of the site (what uprobes attach to). */
+TSDT_API uint64_t tsdt_site__file_offset(const struct tsdt_site *site);
+/* The raw argument string of the note ("-4@%edi 8@%rsi"). */
+TSDT_API const char *tsdt_site__raw_args(const struct tsdt_site *site);
+TSDT_API int tsdt_site__arg_cnt(const struct tsdt_site *site);
+TSDT_API const struct tsdt_arg_spec *
+tsdt_site__arg_spec(const struct tsdt_site *site, int i);
+
+/* ---------------------------------------------------------------- attach */
+
+struct bpf_object;
+struct bpf_program;
+struct tsdt_link; /* one handler attached to every site of one probe */
+
+struct tsdt_attach_opts {
+	size_t sz;
+	/* the process to trace; -1 (or 0, the default) for every process
+	 * that runs the binary, now or later */
+	pid_t pid;
+	/* use per-site perf-event uprobes even if uprobe_multi is available */
+	bool force_per_site;
+	size_t :0;
+};
+#define tsdt_attach_opts__last_field force_per_site
+
+/**
+ * @brief **tsdt_program__prepare()** must be called for each handler program
+ * of @obj after bpf_object__open() and before bpf_object__load(): it sets the
+ * program's type for the attach mode chosen (uprobe_multi or per-site) and
+ * sleepability. tsdt_object__prepare() does it for every handler of @obj.
+ */
+TSDT_API int tsdt_object__prepare(struct bpf_object *obj,
+				  const struct tsdt_attach_opts *opts);
+
+/**
+ * @brief **tsdt_program__attach()** checks the types @prog declares (in its
+ * BTF, see <tsdt/tsdt.bpf.h>) against @probe's, and on success attaches it
+ * to every site of @probe, enabling the semaphore through the kernel's
+ * ref_ctr_offset.
+ * @return a link (destroy with tsdt_link__destroy()), or NULL with errno:
+ * -EPROTOTYPE when types disagree (the message names probe, argument index
+ * and name, and both types), -E2BIG when the handler reads more arguments
+ * than the probe has.
+ */
+TSDT_API struct tsdt_link *
+tsdt_program__attach(const struct bpf_program *prog,
+		     const struct tsdt_probe *probe,
+		     const struct tsdt_attach_opts *opts);
+
+/**
+ * @brief **tsdt_program__check()** runs only the type check of
+ * tsdt_program__attach(); @why receives the first mismatch.
+ * @return 0 or -EPROTOTYPE / -E2BIG / -ENOENT (no declared types).
+ */
+TSDT_API int tsdt_program__check(const struct bpf_program *prog,
+				 const struct tsdt_probe *probe, char *why,
+				 size_t why_sz);
+
+/* The probe a handler names ("provider", "name"), from its BTF. */
+TSDT_API int tsdt_program__probe_name(const struct bpf_program *prog,
+				      const char **provider, const char **name);
+
+/** Detaches (all sites at once) and frees; accepts NULL. */
+TSDT_API void tsdt_link__destroy(struct tsdt_link *link);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TSDT_LIBTSDT_H */

@@ -1,0 +1,2 @@
+# Provider compiler (tsdt-gen / tsdt gen). The provider-file parser is part of
+# libtsdt too (the catalog reads --provider-file with it).

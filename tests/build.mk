@@ -1,0 +1,1 @@
+# Tests: unit tests (cmocka) and integration scripts.

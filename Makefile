@@ -68,6 +68,26 @@ BPF_SKELS := $(patsubst %.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 
 all: $(OUT)/libtsdt.a $(OUT)/libtsdt.so $(BINS) $(OUT)/tsdt.pc
 
+# Unit tests: tests/unit/NAME.c -> $(OUT)/tests/NAME, cmocka, linked with the
+# library built under ASan+UBSan. List them in UNIT_TESTS (tests/build.mk or
+# a directory's build.mk).
+$(OUT)/tests/%: tests/unit/%.c $(OUT)/libtsdt-san.a
+	$(call msg,CC-TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< $(OUT)/libtsdt-san.a -lcmocka $(LIBS)
+
+# Fuzzers: fuzz/NAME.c -> $(OUT)/fuzz/NAME, libFuzzer + ASan + UBSan, with
+# every library source compiled in. `make check` runs each for FUZZ_SMOKE
+# seconds (tests/fuzz-smoke.sh), replaying fuzz/crashes/NAME/* first.
+FUZZ_SMOKE ?= 5
+FUZZERS   += $(patsubst fuzz/%.c,$(OUT)/fuzz/%,$(wildcard fuzz/*.c))
+FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
+$(OUT)/fuzz/%: fuzz/%.c $(LIBTSDT_SRCS) $(BPF_SKELS)
+	$(call msg,FUZZ-CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CLANG) $(filter-out -fPIC,$(ALL_CFLAGS)) -Wno-unused-command-line-argument $(FUZZ_FLAGS) -o $@ $< $(LIBTSDT_SRCS) $(LIBS)
+CHECK_CMDS += tests/fuzz-smoke.sh
+
 $(OUT)/vmlinux.h:
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D)
@@ -115,14 +135,14 @@ deps:
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(FUZZERS)
-	$(Q)OUT=$(OUT) FUZZ_TIME=$(FUZZ_TIME) tests/run-checks.sh $(UNIT_TESTS) -- $(CHECK_CMDS)
+	$(Q)OUT=$(OUT) FUZZ_SMOKE=$(FUZZ_SMOKE) tests/run-checks.sh $(UNIT_TESTS) -- $(CHECK_CMDS)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)OUT=$(OUT) scripts/demo.sh
 
 fuzz: $(FUZZERS)
-	$(Q)for f in $(FUZZERS); do $$f -max_total_time=$(FUZZ_TIME) $${f%/*}/corpus-$${f##*/} fuzz/corpus/$${f##*/} || exit 1; done
+	$(Q)OUT=$(OUT) FUZZ_SMOKE=$(FUZZ_TIME) tests/fuzz-smoke.sh
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/include/sys $(DESTDIR)$(PREFIX)/include/tsdt \

@@ -3,7 +3,7 @@
 # fuzz/crashes/NAME/ (each a past crash, now a test), then fuzz for FUZZ_SMOKE
 # seconds from the seed corpus fuzz/corpus/NAME/. New findings land in
 # $OUT/fuzz/findings-NAME/ and fail the run.
-set -u
+set -u -o pipefail
 OUT=${OUT:-.output}
 T=${FUZZ_SMOKE:-5}
 cd "$(dirname "$0")/.."

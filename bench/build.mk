@@ -1,1 +1,20 @@
 # Benchmarks (make bench).
+
+# Hit cost, attach/detach and event rate of `tsdt trace` (issue 4): programs
+# built only by `make bench`.
+BENCH_TRACE_BINS := $(OUT)/bench/hitloop $(OUT)/bench/hit-libbpf
+
+$(OUT)/bench/hitloop: bench/hitloop.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -O2 -o $@ $<
+
+$(OUT)/bench/hit-libbpf: bench/hit-libbpf.c $(OUT)/bench/hit-libbpf.skel.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
+
+bench-trace: all $(BENCH_TRACE_BINS)
+	$(Q)for b in bench/hitcost.sh; do OUT=$(OUT) $$b || exit 1; done
+bench: bench-trace
+.PHONY: bench-trace

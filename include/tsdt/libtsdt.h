@@ -278,6 +278,21 @@ tsdt_site__arg_spec(const struct tsdt_site *site, int i);
 
 /* ---------------------------------------------------------------- attach */
 
+/*
+ * Typed BPF handlers (see <tsdt/tsdt.bpf.h> and docs/bpf-handlers.md).
+ * A handler is written with TSDT_HANDLER() in a BPF object; the sequence is
+ *
+ *	obj = bpf_object__open_file(...);          (or a skeleton's __open())
+ *	tsdt_object__prepare(obj, &opts);          before load
+ *	bpf_object__load(obj);
+ *	link = tsdt_program__attach(prog, probe, &opts);   probe from a catalog
+ *	...
+ *	tsdt_link__destroy(link);
+ *
+ * Links are file descriptors only (never pinned), so a tracer that dies,
+ * even by SIGKILL, leaves no uprobe behind and every semaphore it enabled
+ * goes back to its previous value.
+ */
 struct bpf_object;
 struct bpf_program;
 struct tsdt_link; /* one handler attached to every site of one probe */
@@ -285,19 +300,25 @@ struct tsdt_link; /* one handler attached to every site of one probe */
 struct tsdt_attach_opts {
 	size_t sz;
 	/* the process to trace; -1 (or 0, the default) for every process
-	 * that runs the binary, now or later */
+	 * that runs the binary, now or later. A pid whose process has not
+	 * exec'd the binary yet works (the filter is the thread group). */
 	pid_t pid;
-	/* use per-site perf-event uprobes even if uprobe_multi is available */
+	/* use per-site perf-event uprobes even if uprobe_multi is available;
+	 * must be the same at tsdt_object__prepare() and attach time */
 	bool force_per_site;
 	size_t :0;
 };
 #define tsdt_attach_opts__last_field force_per_site
 
 /**
- * @brief **tsdt_program__prepare()** must be called for each handler program
- * of @obj after bpf_object__open() and before bpf_object__load(): it sets the
- * program's type for the attach mode chosen (uprobe_multi or per-site) and
- * sleepability. tsdt_object__prepare() does it for every handler of @obj.
+ * @brief **tsdt_object__prepare()** must be called after bpf_object__open()
+ * and before bpf_object__load(): for every handler program of @obj (those
+ * made by TSDT_HANDLER(), in sections "tsdt" and "tsdt.s") it sets the
+ * program type (kprobe), the expected attach type for the attach mode
+ * chosen (uprobe_multi when the kernel has it and @opts does not force the
+ * per-site mode) and BPF_F_SLEEPABLE for "tsdt.s" programs.
+ * @return the number of handler programs prepared (>= 0), or a negative
+ * errno (-EBUSY if @obj is already loaded).
  */
 TSDT_API int tsdt_object__prepare(struct bpf_object *obj,
 				  const struct tsdt_attach_opts *opts);
@@ -306,11 +327,14 @@ TSDT_API int tsdt_object__prepare(struct bpf_object *obj,
  * @brief **tsdt_program__attach()** checks the types @prog declares (in its
  * BTF, see <tsdt/tsdt.bpf.h>) against @probe's, and on success attaches it
  * to every site of @probe, enabling the semaphore through the kernel's
- * ref_ctr_offset.
+ * ref_ctr_offset. @prog must be loaded (its BTF and spec map are found
+ * through the kernel). @probe (and its catalog) may be freed after the call.
  * @return a link (destroy with tsdt_link__destroy()), or NULL with errno:
- * -EPROTOTYPE when types disagree (the message names probe, argument index
- * and name, and both types), -E2BIG when the handler reads more arguments
- * than the probe has.
+ * -EPROTOTYPE when types disagree or the handler names another probe (the
+ * message names probe, argument index and name, and both types), -E2BIG
+ * when the handler reads more arguments than the probe has, -ENOSPC when
+ * the spec map is full, -ENOENT when @prog declares no types (not made by
+ * TSDT_HANDLER()), -ENOTSUP for an argument BPF cannot read (%xmm).
  */
 TSDT_API struct tsdt_link *
 tsdt_program__attach(const struct bpf_program *prog,
@@ -319,19 +343,167 @@ tsdt_program__attach(const struct bpf_program *prog,
 
 /**
  * @brief **tsdt_program__check()** runs only the type check of
- * tsdt_program__attach(); @why receives the first mismatch.
+ * tsdt_program__attach(); @why receives the first mismatch, in the same
+ * words as the attach error. @prog must be loaded.
  * @return 0 or -EPROTOTYPE / -E2BIG / -ENOENT (no declared types).
  */
 TSDT_API int tsdt_program__check(const struct bpf_program *prog,
 				 const struct tsdt_probe *probe, char *why,
 				 size_t why_sz);
 
-/* The probe a handler names ("provider", "name"), from its BTF. */
+/**
+ * @brief **tsdt_program__probe_name()** gives the probe a handler names
+ * ("provider", "name"), from its BTF, copied into @provider and @name
+ * (each @sz bytes). @prog must be loaded.
+ * @return 0, or -ENOENT when @prog declares no probe.
+ */
 TSDT_API int tsdt_program__probe_name(const struct bpf_program *prog,
-				      const char **provider, const char **name);
+				      char *provider, char *name, size_t sz);
 
-/** Detaches (all sites at once) and frees; accepts NULL. */
+/** Number of probe sites @link is attached to. */
+TSDT_API size_t tsdt_link__site_cnt(const struct tsdt_link *link);
+/** true when @link is one uprobe_multi link, false for per-site uprobes. */
+TSDT_API bool tsdt_link__is_multi(const struct tsdt_link *link);
+
+/** Detaches (all sites at once), frees its specs; accepts NULL. */
 TSDT_API void tsdt_link__destroy(struct tsdt_link *link);
+
+/* ----------------------------------------------------------------- trace */
+
+/*
+ * The generic tracer behind `tsdt trace` and `tsdt stat`: one BPF program
+ * (attach/trace.bpf.c) reads every argument of every site according to the
+ * site's spec and the probe's declared type (strings copied), and sends one
+ * event per hit through a BPF ring buffer; or, in count-only mode, only
+ * counts hits per probe. Use:
+ *
+ *	tr = tsdt_tracer__new(&opts);
+ *	tsdt_tracer__add_probe(tr, probe);       for each probe (any binaries)
+ *	tsdt_tracer__start(tr);                  load + attach
+ *	while (!stop)
+ *		tsdt_tracer__poll(tr, 100, on_event, ctx);
+ *	lost = tsdt_tracer__lost_cnt(tr);
+ *	tsdt_tracer__free(tr);                   detach
+ *
+ * The ring buffer never wakes the reader (BPF_RB_NO_WAKEUP: a wakeup per
+ * event would make each hit 2.6x dearer); tsdt_tracer__poll() polls it.
+ * Events that do not fit are counted (tsdt_tracer__lost_cnt()), never hidden.
+ * The probes added must stay valid (their catalog not freed) until
+ * tsdt_tracer__free().
+ */
+struct tsdt_tracer;
+struct tsdt_event; /* one probe hit, valid only inside the callback */
+
+struct tsdt_tracer_opts {
+	size_t sz;
+	/* one process, or 0 / -1 for every process (now or later) */
+	pid_t pid;
+	/* per-site perf-event uprobes instead of uprobe_multi links */
+	bool force_per_site;
+	/* tsdt stat: count hits per probe, send no events */
+	bool count_only;
+	/* use a non-sleepable program: strings on pages not yet resident then
+	 * fail to read (reported per event with -EFAULT) instead of being
+	 * faulted in */
+	bool no_sleepable;
+	/* ring buffer size in bytes, a power of two; 0 means 16 MiB */
+	size_t ringbuf_size;
+	/* bytes kept per string argument, including the NUL: 0 means 256;
+	 * at most 4096 (rounded up to a multiple of 8) */
+	unsigned int str_max;
+	size_t :0;
+};
+#define tsdt_tracer_opts__last_field str_max
+
+/**
+ * @brief **tsdt_tracer__new()** creates a tracer (nothing is loaded yet).
+ * @return the tracer, or NULL with errno (-EINVAL for bad opts).
+ */
+TSDT_API struct tsdt_tracer *
+tsdt_tracer__new(const struct tsdt_tracer_opts *opts);
+
+/**
+ * @brief **tsdt_tracer__add_probe()** adds @probe (all its sites) to the
+ * probes traced; call before tsdt_tracer__start().
+ * @return the probe's index in the tracer (>= 0), or a negative errno
+ * (-EBUSY after start, -ENOTSUP for a probe with an argument BPF cannot
+ * read, such as %xmm registers; the message names probe and argument).
+ */
+TSDT_API int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
+				    const struct tsdt_probe *probe);
+
+/**
+ * @brief **tsdt_tracer__start()** loads the BPF program and attaches it to
+ * every site of every probe added (one uprobe_multi link per binary, or one
+ * perf-event uprobe per site), enabling semaphores through the kernel.
+ * @return 0 or a negative errno, with a message; on failure nothing stays
+ * attached.
+ */
+TSDT_API int tsdt_tracer__start(struct tsdt_tracer *tr);
+
+/*
+ * Called for each event; a non-zero return stops tsdt_tracer__poll(), which
+ * then returns that value.
+ */
+typedef int (*tsdt_event_fn_t)(void *ctx, const struct tsdt_event *ev);
+
+/**
+ * @brief **tsdt_tracer__poll()** delivers the events waiting in the ring
+ * buffer to @fn; when there are none, waits up to @timeout_ms (0: do not
+ * wait, -1: until an event) polling every few hundred microseconds.
+ * Never returns events in count-only mode.
+ * @return the number of events delivered (>= 0), a callback's non-zero
+ * return, or a negative errno (-EINTR when a signal interrupted the wait).
+ */
+TSDT_API int tsdt_tracer__poll(struct tsdt_tracer *tr, int timeout_ms,
+			       tsdt_event_fn_t fn, void *ctx);
+
+TSDT_API size_t tsdt_tracer__probe_cnt(const struct tsdt_tracer *tr);
+TSDT_API const struct tsdt_probe *
+tsdt_tracer__probe(const struct tsdt_tracer *tr, size_t i);
+/* Hits of probe @i so far (all CPUs, all sites); also in count-only mode. */
+TSDT_API uint64_t tsdt_tracer__hit_cnt(const struct tsdt_tracer *tr,
+				       size_t i);
+/* Events dropped because the ring buffer was full (all probes). */
+TSDT_API uint64_t tsdt_tracer__lost_cnt(const struct tsdt_tracer *tr);
+/* After start: true if the program is sleepable (strings faulted in). */
+TSDT_API bool tsdt_tracer__is_sleepable(const struct tsdt_tracer *tr);
+/* After start: true if uprobe_multi links are used, false for per-site. */
+TSDT_API bool tsdt_tracer__is_multi(const struct tsdt_tracer *tr);
+
+/** Detaches everything and frees; accepts NULL. */
+TSDT_API void tsdt_tracer__free(struct tsdt_tracer *tr);
+
+/* Event getters. Time is CLOCK_MONOTONIC in ns (bpf_ktime_get_ns()). */
+TSDT_API uint64_t tsdt_event__timestamp(const struct tsdt_event *ev);
+TSDT_API pid_t tsdt_event__pid(const struct tsdt_event *ev); /* tgid */
+TSDT_API pid_t tsdt_event__tid(const struct tsdt_event *ev);
+TSDT_API const char *tsdt_event__comm(const struct tsdt_event *ev);
+TSDT_API const struct tsdt_probe *
+tsdt_event__probe(const struct tsdt_event *ev);
+/* Index of the event's probe in its tracer (as tsdt_tracer__add_probe()). */
+TSDT_API size_t tsdt_event__probe_index(const struct tsdt_event *ev);
+TSDT_API int tsdt_event__arg_cnt(const struct tsdt_event *ev);
+/* Argument @i as 64 bits: sign- or zero-extended per the site's spec;
+ * floats are their bits (a float in the low 32 bits); for strings, the
+ * pointer. 0 when @i is out of range. */
+TSDT_API uint64_t tsdt_event__arg_raw(const struct tsdt_event *ev, int i);
+/* The probe's type of argument @i (tsdt_probe__arg_type()). */
+TSDT_API const struct tsdt_type *
+tsdt_event__arg_type(const struct tsdt_event *ev, int i);
+/**
+ * @brief **tsdt_event__arg_str()** gives the copied text of a string
+ * argument (type kind TSDT_TYPE_STR) in *@str, NUL-terminated, possibly
+ * truncated to the tracer's str_max - 1 bytes (see
+ * tsdt_event__arg_str_truncated()).
+ * @return the length (>= 0); -EFAULT when the BPF program could not read
+ * it (the string pointer is still in tsdt_event__arg_raw()); -EINVAL when
+ * argument @i is not a string; -ENOENT for a NULL pointer.
+ */
+TSDT_API int tsdt_event__arg_str(const struct tsdt_event *ev, int i,
+				 const char **str);
+TSDT_API bool tsdt_event__arg_str_truncated(const struct tsdt_event *ev,
+					    int i);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Output "header" (dtrace -h): the application header. For each probe,
+ * the DTrace macros PROVIDER_PROBE(args...) and PROVIDER_PROBE_ENABLED()
+ * (names as SystemTap's dtrace makes them: upper case, "__" -> "_"), on
+ * top of <sys/tsdt.h>: a TSDT_PROBE_DEFINE() with the declared types, so
+ * call sites are type-checked and the types are recorded in the binary.
+ */
+#include <ctype.h>
+#include <stdio.h>
+
+#include "gen.h"
+
+static void guard(FILE *f, const struct gen_ctx *ctx)
+{
+	fputs("TSDT_GEN", f);
+	for (size_t i = 0; i < ctx->pf->provider_cnt; i++) {
+		fputc('_', f);
+		for (const char *s = ctx->pf->providers[i].name; *s; s++)
+			fputc(toupper((unsigned char)*s), f);
+	}
+	fputs("_H", f);
+}
+
+int gen_write_header(FILE *f, const struct gen_ctx *ctx)
+{
+	const struct tsdt_provider_file *pf = ctx->pf;
+	char stem[2 * TSDT_PF_NAME_MAX + 2];
+
+	gen_banner(f, ctx, "Probe header");
+	fputs("#ifndef ", f);
+	guard(f, ctx);
+	fputs("\n#define ", f);
+	guard(f, ctx);
+	fputs("\n\n#include <sys/tsdt.h>\n", f);
+
+	for (size_t i = 0; i < pf->provider_cnt; i++) {
+		const struct tsdt_pf_provider *prov = &pf->providers[i];
+
+		fprintf(f, "\n/* provider %s */\n", prov->name);
+		for (size_t j = 0; j < prov->probe_cnt; j++) {
+			const struct tsdt_pf_probe *probe = &prov->probes[j];
+
+			gen_macro_stem(prov->name, probe->name, stem, sizeof(stem));
+			fputc('\n', f);
+			gen_probe_comment(f, prov->name, probe);
+			fprintf(f, "TSDT_PROBE_DEFINE(%s, %s", prov->name, probe->name);
+			gen_typed_args(f, probe);
+			fprintf(f, ");\n");
+			fprintf(f, "#define %s(", stem);
+			gen_arg_names(f, probe, false);
+			fprintf(f, ") \\\n\tTSDT_PROBE(%s, %s", prov->name, probe->name);
+			gen_arg_names(f, probe, true);
+			fprintf(f, ")\n");
+			fprintf(f, "#define %s_ENABLED() \\\n\tTSDT_PROBE_ENABLED(%s, %s)\n",
+				stem, prov->name, probe->name);
+		}
+	}
+	fputs("\n#endif /* ", f);
+	guard(f, ctx);
+	fputs(" */\n", f);
+	return 0;
+}

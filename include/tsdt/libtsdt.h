@@ -223,6 +223,12 @@ tsdt_catalog__open_pid(pid_t pid, const struct tsdt_catalog_opts *opts);
 
 TSDT_API void tsdt_catalog__free(struct tsdt_catalog *cat);
 
+/* Number of problems reported (through the print callback) while reading
+ * that degrade the result without failing the open: an argument spec that
+ * cannot be decoded, a type note or provider file that disagrees with the
+ * notes, an unresolved symbol. `tsdt list` exits non-zero when it is not 0. */
+TSDT_API int tsdt_catalog__problem_cnt(const struct tsdt_catalog *cat);
+
 TSDT_API size_t tsdt_catalog__binary_cnt(const struct tsdt_catalog *cat);
 TSDT_API const struct tsdt_binary *
 tsdt_catalog__binary(const struct tsdt_catalog *cat, size_t i);
@@ -273,6 +279,8 @@ TSDT_API uint64_t tsdt_site__file_offset(const struct tsdt_site *site);
 /* The raw argument string of the note ("-4@%edi 8@%rsi"). */
 TSDT_API const char *tsdt_site__raw_args(const struct tsdt_site *site);
 TSDT_API int tsdt_site__arg_cnt(const struct tsdt_site *site);
+/* The decoded spec of argument @i; NULL with errno EINVAL when the spec
+ * could not be decoded (a warning said why), ENOENT when out of range. */
 TSDT_API const struct tsdt_arg_spec *
 tsdt_site__arg_spec(const struct tsdt_site *site, int i);
 

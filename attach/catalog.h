@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* The catalog's objects (private: the public API has getters only). */
+#ifndef TSDT_CATALOG_H
+#define TSDT_CATALOG_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <tsdt/libtsdt.h>
+
+struct tsdt_site {
+	struct tsdt_probe *probe;
+	uint64_t addr;          /* link-time, after .stapsdt.base adjustment */
+	uint64_t file_off;
+	uint64_t sema_addr;     /* as in this note (adjusted) */
+	size_t note_idx;        /* index among the file's stapsdt notes */
+	char *raw_args;
+	int arg_cnt;
+	/* arg_ok[i] false: spec i could not be decoded (warned) */
+	bool arg_ok[TSDT_MAX_ARGS];
+	struct tsdt_arg_spec args[TSDT_MAX_ARGS];
+};
+
+struct tsdt_probe {
+	struct tsdt_binary *bin;
+	char *provider, *name;
+	int arg_cnt;
+	enum tsdt_type_source type_src;
+	struct tsdt_type types[TSDT_MAX_ARGS];
+	char *arg_names[TSDT_MAX_ARGS];
+	uint64_t sema_addr, sema_off;
+	int sema_value;         /* -1 unknown */
+	size_t site_cnt;
+	struct tsdt_site *sites;
+};
+
+struct tsdt_binary {
+	struct tsdt_catalog *cat;
+	char *path, *open_path;
+	enum tsdt_arch arch;
+	uint64_t load_bias;
+	size_t probe_cnt;
+	struct tsdt_probe *probes;
+	/* number of problems reported while reading (warnings that degrade
+	 * the result, e.g. a provider file that disagrees) */
+	int problem_cnt;
+};
+
+struct tsdt_catalog {
+	size_t bin_cnt;
+	struct tsdt_binary **bins;
+	int problem_cnt;
+};
+
+/* Reads one file into a new binary appended to @cat. @path is shown, @open_path
+ * is opened. Returns 0 or a negative errno (messages printed). */
+int tsdt_catalog_add_file(struct tsdt_catalog *cat, const char *path,
+			  const char *open_path,
+			  const struct tsdt_catalog_opts *opts,
+			  struct tsdt_binary **ret);
+
+/* Finds a library by name ("libstdc++", "libc.so.6", "stdc++") in the dynamic
+ * linker's directories; writes its path into @buf. 0 or -ENOENT. */
+int tsdt_find_library(const char *name, char *buf, size_t sz);
+
+
+
+/* types.c: give @t (kind/size/sign already set, e.g. from a type note) the
+ * canonical name of @spelling when it parses to the same kind, else the
+ * spelling with normalised spaces. */
+void tsdt_type_canonical_name(struct tsdt_type *t, const char *spelling);
+
+/* catalog-provider.c: types from the provider files of @opts for probes
+ * without a type note. 0 or -ENOMEM/-ENOENT...; disagreements are reported
+ * and counted in bin->problem_cnt. */
+int tsdt_catalog_apply_provider_files(struct tsdt_binary *bin,
+				      const struct tsdt_catalog_opts *opts);
+/* Frees one binary (not linked from a catalog any more). */
+void tsdt_catalog_free_binary(struct tsdt_binary *bin);
+
+#endif /* TSDT_CATALOG_H */

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/* Helpers shared by libtsdt's sources (not installed). */
+#ifndef TSDT_INTERNAL_H
+#define TSDT_INTERNAL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <tsdt/libtsdt.h>
+
+#ifndef ARRAY_SIZE
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+/* NULL + errno at the public API */
+static inline void *tsdt_err_ptr(int err)
+{
+	errno = err < 0 ? -err : err;
+	return NULL;
+}
+
+/* Opts structs (libbpf's scheme): sz must cover at least the size field,
+ * and bytes past the fields this version knows about must be zero. */
+static inline bool tsdt_opts_valid(const void *opts, size_t known_sz,
+				   size_t user_sz)
+{
+	const char *p = opts;
+
+	if (!opts)
+		return true;
+	if (user_sz < sizeof(size_t))
+		return false;
+	for (size_t i = known_sz; i < user_sz; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+#define tsdt_offsetofend(TYPE, FIELD) \
+	(offsetof(TYPE, FIELD) + sizeof(((TYPE *)0)->FIELD))
+
+/* TSDT_OPTS_VALID(opts, tsdt_catalog_opts); the static assertion catches a
+ * type name that is not opts' own (libbpf's attach_usdt slip). */
+#define TSDT_OPTS_VALID(opts, type) ({                                        \
+	_Static_assert(__builtin_types_compatible_p(typeof(*(opts)),          \
+						    struct type),             \
+		       "TSDT_OPTS_VALID: wrong opts type");                   \
+	tsdt_opts_valid((opts), tsdt_offsetofend(struct type,                 \
+						 type##__last_field),         \
+			(opts) ? (opts)->sz : 0);                             \
+})
+
+#define TSDT_OPTS_HAS(opts, field) \
+	((opts) && (opts)->sz >= tsdt_offsetofend(typeof(*(opts)), field))
+#define TSDT_OPTS_GET(opts, field, fallback) \
+	(TSDT_OPTS_HAS(opts, field) ? (opts)->field : (fallback))
+
+#endif /* TSDT_INTERNAL_H */

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Probes of a live process, and libraries found by name.
+ *
+ * tsdt_catalog__open_pid() reads /proc/PID/maps, and for every file mapped
+ * executable opens it as /proc/PID/root/PATH (so a process in another mount
+ * namespace, such as a container, is read from its own root), keeps those
+ * with probes, computes each one's load bias, and (on request) reads each
+ * semaphore's current value through /proc/PID/mem with pread: never a write.
+ *
+ * Load bias: the mapping of a file at file offset O comes from the PT_LOAD
+ * segment whose page-aligned p_offset is O; bias = map start - page-aligned
+ * p_vaddr of that segment. A site's runtime address is bias + its address.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "catalog.h"
+#include "elf-reader.h"
+#include "internal.h"
+#include "log.h"
+
+/* ------------------------------------------------------- library lookup */
+
+#if defined(__x86_64__)
+#define TSDT_MULTIARCH "x86_64-linux-gnu"
+#elif defined(__aarch64__)
+#define TSDT_MULTIARCH "aarch64-linux-gnu"
+#else
+#define TSDT_MULTIARCH "unknown"
+#endif
+
+static const char *const lib_dirs[] = {
+	"/lib/" TSDT_MULTIARCH, "/usr/lib/" TSDT_MULTIARCH,
+	"/usr/local/lib", "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+};
+
+static int try_glob(const char *dir, const char *pat, char *buf, size_t sz)
+{
+	char full[PATH_MAX];
+	glob_t g;
+	int ret = -ENOENT;
+
+	if (snprintf(full, sizeof(full), "%s/%s", dir, pat) >= (int)sizeof(full))
+		return -ENAMETOOLONG;
+	if (glob(full, 0, NULL, &g))
+		return -ENOENT;
+	/* glob sorts: "libfoo.so" < "libfoo.so.6" < "libfoo.so.6.0.30"; take
+	 * the first regular file (symlinks resolved by stat) */
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		struct stat st;
+
+		if (stat(g.gl_pathv[i], &st) || !S_ISREG(st.st_mode))
+			continue;
+		if (snprintf(buf, sz, "%s", g.gl_pathv[i]) < (int)sz)
+			ret = 0;
+		break;
+	}
+	globfree(&g);
+	return ret;
+}
+
+int tsdt_find_library(const char *name, char *buf, size_t sz)
+{
+	char pats[4][PATH_MAX];
+	int npat = 0;
+
+	if (!name[0] || strchr(name, '/') || strlen(name) > NAME_MAX)
+		return -ENOENT;
+	/* exact file name first, then NAME.so*, then libNAME.so* */
+	snprintf(pats[npat++], PATH_MAX, "%s", name);
+	snprintf(pats[npat++], PATH_MAX, "%s.so*", name);
+	if (strncmp(name, "lib", 3))
+		snprintf(pats[npat++], PATH_MAX, "lib%s.so*", name);
+	for (int p = 0; p < npat; p++) {
+		/* glob metacharacters in the name would match other files */
+		if (strpbrk(name, "*?[\\"))
+			break;
+		for (size_t d = 0; d < ARRAY_SIZE(lib_dirs); d++)
+			if (!try_glob(lib_dirs[d], pats[p], buf, sz))
+				return 0;
+	}
+	return -ENOENT;
+}
+
+/* ------------------------------------------------------------ open_pid */
+
+struct mapping {
+	uint64_t start, end, off;
+	char perms[5];
+	char *path;
+};
+
+static int load_bias(const struct tsdt_binary *bin, const struct mapping *m,
+		     size_t n, const char *name, uint64_t *bias)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct tsdt_elf ef;
+	size_t phnum;
+	int err;
+
+	err = tsdt_elf_open(&ef, bin->open_path, name);
+	if (err)
+		return err;
+	err = -ENOENT;
+	if (ef.ehdr.e_type == ET_EXEC) {
+		*bias = 0;
+		err = 0;
+		goto out;
+	}
+	if (elf_getphdrnum(ef.elf, &phnum))
+		goto out;
+	for (size_t i = 0; i < n && err; i++) {
+		if (strcmp(m[i].path, bin->path))
+			continue;
+		for (size_t j = 0; j < phnum; j++) {
+			GElf_Phdr ph;
+
+			if (!gelf_getphdr(ef.elf, j, &ph) || ph.p_type != PT_LOAD)
+				continue;
+			if ((ph.p_offset & ~(uint64_t)(page - 1)) != m[i].off)
+				continue;
+			*bias = m[i].start - (ph.p_vaddr & ~(uint64_t)(page - 1));
+			err = 0;
+			break;
+		}
+	}
+out:
+	tsdt_elf_close(&ef);
+	return err;
+}
+
+static void read_semaphores(struct tsdt_binary *bin, pid_t pid)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		pr_warn("catalog: %s: cannot read semaphores: %s\n", path,
+			strerror(errno));
+		return;
+	}
+	for (size_t i = 0; i < bin->probe_cnt; i++) {
+		struct tsdt_probe *p = &bin->probes[i];
+		unsigned short v;
+
+		if (!p->sema_addr)
+			continue;
+		if (pread(fd, &v, sizeof(v), bin->load_bias + p->sema_addr) ==
+		    sizeof(v))
+			p->sema_value = v;
+		else
+			pr_warn("catalog: %s: pid %d: cannot read the semaphore "
+				"of %s:%s at 0x%" PRIx64 "\n", bin->path,
+				(int)pid, p->provider, p->name,
+				bin->load_bias + p->sema_addr);
+	}
+	close(fd);
+}
+
+struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
+					    const struct tsdt_catalog_opts *opts)
+{
+	struct tsdt_catalog *cat = NULL, *all = NULL;
+	struct mapping *maps = NULL;
+	size_t nmaps = 0, cap = 0;
+	char path[64], *line = NULL;
+	size_t line_sz = 0;
+	FILE *f;
+	int err = 0;
+
+	if (pid <= 0)
+		return tsdt_err_ptr(-EINVAL);
+	if (!TSDT_OPTS_VALID(opts, tsdt_catalog_opts)) {
+		pr_warn("catalog: bad tsdt_catalog_opts (sz %zu)\n", opts->sz);
+		return tsdt_err_ptr(-EINVAL);
+	}
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "re");
+	if (!f) {
+		err = -errno;
+		pr_warn("catalog: pid %d: cannot read %s: %s\n", (int)pid, path,
+			strerror(-err));
+		return tsdt_err_ptr(err);
+	}
+	while (getline(&line, &line_sz, f) > 0) {
+		struct mapping m = {};
+		unsigned long long start, end, off;
+		char perms[5];
+		int n = 0;
+		char *p;
+
+		if (sscanf(line, "%llx-%llx %4s %llx %*s %*s %n", &start, &end,
+			   perms, &off, &n) < 4 || !n)
+			continue;
+		p = line + n;
+		p[strcspn(p, "\n")] = 0;
+		if (p[0] != '/')
+			continue; /* [heap], anonymous, ... */
+		if (strlen(p) > 10 && !strcmp(p + strlen(p) - 10, " (deleted)"))
+			continue; /* TODO: /proc/PID/map_files */
+		if (nmaps == cap) {
+			size_t ncap = cap ? cap * 2 : 64;
+			struct mapping *nm = realloc(maps, ncap * sizeof(*nm));
+
+			if (!nm) {
+				err = -ENOMEM;
+				goto out;
+			}
+			maps = nm;
+			cap = ncap;
+		}
+		m.start = start;
+		m.end = end;
+		m.off = off;
+		memcpy(m.perms, perms, sizeof(perms));
+		m.path = strdup(p);
+		if (!m.path) {
+			err = -ENOMEM;
+			goto out;
+		}
+		maps[nmaps++] = m;
+	}
+	cat = calloc(1, sizeof(*cat));
+	if (!cat) {
+		err = -ENOMEM;
+		goto out;
+	}
+	/* every distinct file with an executable mapping */
+	for (size_t i = 0; i < nmaps; i++) {
+		struct tsdt_binary *bin = NULL;
+		char open_path[PATH_MAX + 32];
+		bool dup = false;
+		int e;
+
+		if (maps[i].perms[2] != 'x')
+			continue;
+		for (size_t j = 0; j < i && !dup; j++)
+			dup = maps[j].perms[2] == 'x' &&
+			      !strcmp(maps[j].path, maps[i].path);
+		if (dup)
+			continue;
+		snprintf(open_path, sizeof(open_path), "/proc/%d/root%s",
+			 (int)pid, maps[i].path);
+		e = tsdt_catalog_add_file(cat, maps[i].path, open_path, opts,
+					  &bin);
+		if (e) {
+			/* a file we cannot read (e.g. not ELF): skip it */
+			pr_info("catalog: pid %d: skipping %s\n", (int)pid,
+				maps[i].path);
+			continue;
+		}
+		if (!bin->probe_cnt) {
+			cat->bin_cnt--;
+			cat->problem_cnt -= bin->problem_cnt;
+			tsdt_catalog_free_binary(bin);
+			continue;
+		}
+		if (load_bias(bin, maps, nmaps, maps[i].path, &bin->load_bias)) {
+			pr_warn("catalog: pid %d: %s: no mapping matches a "
+				"loadable segment; load bias unknown\n",
+				(int)pid, maps[i].path);
+			cat->problem_cnt++;
+		}
+		if (TSDT_OPTS_GET(opts, read_semaphores, false))
+			read_semaphores(bin, pid);
+	}
+out:
+	free(line);
+	fclose(f);
+	for (size_t i = 0; i < nmaps; i++)
+		free(maps[i].path);
+	free(maps);
+	(void)all;
+	if (err) {
+		tsdt_catalog__free(cat);
+		return tsdt_err_ptr(err);
+	}
+	return cat;
+}

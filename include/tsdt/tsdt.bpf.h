@@ -1,0 +1,299 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * <tsdt/tsdt.bpf.h>: typed BPF handlers for USDT probes.
+ *
+ *	#include "vmlinux.h"          (or <linux/types.h> + <linux/ptrace.h>)
+ *	#include <bpf/bpf_helpers.h>
+ *	#include <tsdt/tsdt.bpf.h>
+ *
+ *	TSDT_HANDLER(on_request, myapp, request_start,
+ *		     (__u64, id), (const char *, path))
+ *	{
+ *		char buf[64];
+ *		long n = tsdt_read_str(buf, sizeof(buf), path);
+ *		...                       (n < 0: the string could not be read)
+ *		return 0;
+ *	}
+ *
+ * TSDT_HANDLER(prog, provider, probe, (type, name)...) defines the BPF
+ * program prog (in section "tsdt"); TSDT_HANDLER_SLEEPABLE() defines a
+ * sleepable one (section "tsdt.s") whose tsdt_read_str() faults pages in.
+ * The body sees each argument as a C value of its declared type (floats and
+ * doubles carry their value, bit-cast from the probe's integer bits), and
+ * the struct pt_regs *ctx.
+ *
+ * The declared types travel in the object's own BTF: the struct
+ * tsdt_args__<prog> has one member per argument, in order, and carries the
+ * declaration tag "tsdt.probe=<provider>:<probe>"; a weak global in the
+ * non-loaded section .tsdt.sig keeps it in BTF at no cost. libtsdt's
+ * tsdt_program__attach() reads it and refuses a probe whose types disagree
+ * (see docs/bpf-handlers.md for the rules).
+ *
+ * Arguments are fetched per site from the spec map tsdt_specs, indexed by
+ * the BPF cookie of the site (see <tsdt/bpf-spec.h>). Define TSDT_MAX_SPECS
+ * before including this header to attach to more than 256 sites per object.
+ * Before loading, call tsdt_object__prepare() on the object.
+ */
+#ifndef TSDT_TSDT_BPF_H
+#define TSDT_TSDT_BPF_H
+
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <tsdt/bpf-spec.h>
+
+#ifndef TSDT_MAX_SPECS
+#define TSDT_MAX_SPECS 256
+#endif
+
+#ifndef TSDT_EINVAL
+#define TSDT_EINVAL 22
+#define TSDT_ENOENT 2
+#define TSDT_ESRCH 3
+#define TSDT_ENOTSUP 95
+#endif
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TSDT_MAX_SPECS);
+	__type(key, __u32);
+	__type(value, struct tsdt_bpf_spec);
+} tsdt_specs SEC(".maps") __weak;
+
+extern int bpf_copy_from_user_str(void *dst, __u32 dst__sz,
+				  const void *unsafe_ptr__ign,
+				  __u64 flags) __ksym __weak;
+
+/* The spec of the site that fired, or NULL. */
+static __always_inline const struct tsdt_bpf_spec *
+tsdt_spec(struct pt_regs *ctx)
+{
+	__u32 id = (__u32)bpf_get_attach_cookie(ctx);
+
+	return bpf_map_lookup_elem(&tsdt_specs, &id);
+}
+
+/* Reads @size (1..8) bytes of user memory at @src into *@dst (zeroed
+ * first). Sleepable programs fault the page in. */
+static __always_inline long __tsdt_read_user(__u64 *dst, __u32 size,
+					     const void *src,
+					     const int sleepable)
+{
+	*dst = 0;
+	if (size > 8)
+		return -TSDT_EINVAL;
+	if (sleepable)
+		return bpf_copy_from_user(dst, size, src);
+	return bpf_probe_read_user(dst, size, src);
+}
+
+static __always_inline __u64 __tsdt_reg(struct pt_regs *ctx, __s16 off)
+{
+	__u64 v = 0;
+
+	if (off < 0 || off > (int)(sizeof(struct pt_regs) - 8))
+		return 0;
+	bpf_probe_read_kernel(&v, sizeof(v), (void *)ctx + off);
+	return v;
+}
+
+/*
+ * __tsdt_arg() fetches argument @i of the site described by @spec into
+ * *@res, sign- or zero-extended to 64 bits (floats: their bits, a float in
+ * the low 32 bits). Returns 0, or a negative errno with *@res = 0.
+ */
+static __always_inline long __tsdt_arg(struct pt_regs *ctx,
+				       const struct tsdt_bpf_spec *spec,
+				       __u32 i, __u64 *res,
+				       const int sleepable)
+{
+	const struct tsdt_bpf_arg *a;
+	__u64 val = 0, addr;
+	long err = 0;
+	int shift;
+
+	*res = 0;
+	if (i >= TSDT_BPF_MAX_ARGS)
+		return -TSDT_ENOENT;
+	barrier_var(i);
+	if (i >= spec->arg_cnt)
+		return -TSDT_ENOENT;
+	a = &spec->args[i];
+
+	switch (a->loc) {
+	case TSDT_BPF_ARG_CONST:
+		val = a->val;
+		break;
+	case TSDT_BPF_ARG_REG:
+		val = __tsdt_reg(ctx, a->reg_off);
+		break;
+	case TSDT_BPF_ARG_REG_DEREF:
+		addr = __tsdt_reg(ctx, a->reg_off) + a->val;
+		err = __tsdt_read_user(&val, a->size, (const void *)addr,
+				       sleepable);
+		break;
+	case TSDT_BPF_ARG_SIB:
+		addr = a->val + __tsdt_reg(ctx, a->index_reg_off) * a->scale;
+		if (a->reg_off >= 0)
+			addr += __tsdt_reg(ctx, a->reg_off);
+		err = __tsdt_read_user(&val, a->size, (const void *)addr,
+				       sleepable);
+		break;
+	case TSDT_BPF_ARG_STATIC:
+		addr = PT_REGS_IP(ctx) - spec->site_addr + a->addr;
+		err = __tsdt_read_user(&val, a->size, (const void *)addr,
+				       sleepable);
+		break;
+	default:
+		return -TSDT_ENOTSUP;
+	}
+	if (err)
+		return err;
+
+	shift = 64 - 8 * (a->size & 0xf);
+	if (shift > 0 && shift < 64) {
+		val <<= shift;
+		if (a->flags & TSDT_BPF_ARG_SIGNED)
+			val = (__u64)((__s64)val >> shift);
+		else
+			val >>= shift;
+	}
+	*res = val;
+	return 0;
+}
+
+/* Argument @i of the current site (non-sleepable read); 0 when absent. */
+static __always_inline long tsdt_arg(struct pt_regs *ctx, __u32 i,
+				     __u64 *res)
+{
+	const struct tsdt_bpf_spec *spec = tsdt_spec(ctx);
+
+	*res = 0;
+	if (!spec)
+		return -TSDT_ESRCH;
+	return __tsdt_arg(ctx, spec, i, res, 0);
+}
+
+/* Number of arguments of the current site, or -ESRCH. */
+static __always_inline int tsdt_arg_cnt(struct pt_regs *ctx)
+{
+	const struct tsdt_bpf_spec *spec = tsdt_spec(ctx);
+
+	return spec ? spec->arg_cnt : -TSDT_ESRCH;
+}
+
+/*
+ * __tsdt_read_str() copies the NUL-terminated user string at @src into
+ * @dst (@sz bytes, always NUL-terminated when sz > 0). Sleepable programs
+ * use bpf_copy_from_user_str(), which faults non-resident pages in;
+ * others use bpf_probe_read_user_str(), which fails on them.
+ * Returns the bytes copied including the NUL (> 0), or a negative errno
+ * (-EFAULT: could not be read): never a silent empty string.
+ */
+static __always_inline long __tsdt_read_str(void *dst, __u32 sz,
+					    const void *src,
+					    const int sleepable)
+{
+	long n;
+
+	if (!src) {
+		if (sz)
+			*(char *)dst = 0;
+		return -TSDT_ENOENT;
+	}
+	if (sleepable && bpf_ksym_exists(bpf_copy_from_user_str))
+		n = bpf_copy_from_user_str(dst, sz, src, 0);
+	else
+		n = bpf_probe_read_user_str(dst, sz, src);
+	if (n < 0 && sz)
+		*(char *)dst = 0;
+	return n;
+}
+
+/* In a TSDT_HANDLER body: copy string argument @src into @dst[@sz]. */
+#define tsdt_read_str(dst, sz, src) \
+	__tsdt_read_str((dst), (sz), (const void *)(src), __tsdt_sleepable)
+
+/* ------------------------------------------------- TSDT_HANDLER plumbing */
+
+#define __tsdt_ty(t, n) t
+#define __tsdt_nm(t, n) n
+#define __tsdt_member(i, p) __tsdt_ty p __tsdt_nm p;
+#define __tsdt_param(i, p) , __tsdt_ty p __tsdt_nm p
+#define __tsdt_fetch(i, p)                                                  \
+	, ({                                                                \
+		__tsdt_ty p __tsdt_v;                                       \
+		__u64 __tsdt_r;                                             \
+		_Static_assert(sizeof(__tsdt_ty p) <= 8,                    \
+			       "tsdt: argument wider than 8 bytes");        \
+		__tsdt_arg(ctx, __tsdt_spec, i, &__tsdt_r,                  \
+			   __tsdt_sleepable);                               \
+		__builtin_memcpy(&__tsdt_v, &__tsdt_r, sizeof(__tsdt_v));   \
+		__tsdt_v;                                                   \
+	})
+
+#define __tsdt_cat(a, b) a##b
+#define __tsdt_xcat(a, b) __tsdt_cat(a, b)
+#define __tsdt_nargs(...) \
+	__tsdt_nargs_(_, ##__VA_ARGS__, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
+#define __tsdt_nargs_(_, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12, \
+		      N, ...) N
+
+/* Apply m(index, pair) to each pair, in order. */
+#define __tsdt_each(m, ...) \
+	__tsdt_xcat(__tsdt_e, __tsdt_nargs(__VA_ARGS__))(m, ##__VA_ARGS__)
+#define __tsdt_e0(m)
+#define __tsdt_e1(m, a) m(0, a)
+#define __tsdt_e2(m, a, b) m(0, a) m(1, b)
+#define __tsdt_e3(m, a, b, c) __tsdt_e2(m, a, b) m(2, c)
+#define __tsdt_e4(m, a, b, c, d) __tsdt_e3(m, a, b, c) m(3, d)
+#define __tsdt_e5(m, a, b, c, d, e) __tsdt_e4(m, a, b, c, d) m(4, e)
+#define __tsdt_e6(m, a, b, c, d, e, f) __tsdt_e5(m, a, b, c, d, e) m(5, f)
+#define __tsdt_e7(m, a, b, c, d, e, f, g) \
+	__tsdt_e6(m, a, b, c, d, e, f) m(6, g)
+#define __tsdt_e8(m, a, b, c, d, e, f, g, h) \
+	__tsdt_e7(m, a, b, c, d, e, f, g) m(7, h)
+#define __tsdt_e9(m, a, b, c, d, e, f, g, h, i) \
+	__tsdt_e8(m, a, b, c, d, e, f, g, h) m(8, i)
+#define __tsdt_e10(m, a, b, c, d, e, f, g, h, i, j) \
+	__tsdt_e9(m, a, b, c, d, e, f, g, h, i) m(9, j)
+#define __tsdt_e11(m, a, b, c, d, e, f, g, h, i, j, k) \
+	__tsdt_e10(m, a, b, c, d, e, f, g, h, i, j) m(10, k)
+#define __tsdt_e12(m, a, b, c, d, e, f, g, h, i, j, k, l) \
+	__tsdt_e11(m, a, b, c, d, e, f, g, h, i, j, k) m(11, l)
+
+#define __TSDT_HANDLER(prog, provider, probe, sec, slp, ...)                 \
+	struct __attribute__((btf_decl_tag("tsdt.probe=" #provider ":" #probe))) \
+	tsdt_args__##prog {                                                 \
+		__tsdt_each(__tsdt_member, ##__VA_ARGS__)                   \
+	};                                                                  \
+	__attribute__((section(".tsdt.sig"), used, weak))                   \
+	struct tsdt_args__##prog __tsdt_sig__##prog;                        \
+	static __always_inline int ____##prog(                              \
+		struct pt_regs *ctx, const int __tsdt_sleepable             \
+		__tsdt_each(__tsdt_param, ##__VA_ARGS__));                  \
+	SEC(sec) int prog(struct pt_regs *ctx)                              \
+	{                                                                   \
+		const int __tsdt_sleepable = slp;                           \
+		const struct tsdt_bpf_spec *__tsdt_spec = tsdt_spec(ctx);   \
+		if (!__tsdt_spec)                                           \
+			return 0;                                           \
+		return ____##prog(ctx, __tsdt_sleepable                     \
+			__tsdt_each(__tsdt_fetch, ##__VA_ARGS__));          \
+	}                                                                   \
+	static __always_inline int ____##prog(                              \
+		struct pt_regs *ctx, const int __tsdt_sleepable             \
+		__tsdt_each(__tsdt_param, ##__VA_ARGS__))
+
+/*
+ * TSDT_HANDLER(prog, provider, probe, (type, name)...) { body }
+ *	defines BPF program @prog for probe provider:probe, reading up to 12
+ *	arguments (a prefix of the probe's) as the C types given.
+ */
+#define TSDT_HANDLER(prog, provider, probe, ...) \
+	__TSDT_HANDLER(prog, provider, probe, "tsdt", 0, ##__VA_ARGS__)
+
+/* The same, as a sleepable program: tsdt_read_str() faults pages in. */
+#define TSDT_HANDLER_SLEEPABLE(prog, provider, probe, ...) \
+	__TSDT_HANDLER(prog, provider, probe, "tsdt.s", 1, ##__VA_ARGS__)
+
+#endif /* TSDT_TSDT_BPF_H */

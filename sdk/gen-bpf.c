@@ -2,6 +2,8 @@
 /*
  * Output "bpf": the BPF-side header. For each probe,
  *	#define PROVIDER_PROBE_HANDLER(prog) TSDT_HANDLER(prog, provider, probe, (type, name), ...)
+ * and PROVIDER_PROBE_HANDLER_SLEEPABLE(prog) (TSDT_HANDLER_SLEEPABLE: a
+ * sleepable program whose string reads fault pages in),
  * over <tsdt/tsdt.bpf.h>, so that a handler is written as
  *	PROVIDER_PROBE_HANDLER(on_start) { ...use the arguments by name...; return 0; }
  * with the types of the provider file: handler and probe come from one
@@ -34,6 +36,10 @@ int gen_write_bpf(FILE *f, const struct gen_ctx *ctx)
 			fputc('\n', f);
 			gen_probe_comment(f, prov->name, probe);
 			fprintf(f, "#define %s_HANDLER(prog) \\\n\tTSDT_HANDLER(prog, %s, %s",
+				stem, prov->name, probe->name);
+			gen_typed_args(f, probe);
+			fprintf(f, ")\n");
+			fprintf(f, "#define %s_HANDLER_SLEEPABLE(prog) \\\n\tTSDT_HANDLER_SLEEPABLE(prog, %s, %s",
 				stem, prov->name, probe->name);
 			gen_typed_args(f, probe);
 			fprintf(f, ")\n");

@@ -11,6 +11,14 @@
 
 #include "gen.h"
 
+static const char *const stdint_words[] = {
+	"int8_t", "int16_t", "int32_t", "int64_t", "uint8_t", "uint16_t",
+	"uint32_t", "uint64_t", "intptr_t", "uintptr_t", "intmax_t",
+	"uintmax_t", NULL,
+};
+static const char *const stddef_words[] = { "size_t", "ptrdiff_t", NULL };
+static const char *const stdbool_words[] = { "bool", NULL };
+
 static void guard(FILE *f, const struct gen_ctx *ctx)
 {
 	fputs("TSDT_GEN", f);
@@ -32,7 +40,17 @@ int gen_write_header(FILE *f, const struct gen_ctx *ctx)
 	guard(f, ctx);
 	fputs("\n#define ", f);
 	guard(f, ctx);
-	fputs("\n\n#include <sys/tsdt.h>\n", f);
+	fputs("\n\n", f);
+	/* the standard headers of the types the probes use */
+	if (gen_uses_word(pf, stdint_words))
+		fputs("#include <stdint.h>\n", f);
+	if (gen_uses_word(pf, stddef_words))
+		fputs("#include <stddef.h>\n", f);
+	if (gen_uses_word(pf, stdbool_words))
+		fputs("#if !defined(__cplusplus) && !defined(bool) && !defined(TSDT_GEN_NO_STDBOOL)\n"
+		      "#include <stdbool.h>\n"
+		      "#endif\n", f);
+	fputs("#include <sys/tsdt.h>\n", f);
 
 	for (size_t i = 0; i < pf->provider_cnt; i++) {
 		const struct tsdt_pf_provider *prov = &pf->providers[i];

@@ -126,3 +126,28 @@ void gen_arg_names(FILE *f, const struct tsdt_pf_probe *probe, bool lead)
 		fprintf(f, "%s%s", i || lead ? ", " : "",
 			gen_arg_name(probe, i, name, sizeof(name)));
 }
+
+bool gen_uses_word(const struct tsdt_provider_file *pf, const char *const *words)
+{
+	for (size_t i = 0; i < pf->provider_cnt; i++) {
+		const struct tsdt_pf_provider *prov = &pf->providers[i];
+
+		for (size_t j = 0; j < prov->probe_cnt; j++) {
+			const struct tsdt_pf_probe *probe = &prov->probes[j];
+
+			for (int k = 0; k < probe->arg_cnt; k++) {
+				const char *t = probe->args[k].type;
+
+				for (const char *const *w = words; *w; w++) {
+					size_t n = strlen(*w);
+
+					for (const char *p = strstr(t, *w); p; p = strstr(p + 1, *w))
+						if ((p == t || p[-1] == ' ') &&
+						    (!p[n] || p[n] == ' '))
+							return true;
+				}
+			}
+		}
+	}
+	return false;
+}

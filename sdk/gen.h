@@ -63,6 +63,10 @@ void gen_probe_comment(FILE *f, const char *provider,
 		       const struct tsdt_pf_probe *probe);
 /* ", (type, name)" for each argument (TSDT_PROBE_DEFINE/TSDT_HANDLER). */
 void gen_typed_args(FILE *f, const struct tsdt_pf_probe *probe);
+/* Whether some argument type has one of the NULL-terminated @words as
+ * a whole token ("bool", "uint32_t"). */
+bool gen_uses_word(const struct tsdt_provider_file *pf,
+		   const char *const *words);
 /* "a, b, c" (with @lead, ", a, b, c"): the arguments' names. */
 void gen_arg_names(FILE *f, const struct tsdt_pf_probe *probe, bool lead);
 

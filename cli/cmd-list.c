@@ -1,0 +1,479 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * tsdt list: the probes of binaries, libraries or a process. Options and
+ * formatting only; libtsdt's catalog does the reading. The JSON schema is
+ * documented in docs/list-json.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <tsdt/libtsdt.h>
+
+#include "cli.h"
+#include "util.h"
+
+#define MAX_PROVIDER_FILES 64
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: tsdt list [-v] [--json] [--provider-file FILE]... PATH... [PATTERN...]\n"
+"       tsdt list [-v] [--json] [--provider-file FILE]... -p PID [PATTERN...]\n"
+"\n"
+"List the USDT probes of executables and libraries (PATH: a file, or a\n"
+"library name such as libstdc++ found in the dynamic linker's directories),\n"
+"or of every file mapped by process PID. One line per probe: provider:name,\n"
+"its arguments (typed from the binary's type note or a provider file, else\n"
+"their sizes), the number of sites and the semaphore's file offset (and its\n"
+"current value with -p).\n"
+"\n"
+"PATTERN is [binary:]provider:name with fnmatch(3) globs; without -p a\n"
+"pattern must contain ':' to be told from a path.\n"
+"\n"
+"Options:\n"
+"  -v, --verbose             also every site: address, file offset, raw and\n"
+"                            decoded argument specs\n"
+"  -j, --json                print JSON (schema: docs/list-json.md)\n"
+"  -P, --provider-file FILE  types for probes without a type note, from a\n"
+"                            DTrace provider file (repeatable)\n"
+"  -p, --pid PID             list the probes of a running process\n"
+"  -h, --help                show this help\n"
+"\n"
+"Exit status: 0 ok; 1 a file could not be read, a problem was reported\n"
+"(e.g. a provider file disagrees with the binary), or patterns matched\n"
+"nothing; 2 bad usage.\n"
+"\n"
+"Examples:\n"
+"  tsdt list /usr/lib/postgresql/15/bin/postgres\n"
+"  tsdt list --provider-file probes/postgresql.d \\\n"
+"            /usr/lib/postgresql/15/bin/postgres 'postgresql:lock*'\n"
+"  tsdt list -v libstdc++\n"
+"  tsdt list -p $(pgrep -o postgres) --json\n");
+}
+
+struct list_ctx {
+	bool verbose, json, pid_mode;
+	struct cli_pattern *pats;
+	int pat_cnt;
+	int printed_bins; /* JSON: comma placement */
+};
+
+static void json_str(const char *s)
+{
+	if (!s)
+		fputs("null", stdout);
+	else
+		cli_put_json_str(stdout, s, strlen(s));
+}
+
+static const char *kind_name(enum tsdt_type_kind k)
+{
+	switch (k) {
+	case TSDT_TYPE_UNTYPED: return "untyped";
+	case TSDT_TYPE_INT: return "int";
+	case TSDT_TYPE_BOOL: return "bool";
+	case TSDT_TYPE_ENUM: return "enum";
+	case TSDT_TYPE_FLOAT: return "float";
+	case TSDT_TYPE_PTR: return "ptr";
+	case TSDT_TYPE_STR: return "str";
+	}
+	return "?";
+}
+
+static const char *loc_name(enum tsdt_arg_loc l)
+{
+	switch (l) {
+	case TSDT_ARG_CONST: return "const";
+	case TSDT_ARG_REG: return "reg";
+	case TSDT_ARG_REG_DEREF: return "reg_deref";
+	case TSDT_ARG_SIB: return "sib";
+	case TSDT_ARG_STATIC: return "static";
+	case TSDT_ARG_FPREG: return "fpreg";
+	}
+	return "?";
+}
+
+static const char *source_name(enum tsdt_type_source s)
+{
+	switch (s) {
+	case TSDT_TYPES_NOTE: return "note";
+	case TSDT_TYPES_PROVIDER: return "provider";
+	default: return "none";
+	}
+}
+
+static const char *arch_name(enum tsdt_arch a)
+{
+	switch (a) {
+	case TSDT_ARCH_X86_64: return "x86-64";
+	case TSDT_ARCH_AARCH64: return "aarch64";
+	default: return "unknown";
+	}
+}
+
+/* "uint32_t xid" or, untyped, "int32" */
+static void arg_text(const struct tsdt_probe *p, int i, char *buf, size_t sz)
+{
+	const struct tsdt_type *t = tsdt_probe__arg_type(p, i);
+	const char *name = tsdt_probe__arg_name(p, i);
+	char tb[128];
+
+	if (!t) {
+		snprintf(buf, sz, "?");
+		return;
+	}
+	if (t->kind == TSDT_TYPE_UNTYPED && t->size)
+		snprintf(tb, sizeof(tb), "%sint%u", t->is_signed ? "" : "u",
+			 t->size * 8);
+	else
+		tsdt_type__str(t, tb, sizeof(tb));
+	if (name)
+		snprintf(buf, sz, "%s%s%s", tb,
+			 tb[strlen(tb) - 1] == '*' ? "" : " ", name);
+	else
+		snprintf(buf, sz, "%s", tb);
+}
+
+static bool probe_selected(struct list_ctx *ctx, const struct tsdt_binary *b,
+			   const struct tsdt_probe *p)
+{
+	bool any = false;
+
+	if (!ctx->pat_cnt)
+		return true;
+	for (int i = 0; i < ctx->pat_cnt; i++) {
+		if (!cli_pattern__match_binary(&ctx->pats[i], tsdt_binary__path(b)) ||
+		    !cli_pattern__match_probe(&ctx->pats[i],
+					      tsdt_probe__provider(p),
+					      tsdt_probe__name(p)))
+			continue;
+		ctx->pats[i].matched++;
+		any = true;
+	}
+	return any;
+}
+
+static void print_text_probe(struct list_ctx *ctx, const struct tsdt_probe *p)
+{
+	size_t sites = tsdt_probe__site_cnt(p);
+	char buf[256];
+
+	printf("  %s:%s(", tsdt_probe__provider(p), tsdt_probe__name(p));
+	for (int i = 0; i < tsdt_probe__arg_cnt(p); i++) {
+		arg_text(p, i, buf, sizeof(buf));
+		printf("%s%s", i ? ", " : "", buf);
+	}
+	printf(")  %zu site%s", sites, sites == 1 ? "" : "s");
+	if (tsdt_probe__semaphore_addr(p)) {
+		printf("  semaphore 0x%" PRIx64, tsdt_probe__semaphore_offset(p));
+		if (tsdt_probe__semaphore_value(p) >= 0)
+			printf(" = %d", tsdt_probe__semaphore_value(p));
+	}
+	if (tsdt_probe__type_source(p) == TSDT_TYPES_PROVIDER)
+		printf("  (types from provider file)");
+	putchar('\n');
+	if (!ctx->verbose)
+		return;
+	for (size_t s = 0; s < sites; s++) {
+		const struct tsdt_site *site = tsdt_probe__site(p, s);
+
+		printf("    site 0x%" PRIx64 " (file offset 0x%" PRIx64 "): %s\n",
+		       tsdt_site__addr(site), tsdt_site__file_offset(site),
+		       tsdt_site__raw_args(site)[0] ? tsdt_site__raw_args(site)
+						    : "(no arguments)");
+		for (int a = 0; a < tsdt_site__arg_cnt(site); a++) {
+			const struct tsdt_arg_spec *sp =
+				tsdt_site__arg_spec(site, a);
+
+			printf("      arg%d: %s\n", a,
+			       sp ? tsdt_arg_spec__str(sp, buf, sizeof(buf))
+				  : "(not decoded)");
+		}
+	}
+}
+
+static void print_json_spec(const struct tsdt_arg_spec *sp)
+{
+	char buf[256];
+
+	printf("{\"loc\":\"%s\",\"size\":%d,\"signed\":%s,\"float\":%s",
+	       loc_name(sp->loc), sp->size, sp->is_signed ? "true" : "false",
+	       sp->is_float ? "true" : "false");
+	switch (sp->loc) {
+	case TSDT_ARG_CONST:
+		printf(",\"value\":%" PRId64, sp->val);
+		break;
+	case TSDT_ARG_REG:
+	case TSDT_ARG_FPREG:
+		printf(",\"reg\":");
+		json_str(sp->reg);
+		printf(",\"reg_off\":%d", sp->reg_off);
+		break;
+	case TSDT_ARG_REG_DEREF:
+		printf(",\"reg\":");
+		json_str(sp->reg);
+		printf(",\"reg_off\":%d,\"offset\":%" PRId64, sp->reg_off,
+		       sp->val);
+		break;
+	case TSDT_ARG_SIB:
+		printf(",\"reg\":");
+		json_str(sp->reg[0] ? sp->reg : NULL);
+		printf(",\"reg_off\":%d,\"index_reg\":", sp->reg_off);
+		json_str(sp->index_reg);
+		printf(",\"index_reg_off\":%d,\"scale\":%d,\"offset\":%" PRId64,
+		       sp->index_reg_off, sp->scale, sp->val);
+		break;
+	case TSDT_ARG_STATIC:
+		printf(",\"offset\":%" PRId64, sp->val);
+		break;
+	}
+	if (sp->sym[0]) {
+		printf(",\"symbol\":");
+		json_str(sp->sym);
+		if (sp->addr)
+			printf(",\"addr\":\"0x%" PRIx64 "\"", sp->addr);
+		else
+			printf(",\"addr\":null");
+	}
+	printf(",\"text\":");
+	json_str(tsdt_arg_spec__str(sp, buf, sizeof(buf)));
+	putchar('}');
+}
+
+static void print_json_probe(const struct tsdt_probe *p, bool first)
+{
+	char buf[256];
+
+	printf("%s\n    {\"provider\":", first ? "" : ",");
+	json_str(tsdt_probe__provider(p));
+	printf(",\"name\":");
+	json_str(tsdt_probe__name(p));
+	printf(",\"type_source\":\"%s\",\"args\":[",
+	       source_name(tsdt_probe__type_source(p)));
+	for (int i = 0; i < tsdt_probe__arg_cnt(p); i++) {
+		const struct tsdt_type *t = tsdt_probe__arg_type(p, i);
+
+		printf("%s{\"name\":", i ? "," : "");
+		json_str(tsdt_probe__arg_name(p, i));
+		printf(",\"type\":");
+		json_str(t->kind == TSDT_TYPE_UNTYPED && !t->name[0] ? NULL
+								    : t->name);
+		printf(",\"kind\":\"%s\",\"size\":%u,\"signed\":%s,\"text\":",
+		       kind_name(t->kind), t->size,
+		       t->is_signed ? "true" : "false");
+		arg_text(p, i, buf, sizeof(buf));
+		json_str(buf);
+		putchar('}');
+	}
+	printf("],\"semaphore\":");
+	if (tsdt_probe__semaphore_addr(p)) {
+		printf("{\"addr\":\"0x%" PRIx64 "\",\"offset\":\"0x%" PRIx64
+		       "\",\"value\":", tsdt_probe__semaphore_addr(p),
+		       tsdt_probe__semaphore_offset(p));
+		if (tsdt_probe__semaphore_value(p) >= 0)
+			printf("%d}", tsdt_probe__semaphore_value(p));
+		else
+			printf("null}");
+	} else {
+		printf("null");
+	}
+	printf(",\"sites\":[");
+	for (size_t s = 0; s < tsdt_probe__site_cnt(p); s++) {
+		const struct tsdt_site *site = tsdt_probe__site(p, s);
+
+		printf("%s\n      {\"addr\":\"0x%" PRIx64 "\",\"file_offset\":\"0x%"
+		       PRIx64 "\",\"args\":", s ? "," : "",
+		       tsdt_site__addr(site), tsdt_site__file_offset(site));
+		json_str(tsdt_site__raw_args(site));
+		printf(",\"specs\":[");
+		for (int a = 0; a < tsdt_site__arg_cnt(site); a++) {
+			const struct tsdt_arg_spec *sp =
+				tsdt_site__arg_spec(site, a);
+
+			if (a)
+				putchar(',');
+			if (sp)
+				print_json_spec(sp);
+			else
+				printf("null");
+		}
+		printf("]}");
+	}
+	printf("]}");
+}
+
+static void print_binary(struct list_ctx *ctx, const struct tsdt_binary *b)
+{
+	bool first = true;
+	size_t n = tsdt_binary__probe_cnt(b);
+
+	if (ctx->json) {
+		printf("%s\n  {\"path\":", ctx->printed_bins++ ? "," : "");
+		json_str(tsdt_binary__path(b));
+		printf(",\"open_path\":");
+		json_str(tsdt_binary__open_path(b));
+		printf(",\"arch\":\"%s\",\"load_bias\":", arch_name(tsdt_binary__arch(b)));
+		if (ctx->pid_mode)
+			printf("\"0x%" PRIx64 "\"", tsdt_binary__load_bias(b));
+		else
+			printf("null");
+		printf(",\"probes\":[");
+		for (size_t i = 0; i < n; i++) {
+			const struct tsdt_probe *p = tsdt_binary__probe(b, i);
+
+			if (!probe_selected(ctx, b, p))
+				continue;
+			print_json_probe(p, first);
+			first = false;
+		}
+		printf("]}");
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const struct tsdt_probe *p = tsdt_binary__probe(b, i);
+
+		if (!probe_selected(ctx, b, p))
+			continue;
+		if (first) {
+			printf("%s", tsdt_binary__path(b));
+			if (ctx->pid_mode)
+				printf("  (load bias 0x%" PRIx64 ")",
+				       tsdt_binary__load_bias(b));
+			putchar('\n');
+			first = false;
+		}
+		print_text_probe(ctx, p);
+	}
+}
+
+int cmd_list(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "provider-file", required_argument, NULL, 'P' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{},
+	};
+	const char *pfiles[MAX_PROVIDER_FILES + 1] = {};
+	struct list_ctx ctx = {};
+	const char **paths = NULL;
+	int npf = 0, npaths = 0, ret = 0, opt;
+	long pid = 0;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "vjP:p:h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'v':
+			ctx.verbose = true;
+			break;
+		case 'j':
+			ctx.json = true;
+			break;
+		case 'P':
+			if (npf == MAX_PROVIDER_FILES) {
+				fprintf(stderr, "tsdt list: at most %d provider files\n",
+					MAX_PROVIDER_FILES);
+				return 2;
+			}
+			pfiles[npf++] = optarg;
+			break;
+		case 'p':
+			if (cli_parse_long(optarg, 1, INT32_MAX, &pid)) {
+				fprintf(stderr, "tsdt list: bad PID '%s'\n", optarg);
+				return 2;
+			}
+			ctx.pid_mode = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	paths = calloc(argc, sizeof(*paths));
+	ctx.pats = calloc(argc, sizeof(*ctx.pats));
+	if (!paths || !ctx.pats) {
+		fprintf(stderr, "tsdt list: out of memory\n");
+		ret = 1;
+		goto out;
+	}
+	for (int i = optind; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (!ctx.pid_mode && (!strchr(a, ':') || !access(a, F_OK))) {
+			paths[npaths++] = a;
+			continue;
+		}
+		if (cli_pattern__parse(a, &ctx.pats[ctx.pat_cnt])) {
+			fprintf(stderr, "tsdt list: bad pattern '%s'\n", a);
+			ret = 2;
+			goto out;
+		}
+		ctx.pat_cnt++;
+	}
+	if (!ctx.pid_mode && !npaths) {
+		fprintf(stderr, "tsdt list: give a PATH or -p PID\n\n");
+		usage(stderr);
+		ret = 2;
+		goto out;
+	}
+
+	{
+		TSDT_OPTS(tsdt_catalog_opts, copts,
+			  .provider_files = npf ? pfiles : NULL,
+			  .read_semaphores = ctx.pid_mode);
+		int n = ctx.pid_mode ? 1 : npaths;
+
+		if (ctx.json) {
+			printf("{\"version\":1,\"pid\":");
+			if (ctx.pid_mode)
+				printf("%ld", pid);
+			else
+				printf("null");
+			printf(",\"binaries\":[");
+		}
+		for (int i = 0; i < n; i++) {
+			struct tsdt_catalog *cat;
+
+			cat = ctx.pid_mode ? tsdt_catalog__open_pid(pid, &copts)
+					   : tsdt_catalog__open_file(paths[i], &copts);
+			if (!cat) {
+				/* the library said why */
+				if (ctx.pid_mode)
+					fprintf(stderr, "tsdt list: pid %ld: %s\n",
+						pid, strerror(errno));
+				ret = 1;
+				continue;
+			}
+			if (tsdt_catalog__problem_cnt(cat))
+				ret = 1;
+			for (size_t b = 0; b < tsdt_catalog__binary_cnt(cat); b++)
+				print_binary(&ctx, tsdt_catalog__binary(cat, b));
+			tsdt_catalog__free(cat);
+		}
+		if (ctx.json)
+			printf("\n]}\n");
+	}
+	for (int i = 0; i < ctx.pat_cnt; i++) {
+		if (ctx.pats[i].matched)
+			continue;
+		fprintf(stderr, "tsdt list: no probe matches '%s'\n",
+			ctx.pats[i].text);
+		ret = ret ? ret : 1;
+	}
+out:
+	for (int i = 0; i < ctx.pat_cnt; i++)
+		cli_pattern__free(&ctx.pats[i]);
+	free(ctx.pats);
+	free(paths);
+	return ret;
+}

@@ -522,7 +522,7 @@ out:
 
 int tsdt_catalog_add_file(struct tsdt_catalog *cat, const char *path,
 			  const char *open_path,
-			  const struct tsdt_catalog_opts *opts,
+			  struct tsdt_provider_file *const *pfs,
 			  struct tsdt_binary **ret)
 {
 	struct read_ctx ctx = {};
@@ -569,7 +569,7 @@ int tsdt_catalog_add_file(struct tsdt_catalog *cat, const char *path,
 		err = read_type_notes(bin, &ef);
 		if (err)
 			goto err_out;
-		err = tsdt_catalog_apply_provider_files(bin, opts);
+		err = tsdt_catalog_apply_provider_files(bin, pfs);
 		if (err)
 			goto err_out;
 	}
@@ -598,6 +598,7 @@ err_out:
 struct tsdt_catalog *tsdt_catalog__open_file(const char *path,
 					     const struct tsdt_catalog_opts *opts)
 {
+	struct tsdt_provider_file **pfs = NULL;
 	struct tsdt_catalog *cat;
 	char lib[4096];
 	const char *open_path = path;
@@ -618,10 +619,16 @@ struct tsdt_catalog *tsdt_catalog__open_file(const char *path,
 		}
 		open_path = lib;
 	}
+	err = tsdt_catalog_load_provider_files(opts, &pfs);
+	if (err)
+		return tsdt_err_ptr(err);
 	cat = calloc(1, sizeof(*cat));
-	if (!cat)
+	if (!cat) {
+		tsdt_catalog_free_provider_files(pfs);
 		return tsdt_err_ptr(-ENOMEM);
-	err = tsdt_catalog_add_file(cat, open_path, open_path, opts, NULL);
+	}
+	err = tsdt_catalog_add_file(cat, open_path, open_path, pfs, NULL);
+	tsdt_catalog_free_provider_files(pfs);
 	if (err) {
 		tsdt_catalog__free(cat);
 		return tsdt_err_ptr(err);

@@ -54,9 +54,10 @@ struct tsdt_catalog {
 
 /* Reads one file into a new binary appended to @cat. @path is shown, @open_path
  * is opened. Returns 0 or a negative errno (messages printed). */
+struct tsdt_provider_file;
 int tsdt_catalog_add_file(struct tsdt_catalog *cat, const char *path,
 			  const char *open_path,
-			  const struct tsdt_catalog_opts *opts,
+			  struct tsdt_provider_file *const *pfs,
 			  struct tsdt_binary **ret);
 
 /* Finds a library by name ("libstdc++", "libc.so.6", "stdc++") in the dynamic
@@ -70,11 +71,16 @@ int tsdt_find_library(const char *name, char *buf, size_t sz);
  * spelling with normalised spaces. */
 void tsdt_type_canonical_name(struct tsdt_type *t, const char *spelling);
 
-/* catalog-provider.c: types from the provider files of @opts for probes
- * without a type note. 0 or -ENOMEM/-ENOENT...; disagreements are reported
- * and counted in bin->problem_cnt. */
+/* catalog-provider.c: parse the provider files of @opts into a
+ * NULL-terminated array (*ret NULL when there are none). */
+struct tsdt_provider_file;
+int tsdt_catalog_load_provider_files(const struct tsdt_catalog_opts *opts,
+				     struct tsdt_provider_file ***ret);
+void tsdt_catalog_free_provider_files(struct tsdt_provider_file **pfs);
+/* Types from @pfs for probes without a type note; disagreements are
+ * reported and counted in bin->problem_cnt. */
 int tsdt_catalog_apply_provider_files(struct tsdt_binary *bin,
-				      const struct tsdt_catalog_opts *opts);
+				      struct tsdt_provider_file *const *pfs);
 /* Frees one binary (not linked from a catalog any more). */
 void tsdt_catalog_free_binary(struct tsdt_binary *bin);
 

@@ -172,7 +172,8 @@ static void read_semaphores(struct tsdt_binary *bin, pid_t pid)
 struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 					    const struct tsdt_catalog_opts *opts)
 {
-	struct tsdt_catalog *cat = NULL, *all = NULL;
+	struct tsdt_provider_file **pfs = NULL;
+	struct tsdt_catalog *cat = NULL;
 	struct mapping *maps = NULL;
 	size_t nmaps = 0, cap = 0;
 	char path[64], *line = NULL;
@@ -232,6 +233,9 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 		}
 		maps[nmaps++] = m;
 	}
+	err = tsdt_catalog_load_provider_files(opts, &pfs);
+	if (err)
+		goto out;
 	cat = calloc(1, sizeof(*cat));
 	if (!cat) {
 		err = -ENOMEM;
@@ -253,7 +257,7 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 			continue;
 		snprintf(open_path, sizeof(open_path), "/proc/%d/root%s",
 			 (int)pid, maps[i].path);
-		e = tsdt_catalog_add_file(cat, maps[i].path, open_path, opts,
+		e = tsdt_catalog_add_file(cat, maps[i].path, open_path, pfs,
 					  &bin);
 		if (e) {
 			/* a file we cannot read (e.g. not ELF): skip it */
@@ -277,12 +281,12 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 			read_semaphores(bin, pid);
 	}
 out:
+	tsdt_catalog_free_provider_files(pfs);
 	free(line);
 	fclose(f);
 	for (size_t i = 0; i < nmaps; i++)
 		free(maps[i].path);
 	free(maps);
-	(void)all;
 	if (err) {
 		tsdt_catalog__free(cat);
 		return tsdt_err_ptr(err);

@@ -5,6 +5,7 @@
  * documented in docs/list-json.md.
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -15,7 +16,6 @@
 #include <tsdt/libtsdt.h>
 
 #include "cli.h"
-#include "util.h"
 
 #define MAX_PROVIDER_FILES 64
 
@@ -56,9 +56,127 @@ static void usage(FILE *f)
 "  tsdt list -p $(pgrep -o postgres) --json\n");
 }
 
+/* "provider:name" glob, or "binary:provider:name" (the binary part may
+ * itself contain ':'); "name" alone (with -p) means "*:name". */
+struct pattern {
+	const char *text;
+	char *binary, *provider, *name;
+	unsigned long matched;
+};
+
+static int pattern_parse(const char *text, struct pattern *ret)
+{
+	const char *c2 = strrchr(text, ':'), *c1 = NULL;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->text = text;
+	if (!c2) {
+		ret->provider = strdup("*");
+		ret->name = strdup(text);
+	} else {
+		for (const char *p = text; p < c2; p++)
+			if (*p == ':')
+				c1 = p;
+		if (c1) {
+			ret->binary = strndup(text, c1 - text);
+			ret->provider = strndup(c1 + 1, c2 - c1 - 1);
+		} else {
+			ret->provider = strndup(text, c2 - text);
+		}
+		ret->name = strdup(c2 + 1);
+	}
+	if (!ret->provider || !ret->name || (c1 && !ret->binary))
+		return -ENOMEM;
+	return ret->provider[0] && ret->name[0] ? 0 : -EINVAL;
+}
+
+static void pattern_free(struct pattern *p)
+{
+	free(p->binary);
+	free(p->provider);
+	free(p->name);
+}
+
+static bool pattern_match_binary(const struct pattern *p, const char *path)
+{
+	const char *base = strrchr(path, '/');
+
+	base = base ? base + 1 : path;
+	if (!p->binary)
+		return true;
+	return !fnmatch(p->binary, path, 0) || !fnmatch(p->binary, base, 0) ||
+	       (!strncmp(base, p->binary, strlen(p->binary)) &&
+		base[strlen(p->binary)] == '.');
+}
+
+static bool pattern_match_probe(const struct pattern *p, const char *provider,
+				const char *name)
+{
+	return !fnmatch(p->provider, provider, 0) && !fnmatch(p->name, name, 0);
+}
+
+/* A whole decimal number in [min, max]: "12abc", "", "-1" are refused. */
+static int parse_long(const char *s, long min, long max, long *ret)
+{
+	char *end;
+	long v;
+
+	if (!s[0] || s[0] == ' ' || s[0] == '+')
+		return -EINVAL;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (*end)
+		return -EINVAL;
+	if (errno || v < min || v > max)
+		return -ERANGE;
+	*ret = v;
+	return 0;
+}
+
+/* JSON string: control characters and invalid UTF-8 bytes as \u00XX. */
+static void put_json_str(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	putchar('"');
+	while (*p) {
+		size_t n = 0;
+
+		if (*p == '"' || *p == '\\') {
+			printf("\\%c", *p++);
+			continue;
+		}
+		if (*p < 0x20) {
+			printf("\\u%04x", *p++);
+			continue;
+		}
+		if (*p < 0x80) {
+			putchar(*p++);
+			continue;
+		}
+		/* a valid UTF-8 sequence is copied, anything else escaped */
+		if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
+			n = 2;
+		else if ((*p & 0xf0) == 0xe0)
+			n = 3;
+		else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
+			n = 4;
+		for (size_t i = 1; i < n; i++)
+			if ((p[i] & 0xc0) != 0x80)
+				n = 0;
+		if (!n) {
+			printf("\\u%04x", *p++);
+			continue;
+		}
+		fwrite(p, 1, n, stdout);
+		p += n;
+	}
+	putchar('"');
+}
+
 struct list_ctx {
 	bool verbose, json, pid_mode;
-	struct cli_pattern *pats;
+	struct pattern *pats;
 	int pat_cnt;
 	int printed_bins; /* JSON: comma placement */
 };
@@ -68,7 +186,7 @@ static void json_str(const char *s)
 	if (!s)
 		fputs("null", stdout);
 	else
-		cli_put_json_str(stdout, s, strlen(s));
+		put_json_str(s);
 }
 
 static const char *kind_name(enum tsdt_type_kind k)
@@ -147,8 +265,8 @@ static bool probe_selected(struct list_ctx *ctx, const struct tsdt_binary *b,
 	if (!ctx->pat_cnt)
 		return true;
 	for (int i = 0; i < ctx->pat_cnt; i++) {
-		if (!cli_pattern__match_binary(&ctx->pats[i], tsdt_binary__path(b)) ||
-		    !cli_pattern__match_probe(&ctx->pats[i],
+		if (!pattern_match_binary(&ctx->pats[i], tsdt_binary__path(b)) ||
+		    !pattern_match_probe(&ctx->pats[i],
 					      tsdt_probe__provider(p),
 					      tsdt_probe__name(p)))
 			continue;
@@ -174,8 +292,6 @@ static void print_text_probe(struct list_ctx *ctx, const struct tsdt_probe *p)
 		if (tsdt_probe__semaphore_value(p) >= 0)
 			printf(" = %d", tsdt_probe__semaphore_value(p));
 	}
-	if (tsdt_probe__type_source(p) == TSDT_TYPES_PROVIDER)
-		printf("  (types from provider file)");
 	putchar('\n');
 	if (!ctx->verbose)
 		return;
@@ -385,7 +501,7 @@ int cmd_list(int argc, char **argv)
 			pfiles[npf++] = optarg;
 			break;
 		case 'p':
-			if (cli_parse_long(optarg, 1, INT32_MAX, &pid)) {
+			if (parse_long(optarg, 1, INT32_MAX, &pid)) {
 				fprintf(stderr, "tsdt list: bad PID '%s'\n", optarg);
 				return 2;
 			}
@@ -413,12 +529,11 @@ int cmd_list(int argc, char **argv)
 			paths[npaths++] = a;
 			continue;
 		}
-		if (cli_pattern__parse(a, &ctx.pats[ctx.pat_cnt])) {
+		if (pattern_parse(a, &ctx.pats[ctx.pat_cnt++])) {
 			fprintf(stderr, "tsdt list: bad pattern '%s'\n", a);
 			ret = 2;
 			goto out;
 		}
-		ctx.pat_cnt++;
 	}
 	if (!ctx.pid_mode && !npaths) {
 		fprintf(stderr, "tsdt list: give a PATH or -p PID\n\n");
@@ -472,7 +587,7 @@ int cmd_list(int argc, char **argv)
 	}
 out:
 	for (int i = 0; i < ctx.pat_cnt; i++)
-		cli_pattern__free(&ctx.pats[i]);
+		pattern_free(&ctx.pats[i]);
 	free(ctx.pats);
 	free(paths);
 	return ret;

@@ -15,7 +15,8 @@
  *  - typedef chains are resolved, but the outermost typedef name is kept as
  *    the type's name for messages ("uint64_t", "__u32");
  *  - const/volatile/restrict/type tags are skipped;
- *  - int: INT (BTF_INT_BOOL: BOOL); enum: ENUM; float: FLOAT;
+ *  - int: INT (BTF_INT_BOOL: BOOL); float: FLOAT; enum: INT of its size
+ *    and sign, named "enum x" (C probes record enums as integers);
  *  - pointer to a 1-byte integer (char, signed/unsigned char): STR;
  *    any other pointer: PTR, named as C spells it ("struct foo *").
  *  - structs and unions by value are refused.
@@ -142,7 +143,10 @@ int tsdt_btf__type(const struct btf *btf, __u32 id, struct tsdt_type *ret)
 	}
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
-		ret->kind = TSDT_TYPE_ENUM;
+		/* as an integer of its size and sign: C probes record enums
+		 * as integers (docs/type-note.md), and tsdt_type__check()
+		 * lets an integer reader read a C++ probe's ENUM */
+		ret->kind = TSDT_TYPE_INT;
 		ret->size = t->size;
 		ret->is_signed = btf_kflag(t);
 		if (tdname)

@@ -7,3 +7,18 @@ LIBTSDT_SRCS += attach/log.c attach/elf.c attach/note.c attach/spec.c \
 
 # Attach engine (issue 4): typed handlers, spec map, generic tracer.
 LIBTSDT_SRCS += attach/attach.c attach/btf-args.c
+
+# Attach test fixtures (built by tests/integration/attach-*.sh through
+# `make attach-test-bins`, not by `make all`).
+ATTACH_TEST_BINS := $(OUT)/tests/attach/target $(OUT)/tests/attach/loader
+.PHONY: attach-test-bins
+attach-test-bins: $(ATTACH_TEST_BINS)
+$(OUT)/tests/attach/target: tests/attach/target.c include/sys/tsdt.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ $<
+$(OUT)/tests/attach/handlers.bpf.o: tests/attach/handlers.h
+$(OUT)/tests/attach/loader: tests/attach/loader.c tests/attach/handlers.h \
+		$(OUT)/tests/attach/handlers.skel.h $(OUT)/libtsdt.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/attach -o $@ $< $(OUT)/libtsdt.a $(LIBS)

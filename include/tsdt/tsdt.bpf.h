@@ -24,8 +24,10 @@
  *
  * The declared types travel in the object's own BTF: the struct
  * tsdt_args__<prog> has one member per argument, in order, and carries the
- * declaration tag "tsdt.probe=<provider>:<probe>"; a weak global in the
- * non-loaded section .tsdt.sig keeps it in BTF at no cost. libtsdt's
+ * declaration tag "tsdt.probe=<provider>:<probe>"; a weak global pointer to
+ * it in the non-loaded section .tsdt.sig keeps it in BTF at no cost (a
+ * pointer, because the kernel refuses a zero-sized variable in BTF, and a
+ * handler may declare no argument). libtsdt's
  * tsdt_program__attach() reads it and refuses a probe whose types disagree
  * (see docs/bpf-handlers.md for the rules).
  *
@@ -267,7 +269,7 @@ static __always_inline long __tsdt_read_str(void *dst, __u32 sz,
 		__tsdt_each(__tsdt_member, ##__VA_ARGS__)                   \
 	};                                                                  \
 	__attribute__((section(".tsdt.sig"), used, weak))                   \
-	struct tsdt_args__##prog __tsdt_sig__##prog;                        \
+	struct tsdt_args__##prog *__tsdt_sig__##prog;                       \
 	static __always_inline int ____##prog(                              \
 		struct pt_regs *ctx, const int __tsdt_sleepable             \
 		__tsdt_each(__tsdt_param, ##__VA_ARGS__));                  \

@@ -20,3 +20,7 @@ $(OUT)/tsdt-gen: $(OUT)/sdk/tsdt-gen.o $(GEN_OBJS) $(OUT)/libtsdt.a
 $(OUT)/tsdt: $(GEN_OBJS)
 $(OUT)/tsdt: CLI_OBJS += $(GEN_OBJS)
 
+
+# Tests of the provider compiler.
+UNIT_TESTS += $(OUT)/tests/test_provider
+CHECK_CMDS += tests/integration/gen-postgresql.sh

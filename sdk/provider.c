@@ -107,8 +107,8 @@ static int pnomem(struct parser *p)
 /* Shows an identifier in a message, shortened if very long. */
 static const char *show(const char *s, size_t len, char *buf, size_t sz)
 {
-	if (len + 1 > sz - 4)
-		snprintf(buf, sz, "%.*s...", (int)(sz - 4), s);
+	if (len >= TSDT_PF_NAME_MAX)
+		snprintf(buf, sz, "%.*s...", TSDT_PF_NAME_MAX - 1, s);
 	else
 		snprintf(buf, sz, "%.*s", (int)len, s);
 	return buf;
@@ -587,9 +587,11 @@ static char *toklist_join(const struct toklist *l, size_t from, size_t to)
 	return s;
 }
 
+/* Appends @tok to @out, expanding the file's macros; @top is the token
+ * as written (named in messages). */
 static int expand(struct parser *p, struct toklist *out, const char *tok,
-		  const struct tsdt_pf_loc *loc, const struct tsdt_pf_loc *arg_loc,
-		  int depth)
+		  const char *top, const struct tsdt_pf_loc *loc,
+		  const struct tsdt_pf_loc *arg_loc, int depth)
 {
 	struct define *d = is_ident_start((unsigned char)tok[0])
 				   ? find_define(p, tok, strlen(tok))
@@ -598,12 +600,12 @@ static int expand(struct parser *p, struct toklist *out, const char *tok,
 	if (!d)
 		return toklist_add(p, out, tok, strlen(tok), loc, arg_loc);
 	if (depth > 16)
-		return perr(p, loc, "macro '%s' expands too deeply (recursive #define?)", tok);
+		return perr(p, loc, "macro '%s' expands too deeply (recursive #define?)", top);
 	if (d->tok_cnt == SIZE_MAX)
 		return perr(p, loc, "macro '%s' (defined at %d:%d) does not expand to a type",
 			    tok, d->loc.line, d->loc.col);
 	for (size_t i = 0; i < d->tok_cnt; i++)
-		if (expand(p, out, d->toks[i], loc, arg_loc, depth + 1))
+		if (expand(p, out, d->toks[i], top, loc, arg_loc, depth + 1))
 			return p->err;
 	return 0;
 }
@@ -712,13 +714,17 @@ static int parse_arg(struct parser *p, struct tsdt_pf_probe *probe,
 			} else if (!is_type_word(t) && !base && !named) {
 				named = true;
 			} else {
-				perr(p, &w.loc[i], "expected ')' or ',' after argument name");
+				/* t is the name when it isn't a type word;
+				 * then what follows it is wrong */
+				size_t at = !is_type_word(t) && i + 1 < w.cnt ? i + 1 : i;
+
+				perr(p, &w.loc[at], "expected ')' or ',' after argument name");
 				goto out;
 			}
 		}
 	}
 	for (size_t i = 0; i < ntype; i++)
-		if (expand(p, &x, w.t[i], &w.loc[i], &loc, 0))
+		if (expand(p, &x, w.t[i], w.t[i], &w.loc[i], &loc, 0))
 			goto out;
 	arg->spelling = toklist_join(&w, 0, ntype);
 	arg->type = toklist_join(&x, 0, x.cnt);

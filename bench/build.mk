@@ -2,7 +2,8 @@
 
 # Hit cost, attach/detach and event rate of `tsdt trace` (issue 4): programs
 # built only by `make bench`.
-BENCH_TRACE_BINS := $(OUT)/bench/hitloop $(OUT)/bench/hit-libbpf
+BENCH_TRACE_BINS := $(OUT)/bench/hitloop $(OUT)/bench/hit-libbpf \
+		    $(OUT)/bench/hit-tsdt
 
 $(OUT)/bench/hitloop: bench/hitloop.c
 	$(call msg,CC,$@)
@@ -13,6 +14,11 @@ $(OUT)/bench/hit-libbpf: bench/hit-libbpf.c $(OUT)/bench/hit-libbpf.skel.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
+
+$(OUT)/bench/hit-tsdt: bench/hit-tsdt.c $(OUT)/bench/hit-tsdt.skel.h $(OUT)/libtsdt.a
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
 
 bench-trace: all $(BENCH_TRACE_BINS)
 	$(Q)for b in bench/hitcost.sh; do OUT=$(OUT) $$b || exit 1; done

@@ -4,6 +4,7 @@
 #   none      no tracer attached
 #   tsdt      a TSDT_HANDLER that reads the argument and counts
 #             (bench/hit-tsdt.bpf.c, attached with tsdt_program__attach)
+#   tsdt_ps   the same handler on per-site perf-event uprobes (--per-site)
 #   libbpf    a BPF_USDT handler doing the same work, attached with
 #             libbpf's bpf_program__attach_usdt (bench/hit-libbpf.bpf.c)
 #   bpftrace  usdt:BIN:tsdt_bench:hit { @c = count(); }
@@ -23,7 +24,7 @@ for f in "$BIN" "$OUT/bench/hit-libbpf"; do
 	[ -x "$f" ] || { echo "hitcost: $f not built (make bench)" >&2; exit 1; }
 done
 VARIANTS="none libbpf bpftrace"
-[ -x "$OUT/bench/hit-tsdt" ] && VARIANTS="none tsdt libbpf bpftrace"
+[ -x "$OUT/bench/hit-tsdt" ] && VARIANTS="none tsdt tsdt_ps libbpf bpftrace"
 bench_tracefs
 
 tmp=$(mktemp -d)
@@ -40,7 +41,17 @@ hl() { echo "$1" >&"${H[1]}"; read -r -t 60 -u "${H[0]}" reply; echo "$reply"; }
 
 start_tsdt()     { "$OUT/bench/hit-tsdt" "$H_PID" "$BIN" > "$tmp/out" 2>&1 & tracer=$!; }
 start_libbpf()   { "$OUT/bench/hit-libbpf" "$H_PID" "$BIN" tsdt_bench hit > "$tmp/out" 2>&1 & tracer=$!; }
-start_bpftrace() { bpftrace -p "$H_PID" -e "usdt:$BIN:tsdt_bench:hit { @c = count(); }" > "$tmp/out" 2>&1 & tracer=$!; }
+start_tsdt_ps()  { "$OUT/bench/hit-tsdt" --per-site "$H_PID" "$BIN" > "$tmp/out" 2>&1 & tracer=$!; }
+# bpftrace raises the semaphore itself before its uprobe is in place, so
+# readiness is its BEGIN probe, which fires once every probe is attached.
+start_bpftrace() {
+	bpftrace -p "$H_PID" -e "usdt:$BIN:tsdt_bench:hit { @c = count(); } BEGIN { printf(\"ready\\n\"); }" > "$tmp/out" 2>&1 & tracer=$!
+	for _ in $(seq 20000); do
+		grep -q '^ready' "$tmp/out" && break
+		kill -0 $tracer 2>/dev/null || break
+		sleep 0.001
+	done
+}
 hits_of() {
 	case $1 in
 	bpftrace) sed -n 's/^@c: \([0-9]*\)$/\1/p' "$tmp/out" ;;

@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * hit-tsdt: attach bench/hit-tsdt.bpf.c's typed handler to tsdt_bench:hit
+ * with tsdt_program__attach() (uprobe_multi, or per-site uprobes with
+ * --per-site), print "attached", wait for SIGINT/SIGTERM, detach and print
+ * "hits N".
+ *
+ * Usage: hit-tsdt [--per-site] PID BINARY     (PID -1: every process)
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+#include <tsdt/libtsdt.h>
+
+#include "bench/hit-tsdt.skel.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+int main(int argc, char **argv)
+{
+	const struct tsdt_binary *bin;
+	const struct tsdt_probe *probe;
+	struct tsdt_catalog *cat;
+	struct hit_tsdt_bpf *skel;
+	struct tsdt_link *link;
+	bool per_site = false;
+	char *end;
+	long pid;
+	int err;
+
+	if (argc > 1 && !strcmp(argv[1], "--per-site")) {
+		per_site = true;
+		argc--, argv++;
+	}
+	if (argc != 3) {
+		fprintf(stderr, "usage: hit-tsdt [--per-site] PID BINARY\n");
+		return 2;
+	}
+	errno = 0;
+	pid = strtol(argv[1], &end, 10);
+	if (errno || end == argv[1] || *end) {
+		fprintf(stderr, "hit-tsdt: bad pid '%s'\n", argv[1]);
+		return 2;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+
+	TSDT_OPTS(tsdt_attach_opts, opts, .pid = pid, .force_per_site = per_site);
+
+	cat = tsdt_catalog__open_file(argv[2], NULL);
+	if (!cat) {
+		fprintf(stderr, "hit-tsdt: %s: %s\n", argv[2], strerror(errno));
+		return 1;
+	}
+	bin = tsdt_catalog__binary_cnt(cat) ? tsdt_catalog__binary(cat, 0) : NULL;
+	probe = bin ? tsdt_binary__find_probe(bin, "tsdt_bench", "hit") : NULL;
+	if (!probe) {
+		fprintf(stderr, "hit-tsdt: no tsdt_bench:hit in %s\n", argv[2]);
+		return 1;
+	}
+	skel = hit_tsdt_bpf__open();
+	if (!skel) {
+		fprintf(stderr, "hit-tsdt: open: %s\n", strerror(errno));
+		return 1;
+	}
+	err = tsdt_object__prepare(skel->obj, &opts);
+	if (err < 0 || (err = hit_tsdt_bpf__load(skel))) {
+		fprintf(stderr, "hit-tsdt: prepare/load: %s\n", strerror(-err));
+		return 1;
+	}
+	link = tsdt_program__attach(skel->progs.tsdt_hit, probe, &opts);
+	if (!link) {
+		fprintf(stderr, "hit-tsdt: attach: %s\n", strerror(errno));
+		return 1;
+	}
+	printf("attached %zu sites (%s)\n", tsdt_link__site_cnt(link),
+	       tsdt_link__is_multi(link) ? "uprobe_multi" : "per-site");
+	fflush(stdout);
+	while (!stop)
+		pause();
+	tsdt_link__destroy(link);
+	printf("hits %llu\n", (unsigned long long)skel->bss->hits);
+	hit_tsdt_bpf__destroy(skel);
+	tsdt_catalog__free(cat);
+	return 0;
+}

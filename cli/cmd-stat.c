@@ -1,0 +1,326 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * tsdt stat: count the hits of the selected probes in the kernel (no events
+ * travel) and print the counts every interval. A thin layer over libtsdt's
+ * tracer in count-only mode; probe selection is shared with tsdt trace
+ * (target.c).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <tsdt/libtsdt.h>
+
+#include "cli.h"
+#include "target.h"
+#include "util.h"
+
+static volatile sig_atomic_t stat_signal;
+
+static void stat_on_signal(int sig)
+{
+	stat_signal = sig;
+}
+
+static const char stat_usage[] =
+"Usage: tsdt stat [-p PID | -c 'CMD ARGS'] [-i INTERVAL] [-n COUNT] [-a]\n"
+"                 [--provider-file FILE]... [--json] [--per-site] [-v] PROBE...\n"
+"\n"
+"Count hits of the probes given, in the kernel (no event is copied), and\n"
+"print the hits of each probe every INTERVAL: hits in the interval and in\n"
+"total. PROBE is [BINARY-OR-LIBRARY:]PROVIDER:NAME with globs, as for\n"
+"tsdt trace.\n"
+"\n"
+"Options:\n"
+"  -p, --pid PID            count in process PID only\n"
+"  -c, --command 'CMD ARGS' run CMD, count its hits from its first\n"
+"                           instruction, exit with its exit status\n"
+"  -i, --interval TIME      print every TIME (seconds, or 250ms, 2s, 1m, 1h);\n"
+"                           default 1s\n"
+"  -n, --count N            stop after N intervals\n"
+"  -a, --all                also list probes without hits\n"
+"      --provider-file FILE as for tsdt trace; repeatable\n"
+"  -j, --json               JSON Lines (docs/trace-json.md)\n"
+"      --per-site           per-site perf-event uprobes, not uprobe_multi\n"
+"  -v, --verbose            print libtsdt's debug messages\n"
+"  -h, --help               show this help\n"
+"\n"
+"Exit status: 0 success; 1 error; 2 usage error; with -c, the command's\n"
+"exit status (128+N if killed by signal N).\n"
+"\n"
+"Examples:\n"
+"  tsdt stat -p 4242 'postgresql:*'            # every second, until Ctrl-C\n"
+"  tsdt stat -i 5 -n 3 /usr/lib/postgresql/15/bin/postgres:postgresql:*\n"
+"  tsdt stat -c 'make -j4' 'myapp:*'           # totals when the command ends\n";
+
+enum { OPT_PROVIDER_FILE = 256, OPT_PER_SITE };
+
+static const struct option stat_options[] = {
+	{ "pid",           required_argument, NULL, 'p' },
+	{ "command",       required_argument, NULL, 'c' },
+	{ "interval",      required_argument, NULL, 'i' },
+	{ "count",         required_argument, NULL, 'n' },
+	{ "all",           no_argument,       NULL, 'a' },
+	{ "provider-file", required_argument, NULL, OPT_PROVIDER_FILE },
+	{ "json",          no_argument,       NULL, 'j' },
+	{ "per-site",      no_argument,       NULL, OPT_PER_SITE },
+	{ "verbose",       no_argument,       NULL, 'v' },
+	{ "help",          no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static long long now_ns(clockid_t clk)
+{
+	struct timespec ts;
+
+	clock_gettime(clk, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void put_probe_json(FILE *f, const struct tsdt_probe *p)
+{
+	char buf[512];
+	int n = snprintf(buf, sizeof(buf), "%s:%s", tsdt_probe__provider(p),
+			 tsdt_probe__name(p));
+
+	cli_put_json_str(f, buf, n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1);
+}
+
+static void print_interval(struct tsdt_tracer *tr, uint64_t *prev, bool json,
+			   bool all, double secs, bool final)
+{
+	size_t n = tsdt_tracer__probe_cnt(tr);
+	uint64_t cur[n ? n : 1];
+	size_t silent = 0;
+
+	for (size_t i = 0; i < n; i++)
+		cur[i] = tsdt_tracer__hit_cnt(tr, i);
+	if (json) {
+		fputs("{\"type\":\"interval\",\"time\":\"", stdout);
+		cli_put_rfc3339(stdout, now_ns(CLOCK_REALTIME));
+		printf("\",\"interval_s\":%.6f,\"hits\":{", secs);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				putchar(',');
+			put_probe_json(stdout, tsdt_tracer__probe(tr, i));
+			printf(":%" PRIu64, cur[i] - prev[i]);
+		}
+		fputs("},\"total\":{", stdout);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				putchar(',');
+			put_probe_json(stdout, tsdt_tracer__probe(tr, i));
+			printf(":%" PRIu64, cur[i]);
+		}
+		fputs("}}\n", stdout);
+	} else {
+		time_t t = time(NULL);
+		struct tm tm;
+
+		localtime_r(&t, &tm);
+		printf("%02d:%02d:%02d%s\n", tm.tm_hour, tm.tm_min, tm.tm_sec,
+		       final ? " (final)" : "");
+		printf("%-48s %12s %14s\n", "PROBE", "HITS", "TOTAL");
+		for (size_t i = 0; i < n; i++) {
+			const struct tsdt_probe *p = tsdt_tracer__probe(tr, i);
+			char name[256];
+
+			if (!all && cur[i] == prev[i]) {
+				silent++;
+				continue;
+			}
+			snprintf(name, sizeof(name), "%s:%s", tsdt_probe__provider(p),
+				 tsdt_probe__name(p));
+			printf("%-48s %12" PRIu64 " %14" PRIu64 "\n", name,
+			       cur[i] - prev[i], cur[i]);
+		}
+		if (silent)
+			printf("(%zu probe%s without hits)\n", silent,
+			       silent == 1 ? "" : "s");
+		putchar('\n');
+	}
+	fflush(stdout);
+	memcpy(prev, cur, n * sizeof(*prev));
+}
+
+int cmd_stat(int argc, char **argv)
+{
+	struct cli_target target = { .gate_fd = -1 };
+	const char **pfiles = NULL;
+	int pfile_cnt = 0;
+	const char *command = NULL;
+	bool per_site = false, verbose = false, json = false, all = false;
+	long pid = 0, interval_ms = 1000, count = 0;
+	struct tsdt_tracer *tr = NULL;
+	struct sigaction sa = { .sa_handler = stat_on_signal };
+	uint64_t *prev = NULL;
+	int opt, err, ret = 1;
+
+	while ((opt = getopt_long(argc, argv, "+p:c:i:n:ajvh", stat_options,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			if (cli_parse_long(optarg, 1, INT32_MAX, &pid)) {
+				fprintf(stderr, "tsdt stat: bad pid '%s'\n", optarg);
+				goto usage;
+			}
+			break;
+		case 'c':
+			command = optarg;
+			break;
+		case 'i':
+			if (cli_parse_duration_ms(optarg, &interval_ms)) {
+				fprintf(stderr, "tsdt stat: bad interval '%s'\n", optarg);
+				goto usage;
+			}
+			break;
+		case 'n':
+			if (cli_parse_long(optarg, 1, LONG_MAX, &count)) {
+				fprintf(stderr, "tsdt stat: bad count '%s'\n", optarg);
+				goto usage;
+			}
+			break;
+		case 'a':
+			all = true;
+			break;
+		case OPT_PROVIDER_FILE: {
+			const char **p = realloc(pfiles, (pfile_cnt + 2) * sizeof(*p));
+
+			if (!p)
+				goto out;
+			pfiles = p;
+			pfiles[pfile_cnt++] = optarg;
+			pfiles[pfile_cnt] = NULL;
+			break;
+		}
+		case 'j':
+			json = true;
+			break;
+		case OPT_PER_SITE:
+			per_site = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			fputs(stat_usage, stdout);
+			free(pfiles);
+			return 0;
+		default:
+			goto usage;
+		}
+	}
+	if (pid && command) {
+		fprintf(stderr, "tsdt stat: -p and -c exclude each other\n");
+		goto usage;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "tsdt stat: no probe given\n");
+		goto usage;
+	}
+	cli_set_verbose(verbose);
+	err = cli_target__init(&target, pid, command, pfiles, argv + optind,
+			       argc - optind);
+	if (err) {
+		ret = err == -EINVAL ? 2 : 1;
+		goto out;
+	}
+	if (cli_target__select(&target))
+		goto out;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	if (command && (err = cli_target__spawn(&target))) {
+		fprintf(stderr, "tsdt stat: cannot start '%s': %s\n", command,
+			strerror(-err));
+		goto out;
+	}
+	{
+		TSDT_OPTS(tsdt_tracer_opts, topts, .pid = target.pid,
+			  .force_per_site = per_site, .count_only = true);
+
+		tr = tsdt_tracer__new(&topts);
+		if (!tr) {
+			fprintf(stderr, "tsdt stat: %s\n", strerror(errno));
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < target.probe_cnt; i++) {
+		err = tsdt_tracer__add_probe(tr, target.probes[i]);
+		if (err < 0) {
+			fprintf(stderr, "tsdt stat: cannot count %s:%s: %s\n",
+				tsdt_probe__provider(target.probes[i]),
+				tsdt_probe__name(target.probes[i]), strerror(-err));
+			goto out;
+		}
+	}
+	err = tsdt_tracer__start(tr);
+	if (err) {
+		fprintf(stderr, "tsdt stat: cannot attach: %s\n", strerror(-err));
+		goto out;
+	}
+	prev = calloc(tsdt_tracer__probe_cnt(tr) + 1, sizeof(*prev));
+	if (!prev)
+		goto out;
+	fprintf(stderr, "Counting %zu probe%s at %zu site%s... Hit Ctrl-C to end.\n",
+		tsdt_tracer__probe_cnt(tr), tsdt_tracer__probe_cnt(tr) == 1 ? "" : "s",
+		target.site_cnt, target.site_cnt == 1 ? "" : "s");
+	if (command && cli_target__release(&target))
+		goto out;
+
+	{
+		long long start = now_ns(CLOCK_MONOTONIC), last = start;
+		long long next = start + interval_ms * 1000000LL;
+		long printed = 0;
+		bool ended = false;
+
+		while (!stat_signal && !ended) {
+			long long now = now_ns(CLOCK_MONOTONIC);
+			long long wait = next - now;
+
+			if (wait > 100000000LL)
+				wait = 100000000LL;
+			if (wait > 0)
+				nanosleep(&(struct timespec){ 0, wait }, NULL);
+			ended = cli_target__ended(&target);
+			now = now_ns(CLOCK_MONOTONIC);
+			if (now >= next || ended || stat_signal) {
+				print_interval(tr, prev, json, all, (now - last) / 1e9,
+					       ended || stat_signal);
+				last = now;
+				next += interval_ms * 1000000LL;
+				if (next < now)
+					next = now + interval_ms * 1000000LL;
+				if (count && ++printed >= count)
+					break;
+			}
+		}
+	}
+	ret = 0;
+	if (command) {
+		if (!target.child_done)
+			cli_target__stop_child(&target, stat_signal ? stat_signal : SIGTERM,
+					       2000);
+		ret = target.child_done ? cli_target__exit_code(&target)
+					: 128 + (stat_signal ? stat_signal : SIGTERM);
+	}
+	goto out;
+
+usage:
+	fprintf(stderr, "Try 'tsdt stat --help'.\n");
+	free(pfiles);
+	return 2;
+out:
+	if (command && target.child && !target.child_done)
+		cli_target__stop_child(&target, SIGKILL, 2000);
+	tsdt_tracer__free(tr);
+	free(prev);
+	cli_target__free(&target);
+	free(pfiles);
+	return ret;
+}

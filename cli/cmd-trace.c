@@ -1,0 +1,747 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * tsdt trace: print every hit of the selected probes with its arguments
+ * decoded by type. A thin layer over libtsdt's tracer (tsdt_tracer__*):
+ * this file parses options, formats events (text or JSON Lines, schema in
+ * docs/trace-json.md) and owns the terminal, the signals and the exit code.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <tsdt/libtsdt.h>
+
+#include "cli.h"
+#include "target.h"
+#include "util.h"
+
+/* ------------------------------------------------------------ output */
+
+struct trace_out {
+	FILE *f;
+	bool json;
+	bool monotonic;
+	bool quiet;
+	long long real_off;     /* CLOCK_MONOTONIC -> CLOCK_REALTIME */
+	unsigned long long events;
+	unsigned long long lost_reported;
+	long long t_start;      /* CLOCK_MONOTONIC ns */
+	const char *reason;
+	bool write_error;
+};
+
+static long long mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Shortest decimal that reads back as the same double (or float). */
+static void put_float(FILE *f, double v, bool is_float, bool json)
+{
+	char buf[40];
+
+	if (isnan(v) || isinf(v)) {
+		const char *s = isnan(v) ? "nan" : v > 0 ? "inf" : "-inf";
+
+		fprintf(f, json ? "\"%s\"" : "%s", s);
+		return;
+	}
+	for (int prec = is_float ? 6 : 15; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, v);
+		if (is_float ? strtof(buf, NULL) == (float)v : strtod(buf, NULL) == v)
+			break;
+	}
+	/* keep floats recognisable as floats in text: 2 -> 2.0 */
+	if (!json && !strpbrk(buf, ".eEn"))
+		strcat(buf, ".0");
+	fputs(buf, f);
+}
+
+/* Truncate a raw 64-bit value to the declared size and re-extend it with
+ * the declared sign (a probe file may say uint32_t where the note says -4). */
+static uint64_t fit(uint64_t raw, unsigned int size, bool is_signed)
+{
+	if (size == 0 || size >= 8)
+		return raw;
+	raw &= (1ULL << (size * 8)) - 1;
+	if (is_signed && (raw >> (size * 8 - 1)) & 1)
+		raw |= ~0ULL << (size * 8);
+	return raw;
+}
+
+static void put_arg_name(FILE *f, const struct tsdt_probe *p, int i)
+{
+	const char *name = tsdt_probe__arg_name(p, i);
+
+	if (name && *name)
+		fputs(name, f);
+	else
+		fprintf(f, "arg%d", i);
+}
+
+/* value of argument i (text form) */
+static void put_arg_text(FILE *f, const struct tsdt_event *ev, int i)
+{
+	const struct tsdt_type *t = tsdt_event__arg_type(ev, i);
+	uint64_t raw = tsdt_event__arg_raw(ev, i);
+	const char *s;
+	int n;
+
+	switch (t ? t->kind : TSDT_TYPE_UNTYPED) {
+	case TSDT_TYPE_STR:
+		n = tsdt_event__arg_str(ev, i, &s);
+		if (n >= 0) {
+			fputc('"', f);
+			cli_put_c_escaped(f, s, n);
+			fputc('"', f);
+			if (tsdt_event__arg_str_truncated(ev, i))
+				fputs("...", f);
+		} else if (n == -ENOENT) {
+			fputs("NULL", f);
+		} else {
+			fprintf(f, "<unreadable 0x%" PRIx64 ": %d>", raw, n);
+		}
+		break;
+	case TSDT_TYPE_PTR:
+		fprintf(f, "0x%" PRIx64, raw);
+		break;
+	case TSDT_TYPE_BOOL:
+		fputs(fit(raw, t->size, false) ? "true" : "false", f);
+		break;
+	case TSDT_TYPE_FLOAT:
+		if (t->size == 4) {
+			uint32_t bits = raw;
+			float v;
+
+			memcpy(&v, &bits, 4);
+			put_float(f, v, true, false);
+		} else {
+			double v;
+
+			memcpy(&v, &raw, 8);
+			put_float(f, v, false, false);
+		}
+		break;
+	case TSDT_TYPE_INT:
+	case TSDT_TYPE_ENUM:
+	case TSDT_TYPE_UNTYPED:
+	default:
+		if (t && t->size)
+			raw = fit(raw, t->size, t->is_signed);
+		if (!t || t->is_signed)
+			fprintf(f, "%" PRId64, (int64_t)raw);
+		else
+			fprintf(f, "%" PRIu64, raw);
+		break;
+	}
+}
+
+static void put_type_json(FILE *f, const struct tsdt_type *t)
+{
+	char buf[TSDT_TYPE_NAME_MAX + 32];
+
+	tsdt_type__str(t, buf, sizeof(buf));
+	cli_put_json_str(f, buf, strlen(buf));
+}
+
+static void put_arg_json(FILE *f, const struct tsdt_event *ev, int i)
+{
+	const struct tsdt_probe *p = tsdt_event__probe(ev);
+	const struct tsdt_type *t = tsdt_event__arg_type(ev, i);
+	const char *name = tsdt_probe__arg_name(p, i);
+	uint64_t raw = tsdt_event__arg_raw(ev, i);
+	const char *s;
+	int n;
+
+	fputs("{\"name\":", f);
+	if (name && *name)
+		cli_put_json_str(f, name, strlen(name));
+	else
+		fputs("null", f);
+	fputs(",\"type\":", f);
+	put_type_json(f, t);
+	switch (t ? t->kind : TSDT_TYPE_UNTYPED) {
+	case TSDT_TYPE_STR:
+		n = tsdt_event__arg_str(ev, i, &s);
+		if (n >= 0) {
+			fputs(",\"value\":", f);
+			cli_put_json_str(f, s, n);
+			if (tsdt_event__arg_str_truncated(ev, i))
+				fputs(",\"truncated\":true", f);
+		} else if (n == -ENOENT) {
+			fputs(",\"value\":null", f);
+		} else {
+			fprintf(f, ",\"error\":%d", n);
+		}
+		fprintf(f, ",\"addr\":\"0x%" PRIx64 "\"", raw);
+		break;
+	case TSDT_TYPE_PTR:
+		fprintf(f, ",\"value\":\"0x%" PRIx64 "\"", raw);
+		break;
+	case TSDT_TYPE_BOOL:
+		fprintf(f, ",\"value\":%s", fit(raw, t->size, false) ? "true" : "false");
+		break;
+	case TSDT_TYPE_FLOAT:
+		fputs(",\"value\":", f);
+		if (t->size == 4) {
+			uint32_t bits = raw;
+			float v;
+
+			memcpy(&v, &bits, 4);
+			put_float(f, v, true, true);
+		} else {
+			double v;
+
+			memcpy(&v, &raw, 8);
+			put_float(f, v, false, true);
+		}
+		break;
+	default:
+		if (t && t->size)
+			raw = fit(raw, t->size, t->is_signed);
+		if (!t || t->is_signed)
+			fprintf(f, ",\"value\":%" PRId64, (int64_t)raw);
+		else
+			fprintf(f, ",\"value\":%" PRIu64, raw);
+		break;
+	}
+	fputc('}', f);
+}
+
+static void put_probe_name_json(FILE *f, const struct tsdt_probe *p)
+{
+	const char *prov = tsdt_probe__provider(p), *name = tsdt_probe__name(p);
+	size_t a = strlen(prov), b = strlen(name);
+	char buf[a + b + 2];
+
+	memcpy(buf, prov, a);
+	buf[a] = ':';
+	memcpy(buf + a + 1, name, b + 1);
+	cli_put_json_str(f, buf, a + b + 1);
+}
+
+static int on_event(void *ctx, const struct tsdt_event *ev)
+{
+	struct trace_out *out = ctx;
+	const struct tsdt_probe *p = tsdt_event__probe(ev);
+	long long ts = tsdt_event__timestamp(ev);
+	const char *comm = tsdt_event__comm(ev);
+	int argc = tsdt_event__arg_cnt(ev);
+	FILE *f = out->f;
+
+	out->events++;
+	if (out->json) {
+		const char *bin = tsdt_binary__path(tsdt_probe__binary(p));
+
+		fputs("{\"type\":\"event\",\"time\":\"", f);
+		cli_put_rfc3339(f, ts + out->real_off);
+		fprintf(f, "\",\"ts_ns\":%lld,\"pid\":%d,\"tid\":%d,\"comm\":", ts,
+			(int)tsdt_event__pid(ev), (int)tsdt_event__tid(ev));
+		cli_put_json_str(f, comm, strlen(comm));
+		fputs(",\"probe\":", f);
+		put_probe_name_json(f, p);
+		fputs(",\"binary\":", f);
+		cli_put_json_str(f, bin, strlen(bin));
+		fputs(",\"args\":[", f);
+		for (int i = 0; i < argc; i++) {
+			if (i)
+				fputc(',', f);
+			put_arg_json(f, ev, i);
+		}
+		fputs("]}\n", f);
+	} else {
+		if (out->monotonic) {
+			fprintf(f, "%lld.%06lld ", ts / 1000000000LL,
+				ts % 1000000000LL / 1000);
+		} else {
+			long long real = ts + out->real_off;
+			time_t sec = real / 1000000000LL;
+			struct tm tm;
+
+			localtime_r(&sec, &tm);
+			fprintf(f, "%02d:%02d:%02d.%06lld ", tm.tm_hour, tm.tm_min,
+				tm.tm_sec, real % 1000000000LL / 1000);
+		}
+		fprintf(f, "%-7d %-7d %-16s %s:%s", (int)tsdt_event__pid(ev),
+			(int)tsdt_event__tid(ev), comm, tsdt_probe__provider(p),
+			tsdt_probe__name(p));
+		for (int i = 0; i < argc; i++) {
+			fputc(' ', f);
+			put_arg_name(f, p, i);
+			fputc('=', f);
+			put_arg_text(f, ev, i);
+		}
+		fputc('\n', f);
+	}
+	if (ferror(f)) {
+		out->write_error = true;
+		return -EIO;
+	}
+	return 0;
+}
+
+static void trace_out__begin(struct trace_out *out, struct tsdt_tracer *tr,
+			     const struct cli_target *t)
+{
+	size_t n = tsdt_tracer__probe_cnt(tr);
+	FILE *f = out->f;
+
+	out->real_off = cli_mono_to_real_offset();
+	out->t_start = mono_ns();
+	if (!out->quiet) {
+		fprintf(stderr, "Tracing %zu probe%s at %zu site%s", n,
+			n == 1 ? "" : "s", t->site_cnt, t->site_cnt == 1 ? "" : "s");
+		if (t->command)
+			fprintf(stderr, " in '%s' (pid %d)", t->command, (int)t->pid);
+		else if (t->pid > 0)
+			fprintf(stderr, " in process %d", (int)t->pid);
+		fprintf(stderr, " (%s%s)... Hit Ctrl-C to end.\n",
+			tsdt_tracer__is_multi(tr) ? "uprobe_multi" : "per-site uprobes",
+			tsdt_tracer__is_sleepable(tr) ? ", sleepable" : "");
+	}
+	if (!out->json) {
+		if (!out->quiet)
+			fprintf(f, "%-15s %-7s %-7s %-16s %s\n", out->monotonic ? "TIME(s)" : "TIME",
+				"PID", "TID", "COMM", "PROBE ARGS");
+		fflush(f);
+		return;
+	}
+	fputs("{\"type\":\"start\",\"version\":1", f);
+	if (t->pid > 0)
+		fprintf(f, ",\"pid\":%d", (int)t->pid);
+	if (t->argv) {
+		fputs(",\"command\":[", f);
+		for (char **a = t->argv; *a; a++) {
+			if (a != t->argv)
+				fputc(',', f);
+			cli_put_json_str(f, *a, strlen(*a));
+		}
+		fputc(']', f);
+	}
+	fputs(",\"probes\":[", f);
+	for (size_t i = 0; i < n; i++) {
+		const struct tsdt_probe *p = tsdt_tracer__probe(tr, i);
+		const char *bin = tsdt_binary__path(tsdt_probe__binary(p));
+		enum tsdt_type_source src = tsdt_probe__type_source(p);
+
+		if (i)
+			fputc(',', f);
+		fputs("{\"probe\":", f);
+		put_probe_name_json(f, p);
+		fputs(",\"binary\":", f);
+		cli_put_json_str(f, bin, strlen(bin));
+		fprintf(f, ",\"sites\":%zu,\"types\":\"%s\",\"args\":[",
+			tsdt_probe__site_cnt(p),
+			src == TSDT_TYPES_NOTE ? "note" :
+			src == TSDT_TYPES_PROVIDER ? "provider-file" : "none");
+		for (int a = 0; a < tsdt_probe__arg_cnt(p); a++) {
+			const char *name = tsdt_probe__arg_name(p, a);
+
+			if (a)
+				fputc(',', f);
+			fputs("{\"name\":", f);
+			if (name && *name)
+				cli_put_json_str(f, name, strlen(name));
+			else
+				fputs("null", f);
+			fputs(",\"type\":", f);
+			put_type_json(f, tsdt_probe__arg_type(p, a));
+			fputc('}', f);
+		}
+		fputs("]}", f);
+	}
+	fprintf(f, "],\"sites\":%zu,\"mode\":\"%s\"}\n", t->site_cnt,
+		tsdt_tracer__is_multi(tr) ? "uprobe_multi" : "per-site");
+	fflush(f);
+}
+
+static void report_lost(struct trace_out *out, struct tsdt_tracer *tr)
+{
+	unsigned long long lost = tsdt_tracer__lost_cnt(tr);
+
+	if (lost == out->lost_reported)
+		return;
+	fprintf(stderr, "tsdt trace: WARNING: %llu events lost (%llu in total): "
+		"the reader could not keep up; try a larger --buffer-size or -o FILE\n",
+		lost - out->lost_reported, lost);
+	if (out->json)
+		fprintf(out->f, "{\"type\":\"lost\",\"lost\":%llu,\"total_lost\":%llu}\n",
+			lost - out->lost_reported, lost);
+	out->lost_reported = lost;
+}
+
+static void trace_out__end(struct trace_out *out, struct tsdt_tracer *tr,
+			   const struct cli_target *t, int exit_code)
+{
+	size_t n = tsdt_tracer__probe_cnt(tr);
+	double dur = (mono_ns() - out->t_start) / 1e9;
+	FILE *f = out->f;
+
+	report_lost(out, tr);
+	if (out->json) {
+		fprintf(f, "{\"type\":\"summary\",\"events\":%llu,\"lost\":%llu,\"hits\":{",
+			out->events, out->lost_reported);
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				fputc(',', f);
+			put_probe_name_json(f, tsdt_tracer__probe(tr, i));
+			fprintf(f, ":%" PRIu64, tsdt_tracer__hit_cnt(tr, i));
+		}
+		fprintf(f, "},\"duration_s\":%.6f,\"reason\":\"%s\"", dur, out->reason);
+		if (t->command && t->child_done)
+			fprintf(f, ",\"exit_status\":%d", exit_code);
+		fputs("}\n", f);
+	}
+	fflush(f);
+	if (!out->quiet || out->lost_reported)
+		fprintf(stderr, "tsdt trace: %llu events, %llu lost, in %.3f s\n",
+			out->events, out->lost_reported, dur);
+}
+
+/* Poll events until a signal, the end of the traced process, or an error.
+ * Returns 0 or 1 (error). */
+static int trace_out__loop(struct trace_out *out, struct tsdt_tracer *tr,
+			   struct cli_target *t, volatile sig_atomic_t *sig)
+{
+	long long next_lost = mono_ns() + 1000000000LL, deadline = 0;
+	int forwarded = 0, ret = 0;
+
+	out->reason = "signal";
+	for (;;) {
+		int n = tsdt_tracer__poll(tr, 100, on_event, out);
+
+		if (n < 0 && n != -EINTR) {
+			if (!out->write_error)
+				fprintf(stderr, "tsdt trace: reading events: %s\n",
+					strerror(-n));
+			else if (errno != EPIPE)
+				fprintf(stderr, "tsdt trace: writing events: %s\n",
+					strerror(errno));
+			out->reason = "error";
+			ret = 1;
+			break;
+		}
+		if (*sig) {
+			/* -c: pass the signal on, then trace until it ends */
+			if (!t->child || t->child_done || forwarded == *sig)
+				break;
+			forwarded = *sig;
+			kill(t->child, forwarded);
+			deadline = mono_ns() + 2000000000LL;
+		}
+		if (deadline && mono_ns() > deadline)
+			break;
+		if (cli_target__ended(t)) {
+			/* everything it fired is in the ring buffer by now */
+			while ((n = tsdt_tracer__poll(tr, 0, on_event, out)) > 0)
+				;
+			out->reason = *sig ? "signal" : "exited";
+			break;
+		}
+		if (mono_ns() >= next_lost) {
+			report_lost(out, tr);
+			next_lost = mono_ns() + 1000000000LL;
+		}
+	}
+	if (ret == 0 && !out->write_error && t->command && !t->child_done)
+		cli_target__stop_child(t, *sig ? *sig : SIGTERM, 2000);
+	trace_out__end(out, tr, t, cli_target__exit_code(t));
+	return ret;
+}
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+static const char trace_usage[] =
+"Usage: tsdt trace [-p PID | -c 'CMD ARGS'] [--provider-file FILE]... [--json]\n"
+"                  [-o FILE] [--per-site] [-v] PROBE...\n"
+"\n"
+"Print every hit of the probes given, one line per event: time, pid, tid,\n"
+"comm, probe, and its arguments decoded by type (strings quoted, signed\n"
+"numbers signed, floats as floats, pointers in hex, untyped arguments as\n"
+"integers of their size and sign).\n"
+"\n"
+"PROBE is [BINARY-OR-LIBRARY:]PROVIDER:NAME; each part may use globs (* ? [..]).\n"
+"Without a binary part, the probes are looked for in every binary and library\n"
+"of the process (-p), or in the command's executable (-c).\n"
+"\n"
+"Options:\n"
+"  -p, --pid PID            trace process PID only (its binaries and libraries)\n"
+"  -c, --command 'CMD ARGS' run CMD, trace it from its first instruction, and\n"
+"                           exit with its exit status when it ends\n"
+"      --provider-file FILE types for probes whose binary carries none (a DTrace\n"
+"                           provider file, e.g. probes/postgresql.d); repeatable\n"
+"  -j, --json               one JSON object per line (docs/trace-json.md)\n"
+"  -o, --output FILE        write events to FILE instead of standard output\n"
+"      --per-site           attach one perf-event uprobe per site instead of\n"
+"                           one uprobe_multi link per binary\n"
+"  -b, --buffer-size SIZE   ring buffer size (power of two; K/M suffix),\n"
+"                           default 16M\n"
+"  -s, --string-size N      bytes kept per string argument (default 256)\n"
+"      --no-sleepable       do not fault in strings not yet in memory\n"
+"  -T, --monotonic          print CLOCK_MONOTONIC seconds instead of wall time\n"
+"  -q, --quiet              no header line and no messages but errors and loss\n"
+"  -v, --verbose            print libtsdt's debug messages\n"
+"  -h, --help               show this help\n"
+"\n"
+"Lost events (the reader could not keep up) are reported on stderr while\n"
+"tracing and at exit, and in the JSON summary record. Ctrl-C (SIGINT) or\n"
+"SIGTERM detaches and prints the summary; with -c the signal is passed on\n"
+"to the command.\n"
+"\n"
+"Exit status: 0 success; 1 error (no probe matched, attach failed, ...);\n"
+"2 usage error; with -c, the command's exit status (128+N if killed by\n"
+"signal N).\n"
+"\n"
+"Examples:\n"
+"  tsdt trace -c ./demo 'demo:*'              # trace a command from its start\n"
+"  tsdt trace -p 4242 'postgresql:transaction__*'\n"
+"  tsdt trace /usr/lib/postgresql/15/bin/postgres:postgresql:checkpoint__done\n"
+"                                             # every process running postgres\n"
+"  tsdt trace -p 4242 --provider-file probes/postgresql.d 'postgresql:query__start'\n"
+"  tsdt trace -p 4242 'libc:*:*'              # probes of one library only\n"
+"  tsdt trace --json -o events.jsonl -c './app --fast' 'app:request*'\n";
+
+enum {
+	OPT_PROVIDER_FILE = 256,
+	OPT_PER_SITE,
+	OPT_NO_SLEEPABLE,
+};
+
+static const struct option trace_options[] = {
+	{ "pid",           required_argument, NULL, 'p' },
+	{ "command",       required_argument, NULL, 'c' },
+	{ "provider-file", required_argument, NULL, OPT_PROVIDER_FILE },
+	{ "json",          no_argument,       NULL, 'j' },
+	{ "output",        required_argument, NULL, 'o' },
+	{ "per-site",      no_argument,       NULL, OPT_PER_SITE },
+	{ "buffer-size",   required_argument, NULL, 'b' },
+	{ "string-size",   required_argument, NULL, 's' },
+	{ "no-sleepable",  no_argument,       NULL, OPT_NO_SLEEPABLE },
+	{ "monotonic",     no_argument,       NULL, 'T' },
+	{ "quiet",         no_argument,       NULL, 'q' },
+	{ "verbose",       no_argument,       NULL, 'v' },
+	{ "help",          no_argument,       NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int parse_size(const char *s, long *ret)
+{
+	char buf[32];
+	size_t n = strlen(s);
+	long mult = 1, v;
+
+	if (n == 0 || n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n + 1);
+	switch (buf[n - 1]) {
+	case 'k': case 'K': mult = 1L << 10; buf[n - 1] = 0; break;
+	case 'm': case 'M': mult = 1L << 20; buf[n - 1] = 0; break;
+	case 'g': case 'G': mult = 1L << 30; buf[n - 1] = 0; break;
+	}
+	if (cli_parse_long(buf, 1, 1L << 32, &v))
+		return -EINVAL;
+	*ret = v * mult;
+	return 0;
+}
+
+int cmd_trace(int argc, char **argv)
+{
+	struct trace_out out = { 0 };
+	struct cli_target target = { .gate_fd = -1 };
+	const char **pfiles = NULL;
+	int pfile_cnt = 0;
+	const char *command = NULL, *output = NULL;
+	bool per_site = false, no_sleepable = false, verbose = false;
+	long pid = 0, bufsz = 0, strsz = 0;
+	struct tsdt_tracer *tr = NULL;
+	struct sigaction sa = { .sa_handler = on_signal };
+	int opt, err, ret = 1;
+
+	out.f = stdout;
+	while ((opt = getopt_long(argc, argv, "+p:c:jo:b:s:Tqvh", trace_options,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			if (cli_parse_long(optarg, 1, INT32_MAX, &pid)) {
+				fprintf(stderr, "tsdt trace: bad pid '%s'\n", optarg);
+				return 2;
+			}
+			break;
+		case 'c':
+			command = optarg;
+			break;
+		case OPT_PROVIDER_FILE: {
+			const char **p = realloc(pfiles, (pfile_cnt + 2) * sizeof(*p));
+
+			if (!p)
+				return 1;
+			pfiles = p;
+			pfiles[pfile_cnt++] = optarg;
+			pfiles[pfile_cnt] = NULL;
+			break;
+		}
+		case 'j':
+			out.json = true;
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case OPT_PER_SITE:
+			per_site = true;
+			break;
+		case 'b':
+			if (parse_size(optarg, &bufsz) || (bufsz & (bufsz - 1)) ||
+			    bufsz < 4096) {
+				fprintf(stderr, "tsdt trace: bad buffer size '%s': "
+					"expected a power of two of at least 4K\n", optarg);
+				return 2;
+			}
+			break;
+		case 's':
+			if (cli_parse_long(optarg, 2, 4096, &strsz)) {
+				fprintf(stderr, "tsdt trace: bad string size '%s': "
+					"expected 2..4096\n", optarg);
+				return 2;
+			}
+			break;
+		case OPT_NO_SLEEPABLE:
+			no_sleepable = true;
+			break;
+		case 'T':
+			out.monotonic = true;
+			break;
+		case 'q':
+			out.quiet = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			fputs(trace_usage, stdout);
+			free(pfiles);
+			return 0;
+		default:
+			fprintf(stderr, "Try 'tsdt trace --help'.\n");
+			free(pfiles);
+			return 2;
+		}
+	}
+	if (pid && command) {
+		fprintf(stderr, "tsdt trace: -p and -c exclude each other\n");
+		goto usage;
+	}
+	if (optind >= argc) {
+		fprintf(stderr, "tsdt trace: no probe given\n");
+		goto usage;
+	}
+	cli_set_verbose(verbose);
+
+	err = cli_target__init(&target, pid, command, pfiles, argv + optind,
+			       argc - optind);
+	if (err) {
+		ret = err == -EINVAL ? 2 : 1;
+		goto out;
+	}
+	if (cli_target__select(&target))
+		goto out;
+
+	if (output) {
+		out.f = fopen(output, "we");
+		if (!out.f) {
+			fprintf(stderr, "tsdt trace: cannot open '%s': %s\n", output,
+				strerror(errno));
+			out.f = stdout;
+			goto out;
+		}
+	}
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	if (command && (err = cli_target__spawn(&target))) {
+		fprintf(stderr, "tsdt trace: cannot start '%s': %s\n", command,
+			strerror(-err));
+		goto out;
+	}
+
+	{
+		TSDT_OPTS(tsdt_tracer_opts, topts,
+			  .pid = target.pid,
+			  .force_per_site = per_site,
+			  .no_sleepable = no_sleepable,
+			  .ringbuf_size = bufsz,
+			  .str_max = strsz);
+
+		tr = tsdt_tracer__new(&topts);
+		if (!tr) {
+			fprintf(stderr, "tsdt trace: %s\n", strerror(errno));
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < target.probe_cnt; i++) {
+		err = tsdt_tracer__add_probe(tr, target.probes[i]);
+		if (err < 0) {
+			fprintf(stderr, "tsdt trace: cannot trace %s:%s in %s: %s\n",
+				tsdt_probe__provider(target.probes[i]),
+				tsdt_probe__name(target.probes[i]),
+				tsdt_binary__path(tsdt_probe__binary(target.probes[i])),
+				strerror(-err));
+			goto out;
+		}
+	}
+	err = tsdt_tracer__start(tr);
+	if (err) {
+		fprintf(stderr, "tsdt trace: cannot attach: %s\n", strerror(-err));
+		goto out;
+	}
+
+	trace_out__begin(&out, tr, &target);
+	if (command && cli_target__release(&target)) {
+		fprintf(stderr, "tsdt trace: cannot start '%s'\n", command);
+		goto out;
+	}
+	ret = trace_out__loop(&out, tr, &target, &got_signal);
+	if (command && ret == 0)
+		ret = target.child_done ? cli_target__exit_code(&target)
+					: 128 + (got_signal ? got_signal : SIGTERM);
+	goto out;
+
+usage:
+	fprintf(stderr, "Try 'tsdt trace --help'.\n");
+	free(pfiles);
+	return 2;
+out:
+	/* never leave the command behind (it is gated until traced) */
+	if (command && target.child && !target.child_done)
+		cli_target__stop_child(&target, SIGKILL, 2000);
+	tsdt_tracer__free(tr);
+	if (out.f && out.f != stdout) {
+		if (fclose(out.f)) {
+			fprintf(stderr, "tsdt trace: writing '%s': %s\n", output,
+				strerror(errno));
+			ret = 1;
+		}
+	} else if (fflush(stdout) && errno != EPIPE) {
+		ret = 1;
+	}
+	cli_target__free(&target);
+	free(pfiles);
+	return ret;
+}

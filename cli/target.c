@@ -1,0 +1,382 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Probe selection and the traced process for `tsdt trace` / `tsdt stat`;
+ * see target.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+#include <wordexp.h>
+
+#include "target.h"
+
+int cli_target__init(struct cli_target *t, pid_t pid, const char *command,
+		     const char **provider_files, char **pats, int pat_cnt)
+{
+	memset(t, 0, sizeof(*t));
+	t->gate_fd = -1;
+	t->pid = pid;
+	t->command = command;
+	t->provider_files = provider_files;
+	t->pats = calloc(pat_cnt, sizeof(*t->pats));
+	if (!t->pats)
+		return -ENOMEM;
+	for (int i = 0; i < pat_cnt; i++) {
+		int err = cli_pattern__parse(pats[i], &t->pats[i]);
+
+		if (err) {
+			fprintf(stderr, "tsdt: bad probe pattern '%s': %s\n", pats[i],
+				err == -EINVAL ? "expected [binary:]provider:name"
+					       : strerror(-err));
+			return err;
+		}
+		t->pat_cnt++;
+	}
+	if (command) {
+		wordexp_t we;
+		int err = wordexp(command, &we, WRDE_NOCMD | WRDE_SHOWERR);
+
+		if (err || we.we_wordc == 0) {
+			fprintf(stderr, "tsdt: cannot parse command '%s'%s\n", command,
+				err == WRDE_CMDSUB ? ": command substitution is not allowed" : "");
+			if (!err)
+				wordfree(&we);
+			return -EINVAL;
+		}
+		t->argv = we.we_wordv; /* kept; freed with the process */
+		if (cli_find_in_path(t->argv[0], t->cmd_path, sizeof(t->cmd_path))) {
+			fprintf(stderr, "tsdt: command '%s' not found%s\n", t->argv[0],
+				strchr(t->argv[0], '/') ? "" : " in PATH");
+			return -ENOENT;
+		}
+	}
+	return 0;
+}
+
+static struct tsdt_catalog *add_catalog(struct cli_target *t,
+					struct tsdt_catalog *cat)
+{
+	struct tsdt_catalog **cats;
+
+	if (!cat)
+		return NULL;
+	cats = realloc(t->cats, (t->cat_cnt + 1) * sizeof(*cats));
+	if (!cats) {
+		tsdt_catalog__free(cat);
+		errno = ENOMEM;
+		return NULL;
+	}
+	t->cats = cats;
+	t->cats[t->cat_cnt++] = cat;
+	return cat;
+}
+
+static struct tsdt_catalog *open_file(struct cli_target *t, const char *path)
+{
+	TSDT_OPTS(tsdt_catalog_opts, opts,
+		  .provider_files = (const char *const *)t->provider_files);
+	struct tsdt_catalog *cat = tsdt_catalog__open_file(path, &opts);
+
+	if (!cat) {
+		int err = errno;
+
+		fprintf(stderr, "tsdt: cannot read probes of '%s': %s\n", path,
+			strerror(err));
+		errno = err;
+		return NULL;
+	}
+	return add_catalog(t, cat);
+}
+
+static bool same_probe(const struct tsdt_probe *a, const struct tsdt_probe *b)
+{
+	return a == b ||
+	       (!strcmp(tsdt_probe__provider(a), tsdt_probe__provider(b)) &&
+		!strcmp(tsdt_probe__name(a), tsdt_probe__name(b)) &&
+		!strcmp(tsdt_binary__open_path(tsdt_probe__binary(a)),
+			tsdt_binary__open_path(tsdt_probe__binary(b))));
+}
+
+static int add_probe(struct cli_target *t, const struct tsdt_probe *probe)
+{
+	const struct tsdt_probe **probes;
+
+	for (size_t i = 0; i < t->probe_cnt; i++)
+		if (same_probe(t->probes[i], probe))
+			return 0;
+	probes = realloc(t->probes, (t->probe_cnt + 1) * sizeof(*probes));
+	if (!probes)
+		return -ENOMEM;
+	t->probes = probes;
+	t->probes[t->probe_cnt++] = probe;
+	t->site_cnt += tsdt_probe__site_cnt(probe);
+	return 0;
+}
+
+/* Add the probes of @bin matching @pat; returns how many matched or <0. */
+static long match_binary(struct cli_target *t, struct cli_pattern *pat,
+			 const struct tsdt_binary *bin)
+{
+	long n = 0;
+
+	for (size_t i = 0; i < tsdt_binary__probe_cnt(bin); i++) {
+		const struct tsdt_probe *p = tsdt_binary__probe(bin, i);
+		int err;
+
+		if (!cli_pattern__match_probe(pat, tsdt_probe__provider(p),
+					      tsdt_probe__name(p)))
+			continue;
+		err = add_probe(t, p);
+		if (err)
+			return err;
+		n++;
+	}
+	return n;
+}
+
+static long match_catalog(struct cli_target *t, struct cli_pattern *pat,
+			  struct tsdt_catalog *cat, bool filter_binary,
+			  bool *bin_seen)
+{
+	long n = 0;
+
+	for (size_t i = 0; i < tsdt_catalog__binary_cnt(cat); i++) {
+		const struct tsdt_binary *bin = tsdt_catalog__binary(cat, i);
+		long m;
+
+		if (filter_binary &&
+		    !cli_pattern__match_binary(pat, tsdt_binary__path(bin)))
+			continue;
+		if (bin_seen)
+			*bin_seen = true;
+		m = match_binary(t, pat, bin);
+		if (m < 0)
+			return m;
+		n += m;
+	}
+	return n;
+}
+
+/* A pattern's binary part without -p: files to open. */
+static long match_files(struct cli_target *t, struct cli_pattern *pat)
+{
+	char path[PATH_MAX];
+	long n = 0;
+
+	if (cli_pattern__binary_is_glob(pat)) {
+		glob_t g;
+		int err = glob(pat->binary, 0, NULL, &g);
+
+		if (err == GLOB_NOMATCH) {
+			fprintf(stderr, "tsdt: no file matches '%s'\n", pat->binary);
+			return -ENOENT;
+		}
+		if (err)
+			return -ENOMEM;
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			struct tsdt_catalog *cat = open_file(t, g.gl_pathv[i]);
+			long m;
+
+			if (!cat) {
+				globfree(&g);
+				return -errno;
+			}
+			m = match_catalog(t, pat, cat, false, NULL);
+			if (m < 0) {
+				globfree(&g);
+				return m;
+			}
+			n += m;
+		}
+		globfree(&g);
+		return n;
+	}
+	/* a command in PATH ("postgres" is not in PATH, "bash" is), else a
+	 * path or a library name for the catalog */
+	if (strchr(pat->binary, '/') || cli_find_in_path(pat->binary, path, sizeof(path)))
+		snprintf(path, sizeof(path), "%s", pat->binary);
+	{
+		struct tsdt_catalog *cat = open_file(t, path);
+
+		if (!cat)
+			return -errno;
+		return match_catalog(t, pat, cat, false, NULL);
+	}
+}
+
+int cli_target__select(struct cli_target *t)
+{
+	struct tsdt_catalog *pid_cat = NULL, *cmd_cat = NULL;
+
+	if (t->pid > 0) {
+		TSDT_OPTS(tsdt_catalog_opts, opts,
+			  .provider_files = (const char *const *)t->provider_files);
+
+		pid_cat = add_catalog(t, tsdt_catalog__open_pid(t->pid, &opts));
+		if (!pid_cat) {
+			fprintf(stderr, "tsdt: cannot read probes of process %d: %s\n",
+				(int)t->pid, strerror(errno));
+			return -ESRCH;
+		}
+	}
+	for (int i = 0; i < t->pat_cnt; i++) {
+		struct cli_pattern *pat = &t->pats[i];
+		long n;
+
+		if (pat->binary && pid_cat) {
+			bool seen = false;
+
+			n = match_catalog(t, pat, pid_cat, true, &seen);
+			if (n == 0 && !seen) /* not mapped (yet): open it */
+				n = match_files(t, pat);
+		} else if (pat->binary) {
+			n = match_files(t, pat);
+		} else if (pid_cat) {
+			n = match_catalog(t, pat, pid_cat, false, NULL);
+		} else if (t->command) {
+			if (!cmd_cat)
+				cmd_cat = open_file(t, t->cmd_path);
+			if (!cmd_cat)
+				return -errno;
+			n = match_catalog(t, pat, cmd_cat, false, NULL);
+		} else {
+			fprintf(stderr,
+				"tsdt: probe '%s' names no binary: write it as BINARY:%s:%s, "
+				"or give -p PID or -c CMD\n",
+				pat->text, pat->provider, pat->name);
+			return -EINVAL;
+		}
+		if (n < 0)
+			return n;
+		if (n == 0) {
+			fprintf(stderr, "tsdt: no probe matches '%s'", pat->text);
+			if (pid_cat && !pat->binary)
+				fprintf(stderr, " in process %d", (int)t->pid);
+			else if (t->command && !pat->binary)
+				fprintf(stderr, " in %s", t->cmd_path);
+			fprintf(stderr, " (see tsdt list)\n");
+			return -ENOENT;
+		}
+		pat->matched = n;
+	}
+	return 0;
+}
+
+int cli_target__spawn(struct cli_target *t)
+{
+	int gate[2];
+	pid_t pid;
+
+	if (pipe2(gate, O_CLOEXEC))
+		return -errno;
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		int err = -errno;
+
+		close(gate[0]);
+		close(gate[1]);
+		return err;
+	}
+	if (pid == 0) {
+		char c;
+
+		close(gate[1]);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGPIPE, SIG_DFL);
+		/* EOF without a byte: the tracer gave up; never run untraced */
+		if (read(gate[0], &c, 1) != 1)
+			_exit(127);
+		execv(t->cmd_path, t->argv);
+		fprintf(stderr, "tsdt: cannot run '%s': %s\n", t->cmd_path,
+			strerror(errno));
+		_exit(127);
+	}
+	close(gate[0]);
+	t->gate_fd = gate[1];
+	t->child = pid;
+	t->pid = pid;
+	return 0;
+}
+
+int cli_target__release(struct cli_target *t)
+{
+	int err = 0;
+
+	if (t->gate_fd < 0)
+		return 0;
+	if (write(t->gate_fd, "x", 1) != 1)
+		err = -errno;
+	close(t->gate_fd);
+	t->gate_fd = -1;
+	return err;
+}
+
+bool cli_target__ended(struct cli_target *t)
+{
+	if (t->child) {
+		if (!t->child_done &&
+		    waitpid(t->child, &t->child_status, WNOHANG) == t->child)
+			t->child_done = true;
+		return t->child_done;
+	}
+	if (t->pid > 0)
+		return kill(t->pid, 0) && errno == ESRCH;
+	return false;
+}
+
+int cli_target__exit_code(const struct cli_target *t)
+{
+	if (!t->child_done)
+		return 1;
+	if (WIFEXITED(t->child_status))
+		return WEXITSTATUS(t->child_status);
+	if (WIFSIGNALED(t->child_status))
+		return 128 + WTERMSIG(t->child_status);
+	return 1;
+}
+
+void cli_target__stop_child(struct cli_target *t, int sig, int ms)
+{
+	if (!t->child || t->child_done)
+		return;
+	if (t->gate_fd >= 0) { /* never released: it exits 127 at EOF */
+		close(t->gate_fd);
+		t->gate_fd = -1;
+	} else {
+		kill(t->child, sig);
+	}
+	for (int i = 0; i <= ms; i += 10) {
+		if (cli_target__ended(t))
+			return;
+		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+	}
+}
+
+void cli_target__free(struct cli_target *t)
+{
+	if (t->gate_fd >= 0)
+		close(t->gate_fd);
+	for (size_t i = 0; i < t->cat_cnt; i++)
+		tsdt_catalog__free(t->cats[i]);
+	free(t->cats);
+	free(t->probes);
+	for (int i = 0; i < t->pat_cnt; i++)
+		cli_pattern__free(&t->pats[i]);
+	free(t->pats);
+	if (t->argv) {
+		wordexp_t we = { .we_wordc = 0, .we_wordv = t->argv, .we_offs = 0 };
+
+		for (char **a = t->argv; *a; a++)
+			we.we_wordc++;
+		wordfree(&we);
+	}
+	memset(t, 0, sizeof(*t));
+	t->gate_fd = -1;
+}

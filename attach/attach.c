@@ -480,18 +480,23 @@ struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
 	}
 	for (i = 0, k = 0; i < probe_cnt; i++) {
 		const struct tsdt_probe *p = probes[i];
-		int cnt = arg_cnts ? arg_cnts[i] : tsdt_probe__arg_cnt(p);
+		int cnt = arg_cnts ? arg_cnts[i] : -1;
 
 		for (j = 0; j < tsdt_probe__site_cnt(p); j++, k++) {
 			const struct tsdt_site *s = tsdt_probe__site(p, j);
 			struct tsdt_bpf_spec spec;
+			int c = cnt;
+
+			if (c < 0) /* all of this site's */
+				c = tsdt_site__arg_cnt(s) < TSDT_BPF_MAX_ARGS ?
+				    tsdt_site__arg_cnt(s) : TSDT_BPF_MAX_ARGS;
 
 			offsets[k] = tsdt_site__file_offset(s);
 			ref_ctrs[k] = tsdt_probe__semaphore_offset(p);
 			bcookies[k] = link->spec_ids[k];
 			if (link->spec_map_fd < 0)
 				continue;
-			err = tsdt_bpf_spec__fill(p, s, cnt,
+			err = tsdt_bpf_spec__fill(p, s, c,
 						  cookies ? cookies[i] : 0,
 						  &spec);
 			if (err)

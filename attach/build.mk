@@ -6,11 +6,13 @@ LIBTSDT_SRCS += attach/log.c attach/elf.c attach/note.c attach/spec.c \
 		attach/catalog.c attach/catalog-provider.c attach/proc.c
 
 # Attach engine (issue 4): typed handlers, spec map, generic tracer.
-LIBTSDT_SRCS += attach/attach.c attach/btf-args.c
+LIBTSDT_SRCS += attach/attach.c attach/btf-args.c attach/trace.c
+BPF_SRCS += attach/trace.bpf.c
 
 # Attach test fixtures (built by tests/integration/attach-*.sh through
 # `make attach-test-bins`, not by `make all`).
-ATTACH_TEST_BINS := $(OUT)/tests/attach/target $(OUT)/tests/attach/loader
+ATTACH_TEST_BINS := $(OUT)/tests/attach/target $(OUT)/tests/attach/loader \
+		    $(OUT)/tests/attach/tracer
 .PHONY: attach-test-bins
 attach-test-bins: $(ATTACH_TEST_BINS)
 $(OUT)/tests/attach/target: tests/attach/target.c include/sys/tsdt.h
@@ -22,3 +24,8 @@ $(OUT)/tests/attach/loader: tests/attach/loader.c tests/attach/handlers.h \
 		$(OUT)/tests/attach/handlers.skel.h $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/attach -o $@ $< $(OUT)/libtsdt.a $(LIBS)
+UNIT_TESTS += $(OUT)/tests/test_spec
+UNIT_TESTS += $(OUT)/tests/test_note
+$(OUT)/tests/attach/tracer: tests/attach/tracer.c $(OUT)/libtsdt.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)

@@ -1,0 +1,541 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The generic tracer behind `tsdt trace` and `tsdt stat`.
+ *
+ * One BPF program (trace.bpf.c) serves every site of every probe: each
+ * site's spec (argument locations, plus which arguments are strings) is in
+ * the tsdt_specs map at the site's cookie, and the spec's own cookie field
+ * is the probe's index in the tracer. Sites are attached with one
+ * uprobe_multi link per binary (tsdt_link__create() in attach.c), or one
+ * perf-event uprobe per site.
+ *
+ * Delivery: a BPF ring buffer whose records are submitted with
+ * BPF_RB_NO_WAKEUP, because a wakeup per event makes the traced thread pay
+ * for the reader's scheduling (2.6x per hit, measured). So the reader polls:
+ * tsdt_tracer__poll() consumes what is there and otherwise sleeps
+ * POLL_INTERVAL_US between looks. Reserve failures are counted per CPU in
+ * the `lost` map and reported by tsdt_tracer__lost_cnt().
+ *
+ * Strings: by default the program is sleepable, so a string on a page the
+ * process never touched is faulted in (bpf_copy_from_user_str) instead of
+ * coming back empty. If the kernel refuses to load the sleepable program
+ * (no sleepable uprobes), the tracer falls back to the non-sleepable one
+ * and says so (pr_info); a string that then cannot be read is reported
+ * with -EFAULT in its event.
+ */
+#include <errno.h>
+#include <linux/types.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "attach-internal.h"
+#include "internal.h"
+#include "log.h"
+#include "trace.h"
+#include "attach/trace.skel.h"
+
+#define POLL_INTERVAL_US 200
+#define DEFAULT_RINGBUF (16u << 20)
+#define CB_STOP (-4095) /* how a callback's non-zero return stops consume */
+
+struct tsdt_tracer {
+	pid_t pid;
+	bool force_per_site;
+	bool count_only;
+	bool no_sleepable;
+	size_t ringbuf_size;
+	unsigned int str_max;
+
+	const struct tsdt_probe **probes;
+	size_t probe_cnt, probe_cap;
+
+	struct trace_bpf *skel;
+	struct tsdt_link **links;
+	size_t link_cnt;
+	struct ring_buffer *rb;
+	bool started, sleepable, multi;
+	int ncpus;
+
+	/* current poll */
+	tsdt_event_fn_t fn;
+	void *fn_ctx;
+	int cb_ret;
+};
+
+struct tsdt_event {
+	const struct tsdt_tracer *tr;
+	const struct tsdt_trace_event *raw;
+	size_t size;
+};
+
+struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
+{
+	struct tsdt_tracer *tr;
+	size_t rb;
+	unsigned int sm;
+
+	if (!TSDT_OPTS_VALID(opts, tsdt_tracer_opts))
+		return tsdt_err_ptr(-EINVAL);
+	rb = TSDT_OPTS_GET(opts, ringbuf_size, 0);
+	if (!rb)
+		rb = DEFAULT_RINGBUF;
+	if (rb < (size_t)getpagesize() || (rb & (rb - 1))) {
+		pr_warn("trace: ring buffer size %zu is not a power of two of at least a page\n",
+			rb);
+		return tsdt_err_ptr(-EINVAL);
+	}
+	sm = TSDT_OPTS_GET(opts, str_max, 0);
+	if (!sm)
+		sm = TSDT_TRACE_STR_MAX_DEFAULT;
+	if (sm > TSDT_TRACE_STR_MAX_LIMIT) {
+		pr_warn("trace: str_max %u is more than %d\n", sm,
+			TSDT_TRACE_STR_MAX_LIMIT);
+		return tsdt_err_ptr(-EINVAL);
+	}
+	sm = (sm + 7) & ~7u;
+
+	tr = calloc(1, sizeof(*tr));
+	if (!tr)
+		return tsdt_err_ptr(-ENOMEM);
+	tr->pid = TSDT_OPTS_GET(opts, pid, 0);
+	if (tr->pid <= 0)
+		tr->pid = -1;
+	tr->force_per_site = TSDT_OPTS_GET(opts, force_per_site, false);
+	tr->count_only = TSDT_OPTS_GET(opts, count_only, false);
+	tr->no_sleepable = TSDT_OPTS_GET(opts, no_sleepable, false);
+	tr->ringbuf_size = rb;
+	tr->str_max = sm;
+	tr->ncpus = libbpf_num_possible_cpus();
+	if (tr->ncpus <= 0) {
+		free(tr);
+		return tsdt_err_ptr(-EINVAL);
+	}
+	return tr;
+}
+
+int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
+			   const struct tsdt_probe *probe)
+{
+	size_t i;
+	int j;
+
+	if (!tr || !probe)
+		return -EINVAL;
+	if (tr->started)
+		return -EBUSY;
+	for (i = 0; i < tsdt_probe__site_cnt(probe); i++) {
+		const struct tsdt_site *s = tsdt_probe__site(probe, i);
+
+		for (j = 0; j < tsdt_site__arg_cnt(s); j++) {
+			const struct tsdt_arg_spec *a = tsdt_site__arg_spec(s, j);
+
+			if (a && a->loc == TSDT_ARG_FPREG) {
+				pr_warn("trace: %s:%s at 0x%llx arg %d ('%s'): floating-point registers cannot be read from BPF\n",
+					tsdt_probe__provider(probe),
+					tsdt_probe__name(probe),
+					(unsigned long long)tsdt_site__addr(s),
+					j, tsdt_site__raw_args(s));
+				return -ENOTSUP;
+			}
+		}
+	}
+	if (tr->probe_cnt == tr->probe_cap) {
+		size_t cap = tr->probe_cap ? tr->probe_cap * 2 : 16;
+		const struct tsdt_probe **p;
+
+		p = realloc(tr->probes, cap * sizeof(*p));
+		if (!p)
+			return -ENOMEM;
+		tr->probes = p;
+		tr->probe_cap = cap;
+	}
+	tr->probes[tr->probe_cnt] = probe;
+	return (int)tr->probe_cnt++;
+}
+
+static void detach_all(struct tsdt_tracer *tr)
+{
+	size_t i;
+
+	ring_buffer__free(tr->rb);
+	tr->rb = NULL;
+	for (i = 0; i < tr->link_cnt; i++)
+		tsdt_link__destroy(tr->links[i]);
+	free(tr->links);
+	tr->links = NULL;
+	tr->link_cnt = 0;
+	trace_bpf__destroy(tr->skel);
+	tr->skel = NULL;
+}
+
+static int on_sample(void *ctx, void *data, size_t size)
+{
+	struct tsdt_tracer *tr = ctx;
+	const struct tsdt_trace_event *raw = data;
+	struct tsdt_event ev = { .tr = tr, .raw = raw, .size = size };
+	int ret;
+
+	if (size < sizeof(*raw) || raw->probe_idx >= tr->probe_cnt ||
+	    raw->arg_cnt > TSDT_MAX_ARGS)
+		return 0; /* not ours: never happens */
+	if (!tr->fn)
+		return 0;
+	ret = tr->fn(tr->fn_ctx, &ev);
+	if (ret) {
+		tr->cb_ret = ret;
+		return CB_STOP;
+	}
+	return 0;
+}
+
+/* Loads the program (sleepable or not); 0 or -errno. */
+static int load(struct tsdt_tracer *tr, bool sleepable, size_t site_cnt)
+{
+	TSDT_OPTS(tsdt_attach_opts, aopts, .force_per_site = tr->force_per_site);
+	struct trace_bpf *skel;
+	int err;
+
+	skel = trace_bpf__open();
+	if (!skel)
+		return -errno;
+	skel->rodata->count_only = tr->count_only;
+	skel->rodata->str_max = tr->str_max;
+	bpf_program__set_autoload(skel->progs.trace_hit, !sleepable);
+	bpf_program__set_autoload(skel->progs.trace_hit_s, sleepable);
+	err = bpf_map__set_max_entries(skel->maps.events, tr->ringbuf_size);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.hits,
+					       tr->probe_cnt ? tr->probe_cnt : 1);
+	if (!err)
+		err = bpf_map__set_max_entries(skel->maps.tsdt_specs,
+					       site_cnt ? site_cnt : 1);
+	if (!err)
+		err = tsdt_object__prepare(skel->obj, &aopts);
+	if (err >= 0)
+		err = trace_bpf__load(skel);
+	if (err < 0) {
+		trace_bpf__destroy(skel);
+		return err;
+	}
+	tr->skel = skel;
+	tr->sleepable = sleepable;
+	tr->multi = bpf_program__expected_attach_type(skel->progs.trace_hit) ==
+		    BPF_TRACE_UPROBE_MULTI;
+	return 0;
+}
+
+int tsdt_tracer__start(struct tsdt_tracer *tr)
+{
+	const struct tsdt_probe **group = NULL;
+	__u64 *cookies = NULL;
+	struct bpf_program *prog;
+	size_t i, j, n, site_cnt = 0;
+	bool *done = NULL;
+	int err;
+
+	if (!tr)
+		return -EINVAL;
+	if (tr->started)
+		return -EBUSY;
+	for (i = 0; i < tr->probe_cnt; i++)
+		site_cnt += tsdt_probe__site_cnt(tr->probes[i]);
+
+	err = -EINVAL;
+	if (!tr->no_sleepable) {
+		err = load(tr, true, site_cnt);
+		if (err)
+			pr_info("trace: cannot load the sleepable program (%s); strings on pages not yet resident will fail to read (-EFAULT)\n",
+				strerror(-err));
+	}
+	if (err) {
+		err = load(tr, false, site_cnt);
+		if (err) {
+			pr_warn("trace: cannot load the tracing program: %s\n",
+				strerror(-err));
+			return err;
+		}
+	}
+	prog = tr->sleepable ? tr->skel->progs.trace_hit_s
+			     : tr->skel->progs.trace_hit;
+
+	/* one link per binary */
+	group = calloc(tr->probe_cnt + 1, sizeof(*group));
+	cookies = calloc(tr->probe_cnt + 1, sizeof(*cookies));
+	done = calloc(tr->probe_cnt + 1, sizeof(*done));
+	tr->links = calloc(tr->probe_cnt + 1, sizeof(*tr->links));
+	if (!group || !cookies || !done || !tr->links) {
+		err = -ENOMEM;
+		goto err_out;
+	}
+	for (i = 0; i < tr->probe_cnt; i++) {
+		const char *path;
+		struct tsdt_link *link;
+
+		if (done[i])
+			continue;
+		path = tsdt_binary__open_path(tsdt_probe__binary(tr->probes[i]));
+		for (n = 0, j = i; j < tr->probe_cnt; j++) {
+			const char *pj = tsdt_binary__open_path(
+				tsdt_probe__binary(tr->probes[j]));
+
+			if (done[j] || strcmp(pj, path))
+				continue;
+			done[j] = true;
+			if (!tsdt_probe__site_cnt(tr->probes[j]))
+				continue;
+			group[n] = tr->probes[j];
+			cookies[n] = j;
+			n++;
+		}
+		if (!n)
+			continue;
+		link = tsdt_link__create(prog,
+					 bpf_map__fd(tr->skel->maps.tsdt_specs),
+					 group, cookies, NULL, n, tr->pid,
+					 !tr->multi);
+		if (!link) {
+			err = -errno;
+			goto err_out;
+		}
+		tr->links[tr->link_cnt++] = link;
+	}
+
+	if (!tr->count_only) {
+		tr->rb = ring_buffer__new(bpf_map__fd(tr->skel->maps.events),
+					  on_sample, tr, NULL);
+		if (!tr->rb) {
+			err = -errno;
+			goto err_out;
+		}
+	}
+	free(group);
+	free(cookies);
+	free(done);
+	tr->started = true;
+	pr_debug("trace: %zu probes, %zu sites, %zu links (%s, %s)\n",
+		 tr->probe_cnt, site_cnt, tr->link_cnt,
+		 tr->multi ? "uprobe_multi" : "per-site",
+		 tr->sleepable ? "sleepable" : "non-sleepable");
+	return 0;
+
+err_out:
+	free(group);
+	free(cookies);
+	free(done);
+	detach_all(tr);
+	return err;
+}
+
+int tsdt_tracer__poll(struct tsdt_tracer *tr, int timeout_ms,
+		      tsdt_event_fn_t fn, void *ctx)
+{
+	struct timespec now, deadline;
+	int n;
+
+	if (!tr || !tr->started)
+		return -EINVAL;
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
+	if (timeout_ms > 0) {
+		deadline.tv_sec += timeout_ms / 1000;
+		deadline.tv_nsec += (long)(timeout_ms % 1000) * 1000000;
+		if (deadline.tv_nsec >= 1000000000) {
+			deadline.tv_sec++;
+			deadline.tv_nsec -= 1000000000;
+		}
+	}
+	for (;;) {
+		struct timespec nap = { 0, POLL_INTERVAL_US * 1000 };
+
+		if (tr->rb) {
+			tr->fn = fn;
+			tr->fn_ctx = ctx;
+			tr->cb_ret = 0;
+			n = ring_buffer__consume(tr->rb);
+			tr->fn = NULL;
+			if (n == CB_STOP || (n < 0 && tr->cb_ret))
+				return tr->cb_ret;
+			if (n != 0)
+				return n > INT32_MAX ? INT32_MAX : n;
+		}
+		if (timeout_ms == 0)
+			return 0;
+		if (timeout_ms > 0) {
+			clock_gettime(CLOCK_MONOTONIC, &now);
+			if (now.tv_sec > deadline.tv_sec ||
+			    (now.tv_sec == deadline.tv_sec &&
+			     now.tv_nsec >= deadline.tv_nsec))
+				return 0;
+		}
+		if (nanosleep(&nap, NULL) && errno == EINTR)
+			return -EINTR;
+	}
+}
+
+size_t tsdt_tracer__probe_cnt(const struct tsdt_tracer *tr)
+{
+	return tr ? tr->probe_cnt : 0;
+}
+
+const struct tsdt_probe *tsdt_tracer__probe(const struct tsdt_tracer *tr,
+					    size_t i)
+{
+	return tr && i < tr->probe_cnt ? tr->probes[i] : NULL;
+}
+
+static uint64_t percpu_sum(const struct tsdt_tracer *tr, int map_fd,
+			   __u32 key)
+{
+	__u64 vals[tr->ncpus];
+	uint64_t sum = 0;
+	int i;
+
+	if (bpf_map_lookup_elem(map_fd, &key, vals))
+		return 0;
+	for (i = 0; i < tr->ncpus; i++)
+		sum += vals[i];
+	return sum;
+}
+
+uint64_t tsdt_tracer__hit_cnt(const struct tsdt_tracer *tr, size_t i)
+{
+	if (!tr || !tr->skel || i >= tr->probe_cnt)
+		return 0;
+	return percpu_sum(tr, bpf_map__fd(tr->skel->maps.hits), i);
+}
+
+uint64_t tsdt_tracer__lost_cnt(const struct tsdt_tracer *tr)
+{
+	if (!tr || !tr->skel)
+		return 0;
+	return percpu_sum(tr, bpf_map__fd(tr->skel->maps.lost), 0);
+}
+
+bool tsdt_tracer__is_sleepable(const struct tsdt_tracer *tr)
+{
+	return tr && tr->started && tr->sleepable;
+}
+
+bool tsdt_tracer__is_multi(const struct tsdt_tracer *tr)
+{
+	return tr && tr->started && tr->multi;
+}
+
+void tsdt_tracer__free(struct tsdt_tracer *tr)
+{
+	if (!tr)
+		return;
+	detach_all(tr);
+	free(tr->probes);
+	free(tr);
+}
+
+/* --------------------------------------------------------------- events */
+
+uint64_t tsdt_event__timestamp(const struct tsdt_event *ev)
+{
+	return ev->raw->ts;
+}
+
+pid_t tsdt_event__pid(const struct tsdt_event *ev)
+{
+	return ev->raw->pid;
+}
+
+pid_t tsdt_event__tid(const struct tsdt_event *ev)
+{
+	return ev->raw->tid;
+}
+
+const char *tsdt_event__comm(const struct tsdt_event *ev)
+{
+	/* bpf_get_current_comm() NUL-terminates within 16 bytes */
+	return ev->raw->comm;
+}
+
+const struct tsdt_probe *tsdt_event__probe(const struct tsdt_event *ev)
+{
+	return ev->tr->probes[ev->raw->probe_idx];
+}
+
+size_t tsdt_event__probe_index(const struct tsdt_event *ev)
+{
+	return ev->raw->probe_idx;
+}
+
+int tsdt_event__arg_cnt(const struct tsdt_event *ev)
+{
+	return ev->raw->arg_cnt;
+}
+
+uint64_t tsdt_event__arg_raw(const struct tsdt_event *ev, int i)
+{
+	if (i < 0 || i >= ev->raw->arg_cnt)
+		return 0;
+	return ev->raw->args[i];
+}
+
+const struct tsdt_type *tsdt_event__arg_type(const struct tsdt_event *ev,
+					     int i)
+{
+	if (i < 0 || i >= ev->raw->arg_cnt)
+		return NULL;
+	return tsdt_probe__arg_type(tsdt_event__probe(ev), i);
+}
+
+/* The string slot of argument @i, or NULL if @i is not a string. */
+static const char *str_slot(const struct tsdt_event *ev, int i)
+{
+	const struct tsdt_probe *probe = tsdt_event__probe(ev);
+	const struct tsdt_type *t;
+	size_t slot = 0, off;
+	int j;
+
+	if (i < 0 || i >= ev->raw->arg_cnt)
+		return NULL;
+	t = tsdt_probe__arg_type(probe, i);
+	if (!t || t->kind != TSDT_TYPE_STR)
+		return NULL;
+	for (j = 0; j < i; j++) {
+		t = tsdt_probe__arg_type(probe, j);
+		if (t && t->kind == TSDT_TYPE_STR)
+			slot++;
+	}
+	if (slot >= ev->raw->str_cnt || !ev->raw->str_slot_size)
+		return NULL;
+	off = sizeof(*ev->raw) + slot * ev->raw->str_slot_size;
+	if (off + ev->raw->str_slot_size > ev->size)
+		return NULL;
+	return (const char *)ev->raw + off;
+}
+
+int tsdt_event__arg_str(const struct tsdt_event *ev, int i, const char **str)
+{
+	const char *s = str_slot(ev, i);
+	int res;
+
+	*str = NULL;
+	if (!s)
+		return -EINVAL;
+	res = ev->raw->str_res[i];
+	if (!ev->raw->args[i])
+		return -ENOENT;
+	if (res <= 0)
+		return res < 0 ? res : -EFAULT;
+	*str = s;
+	return (int)strnlen(s, ev->raw->str_slot_size - 1);
+}
+
+bool tsdt_event__arg_str_truncated(const struct tsdt_event *ev, int i)
+{
+	const char *s = str_slot(ev, i);
+
+	if (!s || ev->raw->str_res[i] <= 0)
+		return false;
+	/* the copy filled the slot: the string may go on */
+	return (size_t)ev->raw->str_res[i] >= ev->raw->str_slot_size;
+}

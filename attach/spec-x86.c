@@ -76,6 +76,7 @@ static const struct x86_reg *parse_reg(const char **s, int *xmm, char *name,
 	size_t n = 0;
 
 	*xmm = -1;
+	name[0] = 0;
 	if (**s != '%')
 		return NULL;
 	while ((p[n] >= 'a' && p[n] <= 'z') || (p[n] >= '0' && p[n] <= '9'))
@@ -299,6 +300,10 @@ int tsdt_spec_parse_x86_64(const char *loc, struct tsdt_arg_spec *spec,
 		/* ,%index[,scale] */
 		int64_t scale = 1;
 
+		if (*p != ',') {
+			snprintf(err, err_sz, "expected ')' or ','");
+			return -EINVAL;
+		}
 		if (!strcmp(spec->reg, "rip")) {
 			snprintf(err, err_sz, "%%rip cannot have an index");
 			return -EINVAL;

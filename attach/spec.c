@@ -134,8 +134,21 @@ int tsdt_spec_parse(enum tsdt_arch arch, const char *str,
 		snprintf(err, err_sz, "empty argument spec");
 		return -EINVAL;
 	}
-	if (!tsdt_spec_int(&p, &size) || *p == 'x' ||
-	    (*p != '@' && *p != 'f')) {
+	/* SIZE: optional '-', then decimal digits */
+	size = 0;
+	{
+		bool neg = *p == '-';
+		int digits = 0;
+
+		p += neg;
+		for (; *p >= '0' && *p <= '9' && digits < 4; p++, digits++)
+			size = size * 10 + (*p - '0');
+		if (!digits)
+			size = -1000; /* no size */
+		else if (neg)
+			size = -size;
+	}
+	if (size == -1000 || (*p != '@' && *p != 'f')) {
 		snprintf(err, err_sz,
 			 "expected SIZE@LOCATION (like -4@%%edi), got '%s'", str);
 		return -EINVAL;

@@ -1,18 +1,7 @@
 # Tests: unit tests (cmocka) and integration scripts.
 
-# <sys/tsdt.h> (issue 2): notes against <sys/sdt.h>, consumers, matrix.
-CHECK_CMDS += tests/integration/header-notes.sh
-CHECK_CMDS += tests/integration/header-consumers.sh
-# Fixture of header-consumers.sh, built by the script through
-# `make header-test-bins` (not by `make all`).
-HEADER_TEST_BINS := $(OUT)/tests/header/usdt-values
-.PHONY: header-test-bins
-header-test-bins: $(HEADER_TEST_BINS)
-$(OUT)/tests/header/usdt-values.bpf.o: tests/header/usdt-values.h
-$(OUT)/tests/header/usdt-values: tests/header/usdt-values.c tests/header/usdt-values.h \
-		$(OUT)/tests/header/usdt-values.skel.h
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/header -I$(OUT)/tests/header -o $@ $< $(LIBS)
+# <sys/tsdt.h> (issue 2): its tests and fixtures.
+include tests/header/build.mk
 
 # tsdt trace / stat (issue 4): the fixture of tests/integration/trace-*.sh.
 TRACE_FIXTURE := $(OUT)/tests/trace/fixture

@@ -29,3 +29,4 @@ UNIT_TESTS += $(OUT)/tests/test_note
 $(OUT)/tests/attach/tracer: tests/attach/tracer.c $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
+UNIT_TESTS += $(OUT)/tests/test_types

@@ -10,3 +10,6 @@ $(TRACE_FIXTURE): tests/trace/fixture.c tests/trace/fixture-sdt.c include/sys/ts
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ tests/trace/fixture.c tests/trace/fixture-sdt.c
+CHECK_CMDS += tests/integration/trace-args.sh tests/integration/trace-pid.sh \
+	      tests/integration/trace-json.sh tests/integration/trace-lost.sh \
+	      tests/integration/trace-exit.sh

@@ -49,6 +49,7 @@ struct define {
 	char *name;
 	size_t tok_cnt;
 	char **toks; /* replacement tokens (identifiers and '*') */
+	bool not_type; /* the replacement has other tokens: not a type */
 	struct tsdt_pf_loc loc;
 };
 
@@ -83,7 +84,8 @@ static int perr(struct parser *p, const struct tsdt_pf_loc *loc,
 		return p->err;
 	p->failed = true;
 	p->err = -EINVAL;
-	n = snprintf(p->msg, sizeof(p->msg), "%s:%d:%d: ",
+	/* a file name from a line marker may be anything: bound it */
+	n = snprintf(p->msg, sizeof(p->msg), "%.128s:%d:%d: ",
 		     loc->file ? loc->file : "<input>", loc->line, loc->col);
 	if (n < 0 || (size_t)n >= sizeof(p->msg))
 		n = 0;
@@ -348,10 +350,15 @@ static int line_marker(struct parser *p, const struct token *num)
 			}
 			name[n++] = (char)c;
 		}
-		file = intern_file(p, name, n);
+		/* an empty name keeps the current file */
+		if (n) {
+			file = intern_file(p, name, n);
+			if (!file) {
+				free(name);
+				return pnomem(p);
+			}
+		}
 		free(name);
-		if (!file)
-			return pnomem(p);
 	}
 	/* flags (1 2 3 4) and anything else the preprocessor adds */
 	skip_line(p);
@@ -401,7 +408,8 @@ static int directive_define(struct parser *p)
 				free(d.toks[i]);
 			free(d.toks);
 			d.toks = NULL;
-			d.tok_cnt = SIZE_MAX;
+			d.tok_cnt = 0;
+			d.not_type = true;
 			break;
 		}
 		if (d.tok_cnt >= 64) {
@@ -436,8 +444,6 @@ static int directive_define(struct parser *p)
 	p->defines[p->define_cnt++] = d;
 	return 0;
 err:
-	if (d.tok_cnt == SIZE_MAX)
-		d.tok_cnt = 0;
 	define_clear(&d);
 	return p->err;
 }
@@ -484,8 +490,6 @@ static int directive(struct parser *p)
 		if (d) {
 			size_t i = (size_t)(d - p->defines);
 
-			if (d->tok_cnt == SIZE_MAX)
-				d->tok_cnt = 0;
 			define_clear(d);
 			memmove(d, d + 1, (p->define_cnt - i - 1) * sizeof(*d));
 			p->define_cnt--;
@@ -601,7 +605,7 @@ static int expand(struct parser *p, struct toklist *out, const char *tok,
 		return toklist_add(p, out, tok, strlen(tok), loc, arg_loc);
 	if (depth > 16)
 		return perr(p, loc, "macro '%s' expands too deeply (recursive #define?)", top);
-	if (d->tok_cnt == SIZE_MAX)
+	if (d->not_type)
 		return perr(p, loc, "macro '%s' (defined at %d:%d) does not expand to a type",
 			    tok, d->loc.line, d->loc.col);
 	for (size_t i = 0; i < d->tok_cnt; i++)
@@ -960,11 +964,8 @@ tsdt_provider_file__parse(const char *buf, size_t len, const char *name,
 			break;
 	}
 done:
-	for (size_t i = 0; i < p.define_cnt; i++) {
-		if (p.defines[i].tok_cnt == SIZE_MAX)
-			p.defines[i].tok_cnt = 0;
+	for (size_t i = 0; i < p.define_cnt; i++)
 		define_clear(&p.defines[i]);
-	}
 	free(p.defines);
 	if (p.failed) {
 		ret = p.err;

@@ -284,6 +284,8 @@ static const struct bad bad_inputs[] = {
 	{ "# 5 \"unterminated\nprovider p {};",
 	  "t.d:1:5: unterminated file name in line marker" },
 	{ "# 99999999999 \"x.d\"\n", "t.d:1:3: line number too large in line marker" },
+	/* an empty name in a line marker keeps the current file */
+	{ "# 5 \"\"\nprovider p {", "t.d:5:13: expected 'probe' or '}' in provider 'p'" },
 	{ "#line x\n", "t.d:1:7: expected a line number after '#line'" },
 	{ "#undef\n", "t.d:1:7: expected a macro name after '#undef'" },
 	{ "#undef A B\n", "t.d:1:10: unexpected text after '#undef NAME'" },
@@ -384,6 +386,20 @@ static void test_error_buffer_and_log(void **state)
 	assert_string_equal(logged, "provider: t.d:1:13: expected 'probe' or '}' in provider 'p'\n");
 }
 
+/* found by fuzz/provider: a huge file name in a line marker pushed the
+ * position out of the message */
+static void test_long_file_name(void **state)
+{
+	char text[600], err[256], want[256];
+	struct tsdt_provider_file *pf;
+
+	snprintf(text, sizeof(text), "# 3 \"%0400d\"\n probe", 0);
+	pf = parse(text, err, sizeof(err));
+	assert_null(pf);
+	snprintf(want, sizeof(want), "%0128d:3:2: expected 'provider'", 0);
+	assert_string_equal(err, want);
+}
+
 static void test_open(void **state)
 {
 	char path[] = "/tmp/test_provider-XXXXXX", err[512], want[600];
@@ -424,6 +440,7 @@ int main(void)
 		cmocka_unit_test(test_bad_inputs),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_error_buffer_and_log),
+		cmocka_unit_test(test_long_file_name),
 		cmocka_unit_test(test_open),
 	};
 

@@ -1,0 +1,11 @@
+#define A unsigned int
+#define Buint32_t A#define A unsigned int
+#define Buint32_t A *
+# 5 "x.d"
+provider p { probe a(B b, struct s *const p, void); }
+#line 9 "y.d"
+#undef  *
+# 5 "x.d"
+provider p { probe a(B b, struct s *const p, void); }
+#line 9 "y.d"
+#undef A

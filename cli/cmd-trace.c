@@ -36,6 +36,7 @@ struct trace_out {
 	long long t_start;      /* CLOCK_MONOTONIC ns */
 	const char *reason;
 	bool write_error;
+	int write_errno;
 };
 
 static long long mono_ns(void)
@@ -286,6 +287,7 @@ static int on_event(void *ctx, const struct tsdt_event *ev)
 	}
 	if (ferror(f)) {
 		out->write_error = true;
+		out->write_errno = errno;
 		return -EIO;
 	}
 	return 0;
@@ -421,13 +423,25 @@ static int trace_out__loop(struct trace_out *out, struct tsdt_tracer *tr,
 	for (;;) {
 		int n = tsdt_tracer__poll(tr, 100, on_event, out);
 
+		/* a batch at a time, so that readers of a pipe or file see
+		 * events as they come (one write per poll, not per event) */
+		if (n > 0 && fflush(out->f)) {
+			out->write_error = true;
+			out->write_errno = errno;
+			n = -EIO;
+		}
+		if (n < 0 && out->write_error && out->write_errno == EPIPE) {
+			/* the reader went away (tsdt trace ... | head) */
+			out->reason = "output closed";
+			break;
+		}
 		if (n < 0 && n != -EINTR) {
 			if (!out->write_error)
 				fprintf(stderr, "tsdt trace: reading events: %s\n",
 					strerror(-n));
-			else if (errno != EPIPE)
+			else
 				fprintf(stderr, "tsdt trace: writing events: %s\n",
-					strerror(errno));
+					strerror(out->write_errno));
 			out->reason = "error";
 			ret = 1;
 			break;

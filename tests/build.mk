@@ -13,3 +13,4 @@ $(TRACE_FIXTURE): tests/trace/fixture.c tests/trace/fixture-sdt.c include/sys/ts
 CHECK_CMDS += tests/integration/trace-args.sh tests/integration/trace-pid.sh \
 	      tests/integration/trace-json.sh tests/integration/trace-lost.sh \
 	      tests/integration/trace-exit.sh
+CHECK_CMDS += tests/integration/pg-checkpoint.sh tests/integration/pg-transaction.sh

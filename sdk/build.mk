@@ -23,4 +23,4 @@ $(OUT)/tsdt: CLI_OBJS += $(GEN_OBJS)
 
 # Tests of the provider compiler.
 UNIT_TESTS += $(OUT)/tests/test_provider
-CHECK_CMDS += tests/integration/gen-postgresql.sh
+CHECK_CMDS += tests/integration/gen-cli.sh tests/integration/gen-postgresql.sh

@@ -13,3 +13,5 @@ $(OUT)/tests/header/usdt-values: tests/header/usdt-values.c tests/header/usdt-va
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/header -I$(OUT)/tests/header -o $@ $< $(LIBS)
 
+CHECK_CMDS += tests/integration/header-matrix.sh
+CHECK_CMDS += tests/integration/header-aarch64.sh

@@ -10,10 +10,13 @@ Usage: notes.py MODE FILE      (READELF=... selects the readelf to run)
   tsdt   one line per .note.tsdt note, decoded per docs/type-note.md:
          "provider:name v1 kind/size/flags/type/argname ..."
   check  every stapsdt site has a tsdt note for the same probe (and the
-         counts match), sizes and signs of both agree, semaphores are set;
+         counts match), sizes and signs of both agree, no argument is
+         rip-relative, no note is dangling (location 0), every site has a
+         semaphore and all sites of a probe share it;
          prints "ok N sites" or the problems and exits 1
 """
 import os
+import re
 import subprocess
 import sys
 
@@ -48,8 +51,12 @@ def parse(path):
         elif s.startswith("Location:"):
             sem = s.rsplit("Semaphore:", 1)[1].strip()
             cur["sem"] = int(sem, 16) != 0
+            cur["sem_addr"] = int(sem, 16)
+            cur["loc"] = int(s.split(",")[0].split(":", 1)[1].strip(), 16)
         elif s.startswith("Arguments:"):
-            cur["args"] = s.split(":", 1)[1].split()
+            # split before each SIZE@ (aarch64 specs contain spaces: "8@[sp, 48]")
+            cur["args"] = [a.strip() for a in
+                           re.split(r"\s+(?=-?\d+f?@)", s.split(":", 1)[1].strip()) if a.strip()]
         elif s.startswith("description data:"):
             cur["desc"] = bytes(int(b, 16) for b in s.split(":", 1)[1].split())
     return sdt, [decode(t["desc"]) for t in tsdt]
@@ -103,11 +110,15 @@ def main():
         for t in tsdt:
             by.setdefault((t["provider"], t["name"]), []).append(t)
         cnt = {}
+        sems = {}
         for n in sdt:
             key = (n["provider"], n["name"])
             cnt[key] = cnt.get(key, 0) + 1
             if not n["sem"]:
                 errs.append("%s:%s: no semaphore" % key)
+            if n["loc"] == 0:
+                errs.append("%s:%s: dangling note (location 0)" % key)
+            sems.setdefault(key, set()).add(n["sem_addr"])
             if key not in by:
                 errs.append("%s:%s: no tsdt note" % key)
                 continue
@@ -126,6 +137,9 @@ def main():
                     errs.append("%s:%s arg %d: stapsdt %s, tsdt %s" % (key + (i + 1, sz, want)))
                 if "(%rip)" in a:
                     errs.append("%s:%s arg %d: rip-relative %s" % (key + (i + 1, a)))
+        for key, addrs in sems.items():
+            if len(addrs) != 1:
+                errs.append("%s:%s: sites use %d different semaphores" % (key + (len(addrs),)))
         for key, ts in by.items():
             if len(ts) != cnt.get(key, 0):
                 errs.append("%s:%s: %d tsdt notes for %d sites" % (key + (len(ts), cnt.get(key, 0))))

@@ -30,3 +30,4 @@ $(OUT)/tests/attach/tracer: tests/attach/tracer.c $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
 UNIT_TESTS += $(OUT)/tests/test_types
+CHECK_CMDS += tests/integration/list-readelf.sh tests/integration/list-pid.sh

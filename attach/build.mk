@@ -4,6 +4,9 @@
 LIBTSDT_SRCS += attach/log.c attach/elf.c attach/note.c attach/spec.c \
 		attach/spec-x86.c attach/spec-arm64.c attach/types.c \
 		attach/catalog.c attach/catalog-provider.c attach/proc.c
+UNIT_TESTS += $(OUT)/tests/test_spec $(OUT)/tests/test_note \
+	      $(OUT)/tests/test_types
+CHECK_CMDS += tests/integration/list-readelf.sh tests/integration/list-pid.sh
 
 # Attach engine (issue 4): typed handlers, spec map, generic tracer.
 LIBTSDT_SRCS += attach/attach.c attach/btf-args.c attach/trace.c
@@ -24,10 +27,6 @@ $(OUT)/tests/attach/loader: tests/attach/loader.c tests/attach/handlers.h \
 		$(OUT)/tests/attach/handlers.skel.h $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -Itests/attach -o $@ $< $(OUT)/libtsdt.a $(LIBS)
-UNIT_TESTS += $(OUT)/tests/test_spec
-UNIT_TESTS += $(OUT)/tests/test_note
 $(OUT)/tests/attach/tracer: tests/attach/tracer.c $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
-UNIT_TESTS += $(OUT)/tests/test_types
-CHECK_CMDS += tests/integration/list-readelf.sh tests/integration/list-pid.sh

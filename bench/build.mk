@@ -24,3 +24,14 @@ bench-trace: all $(BENCH_TRACE_BINS)
 	$(Q)for b in bench/hitcost.sh; do OUT=$(OUT) $$b || exit 1; done
 bench: bench-trace
 .PHONY: bench-trace
+
+# Cost of an unattached probe in a hot loop (issue 2): no probe, <sys/sdt.h>,
+# <sys/tsdt.h>, <sys/tsdt.h> behind its is-enabled check.
+$(OUT)/bench/probe-cost: bench/probe-cost.c include/sys/tsdt.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Wextra -Iinclude -o $@ $<
+bench-probe-cost: $(OUT)/bench/probe-cost
+	$(Q)$(OUT)/bench/probe-cost
+bench: bench-probe-cost
+.PHONY: bench-probe-cost

@@ -235,18 +235,15 @@ static __inline__ unsigned long long _tsdt_val(double v)
 
 #define _TSDT_SEM(p, n) p##_##n##_semaphore
 
-#if defined(__has_attribute)
-#if __has_attribute(retain)
-#define _TSDT_RETAIN , __retain__
-#endif
-#endif
-#ifndef _TSDT_RETAIN
-#define _TSDT_RETAIN
-#endif
-
+/*
+ * No `retain` attribute: gcc warns when a retained and a plain variable
+ * share .probes in one file (e.g. next to <sys/sdt.h> semaphores), and ld
+ * keeps .probes under --gc-sections anyway, because the notes refer to it
+ * (tests/integration/header-matrix.sh checks every semaphore survives).
+ */
 #define _TSDT_SEM_ATTRS(...)                                                   \
 	__attribute__((__visibility__("hidden"), __section__(".probes"),      \
-		       __used__ _TSDT_RETAIN __VA_ARGS__))
+		       __used__ __VA_ARGS__))
 
 #define TSDT_SEMAPHORE_DEFINE(p, n)                                            \
 	_TSDT_EXTERN_C_BEGIN                                                  \

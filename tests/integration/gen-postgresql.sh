@@ -2,7 +2,7 @@
 # The acid test of the provider compiler: probes/postgresql.d (the
 # constructs of PostgreSQL's src/backend/utils/probes.d) goes through
 # tsdt-gen exactly as PostgreSQL's build runs dtrace:
-#   $(DTRACE) $(DTRACEFLAGS) -C -h -s probes.d -o probes.h.tmp ; sed POSTGRESQL_ -> TRACE_POSTGRESQL_
+#   $(DTRACE) -C -h -s probes.d -o probes.h.tmp ; sed -f postprocess_dtrace.sed
 #   $(DTRACE) $(DTRACEFLAGS) -C -G -s probes.d OBJS... -o probes.o
 # Then call sites written like PostgreSQL's (tests/sdk/pg-use.c, every
 # probe) compile with -Werror under gcc and clang, link with the -G object,
@@ -25,7 +25,13 @@ nprobes=$(grep -c '^[[:space:]]*probe ' "$TOP/probes/postgresql.d" || true)
 
 # -h, with PostgreSQL's flags and the rename its Makefile does
 "$GEN" -C -h -s "$TOP/probes/postgresql.d" -o probes.h.tmp
-sed -e 's/POSTGRESQL_/TRACE_POSTGRESQL_/g' probes.h.tmp > probes.h
+# PostgreSQL's src/backend/utils/postprocess_dtrace.sed
+cat > postprocess_dtrace.sed <<'SED'
+s/POSTGRESQL_/TRACE_POSTGRESQL_/g
+s/( *char \*/(const char */g
+s/, *char \*/, const char */g
+SED
+sed -f postprocess_dtrace.sed probes.h.tmp > probes.h
 [ "$(grep -c '^TSDT_PROBE_DEFINE(postgresql, ' probes.h || true)" = "$nprobes" ] ||
 	fail "header does not define $nprobes probes"
 # with -C, cpp has replaced the #define'd type names

@@ -276,7 +276,7 @@ static void set_untyped(struct tsdt_probe *p)
 			/* the 'f' marker is type information: a float */
 			if (s->args[i].is_float) {
 				t->kind = TSDT_TYPE_FLOAT;
-				t->is_signed = true;
+				t->is_signed = false; /* not meaningful */
 				strcpy(t->name, t->size == 4 ? "float" : "double");
 			} else {
 				t->kind = TSDT_TYPE_UNTYPED;

@@ -139,8 +139,8 @@ static const struct named {
 	{ "char32_t", TSDT_TYPE_INT, 4, false },
 	{ "bool", TSDT_TYPE_BOOL, 1, false },
 	{ "_Bool", TSDT_TYPE_BOOL, 1, false },
-	{ "float", TSDT_TYPE_FLOAT, 4, true },
-	{ "double", TSDT_TYPE_FLOAT, 8, true },
+	{ "float", TSDT_TYPE_FLOAT, 4, false },
+	{ "double", TSDT_TYPE_FLOAT, 8, false },
 };
 
 static const char *int_canon(unsigned size, bool is_signed)
@@ -262,7 +262,9 @@ int tsdt_type__parse(const char *spelling, struct tsdt_type *ret)
 			t.kind = named_types[i].kind;
 			t.size = named_types[i].size;
 			t.is_signed = named_types[i].is_signed;
-			snprintf(t.name, sizeof(t.name), "%s", w.w[0]);
+			/* <stdbool.h>'s bool is _Bool: one spelling for both */
+			snprintf(t.name, sizeof(t.name), "%s",
+				 t.kind == TSDT_TYPE_BOOL ? "bool" : w.w[0]);
 			*ret = t;
 			return 0;
 		}

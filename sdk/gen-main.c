@@ -570,6 +570,42 @@ out:
 	return err;
 }
 
+/*
+ * Two probes whose macro names collide (a__b and a_b, or providers foo and
+ * FOO) would redefine each other's macros: refuse, naming both.
+ */
+static int check_macro_names(const struct tsdt_provider_file *pf)
+{
+	char a[2 * TSDT_PF_NAME_MAX + 2], b[2 * TSDT_PF_NAME_MAX + 2];
+
+	for (size_t i = 0; i < pf->provider_cnt; i++) {
+		const struct tsdt_pf_provider *pi = &pf->providers[i];
+
+		for (size_t j = 0; j < pi->probe_cnt; j++) {
+			const struct tsdt_pf_probe *x = &pi->probes[j];
+
+			gen_macro_stem(pi->name, x->name, a, sizeof(a));
+			for (size_t k = 0; k <= i; k++) {
+				const struct tsdt_pf_provider *pk = &pf->providers[k];
+
+				for (size_t l = 0; l < (k == i ? j : pk->probe_cnt); l++) {
+					const struct tsdt_pf_probe *y = &pk->probes[l];
+
+					gen_macro_stem(pk->name, y->name, b, sizeof(b));
+					if (strcmp(a, b))
+						continue;
+					fprintf(stderr, "%s:%d:%d: probe %s:%s gives the same macro name %s as %s:%s (%s:%d)\n",
+						x->loc.file, x->loc.line, x->loc.col,
+						pi->name, x->name, a, pk->name, y->name,
+						y->loc.file, y->loc.line);
+					return -EINVAL;
+				}
+			}
+		}
+	}
+	return 0;
+}
+
 int tsdt_gen_main(int argc, char **argv, const char *prog)
 {
 	struct gen_args a = { .prog = prog };
@@ -595,6 +631,8 @@ int tsdt_gen_main(int argc, char **argv, const char *prog)
 	}
 	if (!pf->provider_cnt)
 		fprintf(stderr, "%s: warning: no provider in %s\n", prog, a.input);
+	if (check_macro_names(pf))
+		goto cleanup;
 	out = a.output ? strdup(a.output) : default_output(a.input, a.fmt->ext);
 	if (!out) {
 		fprintf(stderr, "%s: out of memory\n", prog);

@@ -144,6 +144,11 @@ rc=0; "$GEN" -h -s bad.d -o bad.h 2> err.txt || rc=$?
 [ $rc = 1 ] || fail "exit code $rc for a syntax error"
 [ "$(cat err.txt)" = "bad.d:3:19: expected argument type after ','" ] || fail "error text: $(cat err.txt)"
 [ ! -e bad.h ] && ! ls bad.h.tmp* >/dev/null 2>&1 || fail "partial output left behind"
+# probes whose macros would collide
+printf 'provider p {\n\tprobe a__b();\n\tprobe a_b(int);\n};\n' > clash.d
+rc=0; "$GEN" -h -s clash.d -o clash.h 2> err.txt || rc=$?
+[ $rc = 1 ] && [ "$(cat err.txt)" = "clash.d:3:8: probe p:a_b gives the same macro name P_A_B as p:a__b (clash.d:2)" ] ||
+	fail "macro clash: rc=$rc $(cat err.txt)"
 # after cpp, the position is the original file's, even in an included file
 printf '/* one */\n/* two */\n#include "inc.d"\n' > top.d
 printf 'provider p {\n  probe a(int a b);\n};\n' > inc.d

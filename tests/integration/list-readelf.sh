@@ -185,4 +185,14 @@ check /usr/bin/python3.11 python3.11
 # by library name, as a user would type it
 lib=$("$TSDT" list --json libstdc++ | python3 -c 'import json,sys; print(json.load(sys.stdin)["binaries"][0]["path"])')
 check "$lib" libstdc++
+# the largest binaries with probes on Debian, when installed (extra coverage:
+# hundreds of probes, SIB and C++ forms)
+declare -A seen=()
+for jvm in /usr/lib/jvm/*/lib/server/libjvm.so; do
+	[ -e "$jvm" ] || continue
+	real=$(realpath "$jvm")
+	[ -z "${seen[$real]:-}" ] || continue
+	seen[$real]=1
+	check "$real" libjvm
+done
 echo "list-readelf: ok"

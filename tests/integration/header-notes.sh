@@ -66,4 +66,19 @@ for p in noargs ints misc request__start; do
 	grep -q "^usdt:$bin:fx:$p\$" "$W/bpftrace-l.txt" && ok "bpftrace -l: fx:$p" ||
 		{ fail "bpftrace -l: fx:$p"; cat "$W/bpftrace-l.txt"; }
 done
+
+# The complete example of docs/probe-header.md compiles (C and C++), runs,
+# and carries its three probes with type notes.
+awk '/^```c$/ { n++; if (n == 1) { p = 1; next } } /^```$/ { p = 0 } p' "$ROOT/docs/probe-header.md" > "$W/example.c"
+for v in "c gcc" "c++ g++" "c clang"; do
+	set -- $v
+	if $2 -x $1 -O2 -Wall -Wextra -Werror -I"$ROOT/include" "$W/example.c" -o "$W/example-$2" &&
+		"$W/example-$2" && "$NOTES" check "$W/example-$2" > "$W/check.txt" &&
+		[ "$(cut -d' ' -f1 "$W/check.txt" | head -1)" = ok ] &&
+		[ "$("$NOTES" tsdt "$W/example-$2" | wc -l)" -eq 3 ]; then
+		ok "docs/probe-header.md example ($1, $2): builds, runs, 3 typed sites"
+	else
+		fail "docs/probe-header.md example ($1, $2)"; cat "$W/check.txt" 2>/dev/null
+	fi
+done
 finish

@@ -21,7 +21,8 @@ $(OUT)/bench/hit-tsdt: bench/hit-tsdt.c $(OUT)/bench/hit-tsdt.skel.h $(OUT)/libt
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
 
 bench-trace: all $(BENCH_TRACE_BINS)
-	$(Q)for b in bench/hitcost.sh; do OUT=$(OUT) $$b || exit 1; done
+	$(Q)for b in bench/hitcost.sh bench/attach.sh bench/events.sh; do \
+		echo; OUT=$(OUT) $$b || exit 1; done
 bench: bench-trace
 .PHONY: bench-trace
 
@@ -35,3 +36,9 @@ bench-probe-cost: $(OUT)/bench/probe-cost
 	$(Q)$(OUT)/bench/probe-cost
 bench: bench-probe-cost
 .PHONY: bench-probe-cost
+
+# tsdt list against readelf -n on the largest binary with probes (issue 3).
+bench-list: all
+	$(Q)OUT=$(OUT) bench/list.sh
+bench: bench-list
+.PHONY: bench-list

@@ -1,0 +1,85 @@
+#!/bin/bash
+# Time to attach to every probe site of PostgreSQL 15's postgres binary
+# (71 sites, 57 probes), and to detach (the tracer's exit after SIGINT):
+#   tsdt      tsdt trace '/usr/lib/postgresql/15/bin/postgres:*:*' -o /dev/null
+#             attached when it prints "Tracing ..." on stderr
+#   bpftrace  bpftrace -e 'usdt:BIN:* { @[probe] = count(); }'
+#             attached when its BEGIN probe prints (bpftrace fires BEGIN
+#             after every other probe is attached)
+# Both are measured from process start (parsing, loading, attaching) to
+# readiness, and from SIGINT to exit; each round runs both, interleaved.
+# Table: medians; ratios bpftrace / tsdt (targets: attach >= 10x, detach
+# >= 100x).
+#
+# Usage: bench/attach.sh [ROUNDS]      env: OUT (default .output), PG_BIN
+set -u
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+ROUNDS=${1:-3}
+PG=${PG_BIN:-/usr/lib/postgresql/15/bin}/postgres
+TSDT=$OUT/tsdt
+[ -x "$TSDT" ] || { echo "attach: $TSDT not built" >&2; exit 1; }
+[ -x "$PG" ] || { echo "attach: $PG not found" >&2; exit 1; }
+bench_tracefs
+
+tmp=$(mktemp -d)
+tracer=
+cleanup() {
+	[ -n "$tracer" ] && kill -INT "$tracer" 2>/dev/null && wait "$tracer" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+mkfifo "$tmp/fifo"
+
+# run_one NAME WORD CMD...: start CMD with its ready-reporting stream on
+# the fifo, wait for a line starting with WORD, SIGINT it, time both.
+run_one() {
+	local name=$1 word=$2 t0 t1 t2 line ok=0
+	shift 2
+	t0=$(now)
+	"$@" > "$tmp/fifo" 2>&1 &
+	tracer=$!
+	exec {fd}< "$tmp/fifo"
+	while read -r -t 30 -u $fd line; do
+		case $line in "$word"*) ok=1; break;; esac
+		echo "$line" >> "$tmp/log.$name"
+	done
+	t1=$(now)
+	if [ $ok = 0 ]; then
+		echo "attach: $name never became ready:" >&2; cat "$tmp/log.$name" >&2
+		exec {fd}<&-
+		kill -INT $tracer; wait $tracer; tracer=
+		return 1
+	fi
+	# keep draining the fifo so the tracer never blocks on output
+	cat <&$fd > /dev/null &
+	local drain=$!
+	n=$(bpftool link show 2>/dev/null | grep -c uprobe_multi)
+	p=$(bpftool perf show 2>/dev/null | grep -c uprobe)
+	echo "$n $p" >> "$tmp/links.$name"
+	sleep 0.3 # traced for a while, as in real use
+	t2=$(now)
+	kill -INT $tracer
+	wait $tracer
+	t3=$(now)
+	tracer=
+	wait $drain
+	exec {fd}<&-
+	elapsed_ms "$t0" "$t1" >> "$tmp/attach.$name"
+	elapsed_ms "$t2" "$t3" >> "$tmp/detach.$name"
+}
+
+for r in $(seq "$ROUNDS"); do
+	run_one tsdt Tracing "$TSDT" trace "$PG:*:*" -o /dev/null
+	run_one bpftrace ready bpftrace -e "usdt:$PG:* { @[probe] = count(); } BEGIN { printf(\"ready\\n\"); }"
+done
+
+echo "Attach to / detach from all probe sites of $PG: $ROUNDS interleaved rounds; $(machine_line)"
+printf '%-10s %12s %12s %24s\n' tracer "attach ms" "detach ms" "links (multi, perf)"
+for v in tsdt bpftrace; do
+	printf '%-10s %12s %12s %24s\n' $v "$(median < "$tmp/attach.$v")" \
+		"$(median < "$tmp/detach.$v")" "$(tail -1 "$tmp/links.$v" 2>/dev/null)"
+done
+a=$(ratio "$(median < "$tmp/attach.bpftrace")" "$(median < "$tmp/attach.tsdt")")
+d=$(ratio "$(median < "$tmp/detach.bpftrace")" "$(median < "$tmp/detach.tsdt")")
+echo "bpftrace / tsdt: attach $a (target >= 10x), detach $d (target >= 100x)"

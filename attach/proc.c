@@ -69,10 +69,37 @@ static int try_glob(const char *dir, const char *pat, char *buf, size_t sz)
 	return ret;
 }
 
+/* Directories named in the .conf files of /etc/ld.so.conf.d (what ldconfig
+ * caches), in the
+ * order glob gives. Returns the count. */
+static int conf_dirs(char dirs[][PATH_MAX], int max)
+{
+	glob_t g;
+	int n = 0;
+
+	if (glob("/etc/ld.so.conf.d/*.conf", 0, NULL, &g))
+		return 0;
+	for (size_t i = 0; i < g.gl_pathc && n < max; i++) {
+		FILE *f = fopen(g.gl_pathv[i], "re");
+		char line[PATH_MAX];
+
+		if (!f)
+			continue;
+		while (n < max && fgets(line, sizeof(line), f)) {
+			line[strcspn(line, " \t\r\n#")] = 0;
+			if (line[0] == '/')
+				snprintf(dirs[n++], PATH_MAX, "%s", line);
+		}
+		fclose(f);
+	}
+	globfree(&g);
+	return n;
+}
+
 int tsdt_find_library(const char *name, char *buf, size_t sz)
 {
-	char pats[4][PATH_MAX];
-	int npat = 0;
+	char pats[4][PATH_MAX], (*dirs)[PATH_MAX];
+	int npat = 0, ndirs;
 
 	if (!name[0] || strchr(name, '/') || strlen(name) > NAME_MAX)
 		return -ENOENT;
@@ -81,14 +108,22 @@ int tsdt_find_library(const char *name, char *buf, size_t sz)
 	snprintf(pats[npat++], PATH_MAX, "%s.so*", name);
 	if (strncmp(name, "lib", 3))
 		snprintf(pats[npat++], PATH_MAX, "lib%s.so*", name);
-	for (int p = 0; p < npat; p++) {
-		/* glob metacharacters in the name would match other files */
-		if (strpbrk(name, "*?[\\"))
-			break;
-		for (size_t d = 0; d < ARRAY_SIZE(lib_dirs); d++)
-			if (!try_glob(lib_dirs[d], pats[p], buf, sz))
+	/* glob metacharacters in the name would match other files */
+	if (strpbrk(name, "*?[\\"))
+		return -ENOENT;
+	dirs = calloc(32 + ARRAY_SIZE(lib_dirs), PATH_MAX);
+	if (!dirs)
+		return -ENOMEM;
+	ndirs = conf_dirs(dirs, 32);
+	for (size_t d = 0; d < ARRAY_SIZE(lib_dirs); d++)
+		snprintf(dirs[ndirs++], PATH_MAX, "%s", lib_dirs[d]);
+	for (int p = 0; p < npat; p++)
+		for (int d = 0; d < ndirs; d++)
+			if (!try_glob(dirs[d], pats[p], buf, sz)) {
+				free(dirs);
 				return 0;
-	}
+			}
+	free(dirs);
 	return -ENOENT;
 }
 

@@ -70,8 +70,7 @@ static int try_glob(const char *dir, const char *pat, char *buf, size_t sz)
 }
 
 /* Directories named in the .conf files of /etc/ld.so.conf.d (what ldconfig
- * caches), in the
- * order glob gives. Returns the count. */
+ * caches), in the order glob gives. Returns the count. */
 static int conf_dirs(char dirs[][PATH_MAX], int max)
 {
 	glob_t g;
@@ -132,6 +131,7 @@ int tsdt_find_library(const char *name, char *buf, size_t sz)
 struct mapping {
 	uint64_t start, end, off;
 	char perms[5];
+	bool deleted;
 	char *path;
 };
 
@@ -244,8 +244,12 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 		p[strcspn(p, "\n")] = 0;
 		if (p[0] != '/')
 			continue; /* [heap], anonymous, ... */
-		if (strlen(p) > 10 && !strcmp(p + strlen(p) - 10, " (deleted)"))
-			continue; /* TODO: /proc/PID/map_files */
+		/* a file replaced or removed since it was mapped (an upgrade):
+		 * still readable through /proc/PID/map_files */
+		if (strlen(p) > 10 && !strcmp(p + strlen(p) - 10, " (deleted)")) {
+			p[strlen(p) - 10] = 0;
+			m.deleted = true;
+		}
 		if (nmaps == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
 			struct mapping *nm = realloc(maps, ncap * sizeof(*nm));
@@ -290,8 +294,13 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 			      !strcmp(maps[j].path, maps[i].path);
 		if (dup)
 			continue;
-		snprintf(open_path, sizeof(open_path), "/proc/%d/root%s",
-			 (int)pid, maps[i].path);
+		if (maps[i].deleted)
+			snprintf(open_path, sizeof(open_path),
+				 "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
+				 (int)pid, maps[i].start, maps[i].end);
+		else
+			snprintf(open_path, sizeof(open_path), "/proc/%d/root%s",
+				 (int)pid, maps[i].path);
 		e = tsdt_catalog_add_file(cat, maps[i].path, open_path, pfs,
 					  &bin);
 		if (e) {

@@ -158,6 +158,20 @@ for p in b['probes']:
     if p['semaphore'] and p['semaphore']['value'] != 0:
         print('FAIL: %s semaphore %s (nobody traces it)' % (p['name'], p['semaphore'])); sys.exit(1)
 PY
+# a binary deleted after it started (an upgrade): read through map_files
+cp /usr/bin/python3.11 "$tmp/pydel"
+"$tmp/pydel" -c 'import time; time.sleep(30)' &
+dpid=$!
+pids+=("$dpid")
+sleep 0.3
+rm "$tmp/pydel"
+grep -q "pydel (deleted)" "/proc/$dpid/maps" || { echo "FAIL: set-up: not deleted"; exit 1; }
+"$TSDT" list -p "$dpid" > "$tmp/del.txt"
+n_del=$(grep -c '^  python:' "$tmp/del.txt" || true)
+n_py=$("$TSDT" list /usr/bin/python3.11 | grep -c '^  python:')
+[ "$n_del" -eq "$n_py" ] && [ "$n_py" -gt 0 ] ||
+	{ cat "$tmp/del.txt"; echo "FAIL: deleted binary: $n_del probes, want $n_py"; exit 1; }
+
 # a pid that does not exist, and a bad pid
 if "$TSDT" list -p 999999999 2> "$tmp/err"; then echo "FAIL: bad pid accepted"; exit 1; fi
 grep -q "pid 999999999" "$tmp/err" || { echo "FAIL: error does not name the pid"; cat "$tmp/err"; exit 1; }

@@ -40,7 +40,9 @@
  *	When defined before including this header, TSDT_PROBE_DEFINE behaves
  *	as TSDT_PROBE_DECLARE.
  *   TSDT_SEMAPHORE_DEFINE(provider, name)
- *	A strong definition of the semaphore (hidden visibility, .probes).
+ *	A strong definition of the semaphore (hidden visibility, .probes), in
+ *	a file where the probe is declared, not defined (TSDT_PROBE_DECLARE
+ *	or TSDT_EXTERN_SEMAPHORES).
  *   TSDT_PROBE(provider, name, args...)
  *	One probe site: a single `nop`, a .note.stapsdt note readable by
  *	every USDT consumer, and a .note.tsdt note with the declared types
@@ -58,10 +60,13 @@
  * <sys/sdt.h> emits for the same arguments converted to the declared types
  * (same sizes and signedness), with the semaphore always set. Two deliberate
  * differences: float/double arguments are recorded as their bits in a
- * general register or memory with a plain unsigned size ("4@..", "8@..",
- * never "8f@" nor %xmm), so every BPF consumer can read them (the real type
- * is in .note.tsdt); and in C++ an enum's signedness is its underlying
- * type's (<sys/sdt.h> says unsigned for every C++ enum).
+ * general register (or a constant) with a plain unsigned size ("4@..",
+ * "8@..", never "8f@" nor %xmm), so every BPF consumer can read them (the
+ * real type is in .note.tsdt); and in C++ an enum's signedness is its
+ * underlying type's (<sys/sdt.h> says unsigned for every C++ enum).
+ * Arguments are passed in registers or as constants (constraint "nr"), never
+ * in memory: libbpf refuses rip-relative operands. On x86-64 registers are
+ * printed by their 64-bit names.
  * Notes are tied to the code section of their site (SHF_LINK_ORDER), so
  * -ffunction-sections -Wl,--gc-sections drops them with the code.
  */

@@ -3,7 +3,8 @@
 # Build matrix of <sys/tsdt.h>: the same two-file program (tests/header/
 # matrix-*.c, probes declared in a shared header) built with gcc and clang,
 # -O0..-O3, PIE and non-PIE, LTO (which drops the unused function), -ffunction-sections -Wl,--gc-sections,
-# as a static library, as a shared library, and stripped. In every build the
+# as a static library, as a shared library, stripped, and with the
+# semaphores defined by a separate object (TSDT_EXTERN_SEMAPHORES). In every build the
 # decoded stapsdt and tsdt notes must equal the expected set (no notes of
 # gc'd code, none dangling), every site must have its type note, sizes and
 # signs must agree, and all sites of a probe share one semaphore per object.
@@ -97,6 +98,17 @@ for cc in gcc clang; do
 	LD_LIBRARY_PATH=$W run "$exe"
 	nm -D "$so" | grep -q semaphore && fail "$cc: semaphores exported from $so" ||
 		ok "$cc: semaphores hidden in $so (each object its own)"
+	# a generator's header declares (TSDT_EXTERN_SEMAPHORES), its object defines
+	exe=$W/extern-$cc
+	if $cc -O2 -DTSDT_EXTERN_SEMAPHORES $INC "$MAIN" "$LIB" "$HDR/matrix-sems.c" -o "$exe"; then
+		verify "$cc TSDT_EXTERN_SEMAPHORES + TSDT_SEMAPHORE_DEFINE" all "$exe"; run "$exe"
+	else
+		fail "build $exe"
+	fi
+	$cc -O2 -DTSDT_EXTERN_SEMAPHORES $INC "$MAIN" "$LIB" -o "$W/extern-nodef" > "$W/ld.txt" 2>&1 &&
+		fail "$cc: TSDT_EXTERN_SEMAPHORES without definitions links" ||
+		{ grep -q "undefined reference to .mx_main_semaphore" "$W/ld.txt" && ok "$cc: TSDT_EXTERN_SEMAPHORES only declares" ||
+			{ fail "$cc: TSDT_EXTERN_SEMAPHORES link error"; cat "$W/ld.txt"; }; }
 	# stripped: same notes
 	strip -o "$W/stripped-$cc" "$W/exe-$cc-O2-pie"
 	verify "$cc strip" all "$W/stripped-$cc"

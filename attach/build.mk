@@ -31,3 +31,7 @@ $(OUT)/tests/attach/loader: tests/attach/loader.c tests/attach/handlers.h \
 $(OUT)/tests/attach/tracer: tests/attach/tracer.c $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
+CHECK_CMDS += tests/integration/attach-values.sh \
+	      tests/integration/attach-refuse.sh \
+	      tests/integration/attach-strings.sh \
+	      tests/integration/attach-detach.sh

@@ -28,6 +28,7 @@ static __always_inline struct test_result *slot(int i)
 {
 	struct test_result *r = &results[i];
 
+	r->pid = bpf_get_current_pid_tgid() >> 32;
 	__sync_fetch_and_add(&r->hits, 1);
 	return r;
 }
@@ -193,5 +194,22 @@ TSDT_HANDLER(r_float, attach_test, misc, (bool, ok), (enum color, col),
 TSDT_HANDLER(r_wrongprobe, attach_test, ints, (int8_t, a))
 {
 	STORE(slot(SLOT_r_wrongprobe), 0, a);
+	return 0;
+}
+
+/* untyped probe: only size and sign known; uint8 read as int8 */
+TSDT_HANDLER(r_sdt_sign, sdt_test, ints, (int8_t, a), (int8_t, b))
+{
+	STORE(slot(SLOT_r_sdt_sign), 0, b);
+	return 0;
+}
+
+/* untyped probe: nothing says the bits are a double */
+TSDT_HANDLER(r_sdt_float, sdt_test, global, (double, counter))
+{
+	__u64 bits;
+
+	__builtin_memcpy(&bits, &counter, 8);
+	STORE(slot(SLOT_r_sdt_float), 0, bits);
 	return 0;
 }

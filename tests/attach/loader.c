@@ -148,7 +148,7 @@ int main(int argc, char **argv)
 	}
 	usleep(20000); /* let a hit in progress finish writing */
 	tsdt_link__destroy(link);
-	printf("hits=%s", r->hits ? "yes" : "0");
+	printf("hits=%s pid=%u", r->hits ? "yes" : "0", r->pid);
 	for (i = 0; i < 8; i++)
 		printf(" v%d=%lld", i, (long long)r->v[i]);
 	printf(" hex2=0x%llx hex3=0x%llx hex4=0x%llx str_ret=%lld str='%s'\n",

@@ -98,7 +98,11 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
-	printf("ready %d foo=%p\n", (int)getpid(), (void *)&gfoo);
+	printf("ready %d foo=%p sem_ints=%p sem_misc=%p sem_sdt_ints=%p\n",
+	       (int)getpid(), (void *)&gfoo,
+	       (void *)&attach_test_ints_semaphore,
+	       (void *)&attach_test_misc_semaphore,
+	       (void *)&sdt_test_ints_semaphore);
 	fflush(stdout);
 	for (int round = 0;; round++) {
 		char *cold = NULL;

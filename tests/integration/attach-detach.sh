@@ -1,0 +1,106 @@
+#!/bin/bash
+# Detach is complete however the tracer ends (normal exit, SIGINT, SIGTERM,
+# SIGKILL), in both attach modes, for typed handlers and for the generic
+# tracer: in the still-running target the semaphores are back to 0 (read
+# through /proc/PID/mem), the probe site holds its nop again (no int3 left),
+# and no BPF link or program of ours remains (bpftool), nor a uprobe event
+# (tracefs).
+. "$(dirname "$0")/attach-lib.sh"
+
+start_target
+P=$TARGET_PID
+SEM_INTS=$(field sem_ints)
+SEM_MISC=$(field sem_misc)
+SEM_SDT=$(field sem_sdt_ints)
+
+# runtime address of the attach_test:ints site: load base + note location
+loc=$(readelf -n "$A/target" | grep -A2 'Provider: attach_test' |
+	grep -A1 'Name: ints$' | sed -n 's/.*Location: \(0x[0-9a-f]*\),.*/\1/p')
+base=0x$(grep -m1 "$(realpath "$A/target")" "/proc/$P/maps" | cut -d- -f1)
+SITE=$((base + loc))
+site_byte() {
+	dd if="/proc/$P/mem" bs=1 count=1 iflag=skip_bytes skip=$SITE \
+		status=none | od -An -tx1 | tr -d ' '
+}
+[ "$(site_byte)" = 90 ] || bad "site of attach_test:ints is not a nop before attaching ($(site_byte))"
+
+if ! mount | grep -q ' /sys/kernel/tracing '; then
+	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
+fi
+
+# wait_clean DESC SEM_ADDR...: everything of ours gone within 10 s
+wait_clean() {
+	local desc=$1 i a s left; shift
+	for i in $(seq 200); do
+		left=
+		for a in "$@"; do
+			s=$(sem "$a" "$P")
+			[ "$s" = 0 ] || left+=" semaphore@$a=$s"
+		done
+		[ "$(site_byte)" = 90 ] || left+=" int3-at-site"
+		bpftool link list 2>/dev/null | grep -qE 'name (h_ints|trace_hit)' &&
+			left+=" bpf-link"
+		bpftool prog list 2>/dev/null | grep -qE 'name (h_ints|trace_hit)' &&
+			left+=" bpf-prog"
+		grep -qs "$(basename "$A/target")" /sys/kernel/tracing/uprobe_events &&
+			left+=" uprobe_events"
+		grep -qs "$(basename "$A/target")" /sys/kernel/tracing/uprobe_profile &&
+			left+=" uprobe_profile"
+		[ -z "$left" ] && { ok "$desc: clean"; return; }
+		sleep 0.05
+	done
+	bad "$desc: left behind:$left"
+}
+
+# wait_attached FILE: the holder printed "attached"/"started"
+wait_attached() {
+	local i
+	for i in $(seq 300); do
+		grep -qE '^(attached|started)' "$1" && return 0
+		sleep 0.01
+	done
+	return 1
+}
+
+for mode in "" "-s"; do
+	m=${mode:-multi}
+	# normal exit
+	out=$("$A/loader" $mode h_ints "$A/target" attach_test:ints 2>&1)
+	expect_has "handler [$m] ran" "$out" "hits=yes"
+	wait_clean "handler [$m] normal exit" "$SEM_INTS"
+
+	for sig in INT TERM KILL; do
+		f=$TMP/hold.$m.$sig
+		"$A/loader" $mode -H h_ints "$A/target" attach_test:ints >"$f" 2>&1 &
+		h=$!
+		PIDS+=("$h")
+		if ! wait_attached "$f"; then bad "handler [$m] did not attach"; cat "$f"; continue; fi
+		s=$(sem "$SEM_INTS" "$P")
+		[ "$s" = 1 ] && ok "handler [$m] attached: semaphore 1, site $(site_byte)" ||
+			bad "handler [$m] attached but semaphore is $s"
+		[ "$(site_byte)" = cc ] || bad "handler [$m] attached but site byte is $(site_byte), not int3"
+		kill -$sig "$h"
+		{ wait "$h"; } 2>/dev/null
+		if [ $sig != KILL ]; then
+			grep -q '^detached' "$f" || bad "handler [$m] SIG$sig: no clean detach"
+		fi
+		wait_clean "handler [$m] SIG$sig" "$SEM_INTS"
+	done
+
+	# the generic tracer, three probes (two binaries' worth of sites)
+	for sig in INT KILL; do
+		f=$TMP/tracer.$m.$sig
+		"$A/tracer" $mode -C -t 60000 "$A/target" attach_test:ints \
+			attach_test:misc sdt_test:ints >"$f" 2>&1 &
+		h=$!
+		PIDS+=("$h")
+		if ! wait_attached "$f"; then bad "tracer [$m] did not start"; cat "$f"; continue; fi
+		s="$(sem "$SEM_INTS" "$P") $(sem "$SEM_MISC" "$P") $(sem "$SEM_SDT" "$P")"
+		[ "$s" = "1 1 1" ] && ok "tracer [$m] started: semaphores $s" ||
+			bad "tracer [$m] started but semaphores are $s"
+		kill -$sig "$h"
+		{ wait "$h"; } 2>/dev/null
+		wait_clean "tracer [$m] SIG$sig" "$SEM_INTS" "$SEM_MISC" "$SEM_SDT"
+	done
+done
+finish

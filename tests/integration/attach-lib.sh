@@ -1,0 +1,65 @@
+# Sourced by tests/integration/attach-*.sh (not a test itself): builds the
+# attach fixtures, starts target processes, cleans up on exit.
+set -u
+cd "$(dirname "$0")/../.."
+OUT=${OUT:-.output}
+A=$OUT/tests/attach
+TMP=$(mktemp -d /tmp/tsdt-attach.XXXXXX)
+PIDS=()
+FAILS=0
+
+attach_cleanup() {
+	local p
+	for p in "${PIDS[@]}"; do
+		{ kill -9 "$p" && wait "$p"; } 2>/dev/null
+	done
+	rm -rf "$TMP"
+}
+trap attach_cleanup EXIT
+
+if [ "$(id -u)" != 0 ]; then
+	echo "FAIL: attach tests need root (real BPF)"; exit 1
+fi
+make -s --no-print-directory OUT="$OUT" attach-test-bins >"$TMP/build.log" 2>&1 ||
+	{ cat "$TMP/build.log"; echo "FAIL: cannot build the attach fixtures"; exit 1; }
+
+# start_target [COLD_FILE]: sets TARGET_PID and TARGET_LINE ("ready ...")
+start_target() {
+	local out=$TMP/target.$RANDOM i
+	"$A/target" "$@" >"$out" &
+	TARGET_PID=$!
+	PIDS+=("$TARGET_PID")
+	for i in $(seq 200); do grep -q '^ready' "$out" && break; sleep 0.01; done
+	TARGET_LINE=$(grep '^ready' "$out")
+	[ -n "$TARGET_LINE" ] || { echo "FAIL: target did not start"; exit 1; }
+}
+
+# field NAME: a NAME=VALUE of TARGET_LINE
+field() { echo "$TARGET_LINE" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+
+ok() { echo "ok   $*"; }
+bad() { echo "FAIL $*"; FAILS=$((FAILS + 1)); }
+
+# expect_has DESC OUTPUT STRING...: every STRING occurs in OUTPUT
+expect_has() {
+	local desc=$1 out=$2 s; shift 2
+	for s in "$@"; do
+		if ! grep -qF -- "$s" <<<"$out"; then
+			bad "$desc: expected '$s' in:"; sed 's/^/     | /' <<<"$out"
+			return
+		fi
+	done
+	ok "$desc"
+}
+
+# sem ADDR PID: the 2-byte semaphore at ADDR in process PID, read through
+# /proc/PID/mem (never written)
+sem() {
+	dd if="/proc/$2/mem" bs=2 count=1 iflag=skip_bytes skip=$(($1)) \
+		status=none | od -An -tu2 | tr -d ' '
+}
+
+finish() {
+	if [ "$FAILS" -gt 0 ]; then echo "$FAILS failure(s)"; exit 1; fi
+	echo "all passed"
+}

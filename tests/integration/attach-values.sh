@@ -1,0 +1,48 @@
+#!/bin/bash
+# Typed BPF handlers (TSDT_HANDLER) receive the exact value of every
+# argument kind: ints of each width signed and unsigned (negative values
+# included), bool, enum, pointer, float, double, string, rip-relative
+# globals; from <sys/tsdt.h> probes and from plain <sys/sdt.h> probes;
+# through uprobe_multi and per-site uprobes; for one process and for all.
+. "$(dirname "$0")/attach-lib.sh"
+
+start_target
+P=$TARGET_PID
+FOO=$(field foo)
+
+INTS="v0=-5 v1=250 v2=-30000 v3=60000 v4=-2000000000 v5=4000000000 v6=-9000000000000000000 v7=$((18000000000000000000))"
+run() { # mode-args handler probe expected...
+	local args=$1 h=$2 probe=$3 out; shift 3
+	out=$("$A/loader" $args "$h" "$A/target" "$probe" 2>&1)
+	expect_has "$h on $probe [${args:-multi, all}]" "$out" "hits=yes pid=$P " "$@"
+}
+
+for mode in "" "-s"; do
+	[ -n "$mode" ] && m=0 || m=1
+	for pid in "" "-p $P"; do
+		args="$mode $pid"
+		run "$args" h_ints attach_test:ints "attached multi=$m sites=1" "$INTS"
+		run "$args" h_misc attach_test:misc "v0=1 v1=3 " "hex2=$FOO " \
+			"hex3=0x3fc00000 " "hex4=0xc002000000000000 " \
+			"str_ret=12 str='hello, tsdt'"
+		run "$args" h_global attach_test:global "v0=1234567 "
+		run "$args" h_sdt_ints sdt_test:ints "$INTS"
+		run "$args" h_sdt_misc sdt_test:misc "v0=1 v1=$((FOO)) " \
+			"str_ret=12 str='hello, tsdt'"
+		run "$args" h_sdt_global sdt_test:global "v0=1234567 "
+		run "$args" h_fewer attach_test:ints "v0=-5 v1=0 "
+		run "$args" h_widen sdt_test:ints "v0=-5 v1=250 "
+		run "$args" h_none attach_test:misc "hits=yes"
+	done
+done
+
+# the generic tracer reads the same values, formatted by type
+for mode in "" "-s"; do
+	out=$("$A/tracer" $mode -n 6 "$A/target" attach_test:ints attach_test:misc sdt_test:ints 2>&1)
+	expect_has "tracer [${mode:-multi}]" "$out" \
+		"attach_test:ints pid=$P tid=$P comm=target a0=-5 a1=250 a2=-30000 a3=60000 a4=-2000000000 a5=4000000000 a6=-9000000000000000000 a7=18000000000000000000" \
+		"attach_test:misc pid=$P tid=$P comm=target a0=1 a1=3 a2=$FOO a3=1.5 a4=-2.25 a5=\"hello, tsdt\"" \
+		"sdt_test:ints pid=$P tid=$P comm=target a0=-5 a1=250 a2=-30000 a3=60000 a4=-2000000000 a5=4000000000 a6=-9000000000000000000 a7=18000000000000000000" \
+		"lost 0"
+done
+finish

@@ -34,4 +34,5 @@ $(OUT)/tests/attach/tracer: tests/attach/tracer.c $(OUT)/libtsdt.a
 CHECK_CMDS += tests/integration/attach-values.sh \
 	      tests/integration/attach-refuse.sh \
 	      tests/integration/attach-strings.sh \
-	      tests/integration/attach-detach.sh
+	      tests/integration/attach-detach.sh \
+	      tests/integration/attach-pid.sh

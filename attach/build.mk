@@ -7,7 +7,7 @@ LIBTSDT_SRCS += attach/log.c attach/elf.c attach/note.c attach/spec.c \
 UNIT_TESTS += $(OUT)/tests/test_spec $(OUT)/tests/test_note \
 	      $(OUT)/tests/test_types
 CHECK_CMDS += tests/integration/list-readelf.sh tests/integration/list-pid.sh \
-	      tests/integration/list-types.sh
+	      tests/integration/list-types.sh tests/integration/list-aarch64.sh
 
 # Attach engine (issue 4): typed handlers, spec map, generic tracer.
 LIBTSDT_SRCS += attach/attach.c attach/btf-args.c attach/trace.c

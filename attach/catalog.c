@@ -223,8 +223,12 @@ static int resolve_symbols(struct tsdt_binary *bin, struct tsdt_elf *ef)
 
 			for (int a = 0; a < s->arg_cnt; a++)
 				if (s->arg_ok[a] && s->args[a].sym[0]) {
+					const char *sym = s->args[a].sym;
+
 					specs[k] = &s->args[a];
-					names[k++] = s->args[a].sym;
+					if (!strncmp(sym, ":lo12:", 6))
+						sym += 6;
+					names[k++] = sym;
 				}
 		}
 	err = tsdt_elf_resolve_syms(ef, names, n, vals, found);
@@ -240,14 +244,16 @@ static int resolve_symbols(struct tsdt_binary *bin, struct tsdt_elf *ef)
 			bin->problem_cnt++;
 			continue;
 		}
-		switch (sp->loc) {
-		case TSDT_ARG_STATIC:
-			sp->addr = vals[k] + sp->val;
-			break;
-		default: /* $sym, sym(%reg): the symbol is part of the value */
-			sp->addr = vals[k] + sp->val;
-			break;
-		}
+		sp->addr = vals[k] + sp->val;
+		if (sp->loc == TSDT_ARG_STATIC)
+			continue; /* read at load bias + addr */
+		/* $sym, sym(%reg), sym(,%idx,8) (non-PIE code) and aarch64's
+		 * [xN, #:lo12:sym]: fold the symbol into the constant or
+		 * displacement, so readers need not know about symbols */
+		if (!strncmp(sp->sym, ":lo12:", 6))
+			sp->val = sp->addr & 0xfff;
+		else
+			sp->val = sp->addr;
 	}
 out:
 	free(specs);

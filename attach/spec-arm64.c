@@ -5,6 +5,10 @@
  *   x0..x30, w0..w30, sp       register (w: its low 32 bits)
  *   xzr, wzr                   the zero register: constant 0
  *   [x1], [sp, 16], [x1, -8]   memory at reg + off ('#' before off allowed)
+ *   [x6, #:lo12:sym]           memory at reg + the low 12 bits of sym's
+ *                              address (after an adrp of sym's page); sym
+ *                              is kept as ":lo12:sym" and the catalog
+ *                              resolves it into val
  *   #imm, imm                  constant
  *   d0, s0, v0.. (b/h/q too)   SIMD/FP register: TSDT_ARG_FPREG, not
  *                              readable from BPF
@@ -121,7 +125,22 @@ int tsdt_spec_parse_aarch64(const char *loc, struct tsdt_arg_spec *spec,
 				p++;
 			if (*p == '#')
 				p++;
-			if (!tsdt_spec_int(&p, &spec->val)) {
+			if (!strncmp(p, ":lo12:", 6)) {
+				/* [x6, #:lo12:sym]: x6 holds sym's page (adrp);
+				 * the offset is the low 12 bits of sym's address,
+				 * filled in by the catalog from the symbol tables */
+				size_t n = 6;
+
+				while (p[n] && p[n] != ']' && p[n] != ' ')
+					n++;
+				if (n == 6 || n >= sizeof(spec->sym)) {
+					snprintf(err, err_sz, "bad :lo12: symbol");
+					return -EINVAL;
+				}
+				memcpy(spec->sym, p, n);
+				spec->sym[n] = 0;
+				p += n;
+			} else if (!tsdt_spec_int(&p, &spec->val)) {
 				snprintf(err, err_sz, "bad offset after '%s,'", name);
 				return -EINVAL;
 			}

@@ -258,8 +258,10 @@ const char *tsdt_arg_spec__str(const struct tsdt_arg_spec *s, char *buf,
 	}
 	switch (s->loc) {
 	case TSDT_ARG_CONST:
-		if (s->sym[0])
-			snprintf(buf, sz, "%s constant &%s = %" PRId64, ty, symoff, s->val);
+		if (s->sym[0] && s->addr)
+			snprintf(buf, sz, "%s constant %" PRId64 " (&%s)", ty, s->val, s->sym);
+		else if (s->sym[0])
+			snprintf(buf, sz, "%s constant &%s (unresolved)", ty, symoff);
 		else
 			snprintf(buf, sz, "%s constant %" PRId64, ty, s->val);
 		break;
@@ -267,17 +269,26 @@ const char *tsdt_arg_spec__str(const struct tsdt_arg_spec *s, char *buf,
 		snprintf(buf, sz, "%s in %s%s", ty, pct, s->reg);
 		break;
 	case TSDT_ARG_REG_DEREF:
-		if (!*pct)
-			snprintf(buf, sz, "%s at [%s, %" PRId64 "]", ty, s->reg, s->val);
+		if (!*pct && s->sym[0] && !s->addr)
+			snprintf(buf, sz, "%s at [%s, #%s] (unresolved)", ty, s->reg,
+				 s->sym);
+		else if (s->sym[0] && !s->addr)
+			snprintf(buf, sz, "%s at %s(%s%s) (unresolved)", ty, symoff,
+				 pct, s->reg);
+		else if (!*pct)
+			snprintf(buf, sz, "%s at [%s, %" PRId64 "]%s%s", ty, s->reg,
+				 s->val, s->sym[0] ? " " : "", s->sym);
 		else if (s->sym[0])
-			snprintf(buf, sz, "%s at %s(%s%s)", ty, symoff, pct, s->reg);
+			snprintf(buf, sz, "%s at 0x%" PRIx64 "(%s%s) (%s)", ty,
+				 (uint64_t)s->val, pct, s->reg, s->sym);
 		else
 			snprintf(buf, sz, "%s at %" PRId64 "(%s%s)", ty, s->val, pct, s->reg);
 		break;
 	case TSDT_ARG_SIB:
-		snprintf(buf, sz, "%s at %" PRId64 "%s%s(%s%s,%%%s,%d)", ty, s->val,
-			 s->sym[0] ? "+" : "", s->sym, s->reg[0] ? pct : "", s->reg,
-			 s->index_reg, s->scale);
+		snprintf(buf, sz, "%s at %" PRId64 "(%s%s,%%%s,%d)%s%s%s", ty,
+			 s->val, s->reg[0] ? pct : "", s->reg, s->index_reg,
+			 s->scale, s->sym[0] ? " (" : "", s->sym,
+			 s->sym[0] ? (s->addr ? ")" : ", unresolved)") : "");
 		break;
 	case TSDT_ARG_STATIC:
 		if (s->addr)

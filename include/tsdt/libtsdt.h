@@ -153,9 +153,16 @@ struct tsdt_arg_spec {
 	char index_reg[8];     /* SIB index register, "" if none */
 	int index_reg_off;
 	int scale;             /* SIB scale: 1, 2, 4, 8 */
-	char sym[64];          /* rip-relative symbol, "" if none */
-	uint64_t addr;         /* TSDT_ARG_STATIC: link-time address sym+val,
-				* 0 until resolved from the symbol tables */
+	char sym[64];          /* symbol of the spec, "" if none: rip-relative
+				* (STATIC), or part of a constant or
+				* displacement in non-PIE code ($sym,
+				* sym(%reg)), or aarch64's ":lo12:sym" */
+	uint64_t addr;         /* link-time address sym+val, 0 until resolved
+				* from the symbol tables (the catalog does;
+				* a spec with sym[0] and addr 0 is unresolved
+				* and cannot be read). For every loc but
+				* STATIC the catalog also folds the symbol
+				* into val, so readers use val as usual. */
 };
 
 /**

@@ -139,6 +139,10 @@ static const struct ok_case arm_ok[] = {
 	{ "8@-42", TSDT_ARG_CONST, 8, false, false, -42 },
 	{ "8@0x10", TSDT_ARG_CONST, 8, false, false, 16 },
 	{ "8@xzr", TSDT_ARG_CONST, 8, false, false, 0 },
+	{ "-8@[x6, #:lo12:.LANCHOR0]", TSDT_ARG_REG_DEREF, 8, true, false, 0,
+	  "x6", 48, 8, .sym = ":lo12:.LANCHOR0" },
+	{ "8@[x2, :lo12:g]", TSDT_ARG_REG_DEREF, 8, false, false, 0,
+	  "x2", 16, 8, .sym = ":lo12:g" },
 	{ "8f@d0", TSDT_ARG_FPREG, 8, false, true, 0, "d0", -1, 8 },
 	{ "4f@s1", TSDT_ARG_FPREG, 4, false, true, 0, "s1", -1, 4 },
 	{ "8f@v31", TSDT_ARG_FPREG, 8, false, true, 0, "v31", -1, 16 },
@@ -252,6 +256,7 @@ static const struct bad_case arm_bad[] = {
 	{ "4@x1x", "unknown register" },
 	{ "4@%eax", "unknown register" },
 	{ "4@[x1, x2]", "bad offset" },
+	{ "4@[x1, #:lo12:]", "bad :lo12: symbol" },
 };
 
 static void check_bad(enum tsdt_arch arch, const struct bad_case *c)

@@ -22,6 +22,7 @@
 #include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,8 +51,91 @@ struct define {
 	size_t tok_cnt;
 	char **toks; /* replacement tokens (identifiers and '*') */
 	bool not_type; /* the replacement has other tokens: not a type */
+	bool undefined; /* #undef'd (kept: the map points to it) */
 	struct tsdt_pf_loc loc;
 };
+
+/*
+ * A string -> index map (open addressing, FNV-1a), so that a file with
+ * very many probes, macros or line markers parses in linear time. Keys
+ * point to strings owned elsewhere that outlive the map.
+ */
+struct strmap {
+	size_t cap; /* a power of two, or 0 */
+	size_t cnt;
+	struct strmap_slot {
+		const char *key; /* NULL: empty */
+		size_t len;
+		size_t val;
+	} *slots;
+};
+
+static size_t strmap_hash(const char *s, size_t len)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
+	return (size_t)h;
+}
+
+static struct strmap_slot *strmap_slot(const struct strmap *m, const char *s,
+				       size_t len)
+{
+	size_t i = strmap_hash(s, len) & (m->cap - 1);
+
+	while (m->slots[i].key && (m->slots[i].len != len ||
+				   memcmp(m->slots[i].key, s, len)))
+		i = (i + 1) & (m->cap - 1);
+	return &m->slots[i];
+}
+
+/* @return the value stored for @s, or NULL. */
+static size_t *strmap_find(const struct strmap *m, const char *s, size_t len)
+{
+	struct strmap_slot *slot;
+
+	if (!m->cap)
+		return NULL;
+	slot = strmap_slot(m, s, len);
+	return slot->key ? &slot->val : NULL;
+}
+
+/* Adds (or replaces) @key -> @val. @return 0 or -ENOMEM. */
+static int strmap_put(struct strmap *m, const char *key, size_t val)
+{
+	size_t len = strlen(key);
+	struct strmap_slot *slot;
+
+	if ((m->cnt + 1) * 2 > m->cap) {
+		struct strmap bigger = { .cap = m->cap ? m->cap * 2 : 64 };
+
+		bigger.slots = calloc(bigger.cap, sizeof(*bigger.slots));
+		if (!bigger.slots)
+			return -ENOMEM;
+		for (size_t i = 0; i < m->cap; i++) {
+			if (!m->slots[i].key)
+				continue;
+			*strmap_slot(&bigger, m->slots[i].key, m->slots[i].len) = m->slots[i];
+			bigger.cnt++;
+		}
+		free(m->slots);
+		*m = bigger;
+	}
+	slot = strmap_slot(m, key, len);
+	if (!slot->key)
+		m->cnt++;
+	slot->key = key;
+	slot->len = len;
+	slot->val = val;
+	return 0;
+}
+
+static void strmap_free(struct strmap *m)
+{
+	free(m->slots);
+	memset(m, 0, sizeof(*m));
+}
 
 struct parser {
 	const char *buf;
@@ -64,6 +148,10 @@ struct parser {
 	struct tsdt_provider_file *pf;
 	size_t define_cnt;
 	struct define *defines;
+	struct strmap define_map;   /* name -> index in defines */
+	struct strmap file_map;     /* interned file names -> index */
+	struct strmap provider_map; /* provider name -> index */
+	struct strmap probe_map;    /* probe name -> index, current provider */
 
 	struct token tok; /* current token */
 	bool failed;
@@ -123,10 +211,10 @@ static const char *intern_file(struct parser *p, const char *s, size_t len)
 	char **files;
 	char *copy;
 
-	for (size_t i = 0; i < p->pf->file_cnt; i++)
-		if (strlen(p->pf->files[i]) == len &&
-		    !memcmp(p->pf->files[i], s, len))
-			return p->pf->files[i];
+	size_t *idx = strmap_find(&p->file_map, s, len);
+
+	if (idx)
+		return p->pf->files[*idx];
 	files = realloc(p->pf->files, (p->pf->file_cnt + 1) * sizeof(*files));
 	if (!files)
 		return NULL;
@@ -134,6 +222,10 @@ static const char *intern_file(struct parser *p, const char *s, size_t len)
 	copy = strndup(s, len);
 	if (!copy)
 		return NULL;
+	if (strmap_put(&p->file_map, copy, p->pf->file_cnt)) {
+		free(copy);
+		return NULL;
+	}
 	files[p->pf->file_cnt++] = copy;
 	return copy;
 }
@@ -289,13 +381,19 @@ static bool tok_is(const struct token *t, const char *s)
 	       !memcmp(t->text, s, t->len);
 }
 
+/* The macro named @s, defined or #undef'd; NULL if never defined. */
+static struct define *lookup_define(struct parser *p, const char *s, size_t len)
+{
+	size_t *idx = strmap_find(&p->define_map, s, len);
+
+	return idx ? &p->defines[*idx] : NULL;
+}
+
 static struct define *find_define(struct parser *p, const char *s, size_t len)
 {
-	for (size_t i = 0; i < p->define_cnt; i++)
-		if (strlen(p->defines[i].name) == len &&
-		    !memcmp(p->defines[i].name, s, len))
-			return &p->defines[i];
-	return NULL;
+	struct define *d = lookup_define(p, s, len);
+
+	return d && !d->undefined ? d : NULL;
 }
 
 static void define_clear(struct define *d)
@@ -331,7 +429,13 @@ static int line_marker(struct parser *p, const struct token *num)
 
 		cur_loc(p, &loc);
 		advance(p);
-		name = malloc(p->len - p->pos + 1);
+		{
+			/* the name is at most the rest of the line */
+			const char *nl = memchr(p->buf + p->pos, '\n', p->len - p->pos);
+			size_t max = nl ? (size_t)(nl - (p->buf + p->pos)) : p->len - p->pos;
+
+			name = malloc(max + 1);
+		}
 		if (!name)
 			return pnomem(p);
 		for (;;) {
@@ -429,8 +533,12 @@ static int directive_define(struct parser *p)
 		}
 		d.tok_cnt++;
 	}
-	old = find_define(p, d.name, strlen(d.name));
+	old = lookup_define(p, d.name, strlen(d.name));
 	if (old) {
+		/* the map's key is the old name: keep it, take the rest */
+		free(d.name);
+		d.name = old->name;
+		old->name = NULL;
 		define_clear(old);
 		*old = d;
 		return 0;
@@ -441,6 +549,10 @@ static int directive_define(struct parser *p)
 		goto err;
 	}
 	p->defines = defs;
+	if (strmap_put(&p->define_map, d.name, p->define_cnt)) {
+		pnomem(p);
+		goto err;
+	}
 	p->defines[p->define_cnt++] = d;
 	return 0;
 err:
@@ -488,11 +600,14 @@ static int directive(struct parser *p)
 			return perr(p, &t.loc, "expected a macro name after '#undef'");
 		d = find_define(p, t.text, t.len);
 		if (d) {
-			size_t i = (size_t)(d - p->defines);
-
-			define_clear(d);
-			memmove(d, d + 1, (p->define_cnt - i - 1) * sizeof(*d));
-			p->define_cnt--;
+			/* keep the name (the map's key), drop the rest */
+			for (size_t i = 0; i < d->tok_cnt; i++)
+				free(d->toks[i]);
+			free(d->toks);
+			d->toks = NULL;
+			d->tok_cnt = 0;
+			d->not_type = false;
+			d->undefined = true;
 		}
 		return end_directive(p, "'#undef NAME'");
 	}
@@ -792,13 +907,15 @@ static int parse_probe(struct parser *p, struct tsdt_pf_provider *prov)
 		return perr(p, &p->tok.loc, "probe name '%s' is too long (at most %d characters)",
 			    show(p->tok.text, p->tok.len, sbuf, sizeof(sbuf)),
 			    TSDT_PF_NAME_MAX - 1);
-	for (size_t i = 0; i < prov->probe_cnt; i++) {
-		const struct tsdt_pf_probe *o = &prov->probes[i];
+	{
+		size_t *i = strmap_find(&p->probe_map, p->tok.text, p->tok.len);
 
-		if (strlen(o->name) == p->tok.len &&
-		    !memcmp(o->name, p->tok.text, p->tok.len))
+		if (i) {
+			const struct tsdt_pf_probe *o = &prov->probes[*i];
+
 			return perr(p, &p->tok.loc, "probe '%s' of provider '%s' already declared at line %d",
 				    o->name, prov->name, o->loc.line);
+		}
 	}
 	probes = realloc(prov->probes, (prov->probe_cnt + 1) * sizeof(*probes));
 	if (!probes)
@@ -811,6 +928,8 @@ static int parse_probe(struct parser *p, struct tsdt_pf_provider *prov)
 	if (!probe->name)
 		return pnomem(p);
 	prov->probe_cnt++; /* owned from now on (freed on error) */
+	if (strmap_put(&p->probe_map, probe->name, prov->probe_cnt - 1))
+		return pnomem(p);
 
 	if (next(p))
 		return p->err;
@@ -872,13 +991,15 @@ static int parse_provider(struct parser *p)
 		return perr(p, &p->tok.loc, "provider name '%s' is too long (at most %d characters)",
 			    show(p->tok.text, p->tok.len, sbuf, sizeof(sbuf)),
 			    TSDT_PF_NAME_MAX - 1);
-	for (size_t i = 0; i < pf->provider_cnt; i++) {
-		const struct tsdt_pf_provider *o = &pf->providers[i];
+	{
+		size_t *i = strmap_find(&p->provider_map, p->tok.text, p->tok.len);
 
-		if (strlen(o->name) == p->tok.len &&
-		    !memcmp(o->name, p->tok.text, p->tok.len))
+		if (i) {
+			const struct tsdt_pf_provider *o = &pf->providers[*i];
+
 			return perr(p, &p->tok.loc, "provider '%s' already declared at line %d",
 				    o->name, o->loc.line);
+		}
 	}
 	provs = realloc(pf->providers, (pf->provider_cnt + 1) * sizeof(*provs));
 	if (!provs)
@@ -891,6 +1012,9 @@ static int parse_provider(struct parser *p)
 	if (!prov->name)
 		return pnomem(p);
 	pf->provider_cnt++;
+	if (strmap_put(&p->provider_map, prov->name, pf->provider_cnt - 1))
+		return pnomem(p);
+	strmap_free(&p->probe_map); /* probe names are per provider */
 
 	if (next(p))
 		return p->err;
@@ -967,6 +1091,10 @@ done:
 	for (size_t i = 0; i < p.define_cnt; i++)
 		define_clear(&p.defines[i]);
 	free(p.defines);
+	strmap_free(&p.define_map);
+	strmap_free(&p.file_map);
+	strmap_free(&p.provider_map);
+	strmap_free(&p.probe_map);
 	if (p.failed) {
 		ret = p.err;
 		if (err && err_sz)

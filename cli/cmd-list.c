@@ -573,6 +573,15 @@ int cmd_list(int argc, char **argv)
 				ret = 1;
 			for (size_t b = 0; b < tsdt_catalog__binary_cnt(cat); b++)
 				print_binary(&ctx, tsdt_catalog__binary(cat, b));
+			if (!ctx.json && !ctx.pat_cnt && !ctx.pid_mode &&
+			    tsdt_catalog__binary_cnt(cat) == 1 &&
+			    !tsdt_binary__probe_cnt(tsdt_catalog__binary(cat, 0)))
+				fprintf(stderr, "tsdt list: %s: no USDT probes\n",
+					tsdt_binary__path(tsdt_catalog__binary(cat, 0)));
+			if (ctx.pid_mode && !ctx.json &&
+			    !tsdt_catalog__binary_cnt(cat))
+				fprintf(stderr, "tsdt list: pid %ld: no mapped file "
+					"has USDT probes\n", pid);
 			tsdt_catalog__free(cat);
 		}
 		if (ctx.json)

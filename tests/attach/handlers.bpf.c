@@ -7,15 +7,7 @@
 #include <tsdt/tsdt.bpf.h>
 #include "handlers.h"
 
-typedef __s8 int8_t;
-typedef __u8 uint8_t;
-typedef __s16 int16_t;
-typedef __u16 uint16_t;
-typedef __s32 int32_t;
-typedef __u32 uint32_t;
-typedef __s64 int64_t;
-typedef __u64 uint64_t;
-
+/* vmlinux.h has int8_t..uint64_t, bool, size_t */
 enum color { RED = 1, GREEN = 2, BLUE = 3 };
 struct foo { int x; };
 struct bar { int y; };

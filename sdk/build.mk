@@ -22,5 +22,5 @@ $(OUT)/tsdt: CLI_OBJS += $(GEN_OBJS)
 
 
 # Tests of the provider compiler.
-UNIT_TESTS += $(OUT)/tests/test_provider
+UNIT_TESTS += $(OUT)/tests/test_provider $(OUT)/tests/test_provider_gen
 CHECK_CMDS += tests/integration/gen-cli.sh tests/integration/gen-postgresql.sh

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,6 +38,20 @@ struct trace_out {
 	const char *reason;
 	bool write_error;
 	int write_errno;
+	/* the second last formatted, and its text ("08:31:02." or
+	 * "2026-11-25T08:31:02."): one localtime/gmtime per second */
+	long long time_sec;
+	char time_text[32];
+	size_t time_len;
+	/* "provider:name" per tracer probe index, built once */
+	char **names;
+	size_t *name_lens;
+	/* --json: per probe index, the constant parts of its events:
+	 * ',"probe":..,"binary":..,"args":[' and per argument
+	 * '{"name":..,"type":..' */
+	char **jprobe;
+	char ***jargs;
+	int *jarg_cnt;
 };
 
 static long long mono_ns(void)
@@ -45,6 +60,67 @@ static long long mono_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Hot path helpers: events are formatted at millions per second, where
+ * printf's format parsing dominates; these write digits directly. */
+static void put_u64(FILE *f, uint64_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do
+		*--p = '0' + v % 10;
+	while (v /= 10);
+	fwrite(p, 1, buf + sizeof(buf) - p, f);
+}
+
+static void put_i64(FILE *f, int64_t v)
+{
+	if (v < 0) {
+		putc('-', f);
+		put_u64(f, -(uint64_t)v);
+	} else {
+		put_u64(f, v);
+	}
+}
+
+static void put_hex(FILE *f, uint64_t v)
+{
+	char buf[20], *p = buf + sizeof(buf);
+
+	do
+		*--p = "0123456789abcdef"[v & 15];
+	while (v >>= 4);
+	*--p = 'x';
+	*--p = '0';
+	fwrite(p, 1, buf + sizeof(buf) - p, f);
+}
+
+/* v as exactly @width digits (v < 10^width) */
+static void put_digits(FILE *f, unsigned long v, int width)
+{
+	char buf[20];
+
+	for (int i = width - 1; i >= 0; i--, v /= 10)
+		buf[i] = '0' + v % 10;
+	fwrite(buf, 1, width, f);
+}
+
+/* @s left-aligned in a column of @width characters, then a space */
+static void put_col(FILE *f, const char *s, size_t len, size_t width)
+{
+	fwrite(s, 1, len, f);
+	for (; len < width; len++)
+		putc(' ', f);
+	putc(' ', f);
+}
+
+static void put_int_col(FILE *f, int v, size_t width)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof(buf), "%d", v);
+
+	put_col(f, buf, n, width);
 }
 
 /* Shortest decimal that reads back as the same double (or float). */
@@ -85,10 +161,12 @@ static void put_arg_name(FILE *f, const struct tsdt_probe *p, int i)
 {
 	const char *name = tsdt_probe__arg_name(p, i);
 
-	if (name && *name)
+	if (name && *name) {
 		fputs(name, f);
-	else
-		fprintf(f, "arg%d", i);
+	} else {
+		fputs("arg", f);
+		put_u64(f, i);
+	}
 }
 
 /* value of argument i (text form) */
@@ -115,7 +193,7 @@ static void put_arg_text(FILE *f, const struct tsdt_event *ev, int i)
 		}
 		break;
 	case TSDT_TYPE_PTR:
-		fprintf(f, "0x%" PRIx64, raw);
+		put_hex(f, raw);
 		break;
 	case TSDT_TYPE_BOOL:
 		fputs(fit(raw, t->size, false) ? "true" : "false", f);
@@ -141,9 +219,9 @@ static void put_arg_text(FILE *f, const struct tsdt_event *ev, int i)
 		if (t && t->size)
 			raw = fit(raw, t->size, t->is_signed);
 		if (!t || t->is_signed)
-			fprintf(f, "%" PRId64, (int64_t)raw);
+			put_i64(f, (int64_t)raw);
 		else
-			fprintf(f, "%" PRIu64, raw);
+			put_u64(f, raw);
 		break;
 	}
 }
@@ -156,14 +234,10 @@ static void put_type_json(FILE *f, const struct tsdt_type *t)
 	cli_put_json_str(f, buf, strlen(buf));
 }
 
-static void put_arg_json(FILE *f, const struct tsdt_event *ev, int i)
+/* '{"name":..,"type":..' of argument @i of @p */
+static void put_arg_json_head(FILE *f, const struct tsdt_probe *p, int i)
 {
-	const struct tsdt_probe *p = tsdt_event__probe(ev);
-	const struct tsdt_type *t = tsdt_event__arg_type(ev, i);
 	const char *name = tsdt_probe__arg_name(p, i);
-	uint64_t raw = tsdt_event__arg_raw(ev, i);
-	const char *s;
-	int n;
 
 	fputs("{\"name\":", f);
 	if (name && *name)
@@ -171,7 +245,17 @@ static void put_arg_json(FILE *f, const struct tsdt_event *ev, int i)
 	else
 		fputs("null", f);
 	fputs(",\"type\":", f);
-	put_type_json(f, t);
+	put_type_json(f, tsdt_probe__arg_type(p, i));
+}
+
+/* the rest of argument @i of @ev, after its head, closing brace included */
+static void put_arg_json(FILE *f, const struct tsdt_event *ev, int i)
+{
+	const struct tsdt_type *t = tsdt_event__arg_type(ev, i);
+	uint64_t raw = tsdt_event__arg_raw(ev, i);
+	const char *s;
+	int n;
+
 	switch (t ? t->kind : TSDT_TYPE_UNTYPED) {
 	case TSDT_TYPE_STR:
 		n = tsdt_event__arg_str(ev, i, &s);
@@ -185,10 +269,14 @@ static void put_arg_json(FILE *f, const struct tsdt_event *ev, int i)
 		} else {
 			fprintf(f, ",\"error\":%d", n);
 		}
-		fprintf(f, ",\"addr\":\"0x%" PRIx64 "\"", raw);
+		fputs(",\"addr\":\"", f);
+		put_hex(f, raw);
+		putc('"', f);
 		break;
 	case TSDT_TYPE_PTR:
-		fprintf(f, ",\"value\":\"0x%" PRIx64 "\"", raw);
+		fputs(",\"value\":\"", f);
+		put_hex(f, raw);
+		putc('"', f);
 		break;
 	case TSDT_TYPE_BOOL:
 		fprintf(f, ",\"value\":%s", fit(raw, t->size, false) ? "true" : "false");
@@ -211,10 +299,11 @@ static void put_arg_json(FILE *f, const struct tsdt_event *ev, int i)
 	default:
 		if (t && t->size)
 			raw = fit(raw, t->size, t->is_signed);
+		fputs(",\"value\":", f);
 		if (!t || t->is_signed)
-			fprintf(f, ",\"value\":%" PRId64, (int64_t)raw);
+			put_i64(f, (int64_t)raw);
 		else
-			fprintf(f, ",\"value\":%" PRIu64, raw);
+			put_u64(f, raw);
 		break;
 	}
 	fputc('}', f);
@@ -232,10 +321,30 @@ static void put_probe_name_json(FILE *f, const struct tsdt_probe *p)
 	cli_put_json_str(f, buf, a + b + 1);
 }
 
+/* the cached wall-clock prefix of second @sec */
+static void put_time_prefix(struct trace_out *out, long long sec)
+{
+	if (sec != out->time_sec || !out->time_len) {
+		time_t t = sec;
+		struct tm tm;
+
+		if (out->json)
+			gmtime_r(&t, &tm);
+		else
+			localtime_r(&t, &tm);
+		out->time_len = strftime(out->time_text, sizeof(out->time_text),
+					 out->json ? "%Y-%m-%dT%H:%M:%S." : "%H:%M:%S.",
+					 &tm);
+		out->time_sec = sec;
+	}
+	fwrite(out->time_text, 1, out->time_len, out->f);
+}
+
 static int on_event(void *ctx, const struct tsdt_event *ev)
 {
 	struct trace_out *out = ctx;
 	const struct tsdt_probe *p = tsdt_event__probe(ev);
+	size_t idx = tsdt_event__probe_index(ev);
 	long long ts = tsdt_event__timestamp(ev);
 	const char *comm = tsdt_event__comm(ev);
 	int argc = tsdt_event__arg_cnt(ev);
@@ -243,47 +352,53 @@ static int on_event(void *ctx, const struct tsdt_event *ev)
 
 	out->events++;
 	if (out->json) {
-		const char *bin = tsdt_binary__path(tsdt_probe__binary(p));
+		long long real = ts + out->real_off;
 
 		fputs("{\"type\":\"event\",\"time\":\"", f);
-		cli_put_rfc3339(f, ts + out->real_off);
-		fprintf(f, "\",\"ts_ns\":%lld,\"pid\":%d,\"tid\":%d,\"comm\":", ts,
-			(int)tsdt_event__pid(ev), (int)tsdt_event__tid(ev));
+		put_time_prefix(out, real / 1000000000LL);
+		put_digits(f, real % 1000000000LL, 9);
+		fputs("Z\",\"ts_ns\":", f);
+		put_u64(f, ts);
+		fputs(",\"pid\":", f);
+		put_u64(f, tsdt_event__pid(ev));
+		fputs(",\"tid\":", f);
+		put_u64(f, tsdt_event__tid(ev));
+		fputs(",\"comm\":", f);
 		cli_put_json_str(f, comm, strlen(comm));
-		fputs(",\"probe\":", f);
-		put_probe_name_json(f, p);
-		fputs(",\"binary\":", f);
-		cli_put_json_str(f, bin, strlen(bin));
-		fputs(",\"args\":[", f);
+		fputs(out->jprobe[idx], f);
 		for (int i = 0; i < argc; i++) {
 			if (i)
-				fputc(',', f);
+				putc(',', f);
+			if (i < out->jarg_cnt[idx])
+				fputs(out->jargs[idx][i], f);
+			else
+				put_arg_json_head(f, p, i);
 			put_arg_json(f, ev, i);
 		}
 		fputs("]}\n", f);
 	} else {
 		if (out->monotonic) {
-			fprintf(f, "%lld.%06lld ", ts / 1000000000LL,
-				ts % 1000000000LL / 1000);
+			put_u64(f, ts / 1000000000LL);
+			putc('.', f);
+			put_digits(f, ts % 1000000000LL / 1000, 6);
 		} else {
 			long long real = ts + out->real_off;
-			time_t sec = real / 1000000000LL;
-			struct tm tm;
 
-			localtime_r(&sec, &tm);
-			fprintf(f, "%02d:%02d:%02d.%06lld ", tm.tm_hour, tm.tm_min,
-				tm.tm_sec, real % 1000000000LL / 1000);
+			put_time_prefix(out, real / 1000000000LL);
+			put_digits(f, real % 1000000000LL / 1000, 6);
 		}
-		fprintf(f, "%-7d %-7d %-16s %s:%s", (int)tsdt_event__pid(ev),
-			(int)tsdt_event__tid(ev), comm, tsdt_probe__provider(p),
-			tsdt_probe__name(p));
+		putc(' ', f);
+		put_int_col(f, tsdt_event__pid(ev), 7);
+		put_int_col(f, tsdt_event__tid(ev), 7);
+		put_col(f, comm, strlen(comm), 16);
+		fwrite(out->names[idx], 1, out->name_lens[idx], f);
 		for (int i = 0; i < argc; i++) {
-			fputc(' ', f);
+			putc(' ', f);
 			put_arg_name(f, p, i);
-			fputc('=', f);
+			putc('=', f);
 			put_arg_text(f, ev, i);
 		}
-		fputc('\n', f);
+		putc('\n', f);
 	}
 	if (ferror(f)) {
 		out->write_error = true;
@@ -293,14 +408,67 @@ static int on_event(void *ctx, const struct tsdt_event *ev)
 	return 0;
 }
 
-static void trace_out__begin(struct trace_out *out, struct tsdt_tracer *tr,
-			     const struct cli_target *t)
+static int trace_out__begin(struct trace_out *out, struct tsdt_tracer *tr,
+			    const struct cli_target *t)
 {
 	size_t n = tsdt_tracer__probe_cnt(tr);
 	FILE *f = out->f;
 
 	out->real_off = cli_mono_to_real_offset();
 	out->t_start = mono_ns();
+	/* single-threaded: no stdio locking on the hot path */
+	__fsetlocking(f, FSETLOCKING_BYCALLER);
+	out->names = calloc(n ? n : 1, sizeof(*out->names));
+	out->name_lens = calloc(n ? n : 1, sizeof(*out->name_lens));
+	for (size_t i = 0; out->names && out->name_lens && i < n; i++) {
+		const struct tsdt_probe *p = tsdt_tracer__probe(tr, i);
+
+		if (asprintf(&out->names[i], "%s:%s", tsdt_probe__provider(p),
+			     tsdt_probe__name(p)) < 0)
+			out->names[i] = NULL;
+		else
+			out->name_lens[i] = strlen(out->names[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (!out->names || !out->name_lens || !out->names[i])
+			return -ENOMEM;
+	if (out->json) {
+		out->jprobe = calloc(n ? n : 1, sizeof(*out->jprobe));
+		out->jargs = calloc(n ? n : 1, sizeof(*out->jargs));
+		out->jarg_cnt = calloc(n ? n : 1, sizeof(*out->jarg_cnt));
+		if (!out->jprobe || !out->jargs || !out->jarg_cnt)
+			return -ENOMEM;
+		for (size_t i = 0; i < n; i++) {
+			const struct tsdt_probe *p = tsdt_tracer__probe(tr, i);
+			const char *bin = tsdt_binary__path(tsdt_probe__binary(p));
+			int argc = tsdt_probe__arg_cnt(p);
+			size_t sz;
+			FILE *m;
+
+			m = open_memstream(&out->jprobe[i], &sz);
+			if (!m)
+				return -ENOMEM;
+			fputs(",\"probe\":", m);
+			cli_put_json_str(m, out->names[i], out->name_lens[i]);
+			fputs(",\"binary\":", m);
+			cli_put_json_str(m, bin, strlen(bin));
+			fputs(",\"args\":[", m);
+			if (fclose(m))
+				return -ENOMEM;
+			out->jargs[i] = calloc(argc > 0 ? argc : 1, sizeof(char *));
+			if (!out->jargs[i])
+				return -ENOMEM;
+			for (int a = 0; a < argc; a++) {
+				m = open_memstream(&out->jargs[i][a], &sz);
+				if (!m)
+					return -ENOMEM;
+				put_arg_json_head(m, p, a);
+				if (fclose(m))
+					return -ENOMEM;
+				out->jarg_cnt[i] = a + 1;
+			}
+		}
+	}
 	if (!out->quiet) {
 		fprintf(stderr, "Tracing %zu probe%s at %zu site%s", n,
 			n == 1 ? "" : "s", t->site_cnt, t->site_cnt == 1 ? "" : "s");
@@ -317,7 +485,7 @@ static void trace_out__begin(struct trace_out *out, struct tsdt_tracer *tr,
 			fprintf(f, "%-15s %-7s %-7s %-16s %s\n", out->monotonic ? "TIME(s)" : "TIME",
 				"PID", "TID", "COMM", "PROBE ARGS");
 		fflush(f);
-		return;
+		return 0;
 	}
 	fputs("{\"type\":\"start\",\"version\":1", f);
 	if (t->pid > 0)
@@ -366,6 +534,7 @@ static void trace_out__begin(struct trace_out *out, struct tsdt_tracer *tr,
 	fprintf(f, "],\"sites\":%zu,\"mode\":\"%s\"}\n", t->site_cnt,
 		tsdt_tracer__is_multi(tr) ? "uprobe_multi" : "per-site");
 	fflush(f);
+	return 0;
 }
 
 static void report_lost(struct trace_out *out, struct tsdt_tracer *tr)
@@ -589,7 +758,7 @@ int cmd_trace(int argc, char **argv)
 	int opt, err, ret = 1;
 
 	out.f = stdout;
-	while ((opt = getopt_long(argc, argv, "+p:c:jo:b:s:Tqvh", trace_options,
+	while ((opt = getopt_long(argc, argv, "p:c:jo:b:s:Tqvh", trace_options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -727,7 +896,10 @@ int cmd_trace(int argc, char **argv)
 		goto out;
 	}
 
-	trace_out__begin(&out, tr, &target);
+	if (trace_out__begin(&out, tr, &target)) {
+		fprintf(stderr, "tsdt trace: out of memory\n");
+		goto out;
+	}
 	if (command && cli_target__release(&target)) {
 		fprintf(stderr, "tsdt trace: cannot start '%s'\n", command);
 		goto out;
@@ -746,6 +918,21 @@ out:
 	/* never leave the command behind (it is gated until traced) */
 	if (command && target.child && !target.child_done)
 		cli_target__stop_child(&target, SIGKILL, 2000);
+	if (out.names)
+		for (size_t i = 0; i < tsdt_tracer__probe_cnt(tr); i++)
+			free(out.names[i]);
+	free(out.names);
+	free(out.name_lens);
+	for (size_t i = 0; out.jprobe && i < tsdt_tracer__probe_cnt(tr); i++) {
+		free(out.jprobe[i]);
+		for (int a = 0; out.jargs && out.jargs[i] && a < out.jarg_cnt[i]; a++)
+			free(out.jargs[i][a]);
+		if (out.jargs)
+			free(out.jargs[i]);
+	}
+	free(out.jprobe);
+	free(out.jargs);
+	free(out.jarg_cnt);
 	tsdt_tracer__free(tr);
 	if (out.f && out.f != stdout) {
 		if (fclose(out.f)) {

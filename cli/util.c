@@ -226,6 +226,15 @@ void cli_put_json_str(FILE *f, const char *s, size_t len)
 		unsigned char c = u[i];
 		size_t n;
 
+		/* a run of plain ASCII is written at once */
+		for (n = i; n < len && u[n] >= 0x20 && u[n] < 0x7f &&
+			    u[n] != '"' && u[n] != '\\'; n++)
+			;
+		if (n > i) {
+			fwrite(u + i, 1, n - i, f);
+			i = n;
+			continue;
+		}
 		if (c == '"' || c == '\\') {
 			fputc('\\', f);
 			fputc(c, f);

@@ -1072,6 +1072,8 @@ tsdt_provider_file__parse(const char *buf, size_t len, const char *name,
 	p.line = 1;
 	p.col = 1;
 	p.bol = true;
+	if (p.len >= 3 && !memcmp(p.buf, "\xef\xbb\xbf", 3))
+		p.pos = 3; /* a UTF-8 byte-order mark */
 	p.file = intern_file(&p, name, strlen(name));
 	if (!p.file) {
 		pnomem(&p);

@@ -212,6 +212,11 @@ static void test_empty(void **state)
 	assert_non_null(pf);
 	assert_int_equal(pf->provider_cnt, 0);
 	tsdt_provider_file__free(pf);
+	/* a UTF-8 byte-order mark is skipped; positions start after it */
+	pf = parse("\xef\xbb\xbf# 1 \"x.d\"\nprovider p { probe a(); };", err, sizeof(err));
+	assert_non_null(pf);
+	assert_int_equal(pf->providers[0].loc.col, 10);
+	tsdt_provider_file__free(pf);
 	pf = parse("/* only a comment */\n#pragma D x\n", err, sizeof(err));
 	assert_non_null(pf);
 	assert_int_equal(pf->provider_cnt, 0);

@@ -418,7 +418,8 @@ static int build_probes(struct tsdt_binary *bin, struct tsdt_elf *ef,
 	bool arch_warned = false;
 	int err = 0;
 
-	qsort(raw, cnt, sizeof(*raw), cmp_raw);
+	if (cnt) /* qsort(NULL, 0) is undefined */
+		qsort(raw, cnt, sizeof(*raw), cmp_raw);
 	order = calloc(cnt ? cnt : 1, sizeof(*order));
 	if (!order)
 		return -ENOMEM;

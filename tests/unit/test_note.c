@@ -596,6 +596,16 @@ static void test_no_probes(void **state)
 {
 	struct tsdt_catalog *cat;
 	const char *path = tmp("empty");
+	struct buf n = {};
+
+	/* a .note.stapsdt section holding only someone else's note (found by
+	 * fuzz/catalog: qsort(NULL, 0)) */
+	note(&n, "GNU", 1, "abcd", 4);
+	write_elf(tmp("foreign"), &n, NULL, EM_X86_64);
+	cat = open_cat(tmp("foreign"));
+	assert_non_null(cat);
+	assert_int_equal(tsdt_binary__probe_cnt(tsdt_catalog__binary(cat, 0)), 0);
+	tsdt_catalog__free(cat);
 
 	write_elf(path, NULL, NULL, EM_X86_64);
 	cat = open_cat(path);

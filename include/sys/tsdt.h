@@ -39,7 +39,7 @@
  *   TSDT_EXTERN_SEMAPHORES
  *	When defined before including this header, TSDT_PROBE_DEFINE behaves
  *	as TSDT_PROBE_DECLARE.
- *   TSDT_SEMAPHORE_DEFINE(provider, name)
+ *   TSDT_SEMAPHORE_DEFINE(provider, name);
  *	A strong definition of the semaphore (hidden visibility, .probes), in
  *	a file where the probe is declared, not defined (TSDT_PROBE_DECLARE
  *	or TSDT_EXTERN_SEMAPHORES).
@@ -70,8 +70,14 @@
  * Notes are tied to the code section of their site (SHF_LINK_ORDER), so
  * -ffunction-sections -Wl,--gc-sections drops them with the code.
  */
-#ifndef _SYS_TSDT_H
-#define _SYS_TSDT_H 1
+#ifndef TSDT_SYS_TSDT_H
+#define TSDT_SYS_TSDT_H 1
+
+/* Like an installed system header, even when found through -I: the GNU
+ * extensions used here (_Generic before C11, `, ##__VA_ARGS__`, reserved
+ * _TSDT names) must not warn in users' -Wpedantic builds. The probe's type
+ * checks are errors, not warnings, and are not affected. */
+#pragma GCC system_header
 
 #if !defined(__x86_64__) && !defined(__aarch64__)
 #error "<sys/tsdt.h> supports x86-64 and aarch64"
@@ -171,7 +177,7 @@ template <typename T> struct _tsdt_arg {
 	static constexpr bool is_signed =
 		(kind == 1 || kind == 3) && _tsdt_sign<U>::value;
 	static constexpr int info =
-		kind | ((int)sizeof(T) << 8) | ((is_signed ? 1 : 0) << 16);
+		kind | (static_cast<int>(sizeof(T)) << 8) | ((is_signed ? 1 : 0) << 16);
 };
 /* The value handed to the asm: itself, or a float's bits. */
 template <typename T> static __inline__ T _tsdt_val(T v) { return v; }
@@ -192,8 +198,6 @@ static __inline__ unsigned long long _tsdt_val(double v)
 #define _TSDT_STATIC_ASSERT(c, msg) static_assert(c, msg)
 #define _TSDT_VAL_DECL(i, x)
 #define _TSDT_VAL(i, x) _tsdt_val(x)
-#define _TSDT_EXTERN_C_BEGIN extern "C" {
-#define _TSDT_EXTERN_C_END }
 #else /* C */
 #define _TSDT_CLASS(x) __builtin_classify_type(x)
 #define _TSDT_KIND(x)                                                          \
@@ -216,8 +220,6 @@ static __inline__ unsigned long long _tsdt_val(double v)
 				    default: (x))) b;                         \
 	} _tsdt_u##i = { x };
 #define _TSDT_VAL(i, x) (_tsdt_u##i.b)
-#define _TSDT_EXTERN_C_BEGIN
-#define _TSDT_EXTERN_C_END
 #endif
 
 /*
@@ -247,26 +249,38 @@ static __inline__ unsigned long long _tsdt_val(double v)
  * (tests/integration/header-matrix.sh checks every semaphore survives).
  */
 #define _TSDT_SEM_ATTRS(...)                                                   \
-	__attribute__((__visibility__("hidden"), __section__(".probes"),      \
-		       __used__ __VA_ARGS__))
+	__attribute__((__visibility__("hidden"), __section__(".probes")       \
+		       __VA_ARGS__))
 
-#define TSDT_SEMAPHORE_DEFINE(p, n)                                            \
-	_TSDT_EXTERN_C_BEGIN                                                  \
-	__extension__ _TSDT_SEM_ATTRS() volatile unsigned short               \
+/*
+ * The semaphore macros expand to declarations whose last ';' the user
+ * writes. An extern declaration with the same attributes comes first
+ * (-Wmissing-variable-declarations, clang's -Wsection).
+ */
+#ifdef __cplusplus
+#define _TSDT_SEM_DECL(p, n, ...)                                              \
+	extern "C" _TSDT_SEM_ATTRS(__VA_ARGS__) volatile unsigned short       \
+		_TSDT_SEM(p, n)
+#define _TSDT_SEM_DEF(p, n, ...)                                               \
+	extern "C" {                                                          \
+	extern _TSDT_SEM_ATTRS(__VA_ARGS__) volatile unsigned short           \
+		_TSDT_SEM(p, n);                                              \
+	_TSDT_SEM_ATTRS(, __used__ __VA_ARGS__) volatile unsigned short       \
 		_TSDT_SEM(p, n) = 0;                                          \
-	_TSDT_EXTERN_C_END
+	}                                                                     \
+	static_assert(true, "")
+#else
+#define _TSDT_SEM_DECL(p, n, ...)                                              \
+	extern _TSDT_SEM_ATTRS(__VA_ARGS__) volatile unsigned short _TSDT_SEM(p, n)
+#define _TSDT_SEM_DEF(p, n, ...)                                               \
+	_TSDT_SEM_DECL(p, n, __VA_ARGS__);                                    \
+	_TSDT_SEM_ATTRS(, __used__ __VA_ARGS__) volatile unsigned short       \
+		_TSDT_SEM(p, n) = 0
+#endif
 
-#define _TSDT_SEM_WEAK(p, n)                                                   \
-	_TSDT_EXTERN_C_BEGIN                                                  \
-	__extension__ _TSDT_SEM_ATTRS(, __weak__) volatile unsigned short     \
-		_TSDT_SEM(p, n) = 0;                                          \
-	_TSDT_EXTERN_C_END
-
-#define _TSDT_SEM_EXTERN(p, n)                                                 \
-	_TSDT_EXTERN_C_BEGIN                                                  \
-	__extension__ extern __attribute__((__visibility__("hidden")))        \
-	volatile unsigned short _TSDT_SEM(p, n);                              \
-	_TSDT_EXTERN_C_END
+#define TSDT_SEMAPHORE_DEFINE(p, n) _TSDT_SEM_DEF(p, n)
+#define _TSDT_SEM_WEAK(p, n) _TSDT_SEM_DEF(p, n, , __weak__)
+#define _TSDT_SEM_EXTERN(p, n) _TSDT_SEM_DECL(p, n)
 
 #ifdef TSDT_EXTERN_SEMAPHORES
 #define _TSDT_SEM_DEFAULT _TSDT_SEM_EXTERN
@@ -393,8 +407,8 @@ static __inline__ unsigned long long _tsdt_val(double v)
  * the declared types (stringified here, once) into every site's notes.
  */
 #define _TSDT_DEFINE(N, SEM, p, n, ...)                                        \
-	SEM(p, n)                                                             \
-	_TSDT_DEFINE_FN(N, p, n, ##__VA_ARGS__)
+	_TSDT_DEFINE_FN(N, p, n, ##__VA_ARGS__)                               \
+	SEM(p, n)
 #define _TSDT_DEFINE_FN(N, p, n, ...)                                          \
 	_TSDT_CAT(_TSDT_DEFINE_FN_, N)(N, p, n, ##__VA_ARGS__)
 #define _TSDT_DEFINE_FN_13(N, p, n, ...) _TSDT_TOO_MANY(p, n);
@@ -450,15 +464,20 @@ static __inline__ unsigned long long _tsdt_val(double v)
 
 /* ----------------------------------------------------------- public API */
 
-#define TSDT_PROBE_DEFINE(provider, name, ...)                                 \
-	_TSDT_DEFINE(_TSDT_NARG(provider, ##__VA_ARGS__), _TSDT_SEM_DEFAULT, provider,     \
-		     name, ##__VA_ARGS__)
+/* The public macros take (...) so that a probe without arguments
+ * (TSDT_PROBE(p, n)) gives no "at least one argument" pedantic warning. */
+#define TSDT_PROBE_DEFINE(...) _TSDT_PROBE_DEFINE(__VA_ARGS__)
+#define _TSDT_PROBE_DEFINE(provider, name, ...)                                \
+	_TSDT_DEFINE(_TSDT_NARG(provider, ##__VA_ARGS__), _TSDT_SEM_DEFAULT,   \
+		     provider, name, ##__VA_ARGS__)
 
-#define TSDT_PROBE_DECLARE(provider, name, ...)                                \
-	_TSDT_DEFINE(_TSDT_NARG(provider, ##__VA_ARGS__), _TSDT_SEM_EXTERN, provider,      \
-		     name, ##__VA_ARGS__)
+#define TSDT_PROBE_DECLARE(...) _TSDT_PROBE_DECLARE(__VA_ARGS__)
+#define _TSDT_PROBE_DECLARE(provider, name, ...)                               \
+	_TSDT_DEFINE(_TSDT_NARG(provider, ##__VA_ARGS__), _TSDT_SEM_EXTERN,    \
+		     provider, name, ##__VA_ARGS__)
 
-#define TSDT_PROBE(provider, name, ...)                                        \
+#define TSDT_PROBE(...) _TSDT_PROBE(__VA_ARGS__)
+#define _TSDT_PROBE(provider, name, ...)                                       \
 	do {                                                                  \
 		_TSDT_DIAG_PUSH                                               \
 		_TSDT_FN(provider, name)(__VA_ARGS__);                        \
@@ -466,13 +485,13 @@ static __inline__ unsigned long long _tsdt_val(double v)
 	} while (0)
 
 #define TSDT_PROBE_ENABLED(provider, name)                                     \
-	__builtin_expect(*(volatile unsigned short *)&_TSDT_SEM(provider, name) \
-			 != 0, 0)
+	(__builtin_expect(_TSDT_SEM(provider, name) != 0, 0) != 0)
 
-#define TSDT_PROBE_IF_ENABLED(provider, name, ...)                             \
+#define TSDT_PROBE_IF_ENABLED(...) _TSDT_PROBE_IF_ENABLED(__VA_ARGS__)
+#define _TSDT_PROBE_IF_ENABLED(provider, name, ...)                            \
 	do {                                                                  \
 		if (TSDT_PROBE_ENABLED(provider, name))                       \
-			TSDT_PROBE(provider, name, ##__VA_ARGS__);            \
+			_TSDT_PROBE(provider, name, ##__VA_ARGS__);           \
 	} while (0)
 
-#endif /* _SYS_TSDT_H */
+#endif /* TSDT_SYS_TSDT_H */

@@ -27,6 +27,7 @@ TSDT_PROBE_DEFINE(myapp, thirteen, (int, a1), (int, a2), (int, a3), (int, a4),
 TSDT_PROBE_DEFINE(myapp, wide, (long double, x));
 #endif
 
+int main(int argc, char **argv);
 int main(int argc, char **argv)
 {
 	struct foo f = { 1 };

@@ -5,7 +5,7 @@
  * semaphore weakly and strongly). */
 #include "matrix.h"
 
-TSDT_SEMAPHORE_DEFINE(mx, shared)
-TSDT_SEMAPHORE_DEFINE(mx, lib_used)
-TSDT_SEMAPHORE_DEFINE(mx, lib_unused)
-TSDT_SEMAPHORE_DEFINE(mx, main)
+TSDT_SEMAPHORE_DEFINE(mx, shared);
+TSDT_SEMAPHORE_DEFINE(mx, lib_used);
+TSDT_SEMAPHORE_DEFINE(mx, lib_unused);
+TSDT_SEMAPHORE_DEFINE(mx, main);

@@ -4,7 +4,7 @@
 # call site or declaration per CASE. Each must fail to compile as C and as
 # C++, with gcc and with clang, even when the user turned the underlying
 # warnings off, and an error (or its note) must name the probe; CASE 0
-# (good call sites) must compile cleanly with -Wall -Wextra -Werror.
+# (good call sites) must compile without any warning under strict flags.
 . "$(dirname "$0")/../header/lib.sh"
 SRC=$HDR/bad-call.c
 # CASE: probe named in the diagnostics, what is wrong
@@ -27,8 +27,12 @@ for lang in c c++; do
 	for cc in gcc clang; do
 		[ $lang = c++ ] && { [ $cc = gcc ] && cc=g++ || cc=clang++; }
 		flags="-x $lang -I$ROOT/include -c -o /dev/null"
-		if $cc $flags -Wall -Wextra -Werror -DCASE=0 "$SRC" > "$W/good.txt" 2>&1; then
-			ok "$lang $cc: good call sites compile"
+		strict="-Wall -Wextra -Wshadow -Wconversion -Wsign-conversion -Wcast-qual -Wundef -Wredundant-decls -Werror"
+		case $cc in gcc|g++) strict="$strict -Wpedantic";; esac
+		[ $lang = c++ ] && strict="$strict -Wold-style-cast -Wzero-as-null-pointer-constant" ||
+			strict="$strict -Wmissing-prototypes -Wstrict-prototypes"
+		if $cc $flags $strict -DCASE=0 "$SRC" > "$W/good.txt" 2>&1; then
+			ok "$lang $cc: good call sites compile without a warning ($strict)"
 		else
 			fail "$lang $cc: good call sites"; cat "$W/good.txt"
 		fi

@@ -14,3 +14,4 @@ CHECK_CMDS += tests/integration/trace-args.sh tests/integration/trace-pid.sh \
 	      tests/integration/trace-json.sh tests/integration/trace-lost.sh \
 	      tests/integration/trace-exit.sh
 CHECK_CMDS += tests/integration/pg-checkpoint.sh tests/integration/pg-transaction.sh
+UNIT_TESTS += $(OUT)/tests/test_cli_util

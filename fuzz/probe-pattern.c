@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * libFuzzer target for the CLI's parsers (cli/util.c): the probe pattern
+ * "[binary:]provider:name" and its matching, strict numbers, durations, and
+ * the text and JSON escapers on arbitrary bytes. Input: the first line is
+ * the pattern, the rest is the subject (provider/name/path and the text).
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../cli/util.c"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *text = malloc(size + 1), *nl;
+	struct cli_pattern p;
+	long v;
+	FILE *null;
+
+	if (!text)
+		return 0;
+	memcpy(text, data, size);
+	text[size] = 0;
+	nl = strchr(text, '\n');
+	if (nl)
+		*nl = 0;
+	const char *subject = nl ? nl + 1 : "";
+
+	if (!cli_pattern__parse(text, &p)) {
+		cli_pattern__match_probe(&p, subject, subject);
+		if (!strchr(p.binary ? p.binary : "", '/'))
+			cli_pattern__match_binary(&p, subject); /* no realpath I/O */
+		cli_pattern__binary_is_glob(&p);
+		cli_pattern__free(&p);
+	}
+	cli_parse_long(text, LONG_MIN, LONG_MAX, &v);
+	cli_parse_duration_ms(text, &v);
+	null = fopen("/dev/null", "w");
+	if (null) {
+		cli_put_json_str(null, (const char *)data, size);
+		cli_put_c_escaped(null, (const char *)data, size);
+		fclose(null);
+	}
+	free(text);
+	return 0;
+}

@@ -1,0 +1,192 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/* Unit tests of the CLI helpers (cli/util.c): strict numbers, durations,
+ * probe patterns, binary matching, text and JSON escaping. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "../../cli/util.c"
+
+static void test_parse_long(void **state)
+{
+	long v = 7;
+
+	assert_int_equal(cli_parse_long("12", 0, 100, &v), 0);
+	assert_int_equal(v, 12);
+	assert_int_equal(cli_parse_long("-3", -5, 5, &v), 0);
+	assert_int_equal(v, -3);
+	v = 7;
+	assert_int_equal(cli_parse_long("12abc", 0, 100, &v), -EINVAL);
+	assert_int_equal(cli_parse_long("", 0, 100, &v), -EINVAL);
+	assert_int_equal(cli_parse_long(" 12", 0, 100, &v), -EINVAL);
+	assert_int_equal(cli_parse_long("abc", 0, 100, &v), -EINVAL);
+	assert_int_equal(cli_parse_long(NULL, 0, 100, &v), -EINVAL);
+	assert_int_equal(cli_parse_long("101", 0, 100, &v), -ERANGE);
+	assert_int_equal(cli_parse_long("0", 1, 100, &v), -ERANGE);
+	assert_int_equal(cli_parse_long("99999999999999999999", 0, LONG_MAX, &v), -ERANGE);
+	assert_int_equal(v, 7); /* untouched on failure */
+}
+
+static void test_duration(void **state)
+{
+	long ms = 0;
+
+	assert_int_equal(cli_parse_duration_ms("0.5", &ms), 0);
+	assert_int_equal(ms, 500);
+	assert_int_equal(cli_parse_duration_ms("250ms", &ms), 0);
+	assert_int_equal(ms, 250);
+	assert_int_equal(cli_parse_duration_ms("2s", &ms), 0);
+	assert_int_equal(ms, 2000);
+	assert_int_equal(cli_parse_duration_ms("1m", &ms), 0);
+	assert_int_equal(ms, 60000);
+	assert_int_equal(cli_parse_duration_ms("1h", &ms), 0);
+	assert_int_equal(ms, 3600000);
+	assert_int_equal(cli_parse_duration_ms("0.0001", &ms), 0);
+	assert_int_equal(ms, 1);
+	assert_int_equal(cli_parse_duration_ms("0", &ms), -EINVAL);
+	assert_int_equal(cli_parse_duration_ms("-1", &ms), -EINVAL);
+	assert_int_equal(cli_parse_duration_ms("1x", &ms), -EINVAL);
+	assert_int_equal(cli_parse_duration_ms("nan", &ms), -EINVAL);
+	assert_int_equal(cli_parse_duration_ms("inf", &ms), -EINVAL);
+	assert_int_equal(cli_parse_duration_ms("", &ms), -EINVAL);
+	assert_int_equal(cli_parse_duration_ms("s", &ms), -EINVAL);
+}
+
+static void check_pattern(const char *text, const char *bin, const char *prov,
+			  const char *name)
+{
+	struct cli_pattern p;
+
+	assert_int_equal(cli_pattern__parse(text, &p), 0);
+	if (bin)
+		assert_string_equal(p.binary, bin);
+	else
+		assert_null(p.binary);
+	assert_string_equal(p.provider, prov);
+	assert_string_equal(p.name, name);
+	cli_pattern__free(&p);
+}
+
+static void test_pattern(void **state)
+{
+	struct cli_pattern p;
+
+	check_pattern("a:b", NULL, "a", "b");
+	check_pattern("bin:a:b", "bin", "a", "b");
+	check_pattern("/p/x:y:a:b", "/p/x:y", "a", "b");
+	check_pattern("name", NULL, "*", "name");
+	check_pattern("*:*", NULL, "*", "*");
+	check_pattern("libc:*:*", "libc", "*", "*");
+	assert_int_equal(cli_pattern__parse("a::b", &p), -EINVAL);
+	assert_int_equal(cli_pattern__parse(":a:b", &p), -EINVAL);
+	assert_int_equal(cli_pattern__parse("a:", &p), -EINVAL);
+	assert_int_equal(cli_pattern__parse(":b", &p), -EINVAL);
+	assert_int_equal(cli_pattern__parse("", &p), -EINVAL);
+
+	assert_int_equal(cli_pattern__parse("postgresql:transaction__*", &p), 0);
+	assert_true(cli_pattern__match_probe(&p, "postgresql", "transaction__start"));
+	assert_false(cli_pattern__match_probe(&p, "postgresql", "query__start"));
+	assert_false(cli_pattern__match_probe(&p, "postgres", "transaction__start"));
+	assert_true(cli_pattern__match_binary(&p, "/any/path"));
+	assert_false(cli_pattern__binary_is_glob(&p));
+	cli_pattern__free(&p);
+	cli_pattern__free(&p); /* idempotent */
+}
+
+static void test_match_binary(void **state)
+{
+	struct cli_pattern p;
+
+	assert_int_equal(cli_pattern__parse("libc:a:b", &p), 0);
+	assert_true(cli_pattern__match_binary(&p, "/usr/lib/x86_64-linux-gnu/libc.so.6"));
+	assert_false(cli_pattern__match_binary(&p, "/usr/lib/x86_64-linux-gnu/libcrypt.so.1"));
+	cli_pattern__free(&p);
+	assert_int_equal(cli_pattern__parse("postgres:a:b", &p), 0);
+	assert_true(cli_pattern__match_binary(&p, "/usr/lib/postgresql/15/bin/postgres"));
+	assert_false(cli_pattern__match_binary(&p, "/usr/lib/postgresql/15/bin/postgres2"));
+	cli_pattern__free(&p);
+	assert_int_equal(cli_pattern__parse("*/bin/post*:a:b", &p), 0);
+	assert_true(cli_pattern__binary_is_glob(&p));
+	assert_true(cli_pattern__match_binary(&p, "/usr/lib/postgresql/15/bin/postgres"));
+	assert_false(cli_pattern__match_binary(&p, "/usr/lib/libpq.so.5"));
+	cli_pattern__free(&p);
+	assert_int_equal(cli_pattern__parse("/bin/../bin/sh:a:b", &p), 0);
+	assert_true(cli_pattern__match_binary(&p, "/bin/sh"));
+	cli_pattern__free(&p);
+}
+
+static char *escaped(void (*fn)(FILE *, const char *, size_t), const char *s,
+		     size_t len)
+{
+	char *buf = NULL;
+	size_t sz;
+	FILE *f = open_memstream(&buf, &sz);
+
+	assert_non_null(f);
+	fn(f, s, len);
+	fclose(f);
+	return buf;
+}
+
+static void test_escape(void **state)
+{
+	static const char in[] = "a\"b\\\n\t\x01\xc3\xa9\xff~";
+	char *s;
+
+	s = escaped(cli_put_json_str, in, sizeof(in) - 1);
+	assert_string_equal(s, "\"a\\\"b\\\\\\n\\t\\u0001\xc3\xa9\\u00ff~\"");
+	free(s);
+	s = escaped(cli_put_c_escaped, in, sizeof(in) - 1);
+	assert_string_equal(s, "a\\\"b\\\\\\n\\t\\x01\\xc3\\xa9\\xff~");
+	free(s);
+	/* a truncated UTF-8 sequence and a surrogate are not UTF-8 */
+	s = escaped(cli_put_json_str, "\xe2\x82", 2);
+	assert_string_equal(s, "\"\\u00e2\\u0082\"");
+	free(s);
+	s = escaped(cli_put_json_str, "\xed\xa0\x80", 3);
+	assert_string_equal(s, "\"\\u00ed\\u00a0\\u0080\"");
+	free(s);
+	s = escaped(cli_put_json_str, "", 0);
+	assert_string_equal(s, "\"\"");
+	free(s);
+}
+
+static void test_find_in_path(void **state)
+{
+	char buf[PATH_MAX];
+
+	assert_int_equal(cli_find_in_path("sh", buf, sizeof(buf)), 0);
+	assert_int_equal(access(buf, X_OK), 0);
+	assert_int_equal(cli_find_in_path("no-such-command-xyz", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(cli_find_in_path("", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(cli_find_in_path("/bin/sh", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "/bin/sh");
+	assert_int_not_equal(cli_find_in_path("/nonexistent/x", buf, sizeof(buf)), 0);
+}
+
+static void test_rfc3339(void **state)
+{
+	char *buf = NULL;
+	size_t sz;
+	FILE *f = open_memstream(&buf, &sz);
+
+	cli_put_rfc3339(f, 1795595238123456789LL);
+	fclose(f);
+	assert_string_equal(buf, "2026-11-25T08:27:18.123456789Z");
+	free(buf);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_long),
+		cmocka_unit_test(test_duration),
+		cmocka_unit_test(test_pattern),
+		cmocka_unit_test(test_match_binary),
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_find_in_path),
+		cmocka_unit_test(test_rfc3339),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

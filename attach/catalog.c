@@ -265,28 +265,55 @@ out:
 
 /* ------------------------------------------------------------- types */
 
+/*
+ * The type of an untyped probe's arguments, from its sites' specs. Sites may
+ * disagree (PostgreSQL's sort__start passes a bool as 1 byte at one site and
+ * 4 at another): the merged type has the largest size, and is signed if any
+ * site's is, so a handler that reads it accepts every site's value (BPF reads
+ * each site by its own spec and extends it).
+ */
 static void set_untyped(struct tsdt_probe *p)
 {
-	const struct tsdt_site *s = &p->sites[0];
-
 	p->type_src = TSDT_TYPES_NONE;
 	for (int i = 0; i < TSDT_MAX_ARGS; i++) {
-		memset(&p->types[i], 0, sizeof(p->types[i]));
+		struct tsdt_type *t = &p->types[i];
+		bool first = true;
+
+		memset(t, 0, sizeof(*t));
 		free(p->arg_names[i]);
 		p->arg_names[i] = NULL;
-		if (i < s->arg_cnt && s->arg_ok[i]) {
-			struct tsdt_type *t = &p->types[i];
+		for (size_t si = 0; si < p->site_cnt; si++) {
+			const struct tsdt_site *s = &p->sites[si];
+			const struct tsdt_arg_spec *a = &s->args[i];
 
-			t->size = s->args[i].size;
-			t->is_signed = s->args[i].is_signed;
-			/* the 'f' marker is type information: a float */
-			if (s->args[i].is_float) {
-				t->kind = TSDT_TYPE_FLOAT;
-				t->is_signed = false; /* not meaningful */
-				strcpy(t->name, t->size == 4 ? "float" : "double");
-			} else {
-				t->kind = TSDT_TYPE_UNTYPED;
+			if (i >= s->arg_cnt || !s->arg_ok[i])
+				continue;
+			if (first) {
+				t->size = a->size;
+				t->is_signed = a->is_signed;
+				/* the 'f' marker is type information */
+				t->kind = a->is_float ? TSDT_TYPE_FLOAT
+						      : TSDT_TYPE_UNTYPED;
+				first = false;
+				continue;
 			}
+			if ((int)t->size == a->size && t->is_signed == a->is_signed &&
+			    (t->kind == TSDT_TYPE_FLOAT) == a->is_float)
+				continue;
+			pr_debug("catalog: %s: probe %s:%s arg %d: sites pass "
+				 "%s%d and %s%d bytes\n", p->bin->path,
+				 p->provider, p->name, i,
+				 t->is_signed ? "signed " : "", t->size,
+				 a->is_signed ? "signed " : "", a->size);
+			if (a->size > (int)t->size)
+				t->size = a->size;
+			t->is_signed |= a->is_signed;
+			if (!a->is_float)
+				t->kind = TSDT_TYPE_UNTYPED;
+		}
+		if (t->kind == TSDT_TYPE_FLOAT) {
+			t->is_signed = false; /* not meaningful */
+			strcpy(t->name, t->size == 4 ? "float" : "double");
 		}
 	}
 }

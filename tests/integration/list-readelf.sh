@@ -165,12 +165,15 @@ for n in notes:
             if mm and (sp['loc'] != 'reg_deref' or sp['reg'] != mm.group(2)
                        or sp['offset'] != int(mm.group(1) or 0)):
                 err('%s arg %d: %s decoded as %s' % (what, i, r, sp))
-    # untyped argument sizes come from the first site of the probe
-    if p['sites'][0] is s:
-        for i, (r, a) in enumerate(zip(raw, p['args'])):
-            m = re.match(r'(-?)(\d+)', r)
-            if a['size'] != int(m.group(2)) or a['signed'] != (m.group(1) == '-'):
-                err('%s arg %d: probe type %s, spec %s' % (what, i, a, r))
+    # an untyped argument's type merges its sites': the largest size,
+    # signed if any site's is
+    if p['sites'][0] is s and p['type_source'] == 'none':
+        for i, a in enumerate(p['args']):
+            specs = [re.match(r'(-?)(\d+)', site['args'].split()[i]) for site in p['sites']]
+            size = max(int(m.group(2)) for m in specs)
+            sgn = any(m.group(1) == '-' for m in specs)
+            if a['size'] != size or a['signed'] != sgn:
+                err('%s arg %d: probe type %s, sites say size %d signed %s' % (what, i, a, size, sgn))
 print('%s: %d rip-relative arguments checked against readelf -s' % (label, rip))
 if label == 'postgres' and rip == 0:
     err('postgres: no rip-relative argument found (checkpoint__done has them)')

@@ -327,6 +327,9 @@ static void test_valid(void **state)
 	assert_int_equal(sp->loc, TSDT_ARG_REG_DEREF);
 	assert_int_equal(sp->val, -4);
 	assert_null(tsdt_probe__site(p, 2));
+	/* both sites pass arg 1 as 8 bytes unsigned */
+	assert_int_equal(tsdt_probe__arg_type(p, 1)->size, 8);
+	assert_false(tsdt_probe__arg_type(p, 1)->is_signed);
 	assert_true(tsdt_binary__find_probe(b, "app", "req") == p);
 	assert_null(tsdt_binary__find_probe(b, "app", "nope"));
 
@@ -341,6 +344,43 @@ static void test_valid(void **state)
 	assert_int_equal(sp->loc, TSDT_ARG_STATIC);
 	assert_string_equal(sp->sym, "gvar");
 	assert_int_equal(sp->addr, 0x401108 + 4);
+	tsdt_catalog__free(cat);
+}
+
+static void test_untyped_merge(void **state)
+{
+	struct buf n = {};
+	const struct tsdt_probe *p;
+	struct tsdt_catalog *cat;
+	const char *path = tmp("merge");
+
+	/* PostgreSQL's sort__start: a bool passed as 1 byte at one site and
+	 * as a 4-byte int at another */
+	stapsdt(&n, 0x401010, STAPSDT_BASE, 0, "pg", "sort", "1@%al 4@%esi 8f@%rax");
+	stapsdt(&n, 0x401020, STAPSDT_BASE, 0, "pg", "sort", "-4@%eax 2@%si 8f@%rdx");
+	stapsdt(&n, 0x401030, STAPSDT_BASE, 0, "pg", "sort", "1@%bl -8@%rsi 8@%rcx");
+	write_elf(path, &n, NULL, EM_X86_64);
+	cat = open_cat(path);
+	assert_non_null(cat);
+	assert_int_equal(tsdt_catalog__problem_cnt(cat), 0);
+	p = tsdt_binary__probe(tsdt_catalog__binary(cat, 0), 0);
+	assert_int_equal(tsdt_probe__arg_type(p, 0)->kind, TSDT_TYPE_UNTYPED);
+	assert_int_equal(tsdt_probe__arg_type(p, 0)->size, 4);
+	assert_true(tsdt_probe__arg_type(p, 0)->is_signed);
+	assert_int_equal(tsdt_probe__arg_type(p, 1)->size, 8);
+	assert_true(tsdt_probe__arg_type(p, 1)->is_signed);
+	/* 'f' at two sites but not the third: not a float */
+	assert_int_equal(tsdt_probe__arg_type(p, 2)->kind, TSDT_TYPE_UNTYPED);
+	tsdt_catalog__free(cat);
+
+	memset(&n, 0, sizeof(n));
+	stapsdt(&n, 0x401010, STAPSDT_BASE, 0, "app", "f", "8f@%rax 4f@-4(%rbp)");
+	write_elf(path, &n, NULL, EM_X86_64);
+	cat = open_cat(path);
+	p = tsdt_binary__probe(tsdt_catalog__binary(cat, 0), 0);
+	assert_int_equal(tsdt_probe__arg_type(p, 0)->kind, TSDT_TYPE_FLOAT);
+	assert_string_equal(tsdt_probe__arg_type(p, 0)->name, "double");
+	assert_string_equal(tsdt_probe__arg_type(p, 1)->name, "float");
 	tsdt_catalog__free(cat);
 }
 
@@ -724,6 +764,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
+		cmocka_unit_test(test_untyped_merge),
 		cmocka_unit_test(test_type_note),
 		cmocka_unit_test(test_type_note_mismatch),
 		cmocka_unit_test(test_malformed_notes),

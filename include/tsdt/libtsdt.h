@@ -263,7 +263,9 @@ TSDT_API int tsdt_probe__arg_cnt(const struct tsdt_probe *probe);
 TSDT_API enum tsdt_type_source
 tsdt_probe__type_source(const struct tsdt_probe *probe);
 /* The type of argument @i: from the type note or provider file, else an
- * untyped type with the size and sign of the first site's spec. */
+ * untyped type with the size and sign of the sites' specs (sites that
+ * disagree merge to the largest size, signed if any is; kind FLOAT when
+ * every site's spec has SystemTap's 'f' marker). */
 TSDT_API const struct tsdt_type *
 tsdt_probe__arg_type(const struct tsdt_probe *probe, int i);
 /* The argument's name, or NULL when none is known. */

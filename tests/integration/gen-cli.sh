@@ -133,7 +133,7 @@ CC=clang "$GEN" -C -I inc -h -s pp.d -o pp3.h && cmp -s <(grep -v '^/\*' pp2.h) 
 	fail "CC=clang -E gives another header"
 
 # ---- -G uses $CC and $CFLAGS
-CC="clang" CFLAGS="-O2 -g" "$GEN" -G -s "$DEMO" -o clang.o
+CC="clang" CFLAGS="-O2 -g -Wall -Wextra -Werror" "$GEN" -G -s "$DEMO" -o clang.o
 readelf -p .comment clang.o | grep -qi clang || fail "-G did not compile with \$CC=clang"
 if CC=false "$GEN" -G -s "$DEMO" -o never.o 2> cc.err; then fail "CC=false succeeded"; fi
 grep -q "compiling the semaphores of .* with 'false' failed" cc.err || fail "cc failure message: $(cat cc.err)"

@@ -45,7 +45,7 @@ done
 
 # -G, with object files after the provider file, as PostgreSQL passes them
 echo 'int unrelated;' > other.c && cc -c other.c -o other.o
-"$GEN" -C -G -s "$TOP/probes/postgresql.d" other.o -o probes.o
+CFLAGS="-Wall -Wextra -Werror" "$GEN" -C -G -s "$TOP/probes/postgresql.d" other.o -o probes.o
 [ "$(nm probes.o | grep -c ' [A-Z] postgresql_.*_semaphore$' || true)" = "$nprobes" ] ||
 	fail "probes.o does not define $nprobes semaphores: $(nm probes.o | head)"
 readelf -SW probes.o | grep -q ' \.probes ' || fail "no .probes section in probes.o"

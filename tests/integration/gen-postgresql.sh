@@ -50,9 +50,13 @@ CFLAGS="-Wall -Wextra -Werror" "$GEN" -C -G -s "$TOP/probes/postgresql.d" other.
 	fail "probes.o does not define $nprobes semaphores: $(nm probes.o | head)"
 readelf -SW probes.o | grep -q ' \.probes ' || fail "no .probes section in probes.o"
 
-for cc in gcc clang; do
-	$cc -O2 -Wall -Wextra -Werror -I"$TOP/include" -I. -c "$TOP/tests/sdk/pg-use.c" -o pg-use.o
-	$cc -o pg-use pg-use.o probes.o
+# PostgreSQL 15's warning flags (pg_config --cflags) with -Werror, under gcc
+PGFLAGS="-Wall -Wmissing-prototypes -Wpointer-arith -Wdeclaration-after-statement -Werror=vla
+	-Wendif-labels -Wmissing-format-attribute -Wimplicit-fallthrough=3 -Wcast-function-type
+	-Wformat-security -fno-strict-aliasing -fwrapv -fexcess-precision=standard"
+for cc in "gcc $PGFLAGS" "clang -Wextra"; do
+	$cc -O2 -Wall -Werror -I"$TOP/include" -I. -c "$TOP/tests/sdk/pg-use.c" -o pg-use.o
+	${cc%% *} -o pg-use pg-use.o probes.o
 	./pg-use > /dev/null
 	got=$(readelf -n pg-use | awk '/Provider:/{p=$2} /Name:/{print p":"$2}' | sort -u)
 	want=$(sed -n 's/^[[:space:]]*probe \([a-z_]*\)(.*/postgresql:\1/p' "$TOP/probes/postgresql.d" | sort -u)

@@ -29,7 +29,7 @@ struct CheckpointStatsData CheckpointStats;
 
 static const char *T_NAME(int id) { return id ? "BufferContent" : "WALInsert"; }
 
-int run_all(int n, const char *query, bool flag)
+static int run_all(int n, const char *query, bool flag)
 {
 	struct RelFileNode rnode = { 1663, 5, 16384 };
 	struct LOCKTAG tag = { 1, 2, 3, 4, 5, 6 };

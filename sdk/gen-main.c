@@ -9,7 +9,8 @@
  *   -G compiles the "source" output with $CC (default cc) and $CFLAGS.
  *   Other arguments that are not options (PostgreSQL passes its object
  *   files to dtrace -G, which Solaris' dtrace rewrites) are ignored.
- *   -x OPT, -32, -64, -fpic, -fPIC, -k and --types are accepted for
+ *   -x OPT, -32, -64, -fpic, -fPIC, -k, --types and --no-pyparsing (the
+ *   last two from SystemTap's dtrace) are accepted for
  *   compatibility and ignored.
  */
 #include <errno.h>
@@ -141,7 +142,7 @@ static int parse_args(struct gen_args *a, int argc, char **argv)
 		}
 		if (!strcmp(arg, "-64") || !strcmp(arg, "-32") ||
 		    !strcmp(arg, "-fpic") || !strcmp(arg, "-fPIC") ||
-		    !strcmp(arg, "--types"))
+		    !strcmp(arg, "--types") || !strcmp(arg, "--no-pyparsing"))
 			continue;
 		if (!strcmp(arg, "--help")) {
 			usage(stdout, a->prog);

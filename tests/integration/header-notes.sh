@@ -45,6 +45,29 @@ expect_same "C type notes (kinds, sizes, signs, spellings, names)" "$W/types.wan
 grep -q ' bool/1/0/bool/flag enum/4/0/enum_color/color ' "$W/types-cxx.txt" &&
 	ok "C++ type notes: bool and enum kinds" || { fail "C++ type notes"; cat "$W/types-cxx.txt"; }
 
+# C++ enums: signedness of the underlying type (an enum class is int), where
+# <sys/sdt.h> says unsigned; a plain enum without negatives is unsigned
+cat > "$W/enums.cc" <<'CXX'
+#include <cstdint>
+#include <sys/tsdt.h>
+enum class Signed : int { Minus = -1 };
+enum class Wide : std::uint64_t { Big = 1ull << 40 };
+enum Plain { A, B };
+TSDT_PROBE_DEFINE(cx, enums, (Signed, s), (Wide, w), (Plain, p));
+int main() { TSDT_PROBE(cx, enums, Signed::Minus, Wide::Big, B); return 0; }
+CXX
+for cxx in g++ clang++; do
+	if $cxx -std=c++11 -O2 -I"$ROOT/include" "$W/enums.cc" -o "$W/enums-$cxx"; then
+		"$NOTES" sdt "$W/enums-$cxx" > "$W/enums.sdt"; "$NOTES" tsdt "$W/enums-$cxx" > "$W/enums.tsdt"
+		grep -qx 'cx:enums sem=yes args=-4 8 4' "$W/enums.sdt" &&
+			grep -qx 'cx:enums v1 enum/4/1/Signed/s enum/8/0/Wide/w enum/4/0/Plain/p' "$W/enums.tsdt" &&
+			ok "$cxx: C++ enum sizes and signs from the underlying types" ||
+			{ fail "$cxx: C++ enums"; cat "$W/enums.sdt" "$W/enums.tsdt"; }
+	else
+		fail "$cxx: build enums.cc"
+	fi
+done
+
 # gdb lists every probe with its semaphore
 bin=$W/ours-c-gcc-O2
 gdb -batch -ex 'info probes' "$bin" > "$W/gdb.txt" 2>&1

@@ -228,6 +228,8 @@ tsdt_catalog__open_file(const char *path,
 TSDT_API struct tsdt_catalog *
 tsdt_catalog__open_pid(pid_t pid, const struct tsdt_catalog_opts *opts);
 
+/** Frees @cat and every binary, probe and site it owns (pointers obtained
+ * from its getters die with it); accepts NULL. */
 TSDT_API void tsdt_catalog__free(struct tsdt_catalog *cat);
 
 /* Number of problems reported (through the print callback) while reading
@@ -236,6 +238,8 @@ TSDT_API void tsdt_catalog__free(struct tsdt_catalog *cat);
  * notes, an unresolved symbol. `tsdt list` exits non-zero when it is not 0. */
 TSDT_API int tsdt_catalog__problem_cnt(const struct tsdt_catalog *cat);
 
+/* The files of @cat (one for open_file, one per mapped file with probes for
+ * open_pid); tsdt_catalog__binary() returns NULL (errno ENOENT) past the end. */
 TSDT_API size_t tsdt_catalog__binary_cnt(const struct tsdt_catalog *cat);
 TSDT_API const struct tsdt_binary *
 tsdt_catalog__binary(const struct tsdt_catalog *cat, size_t i);
@@ -244,9 +248,12 @@ tsdt_catalog__binary(const struct tsdt_catalog *cat, size_t i);
 TSDT_API const char *tsdt_binary__path(const struct tsdt_binary *bin);
 /* The path to open from here (e.g. /proc/PID/root/usr/lib/...). */
 TSDT_API const char *tsdt_binary__open_path(const struct tsdt_binary *bin);
+/* From the ELF header; TSDT_ARCH_UNKNOWN: specs were not decoded. */
 TSDT_API enum tsdt_arch tsdt_binary__arch(const struct tsdt_binary *bin);
 /* Load bias in the process (tsdt_catalog__open_pid), 0 otherwise. */
 TSDT_API uint64_t tsdt_binary__load_bias(const struct tsdt_binary *bin);
+/* Probes in the order of their first note; tsdt_binary__probe() returns
+ * NULL (errno ENOENT) past the end. */
 TSDT_API size_t tsdt_binary__probe_cnt(const struct tsdt_binary *bin);
 TSDT_API const struct tsdt_probe *
 tsdt_binary__probe(const struct tsdt_binary *bin, size_t i);
@@ -257,9 +264,13 @@ tsdt_binary__find_probe(const struct tsdt_binary *bin, const char *provider,
 
 TSDT_API const struct tsdt_binary *
 tsdt_probe__binary(const struct tsdt_probe *probe);
+/* Provider and name as in the notes ("postgresql", "transaction__start"). */
 TSDT_API const char *tsdt_probe__provider(const struct tsdt_probe *probe);
 TSDT_API const char *tsdt_probe__name(const struct tsdt_probe *probe);
+/* Arguments of the probe (of its first site; sites that disagree are
+ * reported when the catalog is read). */
 TSDT_API int tsdt_probe__arg_cnt(const struct tsdt_probe *probe);
+/* Where the argument types come from. */
 TSDT_API enum tsdt_type_source
 tsdt_probe__type_source(const struct tsdt_probe *probe);
 /* The type of argument @i: from the type note or provider file, else an
@@ -277,6 +288,8 @@ TSDT_API uint64_t tsdt_probe__semaphore_offset(const struct tsdt_probe *probe);
 TSDT_API uint64_t tsdt_probe__semaphore_addr(const struct tsdt_probe *probe);
 /* Current semaphore value (open_pid with read_semaphores), or -1. */
 TSDT_API int tsdt_probe__semaphore_value(const struct tsdt_probe *probe);
+/* Sites (notes) of the probe, in file order; tsdt_probe__site() returns
+ * NULL (errno ENOENT) past the end. */
 TSDT_API size_t tsdt_probe__site_cnt(const struct tsdt_probe *probe);
 TSDT_API const struct tsdt_site *
 tsdt_probe__site(const struct tsdt_probe *probe, size_t i);
@@ -287,6 +300,7 @@ TSDT_API uint64_t tsdt_site__addr(const struct tsdt_site *site);
 TSDT_API uint64_t tsdt_site__file_offset(const struct tsdt_site *site);
 /* The raw argument string of the note ("-4@%edi 8@%rsi"). */
 TSDT_API const char *tsdt_site__raw_args(const struct tsdt_site *site);
+/* Number of argument specs of this site. */
 TSDT_API int tsdt_site__arg_cnt(const struct tsdt_site *site);
 /* The decoded spec of argument @i; NULL with errno EINVAL when the spec
  * could not be decoded (a warning said why), ENOENT when out of range. */

@@ -39,9 +39,6 @@ trap cleanup EXIT
 coproc H { exec "$BIN"; }
 hl() { echo "$1" >&"${H[1]}"; read -r -t 60 -u "${H[0]}" reply; echo "$reply"; }
 
-start_tsdt()     { "$OUT/bench/hit-tsdt" "$H_PID" "$BIN" > "$tmp/out" 2>&1 & tracer=$!; }
-start_libbpf()   { "$OUT/bench/hit-libbpf" "$H_PID" "$BIN" tsdt_bench hit > "$tmp/out" 2>&1 & tracer=$!; }
-start_tsdt_ps()  { "$OUT/bench/hit-tsdt" --per-site "$H_PID" "$BIN" > "$tmp/out" 2>&1 & tracer=$!; }
 # bpftrace raises the semaphore itself before its uprobe is in place, so
 # readiness is its BEGIN probe, which fires once every probe is attached.
 start_bpftrace() {
@@ -52,6 +49,20 @@ start_bpftrace() {
 		sleep 0.001
 	done
 }
+# Wait for a line starting with $1 in the tracer's output (its own "ready":
+# per-site uprobes raise the semaphore at perf_event_open, before the BPF
+# program is attached to them).
+wait_out() {
+	for _ in $(seq 20000); do
+		grep -q "^$1" "$tmp/out" && return 0
+		kill -0 $tracer 2>/dev/null || return 1
+		sleep 0.001
+	done
+	return 1
+}
+start_tsdt()     { "$OUT/bench/hit-tsdt" "$H_PID" "$BIN" > "$tmp/out" 2>&1 & tracer=$!; wait_out attached; }
+start_tsdt_ps()  { "$OUT/bench/hit-tsdt" --per-site "$H_PID" "$BIN" > "$tmp/out" 2>&1 & tracer=$!; wait_out attached; }
+start_libbpf()   { "$OUT/bench/hit-libbpf" "$H_PID" "$BIN" tsdt_bench hit > "$tmp/out" 2>&1 & tracer=$!; wait_out attached; }
 hits_of() {
 	case $1 in
 	bpftrace) sed -n 's/^@c: \([0-9]*\)$/\1/p' "$tmp/out" ;;

@@ -23,4 +23,5 @@ $(OUT)/tsdt: CLI_OBJS += $(GEN_OBJS)
 
 # Tests of the provider compiler.
 UNIT_TESTS += $(OUT)/tests/test_provider $(OUT)/tests/test_provider_gen
-CHECK_CMDS += tests/integration/gen-cli.sh tests/integration/gen-postgresql.sh
+CHECK_CMDS += tests/integration/gen-cli.sh tests/integration/gen-postgresql.sh \
+	      tests/integration/gen-bpf-attach.sh

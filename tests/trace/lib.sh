@@ -41,4 +41,6 @@ wait_for() {
 # (comm is printed in a 16-character column)
 strip_cols() { grep -v '^TIME ' "$@" | sed -E 's/^[^ ]+ +[0-9]+ +[0-9]+ +.{16} //'; }
 
-uprobe_multi_links() { bpftool link show 2>/dev/null | grep -c uprobe_multi; }
+# uprobe_multi links on the fixture (other tests may attach elsewhere)
+FX_REAL=$(realpath "$FX")
+uprobe_multi_links() { bpftool link show 2>/dev/null | grep -c "uprobe.multi *path $FX_REAL "; }

@@ -15,6 +15,7 @@ struct tsdt_elf {
 	Elf *elf;
 	GElf_Ehdr ehdr;
 	size_t shstrndx;
+	uint64_t size;        /* of the file */
 	int addr_sz;          /* 4 or 8 */
 	bool big_endian;
 };

@@ -2,8 +2,10 @@
 /* ELF access through libelf: open, sections, notes, segments, symbols. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "elf-reader.h"
@@ -11,6 +13,8 @@
 
 int tsdt_elf_open(struct tsdt_elf *ef, const char *path, const char *name)
 {
+	size_t shnum;
+	struct stat st;
 	int err;
 
 	memset(ef, 0, sizeof(*ef));
@@ -27,6 +31,17 @@ int tsdt_elf_open(struct tsdt_elf *ef, const char *path, const char *name)
 		pr_warn("catalog: %s: cannot open: %s\n", name, strerror(-err));
 		return err;
 	}
+	if (fstat(ef->fd, &st)) {
+		err = -errno;
+		pr_warn("catalog: %s: cannot stat: %s\n", name, strerror(-err));
+		goto err_out;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		pr_warn("catalog: %s: not a regular file\n", name);
+		err = S_ISDIR(st.st_mode) ? -EISDIR : -ENOEXEC;
+		goto err_out;
+	}
+	ef->size = st.st_size;
 	ef->elf = elf_begin(ef->fd, ELF_C_READ_MMAP, NULL);
 	if (!ef->elf) {
 		pr_warn("catalog: %s: cannot read: %s\n", name, elf_errmsg(-1));
@@ -45,6 +60,14 @@ int tsdt_elf_open(struct tsdt_elf *ef, const char *path, const char *name)
 	}
 	ef->addr_sz = gelf_getclass(ef->elf) == ELFCLASS32 ? 4 : 8;
 	ef->big_endian = ef->ehdr.e_ident[EI_DATA] == ELFDATA2MSB;
+	if (elf_getshdrnum(ef->elf, &shnum) ||
+	    ef->ehdr.e_shoff > ef->size ||
+	    (uint64_t)shnum * ef->ehdr.e_shentsize > ef->size - ef->ehdr.e_shoff) {
+		pr_warn("catalog: %s: truncated ELF file: its section headers "
+			"are not within its %" PRIu64 " bytes\n", name, ef->size);
+		err = -ENOEXEC;
+		goto err_out;
+	}
 	if (elf_getshdrstrndx(ef->elf, &ef->shstrndx)) {
 		pr_warn("catalog: %s: no section name table: %s\n", name,
 			elf_errmsg(-1));
@@ -98,6 +121,11 @@ int tsdt_elf_for_each_note(struct tsdt_elf *ef, Elf_Scn *scn,
 	if (shdr.sh_type != SHT_NOTE) {
 		pr_warn("catalog: %s: note section is not of type SHT_NOTE\n",
 			ef->path);
+		return -EINVAL;
+	}
+	if (shdr.sh_offset > ef->size || shdr.sh_size > ef->size - shdr.sh_offset) {
+		pr_warn("catalog: %s: truncated ELF file: a note section ends "
+			"past its %" PRIu64 " bytes\n", ef->path, ef->size);
 		return -EINVAL;
 	}
 	while ((data = elf_getdata(scn, data))) {

@@ -621,6 +621,22 @@ static void test_not_elf(void **state)
 	assert_logged(path);
 	assert_logged("not an ELF file");
 
+	/* a truncated copy of a good file */
+	memset(&n, 0, sizeof(n));
+	stapsdt(&n, 0x401010, STAPSDT_BASE, 0, "app", "a", "");
+	write_elf(tmp("whole"), &n, NULL, EM_X86_64);
+	assert_int_equal(truncate(tmp("whole"), 0x1100), 0);
+	cat = open_cat(tmp("whole"));
+	assert_null(cat);
+	assert_int_equal(errno, ENOEXEC);
+	assert_logged("whole: truncated ELF file: its section headers are not "
+		      "within its 4352 bytes");
+
+	cat = open_cat(tmpdir);
+	assert_null(cat);
+	assert_int_equal(errno, EISDIR);
+	assert_logged(": not a regular file");
+
 	cat = open_cat(tmp("does-not-exist"));
 	assert_null(cat);
 	assert_int_equal(errno, ENOENT);

@@ -51,41 +51,44 @@ static __always_inline void count(void *map, __u32 key)
 		__sync_fetch_and_add(c, 1);
 }
 
-static __always_inline void fill(struct pt_regs *ctx,
-				 const struct tsdt_bpf_spec *spec,
-				 struct tsdt_trace_event *e, const int sleepable)
+/* an event as built on the stack: the header and every argument */
+struct full_event {
+	struct tsdt_trace_event h;
+	__u64 args[TSDT_BPF_MAX_ARGS];
+};
+
+static __always_inline __u32 fill(struct pt_regs *ctx,
+				  const struct tsdt_bpf_spec *spec,
+				  struct full_event *e, const int sleepable)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 i;
+	__u32 i, n = spec->arg_cnt;
 
-	e->ts = bpf_ktime_get_ns();
-	e->pid = id >> 32;
-	e->tid = (__u32)id;
-	e->probe_idx = (__u32)spec->cookie;
-	e->arg_cnt = spec->arg_cnt;
-	e->str_cnt = spec->str_cnt;
-	e->str_slot_size = str_max;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	if (n > TSDT_BPF_MAX_ARGS)
+		n = TSDT_BPF_MAX_ARGS;
+	e->h.ts = bpf_ktime_get_ns();
+	e->h.pid = id >> 32;
+	e->h.tid = (__u32)id;
+	e->h.probe_idx = (__u32)spec->cookie;
+	e->h.arg_cnt = n;
+	e->h.str_cnt = spec->str_cnt;
+	e->h.err_mask = 0;
+	bpf_get_current_comm(e->h.comm, sizeof(e->h.comm));
 	for (i = 0; i < TSDT_BPF_MAX_ARGS; i++) {
-		long err;
-
-		e->str_res[i] = 0;
-		if (i >= spec->arg_cnt) {
-			e->args[i] = 0;
-			continue;
-		}
-		err = __tsdt_arg(ctx, spec, i, &e->args[i], sleepable);
-		if (err)
-			e->str_res[i] = err;
+		if (i >= n)
+			break;
+		if (__tsdt_arg(ctx, spec, i, &e->args[i], sleepable))
+			e->h.err_mask |= 1 << i;
 	}
+	return n;
 }
 
 static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 {
 	const struct tsdt_bpf_spec *spec = tsdt_spec(ctx);
-	struct tsdt_trace_event *e;
+	struct full_event e;
 	struct bpf_dynptr dp;
-	__u32 i, k = 0, size;
+	__u32 i, k = 0, n, size, off;
 
 	if (!spec)
 		return 0;
@@ -93,51 +96,48 @@ static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 	if (count_only)
 		return 0;
 
+	n = fill(ctx, spec, &e, sleepable);
+	size = sizeof(e.h) + n * sizeof(__u64);
+	if (size > sizeof(e))
+		return 0;
 	if (!spec->str_cnt) {
-		e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-		if (!e) {
+		/* a copy of the few bytes used: cheaper than reserving the
+		 * largest record */
+		if (bpf_ringbuf_output(&events, &e, size, BPF_RB_NO_WAKEUP))
 			count(&lost, 0);
-			return 0;
-		}
-		fill(ctx, spec, e, sleepable);
-		bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 		return 0;
 	}
 
-	size = spec->str_cnt;
-	if (size > TSDT_BPF_MAX_ARGS)
-		size = TSDT_BPF_MAX_ARGS;
-	size = sizeof(*e) + size * str_max;
-	if (bpf_ringbuf_reserve_dynptr(&events, size, 0, &dp)) {
+	if (bpf_ringbuf_reserve_dynptr(&events, size + (spec->str_cnt & 0xf) *
+				       (sizeof(struct tsdt_trace_str) + str_max),
+				       0, &dp)) {
 		bpf_ringbuf_discard_dynptr(&dp, BPF_RB_NO_WAKEUP);
 		count(&lost, 0);
 		return 0;
 	}
-	e = bpf_dynptr_data(&dp, 0, sizeof(*e));
-	if (!e) {
-		bpf_ringbuf_discard_dynptr(&dp, BPF_RB_NO_WAKEUP);
-		return 0;
-	}
-	fill(ctx, spec, e, sleepable);
+	bpf_dynptr_write(&dp, 0, &e, size, 0);
+	off = size;
 	for (i = 0; i < TSDT_BPF_MAX_ARGS; i++) {
-		char *s;
-		long n;
+		struct tsdt_trace_str *st;
+		long res;
 
-		if (i >= spec->arg_cnt || k >= TSDT_BPF_MAX_ARGS)
+		if (i >= n || k >= spec->str_cnt)
 			break;
 		if (!(spec->args[i].flags & TSDT_BPF_ARG_STR))
 			continue;
-		s = bpf_dynptr_data(&dp, sizeof(*e) + k * str_max, str_max);
 		k++;
-		if (!s)
+		st = bpf_dynptr_data(&dp, off, sizeof(*st) + str_max);
+		if (!st)
 			break;
-		if (e->str_res[i]) { /* the pointer itself was unreadable */
-			s[0] = 0;
+		off += sizeof(*st) + str_max;
+		if (e.h.err_mask & (1 << i)) { /* the pointer was unreadable */
+			st->res = -14; /* EFAULT */
+			((char *)(st + 1))[0] = 0;
 			continue;
 		}
-		n = __tsdt_read_str(s, str_max, (const void *)e->args[i],
-				    sleepable);
-		e->str_res[i] = n;
+		res = __tsdt_read_str(st + 1, str_max,
+				      (const void *)e.args[i], sleepable);
+		st->res = res;
 	}
 	bpf_ringbuf_submit_dynptr(&dp, BPF_RB_NO_WAKEUP);
 	return 0;

@@ -70,6 +70,8 @@ struct tsdt_tracer {
 struct tsdt_event {
 	const struct tsdt_tracer *tr;
 	const struct tsdt_trace_event *raw;
+	const __u64 *args;           /* raw->arg_cnt values */
+	const char *strs;            /* the string slots, or NULL */
 	size_t size;
 };
 
@@ -178,11 +180,21 @@ static int on_sample(void *ctx, void *data, size_t size)
 	struct tsdt_tracer *tr = ctx;
 	const struct tsdt_trace_event *raw = data;
 	struct tsdt_event ev = { .tr = tr, .raw = raw, .size = size };
+	size_t need;
 	int ret;
 
 	if (size < sizeof(*raw) || raw->probe_idx >= tr->probe_cnt ||
-	    raw->arg_cnt > TSDT_MAX_ARGS)
+	    raw->arg_cnt > TSDT_MAX_ARGS || raw->str_cnt > raw->arg_cnt)
 		return 0; /* not ours: never happens */
+	need = sizeof(*raw) + raw->arg_cnt * sizeof(__u64);
+	ev.args = (const __u64 *)(raw + 1);
+	if (raw->str_cnt) {
+		ev.strs = (const char *)raw + need;
+		need += raw->str_cnt *
+			(sizeof(struct tsdt_trace_str) + tr->str_max);
+	}
+	if (size < need)
+		return 0;
 	if (!tr->fn)
 		return 0;
 	ret = tr->fn(tr->fn_ctx, &ev);
@@ -476,7 +488,14 @@ uint64_t tsdt_event__arg_raw(const struct tsdt_event *ev, int i)
 {
 	if (i < 0 || i >= ev->raw->arg_cnt)
 		return 0;
-	return ev->raw->args[i];
+	return ev->args[i];
+}
+
+int tsdt_event__arg_status(const struct tsdt_event *ev, int i)
+{
+	if (i < 0 || i >= ev->raw->arg_cnt)
+		return -EINVAL;
+	return ev->raw->err_mask & (1u << i) ? -EFAULT : 0;
 }
 
 const struct tsdt_type *tsdt_event__arg_type(const struct tsdt_event *ev,
@@ -488,14 +507,15 @@ const struct tsdt_type *tsdt_event__arg_type(const struct tsdt_event *ev,
 }
 
 /* The string slot of argument @i, or NULL if @i is not a string. */
-static const char *str_slot(const struct tsdt_event *ev, int i)
+static const struct tsdt_trace_str *str_slot(const struct tsdt_event *ev,
+					     int i)
 {
 	const struct tsdt_probe *probe = tsdt_event__probe(ev);
 	const struct tsdt_type *t;
-	size_t slot = 0, off;
+	size_t slot = 0;
 	int j;
 
-	if (i < 0 || i >= ev->raw->arg_cnt)
+	if (i < 0 || i >= ev->raw->arg_cnt || !ev->strs)
 		return NULL;
 	t = tsdt_probe__arg_type(probe, i);
 	if (!t || t->kind != TSDT_TYPE_STR)
@@ -505,37 +525,33 @@ static const char *str_slot(const struct tsdt_event *ev, int i)
 		if (t && t->kind == TSDT_TYPE_STR)
 			slot++;
 	}
-	if (slot >= ev->raw->str_cnt || !ev->raw->str_slot_size)
+	if (slot >= ev->raw->str_cnt)
 		return NULL;
-	off = sizeof(*ev->raw) + slot * ev->raw->str_slot_size;
-	if (off + ev->raw->str_slot_size > ev->size)
-		return NULL;
-	return (const char *)ev->raw + off;
+	return (const struct tsdt_trace_str *)(ev->strs +
+		slot * (sizeof(struct tsdt_trace_str) + ev->tr->str_max));
 }
 
 int tsdt_event__arg_str(const struct tsdt_event *ev, int i, const char **str)
 {
-	const char *s = str_slot(ev, i);
-	int res;
+	const struct tsdt_trace_str *st = str_slot(ev, i);
+	const char *s;
 
 	*str = NULL;
-	if (!s)
+	if (!st)
 		return -EINVAL;
-	res = ev->raw->str_res[i];
-	if (!ev->raw->args[i])
+	if (!ev->args[i])
 		return -ENOENT;
-	if (res <= 0)
-		return res < 0 ? res : -EFAULT;
+	if (st->res <= 0)
+		return st->res < 0 ? st->res : -EFAULT;
+	s = (const char *)(st + 1);
 	*str = s;
-	return (int)strnlen(s, ev->raw->str_slot_size - 1);
+	return (int)strnlen(s, ev->tr->str_max - 1);
 }
 
 bool tsdt_event__arg_str_truncated(const struct tsdt_event *ev, int i)
 {
-	const char *s = str_slot(ev, i);
+	const struct tsdt_trace_str *st = str_slot(ev, i);
 
-	if (!s || ev->raw->str_res[i] <= 0)
-		return false;
 	/* the copy filled the slot: the string may go on */
-	return (size_t)ev->raw->str_res[i] >= ev->raw->str_slot_size;
+	return st && st->res > 0 && (unsigned int)st->res >= ev->tr->str_max;
 }

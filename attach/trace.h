@@ -9,22 +9,32 @@
 #define TSDT_TRACE_STR_MAX_DEFAULT 256
 
 /*
- * One event per probe hit. Followed, for a site with string arguments, by
- * str_cnt slots of str_max bytes: slot k holds the k-th string argument
- * (in argument order), NUL-terminated; str_res[i] is its read result.
+ * One record per probe hit, as short as the site allows (the traced thread
+ * pays for every cache line it writes into the ring):
+ *
+ *   struct tsdt_trace_event            40 bytes
+ *   __u64 args[arg_cnt]                sign/zero-extended; strings: pointer
+ *   str_cnt times (sites with string arguments only):
+ *     struct tsdt_trace_str + str_max bytes: the k-th string argument (in
+ *     argument order), NUL-terminated
+ *
+ * A site without strings costs 40 + 8 * arg_cnt bytes (+ 8 of ring buffer
+ * header): one 64-byte line for a one-argument probe.
  */
 struct tsdt_trace_event {
-	__u64 ts;                /* bpf_ktime_get_ns() */
-	__u32 pid;               /* tgid */
+	__u64 ts;          /* bpf_ktime_get_ns() */
+	__u32 pid;         /* tgid */
 	__u32 tid;
-	__u32 probe_idx;         /* index in the tracer (the spec's cookie) */
-	__u16 arg_cnt;
-	__u16 str_cnt;
+	__u32 probe_idx;   /* index in the tracer (the spec's cookie) */
+	__u8 arg_cnt;
+	__u8 str_cnt;
+	__u16 err_mask;    /* bit i: argument i could not be read (it is 0) */
 	char comm[TSDT_TRACE_COMM_LEN];
-	__u64 args[12];          /* sign/zero-extended; strings: the pointer */
-	__s16 str_res[12];       /* string args: bytes incl. NUL, or -errno;
-				  * arguments that failed to read: -errno */
-	__u64 str_slot_size;     /* str_max, so the reader needs no state */
+};
+
+struct tsdt_trace_str {
+	__s32 res;         /* bytes copied incl. the NUL, or -errno */
+	__u32 pad;
 };
 
 #endif /* TSDT_TRACE_H */

@@ -519,6 +519,9 @@ TSDT_API int tsdt_event__arg_cnt(const struct tsdt_event *ev);
  * floats are their bits (a float in the low 32 bits); for strings, the
  * pointer. 0 when @i is out of range. */
 TSDT_API uint64_t tsdt_event__arg_raw(const struct tsdt_event *ev, int i);
+/* 0, or -EFAULT when the BPF program could not read argument @i (its
+ * memory was not readable; the raw value is then 0). */
+TSDT_API int tsdt_event__arg_status(const struct tsdt_event *ev, int i);
 /* The probe's type of argument @i (tsdt_probe__arg_type()). */
 TSDT_API const struct tsdt_type *
 tsdt_event__arg_type(const struct tsdt_event *ev, int i);

@@ -88,14 +88,40 @@ static __always_inline long __tsdt_read_user(__u64 *dst, __u32 size,
 	return bpf_probe_read_user(dst, size, src);
 }
 
+/*
+ * The 8 bytes at offset @off of the context (struct pt_regs). Aligned
+ * offsets are direct context loads (a switch of constant offsets: the
+ * verifier allows no variable offset into ctx), cheaper than a helper call;
+ * others (%ah..%dh: offset + 1) go through bpf_probe_read_kernel().
+ */
+#define __TSDT_REG_CASE(n)                                                  \
+	case (n) * 8:                                                       \
+		if ((n) * 8 + 8 <= sizeof(struct pt_regs))                  \
+			return *(const __u64 *)((const char *)ctx + (n) * 8); \
+		return 0;
 static __always_inline __u64 __tsdt_reg(struct pt_regs *ctx, __s16 off)
 {
 	__u64 v = 0;
 
 	if (off < 0 || off > (int)(sizeof(struct pt_regs) - 8))
 		return 0;
-	bpf_probe_read_kernel(&v, sizeof(v), (void *)ctx + off);
-	return v;
+	switch (off) {
+	__TSDT_REG_CASE(0) __TSDT_REG_CASE(1) __TSDT_REG_CASE(2)
+	__TSDT_REG_CASE(3) __TSDT_REG_CASE(4) __TSDT_REG_CASE(5)
+	__TSDT_REG_CASE(6) __TSDT_REG_CASE(7) __TSDT_REG_CASE(8)
+	__TSDT_REG_CASE(9) __TSDT_REG_CASE(10) __TSDT_REG_CASE(11)
+	__TSDT_REG_CASE(12) __TSDT_REG_CASE(13) __TSDT_REG_CASE(14)
+	__TSDT_REG_CASE(15) __TSDT_REG_CASE(16) __TSDT_REG_CASE(17)
+	__TSDT_REG_CASE(18) __TSDT_REG_CASE(19) __TSDT_REG_CASE(20)
+	__TSDT_REG_CASE(21) __TSDT_REG_CASE(22) __TSDT_REG_CASE(23)
+	__TSDT_REG_CASE(24) __TSDT_REG_CASE(25) __TSDT_REG_CASE(26)
+	__TSDT_REG_CASE(27) __TSDT_REG_CASE(28) __TSDT_REG_CASE(29)
+	__TSDT_REG_CASE(30) __TSDT_REG_CASE(31) __TSDT_REG_CASE(32)
+	__TSDT_REG_CASE(33)
+	default:
+		bpf_probe_read_kernel(&v, sizeof(v), (void *)ctx + off);
+		return v;
+	}
 }
 
 /*

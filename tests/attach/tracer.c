@@ -8,6 +8,8 @@
  *   -p  one process           -n  stop after EVENTS events (default 1)
  *   -t  stop after MS ms (default 5000)
  *   -C  count only: print "hits PROV:NAME N" per probe at the end
+ *   -q  quiet: count events, print "events N" at the end
+ *   -r  ring buffer size in bytes
  *
  * Prints "started multi=M sleepable=S", then one line per event:
  *   PROV:NAME pid=P tid=T comm=C a0=V a1=V ...
@@ -19,11 +21,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <tsdt/libtsdt.h>
 
 static int want = 1, got;
+static bool quiet;
 
 static int print_fn(enum tsdt_print_level level, const char *fmt, va_list ap)
 {
@@ -36,6 +40,9 @@ static int on_event(void *ctx, const struct tsdt_event *ev)
 {
 	const struct tsdt_probe *p = tsdt_event__probe(ev);
 	int i;
+
+	if (quiet)
+		return ++got >= want ? 1 : 0;
 
 	printf("%s:%s pid=%d tid=%d comm=%s", tsdt_probe__provider(p),
 	       tsdt_probe__name(p), (int)tsdt_event__pid(ev),
@@ -90,8 +97,9 @@ int main(int argc, char **argv)
 	struct tsdt_tracer *tr;
 	int opt, ms = 5000, err, i, elapsed = 0;
 	bool count = false;
+	struct timespec t0, t1;
 
-	while ((opt = getopt(argc, argv, "sSp:n:t:C")) != -1) {
+	while ((opt = getopt(argc, argv, "sSp:n:t:Cqr:")) != -1) {
 		switch (opt) {
 		case 's': opts.force_per_site = true; break;
 		case 'S': opts.no_sleepable = true; break;
@@ -99,6 +107,8 @@ int main(int argc, char **argv)
 		case 'n': want = atoi(optarg); break;
 		case 't': ms = atoi(optarg); break;
 		case 'C': opts.count_only = count = true; break;
+		case 'q': quiet = true; break;
+		case 'r': opts.ringbuf_size = strtoul(optarg, NULL, 0); break;
 		default: return 1;
 		}
 	}
@@ -132,14 +142,19 @@ int main(int argc, char **argv)
 	printf("started multi=%d sleepable=%d\n", tsdt_tracer__is_multi(tr),
 	       tsdt_tracer__is_sleepable(tr));
 	fflush(stdout);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (elapsed < ms && (count || got < want)) {
 		err = tsdt_tracer__poll(tr, 50, on_event, NULL);
 		if (err < 0)
 			return fprintf(stderr, "poll: %s\n", strerror(-err)), 1;
 		if (err == 1 && got >= want)
 			break;
-		elapsed += 50; /* coarse: poll returns early on events */
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		elapsed = (t1.tv_sec - t0.tv_sec) * 1000 +
+			  (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	}
+	if (quiet)
+		printf("events %d\n", got);
 	if (count)
 		for (i = 0; i < (int)tsdt_tracer__probe_cnt(tr); i++) {
 			const struct tsdt_probe *p = tsdt_tracer__probe(tr, i);

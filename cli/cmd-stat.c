@@ -117,7 +117,7 @@ static void print_interval(struct tsdt_tracer *tr, uint64_t *prev, bool json,
 			put_probe_json(stdout, tsdt_tracer__probe(tr, i));
 			printf(":%" PRIu64, cur[i]);
 		}
-		fputs("}}\n", stdout);
+		printf("},\"final\":%s}\n", final ? "true" : "false");
 	} else {
 		time_t t = time(NULL);
 		struct tm tm;
@@ -161,7 +161,7 @@ int cmd_stat(int argc, char **argv)
 	uint64_t *prev = NULL;
 	int opt, err, ret = 1;
 
-	while ((opt = getopt_long(argc, argv, "+p:c:i:n:ajvh", stat_options,
+	while ((opt = getopt_long(argc, argv, "p:c:i:n:ajvh", stat_options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'p':

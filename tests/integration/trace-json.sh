@@ -84,6 +84,7 @@ ok = recs and all(r["type"] == "interval" for r in recs)
 last = recs[-1]
 ok = ok and last["total"]["tt:seq"] == 12345 and last["total"]["tt:noargs"] == 0
 ok = ok and sum(r["hits"]["tt:seq"] for r in recs) == 12345
+ok = ok and last["final"] is True and not any(r["final"] for r in recs[:-1])
 print(("ok" if ok else "FAIL") + ": stat --json: intervals sum to 12345 hits of tt:seq")
 sys.exit(not ok)
 PY

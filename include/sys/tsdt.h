@@ -101,18 +101,41 @@
 #define _TSDT_PNS(pair) _TSDT_PNS_ pair
 #define _TSDT_PNS_(t, n) #n
 
-/* Counts 0..12 arguments; 13 to 24 give 13 (an error). */
-#define _TSDT_NARG(p, ...)                                                    \
-	_TSDT_NARG_(p, ##__VA_ARGS__, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, \
-		    13, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0)
-#define _TSDT_NARG_(_0, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11, _12,   \
-		    _13, _14, _15, _16, _17, _18, _19, _20, _21, _22, _23,    \
-		    _24, N, ...)                                              \
+/*
+ * _TSDT_NARG2(provider, name, args...): the number of probe arguments,
+ * 0..12, and 13 for 13 to 22 (an error). Every variadic macro below is
+ * called with at least one variadic argument, so that no compiler warns
+ * "must specify at least one argument for '...'" (the trailing _ here, the
+ * 0-argument variants elsewhere).
+ */
+#define _TSDT_NARG2(...)                                                       \
+	_TSDT_NARG2_(__VA_ARGS__, 13, 13, 13, 13, 13, 13, 13, 13, 13, 13, 12,  \
+		     11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, _)
+#define _TSDT_NARG2_(_p, _n, _1, _2, _3, _4, _5, _6, _7, _8, _9, _10, _11,    \
+		     _12, _13, _14, _15, _16, _17, _18, _19, _20, _21, _22, N, \
+		     ...)                                                     \
 	N
+/* 0 for no argument, 1 for some */
+#define _TSDT_HAS(N) _TSDT_HAS_CAT(_TSDT_HAS_, N)
+#define _TSDT_HAS_CAT(a, b) _TSDT_HAS_CAT_(a, b)
+#define _TSDT_HAS_CAT_(a, b) a##b
+#define _TSDT_HAS_0 0
+#define _TSDT_HAS_1 1
+#define _TSDT_HAS_2 1
+#define _TSDT_HAS_3 1
+#define _TSDT_HAS_4 1
+#define _TSDT_HAS_5 1
+#define _TSDT_HAS_6 1
+#define _TSDT_HAS_7 1
+#define _TSDT_HAS_8 1
+#define _TSDT_HAS_9 1
+#define _TSDT_HAS_10 1
+#define _TSDT_HAS_11 1
+#define _TSDT_HAS_12 1
+#define _TSDT_HAS_13 1
 
 /* In-order sequences, joined by a separator macro S(). */
-#define _TSDT_SEQ(N, M, S, p, n, ...) _TSDT_CAT(_TSDT_SEQ_, N)(M, S, p, n, ##__VA_ARGS__)
-#define _TSDT_SEQ_0(M, S, p, n)
+#define _TSDT_SEQ(N, M, S, p, n, ...) _TSDT_CAT(_TSDT_SEQ_, N)(M, S, p, n, __VA_ARGS__)
 #define _TSDT_SEQ_1(M, S, p, n, a1) M(p, n, 1, a1)
 #define _TSDT_SEQ_2(M, S, p, n, a1, a2) _TSDT_SEQ_1(M, S, p, n, a1) S() M(p, n, 2, a2)
 #define _TSDT_SEQ_3(M, S, p, n, a1, a2, a3) _TSDT_SEQ_2(M, S, p, n, a1, a2) S() M(p, n, 3, a3)
@@ -274,13 +297,21 @@ static __inline__ unsigned long long _tsdt_val(double v)
 	extern _TSDT_SEM_ATTRS(__VA_ARGS__) volatile unsigned short _TSDT_SEM(p, n)
 #define _TSDT_SEM_DEF(p, n, ...)                                               \
 	_TSDT_SEM_DECL(p, n, __VA_ARGS__);                                    \
+	_TSDT_SEM_DEF_ONLY(p, n, __VA_ARGS__)
+#define _TSDT_SEM_DEF_ONLY(p, n, ...)                                          \
 	_TSDT_SEM_ATTRS(, __used__ __VA_ARGS__) volatile unsigned short       \
 		_TSDT_SEM(p, n) = 0
 #endif
 
-#define TSDT_SEMAPHORE_DEFINE(p, n) _TSDT_SEM_DEF(p, n)
+/* (in C without a prior declaration: the probe's TSDT_PROBE_DECLARE
+ * usually precedes it, and a second one would be -Wredundant-decls) */
+#ifdef __cplusplus
+#define TSDT_SEMAPHORE_DEFINE(p, n) _TSDT_SEM_DEF(p, n, )
+#else
+#define TSDT_SEMAPHORE_DEFINE(p, n) _TSDT_SEM_DEF_ONLY(p, n, )
+#endif
 #define _TSDT_SEM_WEAK(p, n) _TSDT_SEM_DEF(p, n, , __weak__)
-#define _TSDT_SEM_EXTERN(p, n) _TSDT_SEM_DECL(p, n)
+#define _TSDT_SEM_EXTERN(p, n) _TSDT_SEM_DECL(p, n, )
 
 #ifdef TSDT_EXTERN_SEMAPHORES
 #define _TSDT_SEM_DEFAULT _TSDT_SEM_EXTERN
@@ -326,8 +357,7 @@ static __inline__ unsigned long long _tsdt_val(double v)
 
 #define _TSDT_PARAM(p, n, i, pair) _TSDT_PT(pair) _TSDT_PARAM_NAME(p, n, i)
 #define _TSDT_PARAMS(N, p, n, ...)                                             \
-	_TSDT_CAT(_TSDT_PARAMS_, N)(p, n, ##__VA_ARGS__)
-#define _TSDT_PARAMS_0(p, n) void
+	_TSDT_CAT(_TSDT_PARAMS_, N)(p, n, __VA_ARGS__)
 #define _TSDT_PARAMS_1(...) _TSDT_SEQ_1(_TSDT_PARAM, _TSDT_COMMA, __VA_ARGS__)
 #define _TSDT_PARAMS_2(...) _TSDT_SEQ_2(_TSDT_PARAM, _TSDT_COMMA, __VA_ARGS__)
 #define _TSDT_PARAMS_3(...) _TSDT_SEQ_3(_TSDT_PARAM, _TSDT_COMMA, __VA_ARGS__)
@@ -357,7 +387,7 @@ static __inline__ unsigned long long _tsdt_val(double v)
  * ("?"): --gc-sections and COMDAT folding drop the notes with the code. */
 #define _TSDT_NOTE_FLAGS "\"o?\",\"note\",.Ltsdt_site_%=\n"
 
-#define _TSDT_ASM_BODY(N, p, n, ...)                                           \
+#define _TSDT_ASM_BODY(N, p, n, SDT_ARGS, TYPE_ARGS)                            \
 	"990: nop\n"                                                           \
 	".Ltsdt_site_%=:\n"                                                    \
 	".pushsection .note.stapsdt," _TSDT_NOTE_FLAGS                         \
@@ -370,7 +400,7 @@ static __inline__ unsigned long long _tsdt_val(double v)
 	".8byte " _TSDT_STR(_TSDT_SEM(p, n)) "\n"                              \
 	".asciz \"" #p "\"\n"                                                 \
 	".asciz \"" #n "\"\n"                                                 \
-	_TSDT_SEQ(N, _TSDT_SDT_ARG, _TSDT_SDT_SEP, p, n, ##__VA_ARGS__)        \
+	SDT_ARGS                                                               \
 	".byte 0\n"                                                            \
 	"994: .balign 4\n"                                                     \
 	".popsection\n"                                                        \
@@ -382,7 +412,7 @@ static __inline__ unsigned long long _tsdt_val(double v)
 	"995: .byte " _TSDT_STR(TSDT_TYPE_NOTE_VERSION) ", " #N "\n"           \
 	".asciz \"" #p "\"\n"                                                 \
 	".asciz \"" #n "\"\n"                                                 \
-	_TSDT_SEQ(N, _TSDT_TYPE_ARG, _TSDT_NOSEP, p, n, ##__VA_ARGS__)         \
+	TYPE_ARGS                                                              \
 	"996: .balign 4\n"                                                     \
 	".popsection\n"
 
@@ -406,13 +436,20 @@ static __inline__ unsigned long long _tsdt_val(double v)
  * The fire function: one always-inline copy per site, whose asm carries
  * the declared types (stringified here, once) into every site's notes.
  */
-#define _TSDT_DEFINE(N, SEM, p, n, ...)                                        \
-	_TSDT_DEFINE_FN(N, p, n, ##__VA_ARGS__)                               \
+#define _TSDT_DEFINE(N, SEM, ...)                                              \
+	_TSDT_CAT(_TSDT_DEFINE_, _TSDT_HAS(N))(N, SEM, __VA_ARGS__)
+#define _TSDT_DEFINE_0(N, SEM, p, n)                                           \
+	static __inline__ __attribute__((__always_inline__, __unused__)) void \
+	_TSDT_FN(p, n)(void)                                                  \
+	{                                                                     \
+		__asm__ __volatile__(_TSDT_ASM_BODY(0, p, n, "", "") : :);    \
+		__asm__ __volatile__(_TSDT_ASM_BASE);                         \
+	}                                                                     \
 	SEM(p, n)
-#define _TSDT_DEFINE_FN(N, p, n, ...)                                          \
-	_TSDT_CAT(_TSDT_DEFINE_FN_, N)(N, p, n, ##__VA_ARGS__)
+#define _TSDT_DEFINE_1(N, SEM, p, n, ...)                                      \
+	_TSDT_CAT(_TSDT_DEFINE_FN_, N)(N, p, n, __VA_ARGS__)                  \
+	SEM(p, n)
 #define _TSDT_DEFINE_FN_13(N, p, n, ...) _TSDT_TOO_MANY(p, n);
-#define _TSDT_DEFINE_FN_0(N, p, n) _TSDT_DEFINE_FN_X(N, p, n)
 #define _TSDT_DEFINE_FN_1 _TSDT_DEFINE_FN_X
 #define _TSDT_DEFINE_FN_2 _TSDT_DEFINE_FN_X
 #define _TSDT_DEFINE_FN_3 _TSDT_DEFINE_FN_X
@@ -427,14 +464,18 @@ static __inline__ unsigned long long _tsdt_val(double v)
 #define _TSDT_DEFINE_FN_12 _TSDT_DEFINE_FN_X
 #define _TSDT_DEFINE_FN_X(N, p, n, ...)                                        \
 	static __inline__ __attribute__((__always_inline__, __unused__)) void \
-	_TSDT_FN(p, n)(_TSDT_PARAMS(N, p, n, ##__VA_ARGS__))                   \
+	_TSDT_FN(p, n)(_TSDT_PARAMS(N, p, n, __VA_ARGS__))                     \
 	{                                                                     \
-		_TSDT_SEQ(N, _TSDT_CHECK, _TSDT_NOSEP, p, n, ##__VA_ARGS__)    \
-		_TSDT_SEQ(N, _TSDT_VALDECL, _TSDT_NOSEP, p, n, ##__VA_ARGS__)  \
+		_TSDT_SEQ(N, _TSDT_CHECK, _TSDT_NOSEP, p, n, __VA_ARGS__)      \
+		_TSDT_SEQ(N, _TSDT_VALDECL, _TSDT_NOSEP, p, n, __VA_ARGS__)    \
 		__asm__ __volatile__(                                         \
-			_TSDT_ASM_BODY(N, p, n, ##__VA_ARGS__)                \
+			_TSDT_ASM_BODY(N, p, n,                               \
+				_TSDT_SEQ(N, _TSDT_SDT_ARG, _TSDT_SDT_SEP, p, \
+					  n, __VA_ARGS__),                    \
+				_TSDT_SEQ(N, _TSDT_TYPE_ARG, _TSDT_NOSEP, p,  \
+					  n, __VA_ARGS__))                    \
 			: : _TSDT_SEQ(N, _TSDT_OPERAND, _TSDT_COMMA, p, n,    \
-				      ##__VA_ARGS__));                        \
+				      __VA_ARGS__));                          \
 		__asm__ __volatile__(_TSDT_ASM_BASE);                         \
 	}
 
@@ -464,34 +505,32 @@ static __inline__ unsigned long long _tsdt_val(double v)
 
 /* ----------------------------------------------------------- public API */
 
-/* The public macros take (...) so that a probe without arguments
- * (TSDT_PROBE(p, n)) gives no "at least one argument" pedantic warning. */
-#define TSDT_PROBE_DEFINE(...) _TSDT_PROBE_DEFINE(__VA_ARGS__)
-#define _TSDT_PROBE_DEFINE(provider, name, ...)                                \
-	_TSDT_DEFINE(_TSDT_NARG(provider, ##__VA_ARGS__), _TSDT_SEM_DEFAULT,   \
-		     provider, name, ##__VA_ARGS__)
+/* The public macros take (...): a probe without arguments
+ * (TSDT_PROBE(p, n)) then gives no pedantic warning. */
+#define TSDT_PROBE_DEFINE(...)                                                 \
+	_TSDT_DEFINE(_TSDT_NARG2(__VA_ARGS__), _TSDT_SEM_DEFAULT, __VA_ARGS__)
 
-#define TSDT_PROBE_DECLARE(...) _TSDT_PROBE_DECLARE(__VA_ARGS__)
-#define _TSDT_PROBE_DECLARE(provider, name, ...)                               \
-	_TSDT_DEFINE(_TSDT_NARG(provider, ##__VA_ARGS__), _TSDT_SEM_EXTERN,    \
-		     provider, name, ##__VA_ARGS__)
+#define TSDT_PROBE_DECLARE(...)                                                \
+	_TSDT_DEFINE(_TSDT_NARG2(__VA_ARGS__), _TSDT_SEM_EXTERN, __VA_ARGS__)
 
-#define TSDT_PROBE(...) _TSDT_PROBE(__VA_ARGS__)
-#define _TSDT_PROBE(provider, name, ...)                                       \
+#define TSDT_PROBE(...)                                                        \
 	do {                                                                  \
 		_TSDT_DIAG_PUSH                                               \
-		_TSDT_FN(provider, name)(__VA_ARGS__);                        \
+		_TSDT_CALL(_TSDT_HAS(_TSDT_NARG2(__VA_ARGS__)), __VA_ARGS__); \
 		_TSDT_DIAG_POP                                                \
 	} while (0)
+#define _TSDT_CALL(H, ...) _TSDT_CAT(_TSDT_CALL_, H)(__VA_ARGS__)
+#define _TSDT_CALL_0(p, n) _TSDT_FN(p, n)()
+#define _TSDT_CALL_1(p, n, ...) _TSDT_FN(p, n)(__VA_ARGS__)
 
 #define TSDT_PROBE_ENABLED(provider, name)                                     \
 	(__builtin_expect(_TSDT_SEM(provider, name) != 0, 0) != 0)
 
-#define TSDT_PROBE_IF_ENABLED(...) _TSDT_PROBE_IF_ENABLED(__VA_ARGS__)
-#define _TSDT_PROBE_IF_ENABLED(provider, name, ...)                            \
+#define TSDT_PROBE_IF_ENABLED(...)                                             \
 	do {                                                                  \
-		if (TSDT_PROBE_ENABLED(provider, name))                       \
-			_TSDT_PROBE(provider, name, ##__VA_ARGS__);           \
+		if (_TSDT_ENABLED_OF(__VA_ARGS__, _))                         \
+			TSDT_PROBE(__VA_ARGS__);                              \
 	} while (0)
+#define _TSDT_ENABLED_OF(p, n, ...) TSDT_PROBE_ENABLED(p, n)
 
 #endif /* TSDT_SYS_TSDT_H */

@@ -14,6 +14,7 @@ union un { int i; long l; };
 TSDT_PROBE_DEFINE(myapp, request_start, (uint64_t, id), (struct bar *, b));
 TSDT_PROBE_DEFINE(myapp, name_buf, (char *, buf));
 TSDT_PROBE_DEFINE(myapp, ptr_arg, (const void *, p));
+TSDT_PROBE_DEFINE(myapp, tick);
 
 #if CASE == 5
 TSDT_PROBE_DEFINE(myapp, by_value, (int, x), (struct foo, f));
@@ -39,6 +40,11 @@ int main(int argc, char **argv)
 	TSDT_PROBE(myapp, request_start, 1, &b);
 	TSDT_PROBE(myapp, name_buf, argv[0]);
 	TSDT_PROBE(myapp, ptr_arg, &f);
+	TSDT_PROBE(myapp, tick);
+	TSDT_PROBE_IF_ENABLED(myapp, tick);
+	TSDT_PROBE_IF_ENABLED(myapp, name_buf, argv[0]);
+	if (TSDT_PROBE_ENABLED(myapp, tick))
+		return 1;
 #elif CASE == 1 /* char * for uint64_t */
 	TSDT_PROBE(myapp, request_start, argv[0], &b);
 #elif CASE == 2 /* struct foo * for struct bar * */

@@ -27,8 +27,7 @@ for lang in c c++; do
 	for cc in gcc clang; do
 		[ $lang = c++ ] && { [ $cc = gcc ] && cc=g++ || cc=clang++; }
 		flags="-x $lang -I$ROOT/include -c -o /dev/null"
-		strict="-Wall -Wextra -Wshadow -Wconversion -Wsign-conversion -Wcast-qual -Wundef -Wredundant-decls -Werror"
-		case $cc in gcc|g++) strict="$strict -Wpedantic";; esac
+		strict="-Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion -Wcast-qual -Wundef -Wredundant-decls -Werror"
 		[ $lang = c++ ] && strict="$strict -Wold-style-cast -Wzero-as-null-pointer-constant" ||
 			strict="$strict -Wmissing-prototypes -Wstrict-prototypes"
 		if $cc $flags $strict -DCASE=0 "$SRC" > "$W/good.txt" 2>&1; then

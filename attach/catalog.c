@@ -412,7 +412,7 @@ static int read_type_notes(struct tsdt_binary *bin, struct tsdt_elf *ef)
 	GElf_Shdr sh;
 	int err;
 
-	scn = tsdt_elf_find_scn(ef, ".note.tsdt", &sh);
+	scn = tsdt_elf_find_scn(ef, ".note.tsdt", NULL, &sh);
 	if (!scn || !bin->probe_cnt)
 		return 0;
 	ctx.seen = calloc(bin->probe_cnt, sizeof(bool));
@@ -421,12 +421,16 @@ static int read_type_notes(struct tsdt_binary *bin, struct tsdt_elf *ef)
 		err = -ENOMEM;
 		goto out;
 	}
-	err = tsdt_elf_for_each_note(ef, scn, "tsdt", TSDT_NT_TSDT_PROBE,
-				     apply_type_note, &ctx);
-	if (err && err != -ENOMEM) {
-		/* malformed section: keep the probes, untyped */
-		bin->problem_cnt++;
-		err = 0;
+	for (; scn; scn = tsdt_elf_find_scn(ef, ".note.tsdt", scn, &sh)) {
+		err = tsdt_elf_for_each_note(ef, scn, "tsdt", TSDT_NT_TSDT_PROBE,
+					     apply_type_note, &ctx);
+		if (err == -ENOMEM)
+			goto out;
+		if (err) {
+			/* malformed section: the probes stay as they are */
+			bin->problem_cnt++;
+			err = 0;
+		}
 	}
 out:
 	free(ctx.seen);
@@ -579,20 +583,29 @@ int tsdt_catalog_add_file(struct tsdt_catalog *cat, const char *path,
 	}
 	bin->cat = cat;
 	bin->arch = tsdt_arch_from_elf(ef.ehdr.e_machine);
-	scn = tsdt_elf_find_scn(&ef, ".stapsdt.base", &sh);
+	if (ef.ehdr.e_type != ET_EXEC && ef.ehdr.e_type != ET_DYN) {
+		/* an object file's notes hold unrelocated addresses */
+		pr_warn("catalog: %s: not an executable or shared library "
+			"(ELF type %u); list the linked program instead\n",
+			path, ef.ehdr.e_type);
+		err = -ENOEXEC;
+		goto err_out;
+	}
+	scn = tsdt_elf_find_scn(&ef, ".stapsdt.base", NULL, &sh);
 	if (scn) {
 		has_base = true;
 		base_addr = sh.sh_addr;
 	}
-	scn = tsdt_elf_find_scn(&ef, ".note.stapsdt", &sh);
-	if (scn) {
-		ctx.ef = &ef;
-		ctx.path = path;
+	ctx.ef = &ef;
+	ctx.path = path;
+	for (scn = NULL; (scn = tsdt_elf_find_scn(&ef, ".note.stapsdt", scn, &sh));) {
 		err = tsdt_elf_for_each_note(&ef, scn, "stapsdt",
 					     TSDT_NT_STAPSDT, collect_stapsdt,
 					     &ctx);
 		if (err)
 			goto err_out;
+	}
+	if (ctx.cnt) {
 		err = build_probes(bin, &ef, ctx.sites, ctx.cnt, base_addr,
 				   has_base);
 		if (err)

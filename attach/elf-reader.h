@@ -25,9 +25,10 @@ struct tsdt_elf {
 int tsdt_elf_open(struct tsdt_elf *ef, const char *path, const char *name);
 void tsdt_elf_close(struct tsdt_elf *ef);
 
-/* The section named @name, or NULL. */
+/* The first section named @name after @after (NULL: from the start), or
+ * NULL. Relocatable objects may have several .note.stapsdt sections. */
 Elf_Scn *tsdt_elf_find_scn(struct tsdt_elf *ef, const char *name,
-			   GElf_Shdr *shdr);
+			   Elf_Scn *after, GElf_Shdr *shdr);
 
 /* Note iteration over one SHT_NOTE section: calls @fn for each note with
  * owner @owner and type @type; stops at the first non-zero return. */

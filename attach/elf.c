@@ -91,9 +91,9 @@ void tsdt_elf_close(struct tsdt_elf *ef)
 }
 
 Elf_Scn *tsdt_elf_find_scn(struct tsdt_elf *ef, const char *name,
-			   GElf_Shdr *shdr)
+			   Elf_Scn *after, GElf_Shdr *shdr)
 {
-	Elf_Scn *scn = NULL;
+	Elf_Scn *scn = after;
 
 	while ((scn = elf_nextscn(ef->elf, scn))) {
 		const char *n;

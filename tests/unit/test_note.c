@@ -632,6 +632,20 @@ static void test_not_elf(void **state)
 	assert_logged("whole: truncated ELF file: its section headers are not "
 		      "within its 4352 bytes");
 
+	/* an object file (ET_REL): its notes' addresses are not relocated */
+	write_elf(tmp("obj.o"), &n, NULL, EM_X86_64);
+	{
+		int fd = open(tmp("obj.o"), O_WRONLY);
+		uint16_t rel = ET_REL;
+
+		assert_int_equal(pwrite(fd, &rel, 2, 16), 2);
+		close(fd);
+	}
+	cat = open_cat(tmp("obj.o"));
+	assert_null(cat);
+	assert_int_equal(errno, ENOEXEC);
+	assert_logged("obj.o: not an executable or shared library (ELF type 1)");
+
 	cat = open_cat(tmpdir);
 	assert_null(cat);
 	assert_int_equal(errno, EISDIR);

@@ -74,7 +74,7 @@
 #define TSDT_SYS_TSDT_H 1
 
 /* Like an installed system header, even when found through -I: the GNU
- * extensions used here (_Generic before C11, `, ##__VA_ARGS__`, reserved
+ * extensions used here (_Generic and _Static_assert before C11, reserved
  * _TSDT names) must not warn in users' -Wpedantic builds. The probe's type
  * checks are errors, not warnings, and are not affected. */
 #pragma GCC system_header

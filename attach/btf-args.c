@@ -51,6 +51,7 @@ static int spell(const struct btf *btf, __u32 id, char *buf, size_t sz,
 	const struct btf_type *t = btf__type_by_id(btf, id);
 	const char *name;
 	char inner[TSDT_TYPE_NAME_MAX * 2];
+	int max = sz > 16 ? (int)sz - 16 : 0; /* room for what we add */
 
 	if (depth > 16)
 		return -ELOOP;
@@ -63,12 +64,12 @@ static int spell(const struct btf *btf, __u32 id, char *buf, size_t sz,
 	case BTF_KIND_CONST:
 		if (spell(btf, t->type, inner, sizeof(inner), depth + 1))
 			return -EINVAL;
-		snprintf(buf, sz, "const %s", inner);
+		snprintf(buf, sz, "const %.*s", max, inner);
 		return 0;
 	case BTF_KIND_VOLATILE:
 		if (spell(btf, t->type, inner, sizeof(inner), depth + 1))
 			return -EINVAL;
-		snprintf(buf, sz, "volatile %s", inner);
+		snprintf(buf, sz, "volatile %.*s", max, inner);
 		return 0;
 	case BTF_KIND_RESTRICT:
 	case BTF_KIND_TYPE_TAG:
@@ -76,8 +77,8 @@ static int spell(const struct btf *btf, __u32 id, char *buf, size_t sz,
 	case BTF_KIND_PTR:
 		if (spell(btf, t->type, inner, sizeof(inner), depth + 1))
 			return -EINVAL;
-		snprintf(buf, sz, "%s%s*", inner,
-			 inner[strlen(inner) - 1] == '*' ? "" : " ");
+		snprintf(buf, sz, "%.*s%s*", max, inner,
+			 inner[0] && inner[strlen(inner) - 1] == '*' ? "" : " ");
 		return 0;
 	case BTF_KIND_STRUCT:
 		snprintf(buf, sz, "struct %s", name && *name ? name : "(anon)");

@@ -497,9 +497,9 @@ static char *self_include_dir(void)
 static int write_object(const struct gen_args *a, const struct gen_ctx *ctx,
 			const char *path)
 {
-	char src[] = "/tmp/tsdt-gen-XXXXXX.c";
 	char *argv[MAX_CMD_ARGS], *cc = NULL, *cflags = NULL, *selfinc = NULL;
-	const char *env;
+	char *src = NULL;
+	const char *env, *tmpdir = getenv("TMPDIR");
 	FILE *f;
 	int fd, n = 0, rc, err = 0;
 
@@ -507,10 +507,13 @@ static int write_object(const struct gen_args *a, const struct gen_ctx *ctx,
 		fprintf(stderr, "%s: -G writes an object file: give -o FILE.o\n", a->prog);
 		return -EINVAL;
 	}
+	if (asprintf(&src, "%s/tsdt-gen-XXXXXX.c", tmpdir && *tmpdir ? tmpdir : "/tmp") < 0)
+		return -ENOMEM;
 	fd = mkstemps(src, 2);
 	if (fd < 0) {
 		err = -errno;
-		fprintf(stderr, "%s: cannot create a temporary file: %s\n", a->prog, strerror(-err));
+		fprintf(stderr, "%s: cannot create %s: %s\n", a->prog, src, strerror(-err));
+		free(src);
 		return err;
 	}
 	f = fdopen(fd, "w");
@@ -565,6 +568,7 @@ static int write_object(const struct gen_args *a, const struct gen_ctx *ctx,
 	}
 out:
 	unlink(src);
+	free(src);
 	free(cc);
 	free(cflags);
 	free(selfinc);

@@ -70,11 +70,11 @@ for cc in "gcc -std=gnu99" "gcc -std=gnu11 -O2" "clang -O2" "g++ -std=c++11 -x c
 	got=$(readelf -n app | awk '/Provider:/{p=$2} /Name:/{print p":"$2}' | sort -u | tr '\n' ' ')
 	[ "$got" = "demo:buffer demo:ints demo:request__done demo:request__start demo:tick " ] ||
 		fail "$cc: probes in binary: $got"
-	readelf -p .note.tsdt app | grep -q 'request__start' || fail "$cc: no type note for request__start"
+	readelf -p .note.tsdt app | grep -c 'request__start' >/dev/null || fail "$cc: no type note for request__start"
 	[ "$(nm app | grep -c ' demo_.*_semaphore$' || true)" = 5 ] || fail "$cc: not 5 semaphores"
 done
 # the -G object's strong semaphores are the ones linked
-nm demo.o | grep -q ' D demo_tick_semaphore$\| [DdBb] demo_tick_semaphore$' || fail "demo.o: no demo_tick_semaphore"
+nm demo.o | grep -c ' D demo_tick_semaphore$\| [DdBb] demo_tick_semaphore$' >/dev/null || fail "demo.o: no demo_tick_semaphore"
 
 # a mistyped argument is a compile error naming the probe
 cat > bad.c <<'C'
@@ -100,7 +100,7 @@ char LICENSE[] SEC("license") = "GPL";
 C
 clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$TOP/$OUT" -I"$TOP/include" \
 	-I/usr/include/$(gcc -print-multiarch) -c h.bpf.c -o h.bpf.o || fail "demo BPF header does not compile"
-bpftool btf dump file h.bpf.o | grep -q "'tsdt.probe=demo:request__done'" || fail "no BTF tag for demo:request__done"
+bpftool btf dump file h.bpf.o | grep -c "'tsdt.probe=demo:request__done'" >/dev/null || fail "no BTF tag for demo:request__done"
 
 # ---- -C with -I/-D/-U: includes, conditionals, #define'd types
 mkdir inc
@@ -134,7 +134,7 @@ CC=clang "$GEN" -C -I inc -h -s pp.d -o pp3.h && cmp -s <(grep -v '^/\*' pp2.h) 
 
 # ---- -G uses $CC and $CFLAGS
 CC="clang" CFLAGS="-O2 -g -Wall -Wextra -Werror" "$GEN" -G -s "$DEMO" -o clang.o
-readelf -p .comment clang.o | grep -qi clang || fail "-G did not compile with \$CC=clang"
+readelf -p .comment clang.o | grep -ci clang >/dev/null || fail "-G did not compile with \$CC=clang"
 if CC=false "$GEN" -G -s "$DEMO" -o never.o 2> cc.err; then fail "CC=false succeeded"; fi
 grep -q "compiling the semaphores of .* with 'false' failed" cc.err || fail "cc failure message: $(cat cc.err)"
 
@@ -166,7 +166,7 @@ for args in "" "-s $DEMO" "-h" "-h -G -s $DEMO" "-q -h -s $DEMO" "--format=nope 
 	rc=0; "$GEN" $args > /dev/null 2>&1 || rc=$?
 	[ $rc = 2 ] || fail "'tsdt-gen $args' exited $rc, want 2"
 done
-"$GEN" --help | grep -q -- '-G' || fail "--help"
+"$GEN" --help | grep -c -- '-G' >/dev/null || fail "--help"
 
 # ---- tsdt gen is the same generator
 TSDT=$TOP/$OUT/tsdt

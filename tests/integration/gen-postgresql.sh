@@ -48,7 +48,7 @@ echo 'int unrelated;' > other.c && cc -c other.c -o other.o
 CFLAGS="-Wall -Wextra -Werror" "$GEN" -C -G -s "$TOP/probes/postgresql.d" other.o -o probes.o
 [ "$(nm probes.o | grep -c ' [A-Z] postgresql_.*_semaphore$' || true)" = "$nprobes" ] ||
 	fail "probes.o does not define $nprobes semaphores: $(nm probes.o | head)"
-readelf -SW probes.o | grep -q ' \.probes ' || fail "no .probes section in probes.o"
+readelf -SW probes.o | grep -c ' \.probes ' >/dev/null || fail "no .probes section in probes.o"
 
 # PostgreSQL 15's warning flags (pg_config --cflags) with -Werror, under gcc
 PGFLAGS="-Wall -Wmissing-prototypes -Wpointer-arith -Wdeclaration-after-statement -Werror=vla
@@ -62,7 +62,7 @@ for cc in "gcc $PGFLAGS" "clang -Wextra"; do
 	want=$(sed -n 's/^[[:space:]]*probe \([a-z_]*\)(.*/postgresql:\1/p' "$TOP/probes/postgresql.d" | sort -u)
 	[ "$got" = "$want" ] || fail "$cc: probes in binary differ: $(diff <(echo "$got") <(echo "$want"))"
 	[ "$(nm pg-use | grep -c '_semaphore$' || true)" = "$nprobes" ] || fail "$cc: not one semaphore per probe"
-	readelf -SW pg-use | grep -q '\.note\.tsdt' || fail "$cc: no .note.tsdt type note"
+	readelf -SW pg-use | grep -c '\.note\.tsdt' >/dev/null || fail "$cc: no .note.tsdt type note"
 done
 
 # the names are those of the real server's probes

@@ -16,3 +16,4 @@ $(OUT)/tests/header/usdt-values: tests/header/usdt-values.c tests/header/usdt-va
 CHECK_CMDS += tests/integration/header-matrix.sh
 CHECK_CMDS += tests/integration/header-aarch64.sh
 UNIT_TESTS += $(OUT)/tests/test_header
+CHECK_CMDS += tests/integration/header-cost.sh

@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+# What an unattached <sys/tsdt.h> probe costs, read from the machine code
+# rather than timed (bench/probe-cost.c times it): tests/header/cost.c has
+# loops of three shapes (2 values, 6 values of mixed widths, a linked-list
+# walk) without a probe, with TSDT_PROBE and with STAP_PROBE. Built with gcc
+# and clang at -O2 (x86-64) and with aarch64-linux-gnu-gcc, the tsdt loop's
+# instructions must be the no-probe loop's plus exactly one nop when the
+# values are in registers; a value the loop reads from memory costs a load
+# (arguments are passed in registers, see docs/probe-header.md).
+. "$(dirname "$0")/../header/lib.sh"
+SRC=$HDR/cost.c
+# no alignment padding, so that every nop left is a probe site
+NOALIGN="-falign-functions=1 -falign-loops=1"
+mkdir -p "$W/sdtinc/sys"
+cp /usr/include/x86_64-linux-gnu/sys/sdt.h /usr/include/x86_64-linux-gnu/sys/sdt-config.h "$W/sdtinc/sys/"
+
+# mnemonics of function $2 in object $1, one per line, sorted
+insns() {
+	"$OBJDUMP" -d --no-show-raw-insn "$1" |
+		awk -v f="<$2>:" '$2 == f { p = 1; next } p && /^$/ { exit } p' |
+		awk -F'\t' 'NF >= 2 { split($2, a, " "); print a[1] }' |
+		# multi-byte padding nops (clang aligns loops whatever -falign-loops
+		# says); a probe site is a plain one-byte "nop"
+		grep -Ev '^(nopl|nopw|cs|ds|data16|xchg)$' | sort
+}
+for v in "gcc objdump" "clang objdump" "aarch64-linux-gnu-gcc aarch64-linux-gnu-objdump"; do
+	set -- $v
+	cc=$1 OBJDUMP=$2
+	obj=$W/cost-$cc.o
+	$cc -O2 $NOALIGN -c -I"$ROOT/include" -I"$W/sdtinc" "$SRC" -o "$obj" || { fail "$cc: build"; continue; }
+	for shape in two six node; do
+		insns "$obj" none_$shape > "$W/none"
+		insns "$obj" tsdt_$shape > "$W/tsdt"
+		insns "$obj" sdt_$shape > "$W/sdt"
+		counts="$(wc -l < "$W/tsdt") instructions; no probe: $(wc -l < "$W/none"); <sys/sdt.h>: $(wc -l < "$W/sdt")"
+		if [ $shape = node ]; then
+			# node->val lives in memory: the no-probe loop adds it from
+			# memory, the probe needs it (and the node) in registers ("nr")
+			extra=$(( $(wc -l < "$W/tsdt") - $(wc -l < "$W/none") ))
+			[ "$(grep -cx nop "$W/tsdt")" -eq 1 ] && [ $extra -le 3 ] &&
+				ok "$cc node: one nop, at most 2 loads more than the no-probe loop ($counts)" ||
+				{ fail "$cc node: $extra instructions more than the no-probe loop ($counts)"; diff "$W/none" "$W/tsdt"; }
+			continue
+		fi
+		{ cat "$W/none"; echo nop; } | sort > "$W/want"
+		if [ -s "$W/none" ] && diff -u "$W/want" "$W/tsdt" > "$W/diff"; then
+			ok "$cc $shape: tsdt loop = no-probe loop + 1 nop ($counts)"
+		else
+			fail "$cc $shape: tsdt loop is not the no-probe loop + 1 nop"; cat "$W/diff"
+		fi
+	done
+done
+finish

@@ -183,9 +183,8 @@ static int site_decode(struct tsdt_binary *bin, struct tsdt_site *site,
 			bin->problem_cnt++;
 		}
 		site->arg_ok[i] = !e;
-		if (e) { /* keep what the prefix says, if anything */
+		if (e) /* tsdt_site__arg_spec() gives NULL for it */
 			memset(&site->args[i], 0, sizeof(site->args[i]));
-		}
 	}
 	return 0;
 }

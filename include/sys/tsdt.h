@@ -224,7 +224,8 @@ static __inline__ unsigned long long _tsdt_val(double v)
 #else /* C */
 #define _TSDT_CLASS(x) __builtin_classify_type(x)
 #define _TSDT_KIND(x)                                                          \
-	_Generic((x), _Bool: 2, char *: 6, const char *: 6, float: 4,         \
+	_Generic((x), _Bool: 2, char *: 6, const char *: 6,                  \
+		 volatile char *: 6, const volatile char *: 6, float: 4,       \
 		 double: 4, long double: 4,                                   \
 		 default: (_TSDT_CLASS(x) >= 1 && _TSDT_CLASS(x) <= 3) ? 1 :  \
 			  _TSDT_CLASS(x) == 4 ? 2 :                           \

@@ -4,7 +4,8 @@
 # matrix-*.c, probes declared in a shared header) built with gcc and clang,
 # -O0..-O3, PIE and non-PIE, LTO (which drops the unused function), -ffunction-sections -Wl,--gc-sections,
 # as a static library, as a shared library, stripped, and with the
-# semaphores defined by a separate object (TSDT_EXTERN_SEMAPHORES). In every build the
+# semaphores defined by a separate object (TSDT_EXTERN_SEMAPHORES), and C++
+# inline and template functions with probes in two files (COMDAT). In every build the
 # decoded stapsdt and tsdt notes must equal the expected set (no notes of
 # gc'd code, none dangling), every site must have its type note, sizes and
 # signs must agree, and all sites of a probe share one semaphore per object.
@@ -112,5 +113,23 @@ for cc in gcc clang; do
 	# stripped: same notes
 	strip -o "$W/stripped-$cc" "$W/exe-$cc-O2-pie"
 	verify "$cc strip" all "$W/stripped-$cc"
+done
+
+# C++ COMDAT: helper() and twice<int>() are emitted by both files; at -O0
+# (not inlined) the link keeps one copy of each, so 2 sites, none dangling
+for cxx in g++ clang++; do
+	for gc in "" "-ffunction-sections -Wl,--gc-sections"; do
+		exe=$W/comdat-$cxx
+		if $cxx -O0 $gc -I"$ROOT/include" -I"$HDR" "$HDR/comdat1.cc" "$HDR/comdat2.cc" -o "$exe"; then
+			if "$NOTES" check "$exe" > "$W/check.txt" && [ "$(cat "$W/check.txt")" = "ok 2 sites" ]; then
+				ok "$cxx -O0 $gc: COMDAT copies folded with their notes ($(cat "$W/check.txt"))"
+			else
+				fail "$cxx -O0 $gc: COMDAT notes: $(cat "$W/check.txt")"
+			fi
+			run "$exe" 1
+		else
+			fail "build $exe"
+		fi
+	done
 done
 finish

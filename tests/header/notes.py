@@ -11,7 +11,8 @@ Usage: notes.py MODE FILE      (READELF=... selects the readelf to run)
          "provider:name v1 kind/size/flags/type/argname ..."
   check  every stapsdt site has a tsdt note for the same probe (and the
          counts match), sizes and signs of both agree, no argument is
-         rip-relative, no note is dangling (location 0), every site has a
+         rip-relative, no note is dangling (location 0) or lacks its
+         .stapsdt.base (base 0), every site has a
          semaphore and all sites of a probe share it;
          prints "ok N sites" or the problems and exits 1
 """
@@ -53,6 +54,7 @@ def parse(path):
             cur["sem"] = int(sem, 16) != 0
             cur["sem_addr"] = int(sem, 16)
             cur["loc"] = int(s.split(",")[0].split(":", 1)[1].strip(), 16)
+            cur["base"] = int(s.split(",")[1].split(":", 1)[1].strip(), 16)
         elif s.startswith("Arguments:"):
             # split before each SIZE@ (aarch64 specs contain spaces: "8@[sp, 48]")
             cur["args"] = [a.strip() for a in
@@ -118,6 +120,8 @@ def main():
                 errs.append("%s:%s: no semaphore" % key)
             if n["loc"] == 0:
                 errs.append("%s:%s: dangling note (location 0)" % key)
+            if n["base"] == 0:
+                errs.append("%s:%s: .stapsdt.base missing (base 0)" % key)
             sems.setdefault(key, set()).add(n["sem_addr"])
             if key not in by:
                 errs.append("%s:%s: no tsdt note" % key)

@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 # Build matrix of <sys/tsdt.h>: the same two-file program (tests/header/
-# matrix-*.c, probes declared in a shared header) built with gcc and clang,
+# matrix-*.c, probes declared in a shared header) built with gcc and clang
+# (GNU ld, and lld for a --gc-sections build),
 # -O0..-O3, PIE and non-PIE, LTO (which drops the unused function), -ffunction-sections -Wl,--gc-sections,
 # as a static library, as a shared library, stripped, and with the
 # semaphores defined by a separate object (TSDT_EXTERN_SEMAPHORES), and C++
@@ -72,6 +73,10 @@ for cc in gcc clang; do
 			{ fail "build $exe"; continue; }
 		verify "$cc $opt --gc-sections" gc "$exe"; run "$exe"
 	done
+	# lld: --gc-sections with another linker
+	exe=$W/lld-gc-$cc
+	$cc -O2 -fuse-ld=lld -ffunction-sections -Wl,--gc-sections $INC "$MAIN" "$LIB" -o "$exe" &&
+		{ verify "$cc -O2 -fuse-ld=lld --gc-sections" gc "$exe"; run "$exe"; } || fail "build $exe"
 	# LTO (clang's needs lld with GNU ld lacking its plugin)
 	lto="-flto"; [ $cc = clang ] && lto="-flto -fuse-ld=lld"
 	exe=$W/lto-$cc

@@ -5,8 +5,13 @@
  * "attached", wait for SIGINT/SIGTERM, detach and print "hits N".
  *
  * Usage: hit-libbpf PID BINARY PROVIDER NAME     (PID -1: every process)
+ *        hit-libbpf --raw PID BINARY OFFSET REF_CTR_OFFSET
+ *           the raw_hit program on one uprobe_multi link at file OFFSET
+ *           (libbpf's bpf_program__attach_uprobe_multi), semaphore at
+ *           REF_CTR_OFFSET (both as `tsdt list -v --json` prints them)
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,8 +37,12 @@ int main(int argc, char **argv)
 	long pid;
 	int err;
 
+	bool raw = argc > 1 && !strcmp(argv[1], "--raw");
+
+	if (raw)
+		argc--, argv++;
 	if (argc != 5) {
-		fprintf(stderr, "usage: hit-libbpf PID BINARY PROVIDER NAME\n");
+		fprintf(stderr, "usage: hit-libbpf [--raw] PID BINARY PROVIDER NAME|OFFSET REF_CTR\n");
 		return 2;
 	}
 	errno = 0;
@@ -50,8 +59,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "hit-libbpf: load: %s\n", strerror(errno));
 		return 1;
 	}
-	link = bpf_program__attach_usdt(skel->progs.usdt_hit, pid, argv[2],
-					argv[3], argv[4], NULL);
+	if (raw) {
+		unsigned long off = strtoul(argv[3], NULL, 0);
+		unsigned long ref = strtoul(argv[4], NULL, 0);
+		LIBBPF_OPTS(bpf_uprobe_multi_opts, mopts, .offsets = &off,
+			    .ref_ctr_offsets = &ref, .cnt = 1);
+
+		link = bpf_program__attach_uprobe_multi(skel->progs.raw_hit, pid,
+							argv[2], NULL, &mopts);
+	} else {
+		link = bpf_program__attach_usdt(skel->progs.usdt_hit, pid,
+						argv[2], argv[3], argv[4], NULL);
+	}
 	if (!link) {
 		err = errno;
 		fprintf(stderr, "hit-libbpf: attach_usdt %s:%s in %s: %s\n",

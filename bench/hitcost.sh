@@ -8,6 +8,9 @@
 #   libbpf    a BPF_USDT handler doing the same work, attached with
 #             libbpf's bpf_program__attach_usdt (bench/hit-libbpf.bpf.c)
 #   bpftrace  usdt:BIN:tsdt_bench:hit { @c = count(); }
+#   raw       the floor: a plain uprobe_multi program that counts and reads
+#             one register, attached at the site's offset by libbpf's
+#             bpf_program__attach_uprobe_multi (no spec, no cookie lookup)
 # Runs are interleaved (each round runs every variant once, attaching and
 # detaching each time); the table shows the median thread CPU time per
 # iteration, the hits each tracer counted (must equal N) and the ratio to
@@ -25,6 +28,12 @@ for f in "$BIN" "$OUT/bench/hit-libbpf"; do
 done
 VARIANTS="none libbpf bpftrace"
 [ -x "$OUT/bench/hit-tsdt" ] && VARIANTS="none tsdt tsdt_ps libbpf bpftrace"
+# site and semaphore file offsets for the raw variant, from tsdt list
+read -r SITE_OFF SEM_OFF < <("$OUT/tsdt" list -v --json "$BIN" 2>/dev/null | python3 -c '
+import json, sys
+p = json.load(sys.stdin)["binaries"][0]["probes"][0]
+print(p["sites"][0]["file_offset"], p["semaphore"]["offset"])' 2>/dev/null)
+[ -n "${SEM_OFF:-}" ] && VARIANTS="$VARIANTS raw"
 bench_tracefs
 
 tmp=$(mktemp -d)
@@ -63,6 +72,7 @@ wait_out() {
 start_tsdt()     { "$OUT/bench/hit-tsdt" "$H_PID" "$BIN" > "$tmp/out" 2>&1 & tracer=$!; wait_out attached; }
 start_tsdt_ps()  { "$OUT/bench/hit-tsdt" --per-site "$H_PID" "$BIN" > "$tmp/out" 2>&1 & tracer=$!; wait_out attached; }
 start_libbpf()   { "$OUT/bench/hit-libbpf" "$H_PID" "$BIN" tsdt_bench hit > "$tmp/out" 2>&1 & tracer=$!; wait_out attached; }
+start_raw()      { "$OUT/bench/hit-libbpf" --raw "$H_PID" "$BIN" "$SITE_OFF" "$SEM_OFF" > "$tmp/out" 2>&1 & tracer=$!; wait_out attached; }
 hits_of() {
 	case $1 in
 	bpftrace) sed -n 's/^@c: \([0-9]*\)$/\1/p' "$tmp/out" ;;

@@ -230,7 +230,9 @@ int cmd_stat(int argc, char **argv)
 		ret = err == -EINVAL ? 2 : 1;
 		goto out;
 	}
-	if (cli_target__select(&target))
+	err = cli_target__select(&target);
+	cli_report_hidden_warnings("tsdt stat");
+	if (err)
 		goto out;
 
 	sigaction(SIGINT, &sa, NULL);

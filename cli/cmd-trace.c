@@ -842,7 +842,9 @@ int cmd_trace(int argc, char **argv)
 		ret = err == -EINVAL ? 2 : 1;
 		goto out;
 	}
-	if (cli_target__select(&target))
+	err = cli_target__select(&target);
+	cli_report_hidden_warnings("tsdt trace");
+	if (err)
 		goto out;
 
 	if (output) {

@@ -259,12 +259,36 @@ void cli_put_json_str(FILE *f, const char *s, size_t len)
 
 static bool cli_verbose;
 
+static unsigned int cli_hidden_warnings;
+
 static int cli_print(enum tsdt_print_level level, const char *fmt, va_list ap)
 {
+	char buf[1024];
+
 	if (level != TSDT_WARN && !cli_verbose)
 		return 0;
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	/* type disagreements between a provider file and the notes (every
+	 * bool of PostgreSQL's): counted, shown with -v */
+	if (!cli_verbose && strstr(buf, ": warning: ")) {
+		cli_hidden_warnings++;
+		return 0;
+	}
 	fputs("libtsdt: ", stderr);
-	return vfprintf(stderr, fmt, ap);
+	fputs(buf, stderr);
+	if (!*buf || buf[strlen(buf) - 1] != '\n')
+		fputc('\n', stderr);
+	return 0;
+}
+
+void cli_report_hidden_warnings(const char *cmd)
+{
+	if (cli_hidden_warnings)
+		fprintf(stderr, "%s: %u warning%s about argument types (sizes or "
+			"signs that differ between a provider file and the probe "
+			"notes) not shown; -v shows them\n", cmd,
+			cli_hidden_warnings, cli_hidden_warnings == 1 ? "" : "s");
+	cli_hidden_warnings = 0;
 }
 
 void cli_set_verbose(bool verbose)

@@ -78,6 +78,9 @@ void cli_put_json_str(FILE *f, const char *s, size_t len);
  * @verbose (-v).
  */
 void cli_set_verbose(bool verbose);
+/* Without -v, libtsdt's warnings about type disagreements (": warning: ")
+ * are only counted; this prints how many were hidden, if any. */
+void cli_report_hidden_warnings(const char *cmd);
 
 /* Wall-clock offset to add to CLOCK_MONOTONIC ns to get CLOCK_REALTIME ns. */
 long long cli_mono_to_real_offset(void);

@@ -38,6 +38,8 @@ sleep 0.3
 kill -INT $T1 $T2; wait $T1; r1=$?; wait $T2; r2=$?
 check "tracers exit 0" [ $r1 = 0 -a $r2 = 0 ]
 
+check "provider-file size/sign warnings summed up, not listed" \
+	sh -c "grep -Eq '^tsdt trace: [0-9]+ warnings about argument types' '$TMP/err' && ! grep -q 'libtsdt:.*warning' '$TMP/err'"
 strip_cols "$TMP/out" > "$TMP/ev"
 head -4 "$TMP/ev" | sed 's/^/  /'
 check "events come from the backend $backend only" \

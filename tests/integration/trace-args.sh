@@ -46,6 +46,24 @@ check "--no-sleepable: far string read or visibly unreadable" \
 check "-s 8: str cut to 7 bytes, marked" grep -qF 'str="hi \"the"... ' "$TMP/out.s"
 check "-s 8: far cut to 7 bytes, marked" grep -qF 'far="far awa"...' "$TMP/out.s"
 
+# time columns: wall clock (local HH:MM:SS.uuuuuu) and -T (CLOCK_MONOTONIC
+# seconds, which /proc/uptime also counts on a machine that never slept)
+before=$(date +%s)
+"$TSDT" trace -q -c "$FX 1" tt:noargs > "$TMP/t.wall" 2>&1
+after=$(date +%s)
+t=$(awk '{ print $1; exit }' "$TMP/t.wall")
+check "wall time $t within the run" python3 -c "
+import datetime, sys
+h, m, s = '$t'.split(':'); now = datetime.datetime.fromtimestamp($before)
+ev = now.replace(hour=int(h), minute=int(m), second=int(float(s)), microsecond=0)
+sys.exit(not ($before - 1 <= ev.timestamp() <= $after + 1))"
+up0=$(cut -d' ' -f1 /proc/uptime)
+"$TSDT" trace -q -T -c "$FX 1" tt:noargs > "$TMP/t.mono" 2>&1
+up1=$(cut -d' ' -f1 /proc/uptime)
+t=$(awk '{ print $1; exit }' "$TMP/t.mono")
+check "-T time $t within uptime [$up0, $up1]" awk -v t="$t" -v a="$up0" -v b="$up1" 'BEGIN { exit !(t >= a - 1 && t <= b + 1) }'
+check "-q: no header line" sh -c "! grep -q '^TIME' '$TMP/t.mono'"
+
 # -o FILE: events in the file, nothing on stdout
 "$TSDT" trace -q -o "$TMP/file" -c "$FX 2" tt:noargs > "$TMP/stdout" 2>&1
 check "-o: events in the file" [ "$(grep -c 'tt:noargs' "$TMP/file")" = 2 ]

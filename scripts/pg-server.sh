@@ -62,6 +62,8 @@ start)
 	mkdir -p "$dir"
 	# The postgres user must be able to reach DIR (temp dirs are 0700).
 	chmod 755 "$dir"
+	as_pg test -x "$dir" ||
+		die "the $PG_USER user cannot reach '$dir': a parent directory is not searchable (use e.g. mktemp -d /tmp/pg.XXXXXX)"
 	echo "$port" > "$dir/port"
 	install -d -o $PG_USER -g $PG_USER -m 700 "$data"
 	install -d -o $PG_USER -g $PG_USER -m 700 "$sock"

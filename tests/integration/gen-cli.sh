@@ -102,6 +102,33 @@ clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$TOP/$OUT" -I"$TOP/include" \
 	-I/usr/include/$(gcc -print-multiarch) -c h.bpf.c -o h.bpf.o || fail "demo BPF header does not compile"
 bpftool btf dump file h.bpf.o | grep -c "'tsdt.probe=demo:request__done'" >/dev/null || fail "no BTF tag for demo:request__done"
 
+# ---- twelve arguments (the most a probe may have) on both sides
+cat > twelve.d <<'D'
+provider tw {
+	probe max(char a, short b, int c, long d, long long e, unsigned char f,
+		  unsigned short g, unsigned int h, unsigned long i,
+		  unsigned long long j, const char *k, void *l);
+};
+D
+"$GEN" -h -s twelve.d -o twelve.h
+"$GEN" -B -s twelve.d -o twelve.bpf.h
+cat > twelve.c <<'C'
+#include "twelve.h"
+int main(void) { TW_MAX(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, "k", (void *)0); return 0; }
+C
+gcc -Wall -Werror -I"$TOP/include" -I. twelve.c -o twelve || fail "12-argument probe does not compile"
+[ "$(readelf -n twelve | grep -c 'Arguments: \([^ ]* \)\{11\}[^ ]*$' || true)" = 1 ] ||
+	fail "12-argument probe: $(readelf -n twelve | grep Arguments)"
+cat > twelve.bpf.c <<'C'
+#include "vmlinux.h"
+#include "twelve.bpf.h"
+TW_MAX_HANDLER(on_max) { return a + b + c + d + e + f + g + h + i + j + (k != 0) + (l != 0); }
+char LICENSE[] SEC("license") = "GPL";
+C
+make -s -C "$TOP" OUT="$OUT" "$OUT/vmlinux.h" >/dev/null
+clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$TOP/$OUT" -I"$TOP/include" \
+	-I/usr/include/$(gcc -print-multiarch) -c twelve.bpf.c -o twelve.bpf.o || fail "12-argument handler does not compile"
+
 # ---- -C with -I/-D/-U: includes, conditionals, #define'd types
 mkdir inc
 cat > inc/types.h <<'H'

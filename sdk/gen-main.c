@@ -611,6 +611,28 @@ static int check_macro_names(const struct tsdt_provider_file *pf)
 	return 0;
 }
 
+/* Names the C compiler predefines as macros in GNU modes: they would expand
+ * inside TSDT_PROBE_DEFINE() and the probe macros (see docs/probe-header.md). */
+static void warn_macro_like_names(const struct tsdt_provider_file *pf)
+{
+	static const char *const predefined[] = { "linux", "unix", "i386", NULL };
+
+	for (size_t i = 0; i < pf->provider_cnt; i++) {
+		const struct tsdt_pf_provider *prov = &pf->providers[i];
+
+		for (const char *const *w = predefined; *w; w++)
+			if (!strcmp(prov->name, *w))
+				fprintf(stderr, "%s:%d:%d: warning: provider name '%s' is a predefined macro in GNU C; use -std=c11 (not gnu11) or another name\n",
+					prov->loc.file, prov->loc.line, prov->loc.col, *w);
+		for (size_t j = 0; j < prov->probe_cnt; j++)
+			for (const char *const *w = predefined; *w; w++)
+				if (!strcmp(prov->probes[j].name, *w))
+					fprintf(stderr, "%s:%d:%d: warning: probe name '%s' is a predefined macro in GNU C; use -std=c11 (not gnu11) or another name\n",
+						prov->probes[j].loc.file, prov->probes[j].loc.line,
+						prov->probes[j].loc.col, *w);
+	}
+}
+
 int tsdt_gen_main(int argc, char **argv, const char *prog)
 {
 	struct gen_args a = { .prog = prog };
@@ -638,6 +660,7 @@ int tsdt_gen_main(int argc, char **argv, const char *prog)
 		fprintf(stderr, "%s: warning: no provider in %s\n", prog, a.input);
 	if (check_macro_names(pf))
 		goto cleanup;
+	warn_macro_like_names(pf);
 	out = a.output ? strdup(a.output) : default_output(a.input, a.fmt->ext);
 	if (!out) {
 		fprintf(stderr, "%s: out of memory\n", prog);

@@ -176,6 +176,12 @@ printf 'provider p {\n\tprobe a__b();\n\tprobe a_b(int);\n};\n' > clash.d
 rc=0; "$GEN" -h -s clash.d -o clash.h 2> err.txt || rc=$?
 [ $rc = 1 ] && [ "$(cat err.txt)" = "clash.d:3:8: probe p:a_b gives the same macro name P_A_B as p:a__b (clash.d:2)" ] ||
 	fail "macro clash: rc=$rc $(cat err.txt)"
+# names that GNU C predefines as macros: a warning, the output is written
+printf 'provider linux {\n\tprobe ok();\n};\n' > linux.d
+"$GEN" -h -s linux.d -o linux.h 2> err.txt || fail "linux.d: exit $?"
+[ "$(cat err.txt)" = "linux.d:1:10: warning: provider name 'linux' is a predefined macro in GNU C; use -std=c11 (not gnu11) or another name" ] ||
+	fail "warning for provider linux: $(cat err.txt)"
+[ -s linux.h ] || fail "no output after a warning"
 # after cpp, the position is the original file's, even in an included file
 printf '/* one */\n/* two */\n#include "inc.d"\n' > top.d
 printf 'provider p {\n  probe a(int a b);\n};\n' > inc.d

@@ -219,7 +219,10 @@ static int load(struct tsdt_tracer *tr, bool sleepable, size_t site_cnt)
 	skel->rodata->str_max = tr->str_max;
 	bpf_program__set_autoload(skel->progs.trace_hit, !sleepable);
 	bpf_program__set_autoload(skel->progs.trace_hit_s, sleepable);
-	err = bpf_map__set_max_entries(skel->maps.events, tr->ringbuf_size);
+	/* count-only: the ring is never written; keep it one page */
+	err = bpf_map__set_max_entries(skel->maps.events,
+				       tr->count_only ? (size_t)getpagesize()
+						      : tr->ringbuf_size);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.hits,
 					       tr->probe_cnt ? tr->probe_cnt : 1);
@@ -254,6 +257,10 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 		return -EINVAL;
 	if (tr->started)
 		return -EBUSY;
+	if (!tr->probe_cnt) {
+		pr_warn("trace: no probe to trace\n");
+		return -ENOENT;
+	}
 	for (i = 0; i < tr->probe_cnt; i++)
 		site_cnt += tsdt_probe__site_cnt(tr->probes[i]);
 

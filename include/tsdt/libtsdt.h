@@ -467,8 +467,8 @@ TSDT_API int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
  * @brief **tsdt_tracer__start()** loads the BPF program and attaches it to
  * every site of every probe added (one uprobe_multi link per binary, or one
  * perf-event uprobe per site), enabling semaphores through the kernel.
- * @return 0 or a negative errno, with a message; on failure nothing stays
- * attached.
+ * @return 0 or a negative errno, with a message (-ENOENT: no probe added);
+ * on failure nothing stays attached.
  */
 TSDT_API int tsdt_tracer__start(struct tsdt_tracer *tr);
 

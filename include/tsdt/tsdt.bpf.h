@@ -93,13 +93,14 @@ static __always_inline long __tsdt_read_user(__u64 *dst, __u32 size,
  * offsets are direct context loads (a switch of constant offsets: the
  * verifier allows no variable offset into ctx), cheaper than a helper call;
  * others (%ah..%dh: offset + 1) go through bpf_probe_read_kernel().
+ * Not inlined: one copy of the switch per program, not one per argument.
  */
 #define __TSDT_REG_CASE(n)                                                  \
 	case (n) * 8:                                                       \
 		if ((n) * 8 + 8 <= sizeof(struct pt_regs))                  \
 			return *(const __u64 *)((const char *)ctx + (n) * 8); \
 		return 0;
-static __always_inline __u64 __tsdt_reg(struct pt_regs *ctx, __s16 off)
+static __noinline __u64 __tsdt_reg(struct pt_regs *ctx, int off)
 {
 	__u64 v = 0;
 

@@ -8,6 +8,7 @@
  *   -s      per-site uprobes (default: uprobe_multi)
  *   -p PID  trace one process (default: all)
  *   -w MS   wait at most MS ms for the first hit (default 5000)
+ *   -d MS   stay attached MS ms after the first hit (default 20)
  *   -H      hold: after attaching print "attached", then wait for a signal
  *           (SIGINT/SIGTERM detach and exit 0)
  *
@@ -58,7 +59,7 @@ static const char *errname(int e)
 int main(int argc, char **argv)
 {
 	bool per_site = false, hold = false;
-	int pid = -1, wait_ms = 5000, opt, slot = -1, i, err;
+	int pid = -1, wait_ms = 5000, delay_ms = 20, opt, slot = -1, i, err;
 	struct handlers_bpf *skel;
 	struct tsdt_catalog *cat;
 	const struct tsdt_probe *probe = NULL;
@@ -66,7 +67,7 @@ int main(int argc, char **argv)
 	struct tsdt_link *link;
 	char *colon, *end;
 
-	while ((opt = getopt(argc, argv, "sp:w:H")) != -1) {
+	while ((opt = getopt(argc, argv, "sp:w:d:H")) != -1) {
 		switch (opt) {
 		case 's': per_site = true; break;
 		case 'p':
@@ -76,6 +77,7 @@ int main(int argc, char **argv)
 			break;
 		case 'w': wait_ms = atoi(optarg); break;
 		case 'H': hold = true; break;
+		case 'd': delay_ms = atoi(optarg); break;
 		default: return 1;
 		}
 	}
@@ -146,7 +148,7 @@ int main(int argc, char **argv)
 			break;
 		usleep(1000);
 	}
-	usleep(20000); /* let a hit in progress finish writing */
+	usleep(delay_ms * 1000); /* let a hit in progress finish writing */
 	tsdt_link__destroy(link);
 	printf("hits=%s pid=%u", r->hits ? "yes" : "0", r->pid);
 	for (i = 0; i < 8; i++)

@@ -28,9 +28,18 @@ if ! mount | grep -q ' /sys/kernel/tracing '; then
 	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
 fi
 
+# ids of our programs (by name), one per line
+prog_ids() {
+	bpftool prog list 2>/dev/null |
+		sed -nE 's/^([0-9]+): .* name (h_ints|trace_hit|trace_hit_s) .*/\1/p' | sort
+}
+# OURS: the ids that appeared since BEFORE (other tests of the tree may use
+# trace_hit at the same time; `make check` runs tests one by one)
+our_ids() { comm -13 <(echo "$BEFORE") <(prog_ids) | tr '\n' ' '; }
+
 # wait_clean DESC SEM_ADDR...: everything of ours gone within 10 s
 wait_clean() {
-	local desc=$1 i a s left; shift
+	local desc=$1 i a s left id; shift
 	for i in $(seq 200); do
 		left=
 		for a in "$@"; do
@@ -38,10 +47,12 @@ wait_clean() {
 			[ "$s" = 0 ] || left+=" semaphore@$a=$s"
 		done
 		[ "$(site_byte)" = 90 ] || left+=" int3-at-site"
-		bpftool link list 2>/dev/null | grep -qE 'name (h_ints|trace_hit)' &&
-			left+=" bpf-link"
-		bpftool prog list 2>/dev/null | grep -qE 'name (h_ints|trace_hit)' &&
-			left+=" bpf-prog"
+		for id in $OURS; do
+			bpftool prog list 2>/dev/null | grep -q "^$id: " &&
+				left+=" bpf-prog-$id"
+			bpftool link list 2>/dev/null | grep -qE " prog $id( |\$)" &&
+				left+=" bpf-link-of-prog-$id"
+		done
 		grep -qs "$(basename "$A/target")" /sys/kernel/tracing/uprobe_events &&
 			left+=" uprobe_events"
 		grep -qs "$(basename "$A/target")" /sys/kernel/tracing/uprobe_profile &&
@@ -64,17 +75,26 @@ wait_attached() {
 
 for mode in "" "-s"; do
 	m=${mode:-multi}
-	# normal exit
-	out=$("$A/loader" $mode h_ints "$A/target" attach_test:ints 2>&1)
-	expect_has "handler [$m] ran" "$out" "hits=yes"
+	# normal exit (the ids are those that appear while it runs)
+	BEFORE=$(prog_ids)
+	f=$TMP/exit.$m
+	"$A/loader" $mode -w 5000 -d 500 h_ints "$A/target" attach_test:ints >"$f" 2>&1 &
+	h=$!
+	wait_attached "$f" || bad "handler [$m] did not attach"
+	OURS=$(our_ids)
+	{ wait "$h"; } 2>/dev/null
+	expect_has "handler [$m] ran" "$(cat "$f")" "hits=yes"
+	[ -n "$OURS" ] || bad "handler [$m]: its program was not seen"
 	wait_clean "handler [$m] normal exit" "$SEM_INTS"
 
 	for sig in INT TERM KILL; do
 		f=$TMP/hold.$m.$sig
+		BEFORE=$(prog_ids)
 		"$A/loader" $mode -H h_ints "$A/target" attach_test:ints >"$f" 2>&1 &
 		h=$!
 		PIDS+=("$h")
 		if ! wait_attached "$f"; then bad "handler [$m] did not attach"; cat "$f"; continue; fi
+		OURS=$(our_ids)
 		s=$(sem "$SEM_INTS" "$P")
 		[ "$s" = 1 ] && ok "handler [$m] attached: semaphore 1, site $(site_byte)" ||
 			bad "handler [$m] attached but semaphore is $s"
@@ -90,11 +110,14 @@ for mode in "" "-s"; do
 	# the generic tracer, three probes (two binaries' worth of sites)
 	for sig in INT KILL; do
 		f=$TMP/tracer.$m.$sig
+		BEFORE=$(prog_ids)
 		"$A/tracer" $mode -C -t 60000 "$A/target" attach_test:ints \
 			attach_test:misc sdt_test:ints >"$f" 2>&1 &
 		h=$!
 		PIDS+=("$h")
 		if ! wait_attached "$f"; then bad "tracer [$m] did not start"; cat "$f"; continue; fi
+		OURS=$(our_ids)
+		[ -n "$OURS" ] || bad "tracer [$m]: its program was not seen"
 		s="$(sem "$SEM_INTS" "$P") $(sem "$SEM_MISC" "$P") $(sem "$SEM_SDT" "$P")"
 		[ "$s" = "1 1 1" ] && ok "tracer [$m] started: semaphores $s" ||
 			bad "tracer [$m] started but semaphores are $s"

@@ -28,6 +28,12 @@
 
 static int want = 1, got;
 static bool quiet;
+static volatile sig_atomic_t stop;
+
+static void on_sig(int sig)
+{
+	stop = 1;
+}
 
 static int print_fn(enum tsdt_print_level level, const char *fmt, va_list ap)
 {
@@ -115,6 +121,9 @@ int main(int argc, char **argv)
 	if (argc - optind < 2)
 		return fprintf(stderr, "usage: tracer [-sSC] [-p PID] [-n N] [-t MS] BINARY PROV:NAME...\n"), 1;
 	tsdt_set_print(print_fn);
+	/* also when started in the background of a script (SIG_IGN) */
+	signal(SIGINT, on_sig);
+	signal(SIGTERM, on_sig);
 	cat = tsdt_catalog__open_file(argv[optind], NULL);
 	if (!cat)
 		return fprintf(stderr, "catalog: %s\n", strerror(errno)), 1;
@@ -143,8 +152,10 @@ int main(int argc, char **argv)
 	       tsdt_tracer__is_sleepable(tr));
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (elapsed < ms && (count || got < want)) {
+	while (elapsed < ms && (count || got < want) && !stop) {
 		err = tsdt_tracer__poll(tr, 50, on_event, NULL);
+		if (err == -EINTR)
+			break;
 		if (err < 0)
 			return fprintf(stderr, "poll: %s\n", strerror(-err)), 1;
 		if (err == 1 && got >= want)

@@ -123,6 +123,9 @@ for mode in "" "-s"; do
 			bad "tracer [$m] started but semaphores are $s"
 		kill -$sig "$h"
 		{ wait "$h"; } 2>/dev/null
+		if [ $sig != KILL ]; then
+			grep -q '^lost 0' "$f" || bad "tracer [$m] SIG$sig: no clean exit"
+		fi
 		wait_clean "tracer [$m] SIG$sig" "$SEM_INTS" "$SEM_MISC" "$SEM_SDT"
 	done
 done

@@ -481,7 +481,8 @@ typedef int (*tsdt_event_fn_t)(void *ctx, const struct tsdt_event *ev);
 /**
  * @brief **tsdt_tracer__poll()** delivers the events waiting in the ring
  * buffer to @fn; when there are none, waits up to @timeout_ms (0: do not
- * wait, -1: until an event) polling every few hundred microseconds.
+ * wait, -1: until an event), looking again after 100 us, then at growing
+ * intervals up to 5 ms while nothing comes.
  * Never returns events in count-only mode.
  * @return the number of events delivered (>= 0), a callback's non-zero
  * return, or a negative errno (-EINTR when a signal interrupted the wait).

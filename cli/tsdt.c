@@ -29,8 +29,7 @@ static void usage(FILE *f)
 		"\n"
 		"Commands:\n");
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (cmds[i].fn)
-			fprintf(f, "  %-6s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(f, "  %-6s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(f,
 		"\n"
 		"Examples:\n"
@@ -58,11 +57,8 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
-		if (strcmp(argv[1], cmds[i].name))
-			continue;
-		if (!cmds[i].fn)
-			break;
-		return cmds[i].fn(argc - 1, argv + 1);
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
 	}
 	fprintf(stderr, "tsdt: unknown command '%s'\n\n", argv[1]);
 	usage(stderr);

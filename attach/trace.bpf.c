@@ -16,6 +16,8 @@
 #include <bpf/bpf_tracing.h>
 
 #define TSDT_MAX_SPECS 1 /* resized by trace.c before load */
+/* no kfunc: tsdt trace starts without parsing the kernel's BTF */
+#define TSDT_NO_COPY_STR_KFUNC
 #include <tsdt/tsdt.bpf.h>
 #include "trace.h"
 

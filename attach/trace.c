@@ -399,8 +399,9 @@ int tsdt_tracer__poll(struct tsdt_tracer *tr, int timeout_ms,
 			tr->nap_us = POLL_MIN_US;
 		nap.tv_sec = 0;
 		nap.tv_nsec = tr->nap_us * 1000;
-		if (tr->nap_us < POLL_MAX_US)
-			tr->nap_us *= 2;
+		tr->nap_us *= 2;
+		if (tr->nap_us > POLL_MAX_US)
+			tr->nap_us = POLL_MAX_US;
 		if (nanosleep(&nap, NULL) && errno == EINTR)
 			return -EINTR;
 	}

@@ -61,9 +61,18 @@ struct {
 	__type(value, struct tsdt_bpf_spec);
 } tsdt_specs SEC(".maps") __weak;
 
+/*
+ * bpf_copy_from_user_str() (kernel 6.12+) reads a string in a sleepable
+ * program, faulting its pages in. Using it makes libbpf load the kernel's
+ * BTF to resolve it (~15 ms); define TSDT_NO_COPY_STR_KFUNC before including
+ * this header to do without: a sleepable read then faults the string's
+ * first two pages in with bpf_copy_from_user() and retries.
+ */
+#ifndef TSDT_NO_COPY_STR_KFUNC
 extern int bpf_copy_from_user_str(void *dst, __u32 dst__sz,
 				  const void *unsafe_ptr__ign,
 				  __u64 flags) __ksym __weak;
+#endif
 
 /* The spec of the site that fired, or NULL. */
 static __always_inline const struct tsdt_bpf_spec *
@@ -168,7 +177,12 @@ static __always_inline long __tsdt_arg(struct pt_regs *ctx,
 				       sleepable);
 		break;
 	case TSDT_BPF_ARG_STATIC:
-		addr = PT_REGS_IP(ctx) - spec->site_addr + a->addr;
+		/* a plain offset, not PT_REGS_IP(): with vmlinux.h that
+		 * would be a CO-RE relocation, and libbpf would load the
+		 * kernel's BTF for it */
+		addr = __tsdt_reg(ctx, __builtin_offsetof(struct pt_regs,
+							  __PT_IP_REG)) -
+		       spec->site_addr + a->addr;
 		err = __tsdt_read_user(&val, a->size, (const void *)addr,
 				       sleepable);
 		break;
@@ -229,10 +243,25 @@ static __always_inline long __tsdt_read_str(void *dst, __u32 sz,
 			*(char *)dst = 0;
 		return -TSDT_ENOENT;
 	}
-	if (sleepable && bpf_ksym_exists(bpf_copy_from_user_str))
+#ifndef TSDT_NO_COPY_STR_KFUNC
+	if (sleepable && bpf_ksym_exists(bpf_copy_from_user_str)) {
 		n = bpf_copy_from_user_str(dst, sz, src, 0);
-	else
+		if (n < 0 && sz)
+			*(char *)dst = 0;
+		return n;
+	}
+#endif
+	n = bpf_probe_read_user_str(dst, sz, src);
+	if (n < 0 && sleepable) {
+		/* fault in the pages the string may lie on, and retry */
+		unsigned long next = ((unsigned long)src | 4095) + 1;
+		char c;
+
+		bpf_copy_from_user(&c, 1, src);
+		if (next < (unsigned long)src + sz)
+			bpf_copy_from_user(&c, 1, (const void *)next);
 		n = bpf_probe_read_user_str(dst, sz, src);
+	}
 	if (n < 0 && sz)
 		*(char *)dst = 0;
 	return n;

@@ -437,7 +437,7 @@ struct tsdt_tracer_opts {
 	 * fail to read (reported per event with -EFAULT) instead of being
 	 * faulted in */
 	bool no_sleepable;
-	/* ring buffer size in bytes, a power of two; 0 means 16 MiB */
+	/* ring buffer size in bytes, a power of two; 0 means 8 MiB */
 	size_t ringbuf_size;
 	/* bytes kept per string argument, including the NUL: 0 means 256;
 	 * at most 4096 (rounded up to a multiple of 8) */

@@ -109,7 +109,8 @@ static __always_inline long __tsdt_read_user(__u64 *dst, __u32 size,
 		if ((n) * 8 + 8 <= sizeof(struct pt_regs))                  \
 			return *(const __u64 *)((const char *)ctx + (n) * 8); \
 		return 0;
-static __noinline __u64 __tsdt_reg(struct pt_regs *ctx, int off)
+static __noinline __attribute__((unused)) __u64
+__tsdt_reg(struct pt_regs *ctx, int off)
 {
 	__u64 v = 0;
 
@@ -276,7 +277,7 @@ static __always_inline long __tsdt_read_str(void *dst, __u32 sz,
 #define __tsdt_ty(t, n) t
 #define __tsdt_nm(t, n) n
 #define __tsdt_member(i, p) __tsdt_ty p __tsdt_nm p;
-#define __tsdt_param(i, p) , __tsdt_ty p __tsdt_nm p
+#define __tsdt_param(i, p) , __tsdt_ty p __tsdt_nm p __attribute__((unused))
 #define __tsdt_fetch(i, p)                                                  \
 	, ({                                                                \
 		__tsdt_ty p __tsdt_v;                                       \
@@ -327,7 +328,8 @@ static __always_inline long __tsdt_read_str(void *dst, __u32 sz,
 	__attribute__((section(".tsdt.sig"), used, weak))                   \
 	struct tsdt_args__##prog *__tsdt_sig__##prog;                       \
 	static __always_inline int ____##prog(                              \
-		struct pt_regs *ctx, const int __tsdt_sleepable             \
+		struct pt_regs *ctx __attribute__((unused)),                \
+		const int __tsdt_sleepable __attribute__((unused))          \
 		__tsdt_each(__tsdt_param, ##__VA_ARGS__));                  \
 	SEC(sec) int prog(struct pt_regs *ctx)                              \
 	{                                                                   \
@@ -339,7 +341,8 @@ static __always_inline long __tsdt_read_str(void *dst, __u32 sz,
 			__tsdt_each(__tsdt_fetch, ##__VA_ARGS__));          \
 	}                                                                   \
 	static __always_inline int ____##prog(                              \
-		struct pt_regs *ctx, const int __tsdt_sleepable             \
+		struct pt_regs *ctx __attribute__((unused)),                \
+		const int __tsdt_sleepable __attribute__((unused))          \
 		__tsdt_each(__tsdt_param, ##__VA_ARGS__))
 
 /*

@@ -16,13 +16,17 @@ BPF_SRCS += attach/trace.bpf.c
 # Attach test fixtures (built by tests/integration/attach-*.sh through
 # `make attach-test-bins`, not by `make all`).
 ATTACH_TEST_BINS := $(OUT)/tests/attach/target $(OUT)/tests/attach/loader \
-		    $(OUT)/tests/attach/tracer
+		    $(OUT)/tests/attach/tracer $(OUT)/tests/attach/thrower
 .PHONY: attach-test-bins
 attach-test-bins: $(ATTACH_TEST_BINS)
 $(OUT)/tests/attach/target: tests/attach/target.c include/sys/tsdt.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ $<
+$(OUT)/tests/attach/thrower: tests/attach/thrower.cc
+	$(call msg,CXX,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CXX) -O2 -g -Wall -o $@ $<
 $(OUT)/tests/attach/handlers.bpf.o: tests/attach/handlers.h
 $(OUT)/tests/attach/loader: tests/attach/loader.c tests/attach/handlers.h \
 		$(OUT)/tests/attach/handlers.skel.h $(OUT)/libtsdt.a
@@ -36,4 +40,5 @@ CHECK_CMDS += tests/integration/attach-values.sh \
 	      tests/integration/attach-refuse.sh \
 	      tests/integration/attach-strings.sh \
 	      tests/integration/attach-detach.sh \
-	      tests/integration/attach-pid.sh
+	      tests/integration/attach-pid.sh \
+	      tests/integration/attach-thirdparty.sh

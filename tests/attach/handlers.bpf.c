@@ -205,3 +205,32 @@ TSDT_HANDLER(r_sdt_float, sdt_test, global, (double, counter))
 	STORE(slot(SLOT_r_sdt_float), 0, bits);
 	return 0;
 }
+
+/* CPython's own (untyped, <sys/sdt.h>) probes, behind semaphores:
+ * audit(const char *event, PyObject *args), a string read as a string */
+TSDT_HANDLER(h_py, python, audit, (const char *, event), (void *, args))
+{
+	struct test_result *r = slot(SLOT_h_py);
+
+	STORE(r, 0, args);
+	r->str_ret = tsdt_read_str(r->str, sizeof(r->str), event);
+	return 0;
+}
+
+/* gc__start(int generation), passed on the stack: -4@112(%rsp) */
+TSDT_HANDLER(h_py_gc, python, gc__start, (int, generation))
+{
+	STORE(slot(SLOT_h_py_gc), 0, (__s64)generation);
+	return 0;
+}
+
+/* libstdc++'s throw probe (a shared library): the exception object and
+ * its type_info */
+TSDT_HANDLER(h_cxx_throw, libstdcxx, throw, (void *, obj), (void *, tinfo))
+{
+	struct test_result *r = slot(SLOT_h_cxx_throw);
+
+	STORE(r, 0, obj);
+	STORE(r, 1, tinfo);
+	return 0;
+}

@@ -29,16 +29,20 @@ int tsdt_btf__handler_sig(const struct btf *btf, const char *prog_name,
 /* attach.c */
 bool tsdt_kernel_has_uprobe_multi(void);
 
-/* Fills @out for @site; @arg_cnt arguments (<= the site's). */
+/* Fills @out for @site; @arg_cnt arguments (<= the site's). An argument
+ * BPF cannot read (%xmm) is an error, or, with @allow_unreadable, marked
+ * TSDT_BPF_ARG_UNREADABLE. */
 int tsdt_bpf_spec__fill(const struct tsdt_probe *probe,
 			const struct tsdt_site *site, int arg_cnt,
-			__u64 cookie, struct tsdt_bpf_spec *out);
+			__u64 cookie, bool allow_unreadable,
+			struct tsdt_bpf_spec *out);
 
 /*
  * Attaches @prog to every site of @probe_cnt probes (all in one binary),
  * writing one spec per site into @spec_map_fd (free slots found by
  * scanning), probe i's specs with cookie @cookies[i] (NULL: 0) and
- * @arg_cnts[i] arguments (NULL: all of the probe's).
+ * @arg_cnts[i] arguments (NULL: all of each site's, arguments in
+ * floating-point registers marked unreadable).
  */
 struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
 				    int spec_map_fd,

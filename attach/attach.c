@@ -298,7 +298,8 @@ int tsdt_program__probe_name(const struct bpf_program *prog, char *provider,
 
 int tsdt_bpf_spec__fill(const struct tsdt_probe *probe,
 			const struct tsdt_site *site, int arg_cnt,
-			__u64 cookie, struct tsdt_bpf_spec *out)
+			__u64 cookie, bool allow_unreadable,
+			struct tsdt_bpf_spec *out)
 {
 	int i;
 
@@ -356,6 +357,11 @@ int tsdt_bpf_spec__fill(const struct tsdt_probe *probe,
 			}
 			break;
 		default:
+			if (allow_unreadable) {
+				/* the BPF side reports it as unreadable */
+				a->loc = TSDT_BPF_ARG_UNREADABLE;
+				break;
+			}
 			pr_warn("attach: %s:%s at 0x%llx arg %d: '%s' cannot be read from BPF (floating-point register)\n",
 				tsdt_probe__provider(probe),
 				tsdt_probe__name(probe),
@@ -496,9 +502,12 @@ struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
 			bcookies[k] = link->spec_ids[k];
 			if (link->spec_map_fd < 0)
 				continue;
+			/* the tracer (all arguments) shows an argument in a
+			 * floating-point register as unreadable; a handler
+			 * that reads one is refused */
 			err = tsdt_bpf_spec__fill(p, s, c,
 						  cookies ? cookies[i] : 0,
-						  &spec);
+						  !arg_cnts, &spec);
 			if (err)
 				goto err_out;
 			if (bpf_map_update_elem(link->spec_map_fd,

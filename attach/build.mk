@@ -19,10 +19,12 @@ ATTACH_TEST_BINS := $(OUT)/tests/attach/target $(OUT)/tests/attach/loader \
 		    $(OUT)/tests/attach/tracer $(OUT)/tests/attach/thrower
 .PHONY: attach-test-bins
 attach-test-bins: $(ATTACH_TEST_BINS)
-$(OUT)/tests/attach/target: tests/attach/target.c include/sys/tsdt.h
+$(OUT)/tests/attach/target: tests/attach/target.c tests/attach/target-xmm.c \
+		include/sys/tsdt.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ $<
+	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ tests/attach/target.c \
+		tests/attach/target-xmm.c
 $(OUT)/tests/attach/thrower: tests/attach/thrower.cc
 	$(call msg,CXX,$@)
 	$(Q)mkdir -p $(@D)

@@ -139,14 +139,12 @@ int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 		for (j = 0; j < tsdt_site__arg_cnt(s); j++) {
 			const struct tsdt_arg_spec *a = tsdt_site__arg_spec(s, j);
 
-			if (a && a->loc == TSDT_ARG_FPREG) {
-				pr_warn("trace: %s:%s at 0x%llx arg %d ('%s'): floating-point registers cannot be read from BPF\n",
+			if (a && a->loc == TSDT_ARG_FPREG)
+				pr_warn("trace: %s:%s at 0x%llx arg %d ('%s'): floating-point registers cannot be read from BPF; its events will mark it unreadable\n",
 					tsdt_probe__provider(probe),
 					tsdt_probe__name(probe),
 					(unsigned long long)tsdt_site__addr(s),
 					j, tsdt_site__raw_args(s));
-				return -ENOTSUP;
-			}
 		}
 	}
 	if (tr->probe_cnt == tr->probe_cap) {

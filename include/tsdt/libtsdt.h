@@ -456,9 +456,11 @@ tsdt_tracer__new(const struct tsdt_tracer_opts *opts);
 /**
  * @brief **tsdt_tracer__add_probe()** adds @probe (all its sites) to the
  * probes traced; call before tsdt_tracer__start().
+ * An argument BPF cannot read (a floating-point register, as <sys/sdt.h>
+ * may emit for a double) gets a warning and is reported by
+ * tsdt_event__arg_status() in each event.
  * @return the probe's index in the tracer (>= 0), or a negative errno
- * (-EBUSY after start, -ENOTSUP for a probe with an argument BPF cannot
- * read, such as %xmm registers; the message names probe and argument).
+ * (-EBUSY after start).
  */
 TSDT_API int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 				    const struct tsdt_probe *probe);
@@ -521,7 +523,8 @@ TSDT_API int tsdt_event__arg_cnt(const struct tsdt_event *ev);
  * pointer. 0 when @i is out of range. */
 TSDT_API uint64_t tsdt_event__arg_raw(const struct tsdt_event *ev, int i);
 /* 0, or -EFAULT when the BPF program could not read argument @i (its
- * memory was not readable; the raw value is then 0). */
+ * memory was not readable, or it is in a floating-point register; the raw
+ * value is then 0). */
 TSDT_API int tsdt_event__arg_status(const struct tsdt_event *ev, int i);
 /* The probe's type of argument @i (tsdt_probe__arg_type()). */
 TSDT_API const struct tsdt_type *

@@ -206,6 +206,28 @@ TSDT_HANDLER(r_sdt_float, sdt_test, global, (double, counter))
 	return 0;
 }
 
+/* <sys/sdt.h> double with the 'f' marker in a general register: 8f@%rax */
+TSDT_HANDLER(h_sdt_dbl, sdt_test, dbl, (double, d), (int, seven))
+{
+	struct test_result *r = slot(SLOT_h_sdt_dbl);
+	__u64 bits;
+
+	__builtin_memcpy(&bits, &d, 8);
+	STORE(r, 0, bits);
+	STORE(r, 1, (__s64)seven);
+	return 0;
+}
+
+/* the same in %xmm0: BPF cannot read it, the attach is refused */
+TSDT_HANDLER(r_xmm, sdt_test, xmm, (double, x))
+{
+	__u64 bits;
+
+	__builtin_memcpy(&bits, &x, 8);
+	STORE(slot(SLOT_r_xmm), 0, bits);
+	return 0;
+}
+
 /* CPython's own (untyped, <sys/sdt.h>) probes, behind semaphores:
  * audit(const char *event, PyObject *args), a string read as a string */
 TSDT_HANDLER(h_py, python, audit, (const char *, event), (void *, args))

@@ -46,6 +46,7 @@ TSDT_PROBE_DEFINE(attach_test, global, (int, counter));
 SDT_SEM(ints);
 SDT_SEM(misc);
 SDT_SEM(global);
+SDT_SEM(dbl);
 
 volatile int8_t va = -5;
 volatile uint8_t vb = 250;
@@ -65,6 +66,8 @@ int global_counter = 1234567;
 
 static volatile sig_atomic_t report;
 
+void fire_xmm(double d, long n); /* target-xmm.c */
+
 static void on_usr1(int sig)
 {
 	report = 1;
@@ -83,6 +86,12 @@ static __attribute__((noinline)) void fire(const char *cold, int round)
 	STAP_PROBE8(sdt_test, ints, a, b, c, d, e, f, g, h);
 	STAP_PROBE3(sdt_test, misc, (long)vok, &gfoo, vstr);
 	STAP_PROBE1(sdt_test, global, global_counter);
+	{
+		double d = vdb * 3; /* -6.75 */
+
+		STAP_PROBE2(sdt_test, dbl, d, 7); /* 8f@%rax: readable */
+		fire_xmm(d, round);               /* 8f@%xmm0: not */
+	}
 }
 
 int main(int argc, char **argv)

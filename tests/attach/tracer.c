@@ -60,6 +60,10 @@ static int on_event(void *ctx, const struct tsdt_event *ev)
 		int n;
 
 		printf(" a%d=", i);
+		if (t->kind != TSDT_TYPE_STR && tsdt_event__arg_status(ev, i)) {
+			printf("<unreadable %d>", tsdt_event__arg_status(ev, i));
+			continue;
+		}
 		switch (t->kind) {
 		case TSDT_TYPE_STR:
 			n = tsdt_event__arg_str(ev, i, &s);

@@ -41,6 +41,12 @@ refuse r_sdt_sign sdt_test:ints EPROTOTYPE \
 refuse r_sdt_float sdt_test:global EPROTOTYPE \
 	"sdt_test:global arg 0 'counter': handler reads double, probe declares int32 (untyped)"
 
+# a double in %xmm0: the types agree, but BPF cannot read the register
+loc=$(readelf -n "$A/target" | grep -A1 'Name: xmm$' |
+	sed -n 's/.*Location: \(0x[0-9a-f]*\),.*/\1/p')
+refuse r_xmm sdt_test:xmm ENOTSUP \
+	"sdt_test:xmm at $(printf '0x%x' $((loc))) arg 0: '8f@%xmm0' cannot be read from BPF (floating-point register)"
+
 # and the ones that must attach
 for h in "h_fewer attach_test:ints" "h_widen sdt_test:ints" \
 	 "h_none attach_test:misc" "h_sdt_misc sdt_test:misc" "h_sdt_global sdt_test:global"; do

@@ -33,6 +33,8 @@ for mode in "" "-s"; do
 		run "$args" h_fewer attach_test:ints "v0=-5 v1=0 "
 		run "$args" h_widen sdt_test:ints "v0=-5 v1=250 "
 		run "$args" h_none attach_test:misc "hits=yes"
+		# <sys/sdt.h> double, 'f' marker, in a general register
+		run "$args" h_sdt_dbl sdt_test:dbl "v0=$((0xc01b000000000000)) v1=7 "
 	done
 done
 
@@ -44,5 +46,11 @@ for mode in "" "-s"; do
 		"attach_test:misc pid=$P tid=$P comm=target a0=1 a1=3 a2=$FOO a3=1.5 a4=-2.25 a5=\"hello, tsdt\"" \
 		"sdt_test:ints pid=$P tid=$P comm=target a0=-5 a1=250 a2=-30000 a3=60000 a4=-2000000000 a5=4000000000 a6=-9000000000000000000 a7=18000000000000000000" \
 		"lost 0"
+	# a double in %xmm0 cannot be read from BPF: marked, not invented
+	out=$("$A/tracer" $mode -n 4 "$A/target" sdt_test:dbl sdt_test:xmm 2>&1)
+	expect_has "tracer, doubles [${mode:-multi}]" "$out" \
+		"sdt_test:dbl pid=$P tid=$P comm=target a0=-6.75 a1=7" \
+		"sdt_test:xmm pid=$P tid=$P comm=target a0=<unreadable -14>" \
+		"arg 0 ('8f@%xmm0'): floating-point registers cannot be read from BPF; its events will mark it unreadable"
 done
 finish

@@ -492,6 +492,7 @@ typedef int (*tsdt_event_fn_t)(void *ctx, const struct tsdt_event *ev);
 TSDT_API int tsdt_tracer__poll(struct tsdt_tracer *tr, int timeout_ms,
 			       tsdt_event_fn_t fn, void *ctx);
 
+/* Number of probes added, and probe @i (NULL when out of range). */
 TSDT_API size_t tsdt_tracer__probe_cnt(const struct tsdt_tracer *tr);
 TSDT_API const struct tsdt_probe *
 tsdt_tracer__probe(const struct tsdt_tracer *tr, size_t i);
@@ -508,15 +509,21 @@ TSDT_API bool tsdt_tracer__is_multi(const struct tsdt_tracer *tr);
 /** Detaches everything and frees; accepts NULL. */
 TSDT_API void tsdt_tracer__free(struct tsdt_tracer *tr);
 
-/* Event getters. Time is CLOCK_MONOTONIC in ns (bpf_ktime_get_ns()). */
+/*
+ * Event getters; an event and what they return are valid only inside the
+ * callback. Time is CLOCK_MONOTONIC in ns (bpf_ktime_get_ns()); pid is the
+ * thread group id, tid the thread's; comm the thread's name at the hit;
+ * probe the tracer's probe that fired.
+ */
 TSDT_API uint64_t tsdt_event__timestamp(const struct tsdt_event *ev);
-TSDT_API pid_t tsdt_event__pid(const struct tsdt_event *ev); /* tgid */
+TSDT_API pid_t tsdt_event__pid(const struct tsdt_event *ev);
 TSDT_API pid_t tsdt_event__tid(const struct tsdt_event *ev);
 TSDT_API const char *tsdt_event__comm(const struct tsdt_event *ev);
 TSDT_API const struct tsdt_probe *
 tsdt_event__probe(const struct tsdt_event *ev);
 /* Index of the event's probe in its tracer (as tsdt_tracer__add_probe()). */
 TSDT_API size_t tsdt_event__probe_index(const struct tsdt_event *ev);
+/* Arguments read at this site (the site's count, at most 12). */
 TSDT_API int tsdt_event__arg_cnt(const struct tsdt_event *ev);
 /* Argument @i as 64 bits: sign- or zero-extended per the site's spec;
  * floats are their bits (a float in the low 32 bits); for strings, the
@@ -540,6 +547,7 @@ tsdt_event__arg_type(const struct tsdt_event *ev, int i);
  */
 TSDT_API int tsdt_event__arg_str(const struct tsdt_event *ev, int i,
 				 const char **str);
+/* true when string argument @i filled its str_max bytes: it may go on. */
 TSDT_API bool tsdt_event__arg_str_truncated(const struct tsdt_event *ev,
 					    int i);
 

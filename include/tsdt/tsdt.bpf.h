@@ -19,8 +19,9 @@
  * program prog (in section "tsdt"); TSDT_HANDLER_SLEEPABLE() defines a
  * sleepable one (section "tsdt.s") whose tsdt_read_str() faults pages in.
  * The body sees each argument as a C value of its declared type (floats and
- * doubles carry their value, bit-cast from the probe's integer bits), and
- * the struct pt_regs *ctx.
+ * doubles carry their value, bit-cast from the probe's integer bits; BPF
+ * has no floating-point instructions, so store or copy them, do not
+ * compute with them), and the struct pt_regs *ctx.
  *
  * The declared types travel in the object's own BTF: the struct
  * tsdt_args__<prog> has one member per argument, in order, and carries the

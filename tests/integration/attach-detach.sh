@@ -66,7 +66,7 @@ wait_clean() {
 # wait_attached FILE: the holder printed "attached"/"started"
 wait_attached() {
 	local i
-	for i in $(seq 300); do
+	for i in $(seq 1000); do
 		grep -qE '^(attached|started)' "$1" && return 0
 		sleep 0.01
 	done

@@ -29,7 +29,7 @@ start_target() {
 	"$A/target" "$@" >"$out" &
 	TARGET_PID=$!
 	PIDS+=("$TARGET_PID")
-	for i in $(seq 200); do grep -q '^ready' "$out" && break; sleep 0.01; done
+	for i in $(seq 1000); do grep -q "^ready" "$out" && break; sleep 0.01; done
 	TARGET_LINE=$(grep '^ready' "$out")
 	[ -n "$TARGET_LINE" ] || { echo "FAIL: target did not start"; exit 1; }
 }

@@ -8,7 +8,7 @@
 
 wait_line() { # FILE REGEX
 	local i
-	for i in $(seq 300); do grep -qE "$2" "$1" && return 0; sleep 0.01; done
+	for i in $(seq 1000); do grep -qE "$2" "$1" && return 0; sleep 0.01; done
 	return 1
 }
 

@@ -17,12 +17,12 @@ while True:
     sys.audit("tsdt_probe_me"); gc.collect(1); time.sleep(0.005)' >"$out" &
 PP=$!
 PIDS+=("$PP")
-for i in $(seq 200); do grep -q ready "$out" && break; sleep 0.01; done
+for i in $(seq 1000); do grep -q ready "$out" && break; sleep 0.01; done
 
 "$A/thrower" >"$TMP/thr.out" &
 TP=$!
 PIDS+=("$TP")
-for i in $(seq 200); do grep -q ready "$TMP/thr.out" && break; sleep 0.01; done
+for i in $(seq 1000); do grep -q ready "$TMP/thr.out" && break; sleep 0.01; done
 TINFO=$(sed -n 's/.*tinfo=\(0x[0-9a-f]*\).*/\1/p' "$TMP/thr.out")
 LIB=$(grep -m1 'libstdc++' "/proc/$TP/maps" | awk '{print $6}')
 [ -n "$LIB" ] || bad "thrower does not map libstdc++"
@@ -52,7 +52,7 @@ fi
 "$A/loader" -H -p "$PP" h_py "$PY" python:audit >"$TMP/hold" 2>&1 &
 h=$!
 PIDS+=("$h")
-for i in $(seq 300); do grep -q '^attached' "$TMP/hold" && break; sleep 0.01; done
+for i in $(seq 1000); do grep -q "^attached" "$TMP/hold" && break; sleep 0.01; done
 s=$(sem $((base + sem_addr)) "$PP")
 [ "$s" = 1 ] && ok "python:audit semaphore raised to 1 by the kernel while attached" ||
 	bad "python:audit semaphore is $s while attached"

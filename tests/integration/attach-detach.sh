@@ -53,9 +53,9 @@ wait_clean() {
 			bpftool link list 2>/dev/null | grep -qE " prog $id( |\$)" &&
 				left+=" bpf-link-of-prog-$id"
 		done
-		grep -qs "$(basename "$A/target")" /sys/kernel/tracing/uprobe_events &&
+		grep -qsF "$(realpath "$A/target")" /sys/kernel/tracing/uprobe_events &&
 			left+=" uprobe_events"
-		grep -qs "$(basename "$A/target")" /sys/kernel/tracing/uprobe_profile &&
+		grep -qsF "$(realpath "$A/target")" /sys/kernel/tracing/uprobe_profile &&
 			left+=" uprobe_profile"
 		[ -z "$left" ] && { ok "$desc: clean"; return; }
 		sleep 0.05

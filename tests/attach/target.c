@@ -42,7 +42,7 @@ TSDT_PROBE_DEFINE(attach_test, global, (int, counter));
 /* semaphores of the untyped <sys/sdt.h> probes */
 #define SDT_SEM(n) \
 	unsigned short sdt_test_##n##_semaphore \
-		__attribute__((section(".probes"), used, retain))
+		__attribute__((section(".probes"), used))
 SDT_SEM(ints);
 SDT_SEM(misc);
 SDT_SEM(global);

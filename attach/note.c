@@ -172,4 +172,8 @@ void tsdt_type_note_arg__type(const struct tsdt_type_note_arg *a,
 	t->size = a->size;
 	t->is_signed = a->flags & 1;
 	snprintf(t->name, sizeof(t->name), "%s", a->type);
+	/* A C compiler cannot tell an enum from its integer type, so the
+	 * header records kind 1 for it; the spelling still says "enum X". */
+	if (t->kind == TSDT_TYPE_INT && !strncmp(t->name, "enum ", 5))
+		t->kind = TSDT_TYPE_ENUM;
 }

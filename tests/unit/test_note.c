@@ -790,12 +790,33 @@ static int teardown(void **state)
 	return system(cmd);
 }
 
+/* C records an enum with kind INT; the spelling "enum x" makes it ENUM, a
+ * typedef'd one stays INT. */
+static void test_type_note_enum(void **state)
+{
+	struct tsdt_type_note_arg e = { 1, 4, 0, "enum color", "c" };
+	struct tsdt_type_note_arg td = { 1, 4, 1, "LOCKMODE", "m" };
+	struct tsdt_type_note_arg en = { 1, 4, 1, "enumerator_t", "x" };
+	struct tsdt_type t;
+
+	tsdt_type_note_arg__type(&e, &t);
+	assert_int_equal(t.kind, TSDT_TYPE_ENUM);
+	assert_int_equal(t.size, 4);
+	assert_string_equal(t.name, "enum color");
+	tsdt_type_note_arg__type(&td, &t);
+	assert_int_equal(t.kind, TSDT_TYPE_INT);
+	assert_true(t.is_signed);
+	tsdt_type_note_arg__type(&en, &t);
+	assert_int_equal(t.kind, TSDT_TYPE_INT);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_untyped_merge),
 		cmocka_unit_test(test_type_note),
+		cmocka_unit_test(test_type_note_enum),
 		cmocka_unit_test(test_type_note_mismatch),
 		cmocka_unit_test(test_malformed_notes),
 		cmocka_unit_test(test_truncated_section),

@@ -177,6 +177,13 @@ static void put_arg_text(FILE *f, const struct tsdt_event *ev, int i)
 	const char *s;
 	int n;
 
+	/* a non-string argument BPF could not read (memory, or an %xmm
+	 * register): never print its 0 as if it were the value */
+	n = tsdt_event__arg_status(ev, i);
+	if (n < 0 && (!t || t->kind != TSDT_TYPE_STR)) {
+		fprintf(f, "<unreadable: %d>", n);
+		return;
+	}
 	switch (t ? t->kind : TSDT_TYPE_UNTYPED) {
 	case TSDT_TYPE_STR:
 		n = tsdt_event__arg_str(ev, i, &s);
@@ -256,6 +263,11 @@ static void put_arg_json(FILE *f, const struct tsdt_event *ev, int i)
 	const char *s;
 	int n;
 
+	n = tsdt_event__arg_status(ev, i);
+	if (n < 0 && (!t || t->kind != TSDT_TYPE_STR)) {
+		fprintf(f, ",\"error\":%d}", n);
+		return;
+	}
 	switch (t ? t->kind : TSDT_TYPE_UNTYPED) {
 	case TSDT_TYPE_STR:
 		n = tsdt_event__arg_str(ev, i, &s);

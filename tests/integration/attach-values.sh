@@ -53,4 +53,12 @@ for mode in "" "-s"; do
 		"sdt_test:xmm pid=$P tid=$P comm=target a0=<unreadable -14>" \
 		"arg 0 ('8f@%xmm0'): floating-point registers cannot be read from BPF; its events will mark it unreadable"
 done
+
+# the same through the CLI, text and JSON: the unreadable double is marked
+out=$(timeout 10 "$OUT/tsdt" trace -p "$P" "$A/target:sdt_test:xmm" 2>&1 & tp=$!
+      sleep 1.5; kill -INT $tp; wait $tp)
+expect_has "tsdt trace, %xmm argument" "$out" "sdt_test:xmm " "=<unreadable: -14>"
+out=$(timeout 10 "$OUT/tsdt" trace --json -p "$P" "$A/target:sdt_test:xmm" 2>&1 & tp=$!
+      sleep 1.5; kill -INT $tp; wait $tp)
+expect_has "tsdt trace --json, %xmm argument" "$out" '"error":-14}'
 finish

@@ -44,6 +44,19 @@ static const char *const lib_dirs[] = {
 	"/usr/local/lib", "/lib64", "/usr/lib64", "/lib", "/usr/lib",
 };
 
+static bool is_elf_file(const char *path)
+{
+	unsigned char magic[4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = read(fd, magic, 4) == 4 && !memcmp(magic, "\177ELF", 4);
+	close(fd);
+	return ok;
+}
+
 static int try_glob(const char *dir, const char *pat, char *buf, size_t sz)
 {
 	char full[PATH_MAX];
@@ -55,11 +68,13 @@ static int try_glob(const char *dir, const char *pat, char *buf, size_t sz)
 	if (glob(full, 0, NULL, &g))
 		return -ENOENT;
 	/* glob sorts: "libfoo.so" < "libfoo.so.6" < "libfoo.so.6.0.30"; take
-	 * the first regular file (symlinks resolved by stat) */
+	 * the first regular ELF file (symlinks resolved by stat): a
+	 * development "libc.so" can be a linker script */
 	for (size_t i = 0; i < g.gl_pathc; i++) {
 		struct stat st;
 
-		if (stat(g.gl_pathv[i], &st) || !S_ISREG(st.st_mode))
+		if (stat(g.gl_pathv[i], &st) || !S_ISREG(st.st_mode) ||
+		    !is_elf_file(g.gl_pathv[i]))
 			continue;
 		if (snprintf(buf, sz, "%s", g.gl_pathv[i]) < (int)sz)
 			ret = 0;

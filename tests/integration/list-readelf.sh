@@ -188,6 +188,13 @@ check /usr/bin/python3.11 python3.11
 # by library name, as a user would type it
 lib=$("$TSDT" list --json libstdc++ | python3 -c 'import json,sys; print(json.load(sys.stdin)["binaries"][0]["path"])')
 check "$lib" libstdc++
+# a library name resolves to the ELF file, never to a linker script such as
+# libc6-dev's libc.so ("GNU ld script")
+msg=$("$TSDT" list libc 2>&1 || true)
+case $msg in
+*libc.so.6*) echo "ok: 'libc' resolves to libc.so.6";;
+*) echo "FAIL: 'tsdt list libc': $msg"; exit 1;;
+esac
 # the largest binaries with probes on Debian, when installed (extra coverage:
 # hundreds of probes, SIB and C++ forms)
 declare -A seen=()

@@ -248,23 +248,34 @@ refuse:
 	return -EPROTOTYPE;
 }
 
-int tsdt_program__check(const struct bpf_program *prog,
-			const struct tsdt_probe *probe, char *why,
-			size_t why_sz)
+/* The declared signature of a loaded handler, from the BTF the kernel
+ * holds for it. */
+static int loaded_prog_sig(const struct bpf_program *prog,
+			   struct tsdt_handler_sig *sig)
 {
-	struct tsdt_handler_sig sig;
 	struct btf *btf;
 	int map_fd, err;
 
-	if (!prog || !probe)
-		return -EINVAL;
 	err = prog_kernel_info(prog, &btf, &map_fd, NULL);
 	if (map_fd >= 0)
 		close(map_fd);
 	if (err)
 		return err;
-	err = tsdt_btf__handler_sig(btf, bpf_program__name(prog), &sig);
+	err = tsdt_btf__handler_sig(btf, bpf_program__name(prog), sig);
 	btf__free(btf);
+	return err;
+}
+
+int tsdt_program__check(const struct bpf_program *prog,
+			const struct tsdt_probe *probe, char *why,
+			size_t why_sz)
+{
+	struct tsdt_handler_sig sig;
+	int err;
+
+	if (!prog || !probe)
+		return -EINVAL;
+	err = loaded_prog_sig(prog, &sig);
 	if (err)
 		return err;
 	return check_sig(bpf_program__name(prog), &sig, probe, why, why_sz,
@@ -275,18 +286,11 @@ int tsdt_program__probe_name(const struct bpf_program *prog, char *provider,
 			     char *name, size_t sz)
 {
 	struct tsdt_handler_sig sig;
-	struct btf *btf;
-	int map_fd, err;
+	int err;
 
 	if (!prog || !provider || !name || !sz)
 		return -EINVAL;
-	err = prog_kernel_info(prog, &btf, &map_fd, NULL);
-	if (map_fd >= 0)
-		close(map_fd);
-	if (err)
-		return err;
-	err = tsdt_btf__handler_sig(btf, bpf_program__name(prog), &sig);
-	btf__free(btf);
+	err = loaded_prog_sig(prog, &sig);
 	if (err)
 		return err;
 	snprintf(provider, sz, "%s", sig.provider);

@@ -8,7 +8,11 @@
 #  4. demo-top, a tool on libtsdt, attaches its own typed handlers to a
 #     running demo and prints totals;
 #  5. a handler that reads a string as an integer is refused before it
-#     attaches.
+#     attaches;
+#  6. a real PostgreSQL 15 server (Debian's binary: probes, no types) is
+#     traced across all its processes, typed by probes/postgresql.d:
+#     transactions and locks from a backend, the checkpointer's
+#     rip-relative checkpoint__done arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${OUT:-.output}
@@ -46,4 +50,42 @@ show "$D/demo-top" -p "$demo_pid" --mistyped "$D/demo"
 
 kill $demo_pid 2>/dev/null || true
 wait $demo_pid 2>/dev/null || true
+trap - EXIT
+
+step "6. Something real: PostgreSQL 15, typed by probes/postgresql.d"
+PG=/usr/lib/postgresql/15/bin/postgres
+pgdir=$(mktemp -d /tmp/tsdt-demo-pg.XXXXXX)
+tracer=
+cleanup_pg() {
+	[ -n "$tracer" ] && kill -INT "$tracer" 2>/dev/null && wait "$tracer" 2>/dev/null
+	scripts/pg-server.sh stop "$pgdir" >/dev/null 2>&1 || true
+	rm -rf "$pgdir"
+}
+trap cleanup_pg EXIT
+scripts/pg-server.sh start "$pgdir" > "$pgdir/env"
+echo "(a throwaway server in $pgdir; its binary has $(readelf -n $PG | grep -c 'Name: ') probe notes and no types)"
+show "$TSDT" list --provider-file probes/postgresql.d "$PG" \
+	'postgresql:transaction__*' 'postgresql:checkpoint__*' 2>/dev/null
+echo
+echo "\$ $TSDT trace --provider-file probes/postgresql.d $PG:postgresql:{transaction__*,lock__wait__*,checkpoint__done} &"
+"$TSDT" trace --provider-file probes/postgresql.d \
+	"$PG:postgresql:transaction__*" "$PG:postgresql:lock__wait__*" \
+	"$PG:postgresql:checkpoint__done" > "$pgdir/trace.out" 2> "$pgdir/trace.err" &
+tracer=$!
+for _ in $(seq 100); do grep -q '^Tracing' "$pgdir/trace.err" && break; sleep 0.05; done
+cat "$pgdir/trace.err"
+sql="CREATE TABLE accounts (id int PRIMARY KEY, balance int);
+INSERT INTO accounts SELECT g, 100 FROM generate_series(1, 1000) g;
+BEGIN; UPDATE accounts SET balance = balance - 10 WHERE id = 1; UPDATE accounts SET balance = balance + 10 WHERE id = 2; COMMIT;
+CHECKPOINT;"
+echo "$sql" | sed 's/^/  psql> /'
+scripts/pg-server.sh psql "$pgdir" -q -c "$sql" > /dev/null
+sleep 0.5
+kill -INT $tracer; wait $tracer 2>/dev/null || true; tracer=
+cat "$pgdir/trace.out"
+tail -1 "$pgdir/trace.err"
+echo
+echo "checkpoint__done's arguments are rip-relative (-4@NBuffers(%rip)): shared_buffers"
+echo "is $(scripts/pg-server.sh psql "$pgdir" -Atc "SELECT setting FROM pg_settings WHERE name = 'shared_buffers'") pages, as buffers_total says above."
+
 step "Done: see README.md for the header, the compiler and the library."

@@ -38,6 +38,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -529,8 +530,17 @@ struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
 			    .ref_ctr_offsets = ref_ctrs,
 			    .cookies = bcookies,
 			    .cnt = n);
+		struct timespec t0, t1;
+
+		clock_gettime(CLOCK_MONOTONIC, &t0);
 		link->bpf_links[0] = bpf_program__attach_uprobe_multi(
 			prog, pid, path, NULL, &mopts);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		/* bench/attach.sh reads this (tsdt trace -v): the kernel's
+		 * share, mostly one RCU grace period (see trace.c) */
+		pr_debug("attach: timing: uprobe_multi link create, %zu sites: %.2f ms\n",
+			 n, (t1.tv_sec - t0.tv_sec) * 1e3 +
+			    (t1.tv_nsec - t0.tv_nsec) / 1e6);
 		if (!link->bpf_links[0]) {
 			err = -errno;
 			pr_warn("attach: cannot attach '%s' to %zu sites of %s (uprobe_multi): %s\n",

@@ -25,10 +25,14 @@
  * with -EFAULT in its event.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/types.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -64,6 +68,10 @@ struct tsdt_tracer {
 	int ncpus;
 	long nap_us;
 
+	/* RCU grace-period warm-up (see warm_up()) */
+	pthread_t warm_thread;
+	bool warm_started;
+
 	/* current poll */
 	tsdt_event_fn_t fn;
 	void *fn_ctx;
@@ -77,6 +85,59 @@ struct tsdt_event {
 	const char *strs;            /* the string slots, or NULL */
 	size_t size;
 };
+
+/*
+ * Registering a uprobe takes the kernel's dup_mmap_sem (a per-CPU rw
+ * semaphore) for writing. When no writer has taken it for a while, that
+ * waits for one RCU grace period (rcu_sync_enter -> synchronize_rcu): 8-12
+ * ms on the 2-vCPU HZ=250 VM, whatever the number of uprobes, and most of
+ * the time `tsdt trace` takes to attach (bench/linkcost.c: 71 uprobes take
+ * 0.2 ms when RCU grace periods are expedited). Once a writer has been
+ * through, later writers pass at once until a grace period after the last
+ * one left.
+ *
+ * So the tracer starts that grace period early: a thread registers (and
+ * unregisters) one uprobe on an empty memfd, which no process maps, while
+ * the main thread loads the program and creates the maps; the real link
+ * then finds the semaphore's fast path open. Nothing is attached to any
+ * process. If it fails (no uprobe_multi, no memfd), nothing is lost but
+ * the head start.
+ */
+static void *warm_up(void *arg)
+{
+	struct bpf_insn insns[] = {
+		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
+		{ .code = 0x95 },                         /* exit */
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, popts,
+		    .expected_attach_type = BPF_TRACE_UPROBE_MULTI);
+	LIBBPF_OPTS(bpf_link_create_opts, lopts);
+	unsigned long offset = 0;
+	char path[64];
+	int mfd, prog_fd, link_fd;
+
+	(void)arg;
+	mfd = memfd_create("tsdt-rcu-warm-up", MFD_CLOEXEC);
+	if (mfd < 0)
+		return NULL;
+	prog_fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns,
+				ARRAY_SIZE(insns), &popts);
+	if (prog_fd >= 0) {
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
+		lopts.uprobe_multi.path = path;
+		lopts.uprobe_multi.offsets = &offset;
+		lopts.uprobe_multi.cnt = 1;
+		link_fd = bpf_link_create(prog_fd, 0, BPF_TRACE_UPROBE_MULTI,
+					  &lopts);
+		/* closing waits for tasks-trace RCU (~30 ms): here, not in
+		 * the main thread */
+		if (link_fd >= 0)
+			close(link_fd);
+		close(prog_fd);
+	}
+	close(mfd);
+	return NULL;
+}
 
 struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 {
@@ -120,6 +181,9 @@ struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 		free(tr);
 		return tsdt_err_ptr(-EINVAL);
 	}
+	if (!TSDT_OPTS_GET(opts, no_warm_up, false))
+		tr->warm_started = !pthread_create(&tr->warm_thread, NULL,
+						   warm_up, NULL);
 	return tr;
 }
 
@@ -245,8 +309,17 @@ static int load(struct tsdt_tracer *tr, bool sleepable, size_t site_cnt)
 	return 0;
 }
 
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 int tsdt_tracer__start(struct tsdt_tracer *tr)
 {
+	double t_start = mono_ms(), t_loaded, t_link = 0, t0;
 	const struct tsdt_probe **group = NULL;
 	__u64 *cookies = NULL;
 	struct bpf_program *prog;
@@ -282,6 +355,7 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 	}
 	prog = tr->sleepable ? tr->skel->progs.trace_hit_s
 			     : tr->skel->progs.trace_hit;
+	t_loaded = mono_ms();
 
 	/* one link per binary */
 	group = calloc(tr->probe_cnt + 1, sizeof(*group));
@@ -314,10 +388,12 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 		}
 		if (!n)
 			continue;
+		t0 = mono_ms();
 		link = tsdt_link__create(prog,
 					 bpf_map__fd(tr->skel->maps.tsdt_specs),
 					 group, cookies, NULL, n, tr->pid,
 					 !tr->multi);
+		t_link += mono_ms() - t0;
 		if (!link) {
 			err = -errno;
 			goto err_out;
@@ -341,6 +417,10 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 		 tr->probe_cnt, site_cnt, tr->link_cnt,
 		 tr->multi ? "uprobe_multi" : "per-site",
 		 tr->sleepable ? "sleepable" : "non-sleepable");
+	/* bench/attach.sh reads this line (tsdt trace -v) */
+	pr_debug("trace: timing: start %.2f ms = load (maps, verifier) %.2f ms + links (specs, link create) %.2f ms + rest %.2f ms\n",
+		 mono_ms() - t_start, t_loaded - t_start, t_link,
+		 mono_ms() - t_loaded - t_link);
 	return 0;
 
 err_out:
@@ -459,6 +539,8 @@ void tsdt_tracer__free(struct tsdt_tracer *tr)
 	if (!tr)
 		return;
 	detach_all(tr);
+	if (tr->warm_started)
+		pthread_join(tr->warm_thread, NULL);
 	free(tr->probes);
 	free(tr);
 }

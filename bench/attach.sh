@@ -3,13 +3,19 @@
 # (71 sites, 57 probes), and to detach (the tracer's exit after SIGINT):
 #   tsdt      tsdt trace '/usr/lib/postgresql/15/bin/postgres:*:*' -o /dev/null
 #             attached when it prints "Tracing ..." on stderr
+#   tsdt_nowarm  the same with TSDT_NO_WARM_UP=1: without the thread that
+#             starts the kernel's RCU grace period for uprobe registration
+#             early (attach/trace.c), to show what it buys
 #   bpftrace  bpftrace -e 'usdt:BIN:* { @[probe] = count(); }'
 #             attached when its BEGIN probe prints (bpftrace fires BEGIN
 #             after every other probe is attached)
 # Both are measured from process start (parsing, loading, attaching) to
 # readiness, and from SIGINT to exit; each round runs both, interleaved.
 # Table: medians; ratios bpftrace / tsdt (targets: attach >= 10x, detach
-# >= 100x).
+# >= 100x). Then the breakdown of tsdt's attach, from `tsdt trace -v`'s
+# timing lines (library-side CLOCK_MONOTONIC around each step): the floor
+# is the uprobe_multi link creation, which waits for one RCU grace period
+# (bench/linkcost.c measures it alone).
 #
 # Usage: bench/attach.sh [ROUNDS]      env: OUT (default .output), PG_BIN
 set -u
@@ -71,15 +77,45 @@ run_one() {
 
 for r in $(seq "$ROUNDS"); do
 	run_one tsdt Tracing "$TSDT" trace "$PG:*:*" -o /dev/null
+	run_one tsdt_nowarm Tracing env TSDT_NO_WARM_UP=1 "$TSDT" trace "$PG:*:*" -o /dev/null
 	run_one bpftrace ready bpftrace -e "usdt:$PG:* { @[probe] = count(); } BEGIN { printf(\"ready\\n\"); }"
 done
 
 echo "Attach to / detach from all probe sites of $PG: $ROUNDS interleaved rounds; $(machine_line)"
 printf '%-10s %12s %12s %24s\n' tracer "attach ms" "detach ms" "links (multi, perf)"
-for v in tsdt bpftrace; do
+for v in tsdt tsdt_nowarm bpftrace; do
 	printf '%-10s %12s %12s %24s\n' $v "$(median < "$tmp/attach.$v")" \
 		"$(median < "$tmp/detach.$v")" "$(tail -1 "$tmp/links.$v" 2>/dev/null)"
 done
 a=$(ratio "$(median < "$tmp/attach.bpftrace")" "$(median < "$tmp/attach.tsdt")")
 d=$(ratio "$(median < "$tmp/detach.bpftrace")" "$(median < "$tmp/detach.tsdt")")
-echo "bpftrace / tsdt: attach $a (target >= 10x), detach $d (target >= 100x)"
+w=$(ratio "$(median < "$tmp/attach.bpftrace")" "$(median < "$tmp/attach.tsdt_nowarm")")
+echo "bpftrace / tsdt: attach $a (target >= 10x), detach $d (target >= 100x); without the warm-up thread: attach $w"
+
+# Breakdown: tsdt trace -v, each variant $ROUNDS times, 0.5 s apart (so
+# that no earlier uprobe (un)registration leaves the grace period open).
+for r in $(seq "$ROUNDS"); do
+	for v in tsdt tsdt_nowarm; do
+		sleep 0.5
+		if [ $v = tsdt_nowarm ]; then export TSDT_NO_WARM_UP=1; else unset TSDT_NO_WARM_UP; fi
+		"$TSDT" trace -v "$PG:*:*" -o /dev/null 2> "$tmp/v" &
+		tracer=$!
+		for i in $(seq 100); do grep -q '^Tracing' "$tmp/v" && break; sleep 0.05; done
+		kill -INT $tracer; wait $tracer; tracer=
+		sed -n 's/.*trace: timing: start \([0-9.]*\) ms = load (maps, verifier) \([0-9.]*\) ms.*/\1 \2/p' "$tmp/v" |
+			while read -r st ld; do
+				echo "$st" >> "$tmp/start.$v"; echo "$ld" >> "$tmp/load.$v"
+			done
+		sed -n 's/.*uprobe_multi link create, [0-9]* sites: \([0-9.]*\) ms.*/\1/p' "$tmp/v" >> "$tmp/link.$v"
+	done
+done
+unset TSDT_NO_WARM_UP
+echo "Breakdown of tsdt's attach (tsdt trace -v, medians of $ROUNDS; ms):"
+printf '%-12s %18s %18s %18s\n' variant "tracer start" "load+verify" "link create"
+for v in tsdt tsdt_nowarm; do
+	printf '%-12s %18s %18s %18s\n' $v "$(median < "$tmp/start.$v")" \
+		"$(median < "$tmp/load.$v")" "$(median < "$tmp/link.$v")"
+done
+echo "(tracer start: tsdt_tracer__start(), from after the catalogue to ready;"
+echo " link create: the uprobe_multi BPF_LINK_CREATE alone, which without the"
+echo " warm-up is one RCU grace period, 8-12 ms here, whatever the site count)"

@@ -886,7 +886,9 @@ int cmd_trace(int argc, char **argv)
 			  .force_per_site = per_site,
 			  .no_sleepable = no_sleepable,
 			  .ringbuf_size = bufsz,
-			  .str_max = strsz);
+			  .str_max = strsz,
+			  /* for bench/attach.sh's with/without comparison */
+			  .no_warm_up = getenv("TSDT_NO_WARM_UP") != NULL);
 
 		tr = tsdt_tracer__new(&topts);
 		if (!tr) {

@@ -757,6 +757,25 @@ static int parse_size(const char *s, long *ret)
 	return 0;
 }
 
+static struct tsdt_tracer *new_tracer(const struct cli_target *target,
+				       bool per_site, bool no_sleepable,
+				       long bufsz, long strsz)
+{
+	TSDT_OPTS(tsdt_tracer_opts, topts,
+		  .pid = target->pid,
+		  .force_per_site = per_site,
+		  .no_sleepable = no_sleepable,
+		  .ringbuf_size = bufsz,
+		  .str_max = strsz,
+		  /* for bench/attach.sh's with/without comparison */
+		  .no_warm_up = getenv("TSDT_NO_WARM_UP") != NULL);
+	struct tsdt_tracer *tr = tsdt_tracer__new(&topts);
+
+	if (!tr)
+		fprintf(stderr, "tsdt trace: %s\n", strerror(errno));
+	return tr;
+}
+
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_out out = { 0 };
@@ -855,6 +874,15 @@ int cmd_trace(int argc, char **argv)
 		ret = err == -EINVAL ? 2 : 1;
 		goto out;
 	}
+	/*
+	 * The tracer first, when the process to trace is known already: its
+	 * warm-up thread then starts the kernel's RCU grace period for uprobe
+	 * registration (8-12 ms, the largest part of attaching) while the
+	 * catalogue is read. Not with -c: no thread while we fork.
+	 */
+	if (!command && !(tr = new_tracer(&target, per_site, no_sleepable,
+					  bufsz, strsz)))
+		goto out;
 	err = cli_target__select(&target);
 	cli_report_hidden_warnings("tsdt trace");
 	if (err)
@@ -880,22 +908,10 @@ int cmd_trace(int argc, char **argv)
 		goto out;
 	}
 
-	{
-		TSDT_OPTS(tsdt_tracer_opts, topts,
-			  .pid = target.pid,
-			  .force_per_site = per_site,
-			  .no_sleepable = no_sleepable,
-			  .ringbuf_size = bufsz,
-			  .str_max = strsz,
-			  /* for bench/attach.sh's with/without comparison */
-			  .no_warm_up = getenv("TSDT_NO_WARM_UP") != NULL);
-
-		tr = tsdt_tracer__new(&topts);
-		if (!tr) {
-			fprintf(stderr, "tsdt trace: %s\n", strerror(errno));
-			goto out;
-		}
-	}
+	/* with -c, only now that the command is started */
+	if (!tr && !(tr = new_tracer(&target, per_site, no_sleepable, bufsz,
+				     strsz)))
+		goto out;
 	for (size_t i = 0; i < target.probe_cnt; i++) {
 		err = tsdt_tracer__add_probe(tr, target.probes[i]);
 		if (err < 0) {

@@ -28,6 +28,7 @@
 #include <fcntl.h>
 #include <linux/types.h>
 #include <pthread.h>
+#include <semaphore.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,6 +71,7 @@ struct tsdt_tracer {
 
 	/* RCU grace-period warm-up (see warm_up()) */
 	pthread_t warm_thread;
+	sem_t warm_sem;         /* posted just before the warm-up link */
 	bool warm_started;
 
 	/* current poll */
@@ -101,10 +103,14 @@ struct tsdt_event {
  * the main thread loads the program and creates the maps; the real link
  * then finds the semaphore's fast path open. Nothing is attached to any
  * process. If it fails (no uprobe_multi, no memfd), nothing is lost but
- * the head start.
+ * the head start. tsdt_tracer__new() waits (~0.1-0.7 ms) until the thread
+ * is about to create its link: left alone, a new thread on this VM started
+ * running only 0.5-4 ms later (the busy main thread kept the CPU until the
+ * next tick), which was most of the head start.
  */
 static void *warm_up(void *arg)
 {
+	struct tsdt_tracer *tr = arg;
 	struct bpf_insn insns[] = {
 		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
 		{ .code = 0x95 },                         /* exit */
@@ -116,10 +122,11 @@ static void *warm_up(void *arg)
 	char path[64];
 	int mfd, prog_fd, link_fd;
 
-	(void)arg;
 	mfd = memfd_create("tsdt-rcu-warm-up", MFD_CLOEXEC);
-	if (mfd < 0)
+	if (mfd < 0) {
+		sem_post(&tr->warm_sem);
 		return NULL;
+	}
 	prog_fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns,
 				ARRAY_SIZE(insns), &popts);
 	if (prog_fd >= 0) {
@@ -127,6 +134,7 @@ static void *warm_up(void *arg)
 		lopts.uprobe_multi.path = path;
 		lopts.uprobe_multi.offsets = &offset;
 		lopts.uprobe_multi.cnt = 1;
+		sem_post(&tr->warm_sem);
 		link_fd = bpf_link_create(prog_fd, 0, BPF_TRACE_UPROBE_MULTI,
 					  &lopts);
 		/* closing waits for tasks-trace RCU (~30 ms): here, not in
@@ -134,6 +142,8 @@ static void *warm_up(void *arg)
 		if (link_fd >= 0)
 			close(link_fd);
 		close(prog_fd);
+	} else {
+		sem_post(&tr->warm_sem);
 	}
 	close(mfd);
 	return NULL;
@@ -181,9 +191,27 @@ struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 		free(tr);
 		return tsdt_err_ptr(-EINVAL);
 	}
-	if (!TSDT_OPTS_GET(opts, no_warm_up, false))
+	if (!TSDT_OPTS_GET(opts, no_warm_up, false) &&
+	    !sem_init(&tr->warm_sem, 0, 0)) {
 		tr->warm_started = !pthread_create(&tr->warm_thread, NULL,
-						   warm_up, NULL);
+						   warm_up, tr);
+		if (tr->warm_started) {
+			struct timespec until;
+
+			/* never more than 10 ms: only a head start */
+			clock_gettime(CLOCK_REALTIME, &until);
+			until.tv_nsec += 10 * 1000000;
+			if (until.tv_nsec >= 1000000000) {
+				until.tv_sec++;
+				until.tv_nsec -= 1000000000;
+			}
+			while (sem_timedwait(&tr->warm_sem, &until) &&
+			       errno == EINTR)
+				;
+		} else {
+			sem_destroy(&tr->warm_sem);
+		}
+	}
 	return tr;
 }
 
@@ -539,8 +567,10 @@ void tsdt_tracer__free(struct tsdt_tracer *tr)
 	if (!tr)
 		return;
 	detach_all(tr);
-	if (tr->warm_started)
+	if (tr->warm_started) {
 		pthread_join(tr->warm_thread, NULL);
+		sem_destroy(&tr->warm_sem);
+	}
 	free(tr->probes);
 	free(tr);
 }

@@ -42,3 +42,11 @@ bench-list: all
 	$(Q)OUT=$(OUT) bench/list.sh
 bench: bench-list
 .PHONY: bench-list
+
+# Kernel cost of one uprobe_multi link by site count (a measurement tool,
+# not run by `make bench`): see bench/RESULTS.md (b2) for how it is run.
+$(OUT)/bench/linkcost: bench/linkcost.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
+bench-trace: $(OUT)/bench/linkcost

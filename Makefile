@@ -98,9 +98,14 @@ $(OUT)/%.bpf.o: %.bpf.c $(OUT)/vmlinux.h $(wildcard attach/*.h include/tsdt/*.h)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# libbpf (inside bpftool) notes at info level that it skips .tsdt.sig, the
+# section that only keeps handlers' argument types in BTF: expected, so
+# filtered; every other message passes.
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(call msg,GEN-SKEL,$@)
-	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp && mv $@.tmp $@
+	$(Q)$(BPFTOOL) gen skeleton $< > $@.tmp 2> $@.err; rc=$$?; \
+		grep -v 'skipping unrecognized data section.*\.tsdt\.sig' $@.err >&2; \
+		rm -f $@.err; [ $$rc = 0 ] && mv $@.tmp $@
 
 $(OUT)/%.o: %.c $(BPF_SKELS)
 	$(call msg,CC,$@)

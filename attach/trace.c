@@ -17,9 +17,10 @@
  * idle tracer costs ~200 wakeups/s; a busy one never lets the ring fill). Reserve failures are counted per CPU in
  * the `lost` map and reported by tsdt_tracer__lost_cnt().
  *
- * Strings: by default the program is sleepable, so a string on a page the
- * process never touched is faulted in (bpf_copy_from_user_str) instead of
- * coming back empty. If the kernel refuses to load the sleepable program
+ * Strings: when a probe traced has a string argument the program is
+ * sleepable, so a string on a page the process never touched is faulted in
+ * (bpf_copy_from_user_str) instead of coming back empty; without strings
+ * the cheaper non-sleepable program runs. If the kernel refuses to load the sleepable program
  * (no sleepable uprobes), the tracer falls back to the non-sleepable one
  * and says so (pr_info); a string that then cannot be read is reported
  * with -EFAULT in its event.
@@ -352,7 +353,7 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 	__u64 *cookies = NULL;
 	struct bpf_program *prog;
 	size_t i, j, n, site_cnt = 0;
-	bool *done = NULL;
+	bool *done = NULL, want_sleepable = false;
 	int err;
 
 	if (!tr)
@@ -366,8 +367,17 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 	for (i = 0; i < tr->probe_cnt; i++)
 		site_cnt += tsdt_probe__site_cnt(tr->probes[i]);
 
+	/* Only strings need a sleepable program (to fault pages in); a
+	 * non-sleepable one costs less per hit, so use it when no probe traced
+	 * has a string argument. */
+	for (i = 0; i < tr->probe_cnt && !want_sleepable; i++)
+		for (int a = 0; a < tsdt_probe__arg_cnt(tr->probes[i]); a++)
+			if (tsdt_probe__arg_type(tr->probes[i], a)->kind ==
+			    TSDT_TYPE_STR)
+				want_sleepable = true;
+
 	err = -EINVAL;
-	if (!tr->no_sleepable) {
+	if (!tr->no_sleepable && want_sleepable) {
 		err = load(tr, true, site_cnt);
 		if (err)
 			pr_info("trace: cannot load the sleepable program (%s); strings on pages not yet resident will fail to read (-EFAULT)\n",

@@ -188,16 +188,10 @@ int cmd_stat(int argc, char **argv)
 		case 'a':
 			all = true;
 			break;
-		case OPT_PROVIDER_FILE: {
-			const char **p = realloc(pfiles, (pfile_cnt + 2) * sizeof(*p));
-
-			if (!p)
+		case OPT_PROVIDER_FILE:
+			if (cli_add_provider_file(&pfiles, &pfile_cnt, optarg))
 				goto out;
-			pfiles = p;
-			pfiles[pfile_cnt++] = optarg;
-			pfiles[pfile_cnt] = NULL;
 			break;
-		}
 		case 'j':
 			json = true;
 			break;
@@ -215,18 +209,12 @@ int cmd_stat(int argc, char **argv)
 			goto usage;
 		}
 	}
-	if (pid && command) {
-		fprintf(stderr, "tsdt stat: -p and -c exclude each other\n");
-		goto usage;
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "tsdt stat: no probe given\n");
-		goto usage;
-	}
 	cli_set_verbose(verbose);
 	err = cli_target__init(&target, pid, command, pfiles, argv + optind,
 			       argc - optind);
 	if (err) {
+		if (err == -EINVAL)
+			fprintf(stderr, "Try 'tsdt stat --help'.\n");
 		ret = err == -EINVAL ? 2 : 1;
 		goto out;
 	}

@@ -802,16 +802,10 @@ int cmd_trace(int argc, char **argv)
 		case 'c':
 			command = optarg;
 			break;
-		case OPT_PROVIDER_FILE: {
-			const char **p = realloc(pfiles, (pfile_cnt + 2) * sizeof(*p));
-
-			if (!p)
+		case OPT_PROVIDER_FILE:
+			if (cli_add_provider_file(&pfiles, &pfile_cnt, optarg))
 				return 1;
-			pfiles = p;
-			pfiles[pfile_cnt++] = optarg;
-			pfiles[pfile_cnt] = NULL;
 			break;
-		}
 		case 'j':
 			out.json = true;
 			break;
@@ -858,19 +852,13 @@ int cmd_trace(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (pid && command) {
-		fprintf(stderr, "tsdt trace: -p and -c exclude each other\n");
-		goto usage;
-	}
-	if (optind >= argc) {
-		fprintf(stderr, "tsdt trace: no probe given\n");
-		goto usage;
-	}
 	cli_set_verbose(verbose);
 
 	err = cli_target__init(&target, pid, command, pfiles, argv + optind,
 			       argc - optind);
 	if (err) {
+		if (err == -EINVAL)
+			fprintf(stderr, "Try 'tsdt trace --help'.\n");
 		ret = err == -EINVAL ? 2 : 1;
 		goto out;
 	}
@@ -943,10 +931,6 @@ int cmd_trace(int argc, char **argv)
 					: 128 + (got_signal ? got_signal : SIGTERM);
 	goto out;
 
-usage:
-	fprintf(stderr, "Try 'tsdt trace --help'.\n");
-	free(pfiles);
-	return 2;
 out:
 	/* never leave the command behind (it is gated until traced) */
 	if (command && target.child && !target.child_done)

@@ -20,6 +20,14 @@ int cli_target__init(struct cli_target *t, pid_t pid, const char *command,
 {
 	memset(t, 0, sizeof(*t));
 	t->gate_fd = -1;
+	if (pid && command) {
+		fprintf(stderr, "tsdt: -p and -c exclude each other\n");
+		return -EINVAL;
+	}
+	if (pat_cnt <= 0) {
+		fprintf(stderr, "tsdt: no probe given (PROVIDER:NAME or BINARY:PROVIDER:NAME)\n");
+		return -EINVAL;
+	}
 	t->pid = pid;
 	t->command = command;
 	t->provider_files = provider_files;
@@ -395,4 +403,16 @@ void cli_target__free(struct cli_target *t)
 	}
 	memset(t, 0, sizeof(*t));
 	t->gate_fd = -1;
+}
+
+int cli_add_provider_file(const char ***files, int *cnt, const char *path)
+{
+	const char **p = realloc(*files, (*cnt + 2) * sizeof(*p));
+
+	if (!p)
+		return -ENOMEM;
+	p[(*cnt)++] = path;
+	p[*cnt] = NULL;
+	*files = p;
+	return 0;
 }

@@ -49,7 +49,8 @@ struct cli_target {
 	size_t site_cnt;
 };
 
-/* Fill from argv: patterns (exits are the caller's business).
+/* Fill from argv: patterns (exits are the caller's business). Checks what
+ * trace and stat share: -p and -c exclude each other, one pattern at least.
  * Returns 0, or -EINVAL with a message printed. */
 int cli_target__init(struct cli_target *t, pid_t pid, const char *command,
 		     const char **provider_files, char **pats, int pat_cnt);
@@ -66,5 +67,8 @@ int cli_target__exit_code(const struct cli_target *t);
 /* -c: send @sig to the command and wait up to @ms for it to end. */
 void cli_target__stop_child(struct cli_target *t, int sig, int ms);
 void cli_target__free(struct cli_target *t);
+/* Append @path to the NULL-terminated list *@files of *@cnt provider files
+ * (--provider-file). 0 or -ENOMEM. */
+int cli_add_provider_file(const char ***files, int *cnt, const char *path);
 
 #endif

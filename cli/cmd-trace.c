@@ -169,54 +169,75 @@ static void put_arg_name(FILE *f, const struct tsdt_probe *p, int i)
 	}
 }
 
-/* value of argument i (text form) */
-static void put_arg_text(FILE *f, const struct tsdt_event *ev, int i)
+/* An argument of an event, decoded by its type once; the text and JSON
+ * writers below only format it. */
+struct arg_val {
+	enum {
+		ARG_UNREADABLE, /* err: BPF could not read it */
+		ARG_STR,        /* s, len, truncated; raw is the address */
+		ARG_STR_NULL,   /* a NULL string pointer */
+		ARG_STR_ERR,    /* err: the string at raw could not be read */
+		ARG_PTR,        /* raw */
+		ARG_BOOL,       /* b */
+		ARG_FLOAT,      /* d, is_float: a 4-byte float */
+		ARG_SIGNED,     /* raw, as int64_t */
+		ARG_UNSIGNED,   /* raw */
+	} kind;
+	uint64_t raw;
+	int err;
+	const char *s;
+	int len;
+	bool truncated, b, is_float;
+	double d;
+};
+
+static void decode_arg(const struct tsdt_event *ev, int i, struct arg_val *v)
 {
 	const struct tsdt_type *t = tsdt_event__arg_type(ev, i);
-	uint64_t raw = tsdt_event__arg_raw(ev, i);
-	const char *s;
 	int n;
 
+	memset(v, 0, sizeof(*v));
+	v->raw = tsdt_event__arg_raw(ev, i);
 	/* a non-string argument BPF could not read (memory, or an %xmm
-	 * register): never print its 0 as if it were the value */
+	 * register): never show its 0 as if it were the value */
 	n = tsdt_event__arg_status(ev, i);
 	if (n < 0 && (!t || t->kind != TSDT_TYPE_STR)) {
-		fprintf(f, "<unreadable: %d>", n);
+		v->kind = ARG_UNREADABLE;
+		v->err = n;
 		return;
 	}
 	switch (t ? t->kind : TSDT_TYPE_UNTYPED) {
 	case TSDT_TYPE_STR:
-		n = tsdt_event__arg_str(ev, i, &s);
+		n = tsdt_event__arg_str(ev, i, &v->s);
 		if (n >= 0) {
-			fputc('"', f);
-			cli_put_c_escaped(f, s, n);
-			fputc('"', f);
-			if (tsdt_event__arg_str_truncated(ev, i))
-				fputs("...", f);
+			v->kind = ARG_STR;
+			v->len = n;
+			v->truncated = tsdt_event__arg_str_truncated(ev, i);
 		} else if (n == -ENOENT) {
-			fputs("NULL", f);
+			v->kind = ARG_STR_NULL;
 		} else {
-			fprintf(f, "<unreadable 0x%" PRIx64 ": %d>", raw, n);
+			v->kind = ARG_STR_ERR;
+			v->err = n;
 		}
 		break;
 	case TSDT_TYPE_PTR:
-		put_hex(f, raw);
+		v->kind = ARG_PTR;
 		break;
 	case TSDT_TYPE_BOOL:
-		fputs(fit(raw, t->size, false) ? "true" : "false", f);
+		v->kind = ARG_BOOL;
+		v->b = fit(v->raw, t->size, false) != 0;
 		break;
 	case TSDT_TYPE_FLOAT:
-		if (t->size == 4) {
-			uint32_t bits = raw;
-			float v;
+		v->kind = ARG_FLOAT;
+		v->is_float = t->size == 4;
+		if (v->is_float) {
+			uint32_t bits = v->raw;
+			float fl;
 
-			memcpy(&v, &bits, 4);
-			put_float(f, v, true, false);
+			memcpy(&fl, &bits, 4);
+			v->d = fl;
 		} else {
-			double v;
-
-			memcpy(&v, &raw, 8);
-			put_float(f, v, false, false);
+			memcpy(&v->d, &v->raw, 8);
 		}
 		break;
 	case TSDT_TYPE_INT:
@@ -224,11 +245,49 @@ static void put_arg_text(FILE *f, const struct tsdt_event *ev, int i)
 	case TSDT_TYPE_UNTYPED:
 	default:
 		if (t && t->size)
-			raw = fit(raw, t->size, t->is_signed);
-		if (!t || t->is_signed)
-			put_i64(f, (int64_t)raw);
-		else
-			put_u64(f, raw);
+			v->raw = fit(v->raw, t->size, t->is_signed);
+		v->kind = !t || t->is_signed ? ARG_SIGNED : ARG_UNSIGNED;
+		break;
+	}
+}
+
+/* value of argument i (text form) */
+static void put_arg_text(FILE *f, const struct tsdt_event *ev, int i)
+{
+	struct arg_val v;
+
+	decode_arg(ev, i, &v);
+	switch (v.kind) {
+	case ARG_UNREADABLE:
+		fprintf(f, "<unreadable: %d>", v.err);
+		break;
+	case ARG_STR:
+		fputc('"', f);
+		cli_put_c_escaped(f, v.s, v.len);
+		fputc('"', f);
+		if (v.truncated)
+			fputs("...", f);
+		break;
+	case ARG_STR_NULL:
+		fputs("NULL", f);
+		break;
+	case ARG_STR_ERR:
+		fprintf(f, "<unreadable 0x%" PRIx64 ": %d>", v.raw, v.err);
+		break;
+	case ARG_PTR:
+		put_hex(f, v.raw);
+		break;
+	case ARG_BOOL:
+		fputs(v.b ? "true" : "false", f);
+		break;
+	case ARG_FLOAT:
+		put_float(f, v.d, v.is_float, false);
+		break;
+	case ARG_SIGNED:
+		put_i64(f, (int64_t)v.raw);
+		break;
+	case ARG_UNSIGNED:
+		put_u64(f, v.raw);
 		break;
 	}
 }
@@ -258,64 +317,49 @@ static void put_arg_json_head(FILE *f, const struct tsdt_probe *p, int i)
 /* the rest of argument @i of @ev, after its head, closing brace included */
 static void put_arg_json(FILE *f, const struct tsdt_event *ev, int i)
 {
-	const struct tsdt_type *t = tsdt_event__arg_type(ev, i);
-	uint64_t raw = tsdt_event__arg_raw(ev, i);
-	const char *s;
-	int n;
+	struct arg_val v;
 
-	n = tsdt_event__arg_status(ev, i);
-	if (n < 0 && (!t || t->kind != TSDT_TYPE_STR)) {
-		fprintf(f, ",\"error\":%d}", n);
-		return;
-	}
-	switch (t ? t->kind : TSDT_TYPE_UNTYPED) {
-	case TSDT_TYPE_STR:
-		n = tsdt_event__arg_str(ev, i, &s);
-		if (n >= 0) {
+	decode_arg(ev, i, &v);
+	switch (v.kind) {
+	case ARG_UNREADABLE:
+		fprintf(f, ",\"error\":%d", v.err);
+		break;
+	case ARG_STR:
+	case ARG_STR_NULL:
+	case ARG_STR_ERR:
+		if (v.kind == ARG_STR) {
 			fputs(",\"value\":", f);
-			cli_put_json_str(f, s, n);
-			if (tsdt_event__arg_str_truncated(ev, i))
+			cli_put_json_str(f, v.s, v.len);
+			if (v.truncated)
 				fputs(",\"truncated\":true", f);
-		} else if (n == -ENOENT) {
+		} else if (v.kind == ARG_STR_NULL) {
 			fputs(",\"value\":null", f);
 		} else {
-			fprintf(f, ",\"error\":%d", n);
+			fprintf(f, ",\"error\":%d", v.err);
 		}
 		fputs(",\"addr\":\"", f);
-		put_hex(f, raw);
+		put_hex(f, v.raw);
 		putc('"', f);
 		break;
-	case TSDT_TYPE_PTR:
+	case ARG_PTR:
 		fputs(",\"value\":\"", f);
-		put_hex(f, raw);
+		put_hex(f, v.raw);
 		putc('"', f);
 		break;
-	case TSDT_TYPE_BOOL:
-		fprintf(f, ",\"value\":%s", fit(raw, t->size, false) ? "true" : "false");
+	case ARG_BOOL:
+		fprintf(f, ",\"value\":%s", v.b ? "true" : "false");
 		break;
-	case TSDT_TYPE_FLOAT:
+	case ARG_FLOAT:
 		fputs(",\"value\":", f);
-		if (t->size == 4) {
-			uint32_t bits = raw;
-			float v;
-
-			memcpy(&v, &bits, 4);
-			put_float(f, v, true, true);
-		} else {
-			double v;
-
-			memcpy(&v, &raw, 8);
-			put_float(f, v, false, true);
-		}
+		put_float(f, v.d, v.is_float, true);
 		break;
-	default:
-		if (t && t->size)
-			raw = fit(raw, t->size, t->is_signed);
+	case ARG_SIGNED:
 		fputs(",\"value\":", f);
-		if (!t || t->is_signed)
-			put_i64(f, (int64_t)raw);
-		else
-			put_u64(f, raw);
+		put_i64(f, (int64_t)v.raw);
+		break;
+	case ARG_UNSIGNED:
+		fputs(",\"value\":", f);
+		put_u64(f, v.raw);
 		break;
 	}
 	fputc('}', f);

@@ -28,6 +28,11 @@ int tsdt_btf__handler_sig(const struct btf *btf, const char *prog_name,
 
 /* attach.c */
 bool tsdt_kernel_has_uprobe_multi(void);
+/* An empty BPF_TRACE_UPROBE_MULTI program: its fd, or -errno. */
+int tsdt_empty_uprobe_multi_prog(void);
+/* One uprobe_multi link of @prog_fd on @path at offset 0 (all processes):
+ * its fd, or -errno. */
+int tsdt_uprobe_multi_link_one(int prog_fd, const char *path);
 
 /* Fills @out for @site; @arg_cnt arguments (<= the site's). An argument
  * BPF cannot read (%xmm) is an error, or, with @allow_unreadable, marked

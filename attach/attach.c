@@ -63,7 +63,7 @@ struct tsdt_link {
 
 /* ------------------------------------------------------------ features */
 
-bool tsdt_kernel_has_uprobe_multi(void)
+int tsdt_empty_uprobe_multi_prog(void)
 {
 	struct bpf_insn insns[] = {
 		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
@@ -71,25 +71,39 @@ bool tsdt_kernel_has_uprobe_multi(void)
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, popts,
 		    .expected_attach_type = BPF_TRACE_UPROBE_MULTI);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns,
+			       ARRAY_SIZE(insns), &popts);
+
+	return fd < 0 ? -errno : fd;
+}
+
+int tsdt_uprobe_multi_link_one(int prog_fd, const char *path)
+{
 	LIBBPF_OPTS(bpf_link_create_opts, lopts);
 	unsigned long offset = 0;
-	int prog_fd, link_fd, err;
+	int fd;
 
-	prog_fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns,
-				ARRAY_SIZE(insns), &popts);
+	lopts.uprobe_multi.path = path;
+	lopts.uprobe_multi.offsets = &offset;
+	lopts.uprobe_multi.cnt = 1;
+	fd = bpf_link_create(prog_fd, 0, BPF_TRACE_UPROBE_MULTI, &lopts);
+	return fd < 0 ? -errno : fd;
+}
+
+bool tsdt_kernel_has_uprobe_multi(void)
+{
+	int prog_fd, link_fd;
+
+	prog_fd = tsdt_empty_uprobe_multi_prog();
 	if (prog_fd < 0)
 		return false;
 	/* "/" cannot be opened as a binary: a kernel with uprobe_multi says
 	 * -EBADF, one without says -EINVAL (as libbpf probes it). */
-	lopts.uprobe_multi.path = "/";
-	lopts.uprobe_multi.offsets = &offset;
-	lopts.uprobe_multi.cnt = 1;
-	link_fd = bpf_link_create(prog_fd, -1, BPF_TRACE_UPROBE_MULTI, &lopts);
-	err = -errno;
+	link_fd = tsdt_uprobe_multi_link_one(prog_fd, "/");
 	if (link_fd >= 0)
 		close(link_fd);
 	close(prog_fd);
-	return link_fd < 0 && err == -EBADF;
+	return link_fd == -EBADF;
 }
 
 static bool is_handler(const struct bpf_program *prog, bool *sleepable)

@@ -112,41 +112,23 @@ struct tsdt_event {
 static void *warm_up(void *arg)
 {
 	struct tsdt_tracer *tr = arg;
-	struct bpf_insn insns[] = {
-		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
-		{ .code = 0x95 },                         /* exit */
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, popts,
-		    .expected_attach_type = BPF_TRACE_UPROBE_MULTI);
-	LIBBPF_OPTS(bpf_link_create_opts, lopts);
-	unsigned long offset = 0;
 	char path[64];
 	int mfd, prog_fd, link_fd;
 
 	mfd = memfd_create("tsdt-rcu-warm-up", MFD_CLOEXEC);
-	if (mfd < 0) {
-		sem_post(&tr->warm_sem);
-		return NULL;
-	}
-	prog_fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, NULL, "GPL", insns,
-				ARRAY_SIZE(insns), &popts);
+	prog_fd = mfd < 0 ? -1 : tsdt_empty_uprobe_multi_prog();
+	sem_post(&tr->warm_sem);
 	if (prog_fd >= 0) {
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", mfd);
-		lopts.uprobe_multi.path = path;
-		lopts.uprobe_multi.offsets = &offset;
-		lopts.uprobe_multi.cnt = 1;
-		sem_post(&tr->warm_sem);
-		link_fd = bpf_link_create(prog_fd, 0, BPF_TRACE_UPROBE_MULTI,
-					  &lopts);
+		link_fd = tsdt_uprobe_multi_link_one(prog_fd, path);
 		/* closing waits for tasks-trace RCU (~30 ms): here, not in
 		 * the main thread */
 		if (link_fd >= 0)
 			close(link_fd);
 		close(prog_fd);
-	} else {
-		sem_post(&tr->warm_sem);
 	}
-	close(mfd);
+	if (mfd >= 0)
+		close(mfd);
 	return NULL;
 }
 

@@ -26,7 +26,7 @@ PG_USER=postgres
 die() { echo "pg-server: $*" >&2; exit 1; }
 
 [ $# -ge 2 ] || die "usage: $0 start|stop|env|psql DIR [ARGS]"
-cmd=$1 dir=$2
+cmd=$1 dir=$(realpath -m -- "$2")
 shift 2
 
 [ "$(id -u)" = 0 ] || die "must run as root (switches to the $PG_USER user)"
@@ -36,7 +36,10 @@ data=$dir/data
 sock=$dir/sock
 log=$dir/server.log
 
-as_pg() { runuser -u "$PG_USER" -- "$@"; }
+# As the postgres user, from / : the caller's directory may be one postgres
+# cannot enter (a mktemp -d checkout is 0700), and psql would then print
+# "could not change directory" into its output.
+as_pg() { (cd / && runuser -u "$PG_USER" -- "$@"); }
 
 port_of() {
 	if [ -f "$dir/port" ]; then cat "$dir/port"; return; fi

@@ -281,11 +281,37 @@ static int on_sample(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-/* Loads the program (sleepable or not); 0 or -errno. */
-static int load(struct tsdt_tracer *tr, bool sleepable, size_t site_cnt)
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The figures of a BPF_LOG_STATS verifier log (0 when absent). */
+static void parse_verifier_stats(const char *log,
+				 struct tsdt_tracer_load_stats *st)
+{
+	const char *p;
+
+	if ((p = strstr(log, "verification time ")))
+		sscanf(p, "verification time %u", &st->verify_us);
+	if ((p = strstr(log, "processed ")))
+		sscanf(p, "processed %u insns", &st->insns);
+	if ((p = strstr(log, "total_states ")))
+		sscanf(p, "total_states %u", &st->states);
+}
+
+/* Loads the program (sleepable or not); 0 or -errno. With @st, asks the
+ * verifier for its statistics and times the load. */
+static int load(struct tsdt_tracer *tr, bool sleepable, size_t site_cnt,
+		struct tsdt_tracer_load_stats *st)
 {
 	TSDT_OPTS(tsdt_attach_opts, aopts, .force_per_site = tr->force_per_site);
 	struct trace_bpf *skel;
+	char log[4096];
+	double t0;
 	int err;
 
 	skel = trace_bpf__open();
@@ -307,8 +333,23 @@ static int load(struct tsdt_tracer *tr, bool sleepable, size_t site_cnt)
 					       site_cnt ? site_cnt : 1);
 	if (!err)
 		err = tsdt_object__prepare(skel->obj, &aopts);
+	if (err >= 0 && st) {
+		struct bpf_program *p = sleepable ? skel->progs.trace_hit_s
+						  : skel->progs.trace_hit;
+
+		log[0] = 0;
+		err = bpf_program__set_log_buf(p, log, sizeof(log));
+		if (!err)
+			err = bpf_program__set_log_level(p, 4 /* stats */);
+	}
+	t0 = mono_ms();
 	if (err >= 0)
 		err = trace_bpf__load(skel);
+	if (err >= 0 && st) {
+		memset(st, 0, sizeof(*st));
+		st->load_ms = mono_ms() - t0;
+		parse_verifier_stats(log, st);
+	}
 	if (err < 0) {
 		trace_bpf__destroy(skel);
 		return err;
@@ -320,12 +361,30 @@ static int load(struct tsdt_tracer *tr, bool sleepable, size_t site_cnt)
 	return 0;
 }
 
-static double mono_ms(void)
+static size_t site_count(const struct tsdt_tracer *tr)
 {
-	struct timespec ts;
+	size_t i, n = 0;
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+	for (i = 0; i < tr->probe_cnt; i++)
+		n += tsdt_probe__site_cnt(tr->probes[i]);
+	return n;
+}
+
+int tsdt_tracer__load_stats(struct tsdt_tracer *tr, bool sleepable,
+			    struct tsdt_tracer_load_stats *st)
+{
+	int err;
+
+	if (!tr)
+		return -EINVAL;
+	if (tr->started || tr->skel)
+		return -EBUSY;
+	err = load(tr, sleepable, site_count(tr), st);
+	if (err)
+		return err;
+	trace_bpf__destroy(tr->skel);
+	tr->skel = NULL;
+	return 0;
 }
 
 int tsdt_tracer__start(struct tsdt_tracer *tr)
@@ -346,8 +405,7 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 		pr_warn("trace: no probe to trace\n");
 		return -ENOENT;
 	}
-	for (i = 0; i < tr->probe_cnt; i++)
-		site_cnt += tsdt_probe__site_cnt(tr->probes[i]);
+	site_cnt = site_count(tr);
 
 	/* Only strings need a sleepable program (to fault pages in); a
 	 * non-sleepable one costs less per hit, so use it when no probe traced
@@ -360,13 +418,13 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 
 	err = -EINVAL;
 	if (!tr->no_sleepable && want_sleepable) {
-		err = load(tr, true, site_cnt);
+		err = load(tr, true, site_cnt, NULL);
 		if (err)
 			pr_info("trace: cannot load the sleepable program (%s); strings on pages not yet resident will fail to read (-EFAULT)\n",
 				strerror(-err));
 	}
 	if (err) {
-		err = load(tr, false, site_cnt);
+		err = load(tr, false, site_cnt, NULL);
 		if (err) {
 			pr_warn("trace: cannot load the tracing program: %s\n",
 				strerror(-err));

@@ -37,4 +37,30 @@ struct tsdt_trace_str {
 	__u32 pad;
 };
 
+#ifndef __bpf__
+/*
+ * libtsdt-internal (not exported by libtsdt.so; bench/loadcost.c links
+ * libtsdt.a): what loading the tracer's program costs.
+ */
+#include <stdbool.h>
+
+struct tsdt_tracer;
+
+struct tsdt_tracer_load_stats {
+	double load_ms;          /* bpf_object__load(): maps and program */
+	unsigned int verify_us;  /* the verifier's "verification time" */
+	unsigned int insns;      /* the verifier's "processed N insns" */
+	unsigned int states;     /* its "total_states" */
+};
+
+/*
+ * Loads the tracer's program (sleepable or not) for the probes added so
+ * far, exactly as tsdt_tracer__start() would, but with the verifier's
+ * statistics log (BPF_LOG_STATS) when @st is given, then unloads it.
+ * 0 or -errno.
+ */
+int tsdt_tracer__load_stats(struct tsdt_tracer *tr, bool sleepable,
+			    struct tsdt_tracer_load_stats *st);
+#endif
+
 #endif /* TSDT_TRACE_H */

@@ -50,3 +50,12 @@ $(OUT)/bench/linkcost: bench/linkcost.c
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIBS)
 bench-trace: $(OUT)/bench/linkcost
+
+# What loading the generic tracer's two programs costs (verifier statistics
+# and load time, medians; a measurement tool, not run by `make bench`):
+# `$(OUT)/bench/loadcost -n 11 /usr/lib/postgresql/15/bin/postgres`.
+$(OUT)/bench/loadcost: bench/loadcost.c attach/trace.h $(OUT)/libtsdt.a
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS) -lpthread
+bench-trace: $(OUT)/bench/loadcost

@@ -280,14 +280,18 @@ int cmd_stat(int argc, char **argv)
 			ended = cli_target__ended(&target);
 			now = now_ns(CLOCK_MONOTONIC);
 			if (now >= next || ended || stat_signal) {
+				/* the last table is final, -n's too */
+				bool last_one = count && printed + 1 >= count;
+
 				print_interval(tr, prev, json, all, (now - last) / 1e9,
-					       ended || stat_signal);
+					       ended || stat_signal || last_one);
 				last = now;
 				next += interval_ms * 1000000LL;
 				if (next < now)
 					next = now + interval_ms * 1000000LL;
-				if (count && ++printed >= count)
+				if (last_one)
 					break;
+				printed++;
 			}
 		}
 	}

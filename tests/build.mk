@@ -22,3 +22,4 @@ CHECK_CMDS += tests/integration/trace-args.sh tests/integration/trace-pid.sh \
 CHECK_CMDS += tests/integration/pg-checkpoint.sh tests/integration/pg-transaction.sh
 UNIT_TESTS += $(OUT)/tests/test_cli_util
 CHECK_CMDS += tests/integration/headers-standalone.sh
+CHECK_CMDS += tests/integration/stat-basic.sh

@@ -17,7 +17,7 @@
 #include <tsdt/libtsdt.h>
 
 #include "cli.h"
-#include "target.h"
+#include "session.h"
 #include "util.h"
 
 static volatile sig_atomic_t stat_signal;
@@ -150,16 +150,13 @@ static void print_interval(struct tsdt_tracer *tr, uint64_t *prev, bool json,
 
 int cmd_stat(int argc, char **argv)
 {
-	struct cli_target target = { .gate_fd = -1 };
-	const char **pfiles = NULL;
-	int pfile_cnt = 0;
+	struct cli_session s = CLI_SESSION_INIT("tsdt stat");
 	const char *command = NULL;
 	bool per_site = false, verbose = false, json = false, all = false;
 	long pid = 0, interval_ms = 1000, count = 0;
-	struct tsdt_tracer *tr = NULL;
 	struct sigaction sa = { .sa_handler = stat_on_signal };
 	uint64_t *prev = NULL;
-	int opt, err, ret = 1;
+	int opt, ret = 1;
 
 	while ((opt = getopt_long(argc, argv, "p:c:i:n:ajvh", stat_options,
 				  NULL)) != -1) {
@@ -189,7 +186,8 @@ int cmd_stat(int argc, char **argv)
 			all = true;
 			break;
 		case OPT_PROVIDER_FILE:
-			if (cli_add_provider_file(&pfiles, &pfile_cnt, optarg))
+			if (cli_add_provider_file(&s.provider_files,
+						  &s.provider_file_cnt, optarg))
 				goto out;
 			break;
 		case 'j':
@@ -203,64 +201,36 @@ int cmd_stat(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(stat_usage, stdout);
-			free(pfiles);
+			cli_session__free(&s);
 			return 0;
 		default:
 			goto usage;
 		}
 	}
 	cli_set_verbose(verbose);
-	err = cli_target__init(&target, pid, command, pfiles, argv + optind,
-			       argc - optind);
-	if (err) {
-		if (err == -EINVAL)
-			fprintf(stderr, "Try 'tsdt stat --help'.\n");
-		ret = err == -EINVAL ? 2 : 1;
-		goto out;
+	{
+		TSDT_OPTS(tsdt_tracer_opts, topts, .force_per_site = per_site,
+			  .count_only = true);
+
+		ret = cli_session__open(&s, pid, command, argv + optind,
+					argc - optind, &topts);
+		if (ret)
+			goto out;
+		ret = 1;
 	}
-	err = cli_target__select(&target);
-	cli_report_hidden_warnings("tsdt stat");
-	if (err)
-		goto out;
 
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	if (command && (err = cli_target__spawn(&target))) {
-		fprintf(stderr, "tsdt stat: cannot start '%s': %s\n", command,
-			strerror(-err));
+	if (cli_session__start(&s))
 		goto out;
-	}
-	{
-		TSDT_OPTS(tsdt_tracer_opts, topts, .pid = target.pid,
-			  .force_per_site = per_site, .count_only = true);
-
-		tr = tsdt_tracer__new(&topts);
-		if (!tr) {
-			fprintf(stderr, "tsdt stat: %s\n", strerror(errno));
-			goto out;
-		}
-	}
-	for (size_t i = 0; i < target.probe_cnt; i++) {
-		err = tsdt_tracer__add_probe(tr, target.probes[i]);
-		if (err < 0) {
-			fprintf(stderr, "tsdt stat: cannot count %s:%s: %s\n",
-				tsdt_probe__provider(target.probes[i]),
-				tsdt_probe__name(target.probes[i]), strerror(-err));
-			goto out;
-		}
-	}
-	err = tsdt_tracer__start(tr);
-	if (err) {
-		fprintf(stderr, "tsdt stat: cannot attach: %s\n", strerror(-err));
-		goto out;
-	}
-	prev = calloc(tsdt_tracer__probe_cnt(tr) + 1, sizeof(*prev));
+	prev = calloc(tsdt_tracer__probe_cnt(s.tr) + 1, sizeof(*prev));
 	if (!prev)
 		goto out;
 	fprintf(stderr, "Counting %zu probe%s at %zu site%s... Hit Ctrl-C to end.\n",
-		tsdt_tracer__probe_cnt(tr), tsdt_tracer__probe_cnt(tr) == 1 ? "" : "s",
-		target.site_cnt, target.site_cnt == 1 ? "" : "s");
-	if (command && cli_target__release(&target))
+		tsdt_tracer__probe_cnt(s.tr),
+		tsdt_tracer__probe_cnt(s.tr) == 1 ? "" : "s",
+		s.target.site_cnt, s.target.site_cnt == 1 ? "" : "s");
+	if (cli_session__release(&s))
 		goto out;
 
 	{
@@ -277,13 +247,13 @@ int cmd_stat(int argc, char **argv)
 				wait = 100000000LL;
 			if (wait > 0)
 				nanosleep(&(struct timespec){ 0, wait }, NULL);
-			ended = cli_target__ended(&target);
+			ended = cli_target__ended(&s.target);
 			now = now_ns(CLOCK_MONOTONIC);
 			if (now >= next || ended || stat_signal) {
 				/* the last table is final, -n's too */
 				bool last_one = count && printed + 1 >= count;
 
-				print_interval(tr, prev, json, all, (now - last) / 1e9,
+				print_interval(s.tr, prev, json, all, (now - last) / 1e9,
 					       ended || stat_signal || last_one);
 				last = now;
 				next += interval_ms * 1000000LL;
@@ -295,26 +265,16 @@ int cmd_stat(int argc, char **argv)
 			}
 		}
 	}
-	ret = 0;
-	if (command) {
-		if (!target.child_done)
-			cli_target__stop_child(&target, stat_signal ? stat_signal : SIGTERM,
-					       2000);
-		ret = target.child_done ? cli_target__exit_code(&target)
-					: 128 + (stat_signal ? stat_signal : SIGTERM);
-	}
-	goto out;
+	cli_session__stop_command(&s, stat_signal);
+	ret = cli_session__exit_code(&s, stat_signal);
+
+out:
+	cli_session__free(&s);
+	free(prev);
+	return ret;
 
 usage:
 	fprintf(stderr, "Try 'tsdt stat --help'.\n");
-	free(pfiles);
+	cli_session__free(&s);
 	return 2;
-out:
-	if (command && target.child && !target.child_done)
-		cli_target__stop_child(&target, SIGKILL, 2000);
-	tsdt_tracer__free(tr);
-	free(prev);
-	cli_target__free(&target);
-	free(pfiles);
-	return ret;
 }

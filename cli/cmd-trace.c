@@ -21,7 +21,7 @@
 #include <tsdt/libtsdt.h>
 
 #include "cli.h"
-#include "target.h"
+#include "session.h"
 #include "util.h"
 
 /* ------------------------------------------------------------ output */
@@ -44,6 +44,7 @@ struct trace_out {
 	char time_text[32];
 	size_t time_len;
 	/* "provider:name" per tracer probe index, built once */
+	size_t probe_cnt;
 	char **names;
 	size_t *name_lens;
 	/* --json: per probe index, the constant parts of its events:
@@ -474,6 +475,7 @@ static int trace_out__begin(struct trace_out *out, struct tsdt_tracer *tr,
 	out->t_start = mono_ns();
 	/* single-threaded: no stdio locking on the hot path */
 	__fsetlocking(f, FSETLOCKING_BYCALLER);
+	out->probe_cnt = n;
 	out->names = calloc(n ? n : 1, sizeof(*out->names));
 	out->name_lens = calloc(n ? n : 1, sizeof(*out->name_lens));
 	for (size_t i = 0; out->names && out->name_lens && i < n; i++) {
@@ -638,9 +640,11 @@ static void trace_out__end(struct trace_out *out, struct tsdt_tracer *tr,
 
 /* Poll events until a signal, the end of the traced process, or an error.
  * Returns 0 or 1 (error). */
-static int trace_out__loop(struct trace_out *out, struct tsdt_tracer *tr,
-			   struct cli_target *t, volatile sig_atomic_t *sig)
+static int trace_out__loop(struct trace_out *out, struct cli_session *s,
+			   volatile sig_atomic_t *sig)
 {
+	struct tsdt_tracer *tr = s->tr;
+	struct cli_target *t = &s->target;
 	long long next_lost = mono_ns() + 1000000000LL, deadline = 0;
 	int forwarded = 0, ret = 0;
 
@@ -693,10 +697,28 @@ static int trace_out__loop(struct trace_out *out, struct tsdt_tracer *tr,
 			next_lost = mono_ns() + 1000000000LL;
 		}
 	}
-	if (ret == 0 && !out->write_error && t->command && !t->child_done)
-		cli_target__stop_child(t, *sig ? *sig : SIGTERM, 2000);
+	if (ret == 0 && !out->write_error)
+		cli_session__stop_command(s, *sig);
 	trace_out__end(out, tr, t, cli_target__exit_code(t));
 	return ret;
+}
+
+static void trace_out__free(struct trace_out *out)
+{
+	for (size_t i = 0; out->names && i < out->probe_cnt; i++)
+		free(out->names[i]);
+	free(out->names);
+	free(out->name_lens);
+	for (size_t i = 0; out->jprobe && i < out->probe_cnt; i++) {
+		free(out->jprobe[i]);
+		for (int a = 0; out->jargs && out->jargs[i] && a < out->jarg_cnt[i]; a++)
+			free(out->jargs[i][a]);
+		if (out->jargs)
+			free(out->jargs[i]);
+	}
+	free(out->jprobe);
+	free(out->jargs);
+	free(out->jarg_cnt);
 }
 
 static volatile sig_atomic_t got_signal;
@@ -801,37 +823,15 @@ static int parse_size(const char *s, long *ret)
 	return 0;
 }
 
-static struct tsdt_tracer *new_tracer(const struct cli_target *target,
-				       bool per_site, bool no_sleepable,
-				       long bufsz, long strsz)
-{
-	TSDT_OPTS(tsdt_tracer_opts, topts,
-		  .pid = target->pid,
-		  .force_per_site = per_site,
-		  .no_sleepable = no_sleepable,
-		  .ringbuf_size = bufsz,
-		  .str_max = strsz,
-		  /* for bench/attach.sh's with/without comparison */
-		  .no_warm_up = getenv("TSDT_NO_WARM_UP") != NULL);
-	struct tsdt_tracer *tr = tsdt_tracer__new(&topts);
-
-	if (!tr)
-		fprintf(stderr, "tsdt trace: %s\n", strerror(errno));
-	return tr;
-}
-
 int cmd_trace(int argc, char **argv)
 {
 	struct trace_out out = { 0 };
-	struct cli_target target = { .gate_fd = -1 };
-	const char **pfiles = NULL;
-	int pfile_cnt = 0;
+	struct cli_session s = CLI_SESSION_INIT("tsdt trace");
 	const char *command = NULL, *output = NULL;
 	bool per_site = false, no_sleepable = false, verbose = false;
 	long pid = 0, bufsz = 0, strsz = 0;
-	struct tsdt_tracer *tr = NULL;
 	struct sigaction sa = { .sa_handler = on_signal };
-	int opt, err, ret = 1;
+	int opt, ret = 1;
 
 	out.f = stdout;
 	while ((opt = getopt_long(argc, argv, "p:c:jo:b:s:Tqvh", trace_options,
@@ -840,15 +840,18 @@ int cmd_trace(int argc, char **argv)
 		case 'p':
 			if (cli_parse_long(optarg, 1, INT32_MAX, &pid)) {
 				fprintf(stderr, "tsdt trace: bad pid '%s'\n", optarg);
-				return 2;
+				goto usage;
 			}
 			break;
 		case 'c':
 			command = optarg;
 			break;
 		case OPT_PROVIDER_FILE:
-			if (cli_add_provider_file(&pfiles, &pfile_cnt, optarg))
+			if (cli_add_provider_file(&s.provider_files,
+						  &s.provider_file_cnt, optarg)) {
+				cli_session__free(&s);
 				return 1;
+			}
 			break;
 		case 'j':
 			out.json = true;
@@ -864,14 +867,14 @@ int cmd_trace(int argc, char **argv)
 			    bufsz < 4096) {
 				fprintf(stderr, "tsdt trace: bad buffer size '%s': "
 					"expected a power of two of at least 4K\n", optarg);
-				return 2;
+				goto usage;
 			}
 			break;
 		case 's':
 			if (cli_parse_long(optarg, 2, 4096, &strsz)) {
 				fprintf(stderr, "tsdt trace: bad string size '%s': "
 					"expected 2..4096\n", optarg);
-				return 2;
+				goto usage;
 			}
 			break;
 		case OPT_NO_SLEEPABLE:
@@ -888,37 +891,30 @@ int cmd_trace(int argc, char **argv)
 			break;
 		case 'h':
 			fputs(trace_usage, stdout);
-			free(pfiles);
+			cli_session__free(&s);
 			return 0;
 		default:
 			fprintf(stderr, "Try 'tsdt trace --help'.\n");
-			free(pfiles);
-			return 2;
+			goto usage;
 		}
 	}
 	cli_set_verbose(verbose);
 
-	err = cli_target__init(&target, pid, command, pfiles, argv + optind,
-			       argc - optind);
-	if (err) {
-		if (err == -EINVAL)
-			fprintf(stderr, "Try 'tsdt trace --help'.\n");
-		ret = err == -EINVAL ? 2 : 1;
-		goto out;
+	{
+		TSDT_OPTS(tsdt_tracer_opts, topts,
+			  .force_per_site = per_site,
+			  .no_sleepable = no_sleepable,
+			  .ringbuf_size = bufsz,
+			  .str_max = strsz,
+			  /* for bench/attach.sh's with/without comparison */
+			  .no_warm_up = getenv("TSDT_NO_WARM_UP") != NULL);
+
+		ret = cli_session__open(&s, pid, command, argv + optind,
+					argc - optind, &topts);
+		if (ret)
+			goto out;
+		ret = 1;
 	}
-	/*
-	 * The tracer first, when the process to trace is known already: its
-	 * warm-up thread then starts the kernel's RCU grace period for uprobe
-	 * registration (8-12 ms, the largest part of attaching) while the
-	 * catalogue is read. Not with -c: no thread while we fork.
-	 */
-	if (!command && !(tr = new_tracer(&target, per_site, no_sleepable,
-					  bufsz, strsz)))
-		goto out;
-	err = cli_target__select(&target);
-	cli_report_hidden_warnings("tsdt trace");
-	if (err)
-		goto out;
 
 	if (output) {
 		out.f = fopen(output, "we");
@@ -934,67 +930,21 @@ int cmd_trace(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (command && (err = cli_target__spawn(&target))) {
-		fprintf(stderr, "tsdt trace: cannot start '%s': %s\n", command,
-			strerror(-err));
+	if (cli_session__start(&s))
 		goto out;
-	}
-
-	/* with -c, only now that the command is started */
-	if (!tr && !(tr = new_tracer(&target, per_site, no_sleepable, bufsz,
-				     strsz)))
-		goto out;
-	for (size_t i = 0; i < target.probe_cnt; i++) {
-		err = tsdt_tracer__add_probe(tr, target.probes[i]);
-		if (err < 0) {
-			fprintf(stderr, "tsdt trace: cannot trace %s:%s in %s: %s\n",
-				tsdt_probe__provider(target.probes[i]),
-				tsdt_probe__name(target.probes[i]),
-				tsdt_binary__path(tsdt_probe__binary(target.probes[i])),
-				strerror(-err));
-			goto out;
-		}
-	}
-	err = tsdt_tracer__start(tr);
-	if (err) {
-		fprintf(stderr, "tsdt trace: cannot attach: %s\n", strerror(-err));
-		goto out;
-	}
-
-	if (trace_out__begin(&out, tr, &target)) {
+	if (trace_out__begin(&out, s.tr, &s.target)) {
 		fprintf(stderr, "tsdt trace: out of memory\n");
 		goto out;
 	}
-	if (command && cli_target__release(&target)) {
-		fprintf(stderr, "tsdt trace: cannot start '%s'\n", command);
+	if (cli_session__release(&s))
 		goto out;
-	}
-	ret = trace_out__loop(&out, tr, &target, &got_signal);
-	if (command && ret == 0)
-		ret = target.child_done ? cli_target__exit_code(&target)
-					: 128 + (got_signal ? got_signal : SIGTERM);
-	goto out;
+	ret = trace_out__loop(&out, &s, &got_signal);
+	if (ret == 0)
+		ret = cli_session__exit_code(&s, got_signal);
 
 out:
-	/* never leave the command behind (it is gated until traced) */
-	if (command && target.child && !target.child_done)
-		cli_target__stop_child(&target, SIGKILL, 2000);
-	if (out.names)
-		for (size_t i = 0; i < tsdt_tracer__probe_cnt(tr); i++)
-			free(out.names[i]);
-	free(out.names);
-	free(out.name_lens);
-	for (size_t i = 0; out.jprobe && i < tsdt_tracer__probe_cnt(tr); i++) {
-		free(out.jprobe[i]);
-		for (int a = 0; out.jargs && out.jargs[i] && a < out.jarg_cnt[i]; a++)
-			free(out.jargs[i][a]);
-		if (out.jargs)
-			free(out.jargs[i]);
-	}
-	free(out.jprobe);
-	free(out.jargs);
-	free(out.jarg_cnt);
-	tsdt_tracer__free(tr);
+	trace_out__free(&out);
+	cli_session__free(&s);
 	if (out.f && out.f != stdout) {
 		if (fclose(out.f)) {
 			fprintf(stderr, "tsdt trace: writing '%s': %s\n", output,
@@ -1004,7 +954,9 @@ out:
 	} else if (fflush(stdout) && errno != EPIPE) {
 		ret = 1;
 	}
-	cli_target__free(&target);
-	free(pfiles);
 	return ret;
+
+usage:
+	cli_session__free(&s);
+	return 2;
 }

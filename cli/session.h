@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * A tracing session of `tsdt trace` and `tsdt stat`: the target (probes and
+ * process, target.h) and libtsdt's tracer, set up and torn down the same way
+ * for both; each command keeps only what it does with the tracer (trace:
+ * events and their output; stat: the interval tables).
+ *
+ * In order:
+ *   cli_session__open()      check the command line; create the tracer
+ *                            when the process to trace is known already;
+ *                            read the catalogues and select the probes
+ *   (the command: signals, output file)
+ *   cli_session__start()     -c: fork the command, gated; create the tracer
+ *                            if not yet; add every probe; attach
+ *   (the command: its header)
+ *   cli_session__release()   -c: let the command exec
+ *   (the command: its loop)
+ *   cli_session__stop_command(), cli_session__exit_code()
+ *   cli_session__free()      never leaves the command behind
+ *
+ * Messages are printed here, prefixed with the command's name.
+ */
+#ifndef TSDT_CLI_SESSION_H
+#define TSDT_CLI_SESSION_H
+
+#include <sys/types.h>
+
+#include <tsdt/libtsdt.h>
+
+#include "target.h"
+
+struct cli_session {
+	const char *name;              /* "tsdt trace": prefixes messages */
+	struct tsdt_tracer_opts topts; /* the command's; pid is the target's */
+	/* --provider-file (cli_add_provider_file()), NULL-terminated */
+	const char **provider_files;
+	int provider_file_cnt;
+	struct cli_target target;
+	struct tsdt_tracer *tr;        /* NULL until created */
+};
+
+/* A session that cli_session__free() can free whatever happens next. */
+#define CLI_SESSION_INIT(NAME) { .name = (NAME), .target = { .gate_fd = -1 } }
+
+/*
+ * Check -p/-c and the probe patterns, then select the probes. The tracer
+ * (options @topts, copied) is created first when the process is known
+ * (-p, or every process): its warm-up thread then starts the kernel's RCU
+ * grace period for uprobe registration (8-12 ms, the largest part of
+ * attaching) while the catalogue is read. Not with -c: no thread while we
+ * fork; cli_session__start() creates it then.
+ * Returns 0, or the exit status (2: usage, 1: other error) with a message.
+ */
+int cli_session__open(struct cli_session *s, pid_t pid, const char *command,
+		      char **pats, int pat_cnt,
+		      const struct tsdt_tracer_opts *topts);
+
+/* -c: fork the command (gated until released); the tracer if not yet;
+ * add every selected probe; attach. 0 or a negative errno, with a message. */
+int cli_session__start(struct cli_session *s);
+
+/* -c: let the command exec (no-op without -c). 0 or a negative errno, with
+ * a message. */
+int cli_session__release(struct cli_session *s);
+
+/* -c: if the command still runs, send it @sig (SIGTERM when 0) and wait up
+ * to 2 s for it to end. No-op without -c. */
+void cli_session__stop_command(struct cli_session *s, int sig);
+
+/* The exit status after tracing ended without error: without -c 0; with
+ * -c the command's (128 + N when signal N killed it), or 128 + @sig
+ * (SIGTERM when 0) when it has not been seen to end. */
+int cli_session__exit_code(const struct cli_session *s, int sig);
+
+/* Kill a command left running (SIGKILL), free the tracer, the target and
+ * the provider-file list. */
+void cli_session__free(struct cli_session *s);
+
+#endif

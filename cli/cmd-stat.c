@@ -2,8 +2,8 @@
 /*
  * tsdt stat: count the hits of the selected probes in the kernel (no events
  * travel) and print the counts every interval. A thin layer over libtsdt's
- * tracer in count-only mode; probe selection is shared with tsdt trace
- * (target.c).
+ * tracer in count-only mode; probe selection, the command and the tracer's
+ * set-up and tear-down are shared with tsdt trace (session.c, target.c).
  */
 #include <errno.h>
 #include <getopt.h>

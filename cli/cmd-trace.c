@@ -3,7 +3,9 @@
  * tsdt trace: print every hit of the selected probes with its arguments
  * decoded by type. A thin layer over libtsdt's tracer (tsdt_tracer__*):
  * this file parses options, formats events (text or JSON Lines, schema in
- * docs/trace-json.md) and owns the terminal, the signals and the exit code.
+ * docs/trace-json.md) and owns the terminal and the signals; probe
+ * selection, the command and the tracer's set-up and tear-down are shared
+ * with tsdt stat (session.c, target.c).
  */
 #include <errno.h>
 #include <getopt.h>
@@ -43,7 +45,7 @@ struct trace_out {
 	long long time_sec;
 	char time_text[32];
 	size_t time_len;
-	/* "provider:name" per tracer probe index, built once */
+	/* "provider:name" per tracer probe index (probe_cnt), built once */
 	size_t probe_cnt;
 	char **names;
 	size_t *name_lens;

@@ -97,6 +97,15 @@ check "-p end: exit 0 and a final table" [ $rc = 0 -a "$(grep -c '(final)$' "$TM
 check "-c -n 1: exit 143 (command stopped by SIGTERM)" [ $? = 143 ]
 check "-c -n 1: one final table" [ "$(grep -c '(final)$' "$TMP/n.out")" = 1 ]
 
+# -c and SIGINT to tsdt: passed on to the command, which dies of it: 128+2
+"$TSDT" stat -i 10s -c "$DEMO -n 0 -i 10" 'demo:tick' > "$TMP/int.out" 2> "$TMP/int.err" & T=$!
+on_exit "kill -9 $T 2>/dev/null"
+wait_for "$TMP/int.err" '^Counting' 5 || fail "-c SIGINT: not attached"
+sleep 0.1
+kill -INT $T; wait $T; rc=$?
+check "-c SIGINT: exit 130 (command killed by SIGINT)" [ $rc = 130 ]
+check "-c SIGINT: a final table with ticks" awk '$1 == "demo:tick" && $2 > 0 { ok = 1 } END { exit !ok }' "$TMP/int.out"
+
 # -v: libtsdt's debug messages
 "$TSDT" stat -v -c "$DEMO -n 1 -i 0" 'demo:tick' > /dev/null 2> "$TMP/v.err"
 check "-v: libtsdt debug messages" grep -q '^libtsdt: ' "$TMP/v.err"

@@ -18,6 +18,10 @@
 #define TSDT_MAX_SPECS 1 /* resized by trace.c before load */
 /* no kfunc: tsdt trace starts without parsing the kernel's BTF */
 #define TSDT_NO_COPY_STR_KFUNC
+/* registers through a global function: verified once, not per call site */
+#define __TSDT_REG trace_reg
+struct pt_regs;
+__u64 trace_reg(struct pt_regs *ctx, int off);
 #include <tsdt/tsdt.bpf.h>
 #include "trace.h"
 
@@ -78,18 +82,59 @@ __noinline int trace_arg_s(struct pt_regs *ctx,
 	return __tsdt_arg(ctx, spec, i, res, 1);
 }
 
+__noinline __u64 trace_reg(struct pt_regs *ctx, int off)
+{
+	return ____tsdt_reg(ctx, off);
+}
+
 /* an event as built on the stack: the header and every argument */
 struct full_event {
 	struct tsdt_trace_event h;
 	__u64 args[TSDT_BPF_MAX_ARGS];
 };
 
+/*
+ * The two loops over a site's arguments run under bpf_loop() (which the
+ * verifier inlines into a plain loop: no helper call per argument). Its
+ * callback is verified with the argument index unknown, until its states
+ * converge (a couple of passes), where an open-coded loop is verified once
+ * per index and per path through the body: 7096 instructions to verify
+ * trace_hit and 8249 trace_hit_s, most of them in the string loop.
+ */
+struct fill_ctx {
+	struct pt_regs *ctx;
+	const struct tsdt_bpf_spec *spec;
+	struct full_event *e;
+};
+
+static __always_inline long fill_one(__u64 i, struct fill_ctx *c,
+				     const int sleepable)
+{
+	if (i >= TSDT_BPF_MAX_ARGS)
+		return 1;
+	if (sleepable ? trace_arg_s(c->ctx, c->spec, i, &c->e->args[i])
+		      : trace_arg(c->ctx, c->spec, i, &c->e->args[i]))
+		c->e->h.err_mask |= 1 << i;
+	return 0;
+}
+
+static long fill_cb(__u64 i, void *c)
+{
+	return fill_one(i, c, 0);
+}
+
+static long fill_cb_s(__u64 i, void *c)
+{
+	return fill_one(i, c, 1);
+}
+
 static __always_inline __u32 fill(struct pt_regs *ctx,
 				  const struct tsdt_bpf_spec *spec,
 				  struct full_event *e, const int sleepable)
 {
+	struct fill_ctx c = { .ctx = ctx, .spec = spec, .e = e };
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 i, n = spec->arg_cnt;
+	__u32 n = spec->arg_cnt;
 
 	if (n > TSDT_BPF_MAX_ARGS)
 		n = TSDT_BPF_MAX_ARGS;
@@ -101,14 +146,50 @@ static __always_inline __u32 fill(struct pt_regs *ctx,
 	e->h.str_cnt = spec->str_cnt;
 	e->h.err_mask = 0;
 	bpf_get_current_comm(e->h.comm, sizeof(e->h.comm));
-	for (i = 0; i < TSDT_BPF_MAX_ARGS; i++) {
-		if (i >= n)
-			break;
-		if (sleepable ? trace_arg_s(ctx, spec, i, &e->args[i])
-			      : trace_arg(ctx, spec, i, &e->args[i]))
-			e->h.err_mask |= 1 << i;
-	}
+	bpf_loop(n, sleepable ? fill_cb_s : fill_cb, &c, 0);
 	return n;
+}
+
+struct str_ctx {
+	const struct tsdt_bpf_spec *spec;
+	const struct full_event *e;
+	struct bpf_dynptr *dp;
+	__u32 off;            /* of the next string slot in the record */
+	__u32 k;              /* string arguments seen */
+};
+
+static __always_inline long str_one(__u64 i, struct str_ctx *c,
+				    const int sleepable)
+{
+	struct tsdt_trace_str *st;
+
+	if (i >= TSDT_BPF_MAX_ARGS || c->k >= c->spec->str_cnt)
+		return 1;
+	if (!(c->spec->args[i].flags & TSDT_BPF_ARG_STR))
+		return 0;
+	c->k++;
+	st = bpf_dynptr_data(c->dp, c->off, sizeof(*st) + str_max);
+	if (!st)
+		return 1;
+	c->off += sizeof(*st) + str_max;
+	if (c->e->h.err_mask & (1 << i)) { /* the pointer was unreadable */
+		st->res = -14; /* EFAULT */
+		((char *)(st + 1))[0] = 0;
+		return 0;
+	}
+	st->res = __tsdt_read_str(st + 1, str_max,
+				  (const void *)c->e->args[i], sleepable);
+	return 0;
+}
+
+static long str_cb(__u64 i, void *c)
+{
+	return str_one(i, c, 0);
+}
+
+static long str_cb_s(__u64 i, void *c)
+{
+	return str_one(i, c, 1);
 }
 
 static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
@@ -116,7 +197,8 @@ static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 	const struct tsdt_bpf_spec *spec = tsdt_spec(ctx);
 	struct full_event e;
 	struct bpf_dynptr dp;
-	__u32 i, k = 0, n, size, off;
+	struct str_ctx sc;
+	__u32 n, size;
 
 	if (!spec)
 		return 0;
@@ -124,16 +206,7 @@ static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 	if (count_only)
 		return 0;
 
-	fill(ctx, spec, &e, sleepable);
-	/*
-	 * The size, from a fresh read of the count: were it the loop's own
-	 * bound, the verifier would track it precisely through every
-	 * iteration and keep one state per argument count (400 K instructions
-	 * to verify instead of a few thousand).
-	 */
-	n = *(volatile __u16 *)&spec->arg_cnt;
-	if (n > TSDT_BPF_MAX_ARGS)
-		n = TSDT_BPF_MAX_ARGS;
+	n = fill(ctx, spec, &e, sleepable);
 	size = sizeof(e.h) + n * sizeof(__u64);
 	if (size > sizeof(e))
 		return 0;
@@ -153,29 +226,12 @@ static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 		return 0;
 	}
 	bpf_dynptr_write(&dp, 0, &e, size, 0);
-	off = size;
-	for (i = 0; i < TSDT_BPF_MAX_ARGS; i++) {
-		struct tsdt_trace_str *st;
-		long res;
-
-		if (i >= n || k >= spec->str_cnt)
-			break;
-		if (!(spec->args[i].flags & TSDT_BPF_ARG_STR))
-			continue;
-		k++;
-		st = bpf_dynptr_data(&dp, off, sizeof(*st) + str_max);
-		if (!st)
-			break;
-		off += sizeof(*st) + str_max;
-		if (e.h.err_mask & (1 << i)) { /* the pointer was unreadable */
-			st->res = -14; /* EFAULT */
-			((char *)(st + 1))[0] = 0;
-			continue;
-		}
-		res = __tsdt_read_str(st + 1, str_max,
-				      (const void *)e.args[i], sleepable);
-		st->res = res;
-	}
+	sc.spec = spec;
+	sc.e = &e;
+	sc.dp = &dp;
+	sc.off = size;
+	sc.k = 0;
+	bpf_loop(n, sleepable ? str_cb_s : str_cb, &sc, 0);
 	bpf_ringbuf_submit_dynptr(&dp, BPF_RB_NO_WAKEUP);
 	return 0;
 }

@@ -110,12 +110,15 @@ static __always_inline long __tsdt_read_user(__u64 *dst, __u32 size,
 		if ((n) * 8 + 8 <= sizeof(struct pt_regs))                  \
 			return *(const __u64 *)((const char *)ctx + (n) * 8); \
 		return 0;
-static __noinline __attribute__((unused)) __u64
-__tsdt_reg(struct pt_regs *ctx, int off)
+static __always_inline __u64 ____tsdt_reg(struct pt_regs *ctx, int off32)
 {
+	/* one 64-bit register for the bounds check and every use below, so
+	 * the verifier knows ctx + off is within bounds */
+	long off = off32;
 	__u64 v = 0;
 
-	if (off < 0 || off > (int)(sizeof(struct pt_regs) - 8))
+	barrier_var(off);
+	if (off < 0 || off > (long)(sizeof(struct pt_regs) - 8))
 		return 0;
 	switch (off) {
 	__TSDT_REG_CASE(0) __TSDT_REG_CASE(1) __TSDT_REG_CASE(2)
@@ -135,6 +138,24 @@ __tsdt_reg(struct pt_regs *ctx, int off)
 		return v;
 	}
 }
+
+static __noinline __attribute__((unused)) __u64
+__tsdt_reg(struct pt_regs *ctx, int off)
+{
+	return ____tsdt_reg(ctx, off);
+}
+
+/*
+ * The register reader __tsdt_arg() calls. A static subprogram such as
+ * __tsdt_reg() is verified again at each of its call sites (four in
+ * __tsdt_arg(), a few hundred instructions each time for the switch); an
+ * object may define __TSDT_REG as the name of a global function of its
+ * own, (struct pt_regs *ctx, int off) -> __u64 with ____tsdt_reg()'s body,
+ * which the verifier checks once (the generic tracer does).
+ */
+#ifndef __TSDT_REG
+#define __TSDT_REG __tsdt_reg
+#endif
 
 /*
  * __tsdt_arg() fetches argument @i of the site described by @spec into
@@ -164,17 +185,17 @@ static __always_inline long __tsdt_arg(struct pt_regs *ctx,
 		val = a->val;
 		break;
 	case TSDT_BPF_ARG_REG:
-		val = __tsdt_reg(ctx, a->reg_off);
+		val = __TSDT_REG(ctx, a->reg_off);
 		break;
 	case TSDT_BPF_ARG_REG_DEREF:
-		addr = __tsdt_reg(ctx, a->reg_off) + a->val;
+		addr = __TSDT_REG(ctx, a->reg_off) + a->val;
 		err = __tsdt_read_user(&val, a->size, (const void *)addr,
 				       sleepable);
 		break;
 	case TSDT_BPF_ARG_SIB:
-		addr = a->val + __tsdt_reg(ctx, a->index_reg_off) * a->scale;
+		addr = a->val + __TSDT_REG(ctx, a->index_reg_off) * a->scale;
 		if (a->reg_off >= 0)
-			addr += __tsdt_reg(ctx, a->reg_off);
+			addr += __TSDT_REG(ctx, a->reg_off);
 		err = __tsdt_read_user(&val, a->size, (const void *)addr,
 				       sleepable);
 		break;
@@ -182,7 +203,7 @@ static __always_inline long __tsdt_arg(struct pt_regs *ctx,
 		/* a plain offset, not PT_REGS_IP(): with vmlinux.h that
 		 * would be a CO-RE relocation, and libbpf would load the
 		 * kernel's BTF for it */
-		addr = __tsdt_reg(ctx, __builtin_offsetof(struct pt_regs,
+		addr = __TSDT_REG(ctx, __builtin_offsetof(struct pt_regs,
 							  __PT_IP_REG)) -
 		       spec->site_addr + a->addr;
 		err = __tsdt_read_user(&val, a->size, (const void *)addr,

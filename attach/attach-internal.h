@@ -28,6 +28,8 @@ int tsdt_btf__handler_sig(const struct btf *btf, const char *prog_name,
 
 /* attach.c */
 bool tsdt_kernel_has_uprobe_multi(void);
+/* The kernel turns uprobes on five-byte nops into calls (x86-64). */
+bool tsdt_kernel_has_optimized_uprobes(void);
 /* An empty BPF_TRACE_UPROBE_MULTI program: its fd, or -errno. */
 int tsdt_empty_uprobe_multi_prog(void);
 /* One uprobe_multi link of @prog_fd on @path at offset 0 (all processes):
@@ -47,7 +49,9 @@ int tsdt_bpf_spec__fill(const struct tsdt_probe *probe,
  * writing one spec per site into @spec_map_fd (free slots found by
  * scanning), probe i's specs with cookie @cookies[i] (NULL: 0) and
  * @arg_cnts[i] arguments (NULL: all of each site's, arguments in
- * floating-point registers marked unreadable).
+ * floating-point registers marked unreadable). A site that has a
+ * five-byte nop (tsdt_site__has_nop5()) is attached there when the kernel
+ * has optimized uprobes.
  */
 struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
 				    int spec_map_fd,
@@ -55,5 +59,12 @@ struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
 				    const __u64 *cookies, const int *arg_cnts,
 				    size_t probe_cnt, pid_t pid,
 				    bool per_site);
+/* The same; @nop5 false attaches every site at its note's address. */
+struct tsdt_link *tsdt_link__create_nop5(const struct bpf_program *prog,
+					 int spec_map_fd,
+					 const struct tsdt_probe *const *probes,
+					 const __u64 *cookies,
+					 const int *arg_cnts, size_t probe_cnt,
+					 pid_t pid, bool per_site, bool nop5);
 
 #endif /* TSDT_ATTACH_INTERNAL_H */

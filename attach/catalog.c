@@ -147,6 +147,24 @@ void tsdt_catalog__free(struct tsdt_catalog *cat)
 
 /* ------------------------------------------------------------- sites */
 
+/*
+ * <sys/tsdt.h> on x86-64 follows the site's one-byte nop (the address in the
+ * note, where every consumer puts its int3) with a five-byte nop. A kernel
+ * with optimized uprobes (Linux 6.18+, x86-64) turns a uprobe on a five-byte
+ * nop into a call to a trampoline after its first hit: no trap any more.
+ * The attach code uses it when the kernel has them (attach.c).
+ */
+static bool site_has_nop5(const struct tsdt_binary *bin, struct tsdt_elf *ef,
+			  const struct tsdt_site *site)
+{
+	static const unsigned char nops[6] = { 0x90, 0x0f, 0x1f, 0x44, 0, 0 };
+	unsigned char b[sizeof(nops)];
+
+	return bin->arch == TSDT_ARCH_X86_64 &&
+	       !tsdt_elf_read_at(ef, site->file_off, b, sizeof(b)) &&
+	       !memcmp(b, nops, sizeof(b));
+}
+
 static int site_decode(struct tsdt_binary *bin, struct tsdt_site *site,
 		       bool *arch_warned)
 {
@@ -510,6 +528,7 @@ static int build_probes(struct tsdt_binary *bin, struct tsdt_elf *ef,
 				err = -EINVAL;
 				goto out;
 			}
+			s->nop5 = site_has_nop5(bin, ef, s);
 			err = site_decode(bin, s, &arch_warned);
 			if (err)
 				goto out;
@@ -822,6 +841,11 @@ uint64_t tsdt_site__addr(const struct tsdt_site *site)
 uint64_t tsdt_site__file_offset(const struct tsdt_site *site)
 {
 	return site->file_off;
+}
+
+bool tsdt_site__has_nop5(const struct tsdt_site *site)
+{
+	return site && site->nop5;
 }
 
 const char *tsdt_site__raw_args(const struct tsdt_site *site)

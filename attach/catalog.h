@@ -12,6 +12,8 @@ struct tsdt_site {
 	struct tsdt_probe *probe;
 	uint64_t addr;          /* link-time, after .stapsdt.base adjustment */
 	uint64_t file_off;
+	bool nop5;              /* x86-64: nop, then a 5-byte nop (see
+				   tsdt_site__has_nop5()) */
 	uint64_t sema_addr;     /* as in this note (adjusted) */
 	size_t note_idx;        /* index among the file's stapsdt notes */
 	char *raw_args;

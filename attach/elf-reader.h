@@ -46,6 +46,10 @@ int tsdt_elf_vaddr_to_off_seg(struct tsdt_elf *ef, uint64_t addr,
 int tsdt_elf_vaddr_to_off_scn(struct tsdt_elf *ef, uint64_t addr,
 			      uint64_t *off, const char **scn_name);
 
+/* Copies @n bytes at file offset @off into @buf: 0, or -ERANGE when they
+ * are not all within the file. */
+int tsdt_elf_read_at(struct tsdt_elf *ef, uint64_t off, void *buf, size_t n);
+
 /* Symbol resolution in one pass over .symtab then .dynsym: for each i with
  * names[i] not yet found (found[i] false), sets values[i]. */
 int tsdt_elf_resolve_syms(struct tsdt_elf *ef, const char **names, size_t n,

@@ -271,3 +271,14 @@ int tsdt_elf_resolve_syms(struct tsdt_elf *ef, const char **names, size_t n,
 	free(refs);
 	return 0;
 }
+
+int tsdt_elf_read_at(struct tsdt_elf *ef, uint64_t off, void *buf, size_t n)
+{
+	size_t size;
+	const char *img = elf_rawfile(ef->elf, &size);
+
+	if (!img || off > size || n > size - off)
+		return -ERANGE;
+	memcpy(buf, img + off, n);
+	return 0;
+}

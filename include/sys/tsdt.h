@@ -44,7 +44,8 @@
  *	a file where the probe is declared, not defined (TSDT_PROBE_DECLARE
  *	or TSDT_EXTERN_SEMAPHORES).
  *   TSDT_PROBE(provider, name, args...)
- *	One probe site: a single `nop`, a .note.stapsdt note readable by
+ *	One probe site: a `nop` (x86-64: and a five-byte nop, see
+ *	_TSDT_SITE_NOPS), a .note.stapsdt note readable by
  *	every USDT consumer, and a .note.tsdt note with the declared types
  *	(docs/type-note.md). Each argument must convert implicitly to its
  *	declared type; if not, compilation fails with an error naming the
@@ -344,6 +345,22 @@ static __inline__ unsigned long long _tsdt_val(double v)
 #endif
 #define _TSDT_SDT_SEP() ".ascii \" \"\n"
 
+/*
+ * The site: a one-byte nop, whose address the note gives (every consumer
+ * puts its int3 there, and the kernel emulates a one-byte nop cheaply), and
+ * on x86-64 a five-byte nop right after it. Linux 6.18+ turns a uprobe on a
+ * five-byte nop into a call to a trampoline after its first hit (optimized
+ * uprobes): no trap, about half the cost per hit. libtsdt attaches there
+ * when the kernel can (tsdt_site__has_nop5()); the notes are unchanged.
+ * Untraced, the six bytes cost what the one nop did (bench/probe-cost.c).
+ * Define TSDT_NO_NOP5 for the single nop.
+ */
+#if defined(__x86_64__) && !defined(TSDT_NO_NOP5)
+#define _TSDT_SITE_NOPS "990: nop\n.byte 0x0f, 0x1f, 0x44, 0x00, 0x00\n"
+#else
+#define _TSDT_SITE_NOPS "990: nop\n"
+#endif
+
 /* .note.tsdt argument i: kind, size, flags, type, argname */
 #define _TSDT_TYPE_ARG(p, n, i, pair)                                          \
 	".byte (%c[_tsdt_i" #i "] & 0xff), ((%c[_tsdt_i" #i "] >> 8) & 0xff), " \
@@ -389,7 +406,7 @@ static __inline__ unsigned long long _tsdt_val(double v)
 #define _TSDT_NOTE_FLAGS "\"o?\",\"note\",.Ltsdt_site_%=\n"
 
 #define _TSDT_ASM_BODY(N, p, n, SDT_ARGS, TYPE_ARGS)                            \
-	"990: nop\n"                                                           \
+	_TSDT_SITE_NOPS                                                        \
 	".Ltsdt_site_%=:\n"                                                    \
 	".pushsection .note.stapsdt," _TSDT_NOTE_FLAGS                         \
 	".balign 4\n"                                                          \

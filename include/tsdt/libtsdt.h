@@ -298,6 +298,16 @@ tsdt_probe__site(const struct tsdt_probe *probe, size_t i);
 TSDT_API uint64_t tsdt_site__addr(const struct tsdt_site *site);
 /* File offset of the site (what uprobes attach to). */
 TSDT_API uint64_t tsdt_site__file_offset(const struct tsdt_site *site);
+/*
+ * True when the site is a one-byte nop followed by a five-byte nop, as
+ * <sys/tsdt.h> emits on x86-64. Consumers that know nothing of it attach
+ * at the nop (tsdt_site__file_offset()); on a kernel with optimized uprobes
+ * (x86-64, Linux 6.18+) a uprobe on the five-byte nop, one byte further,
+ * becomes a call instead of a trap after its first hit, which makes each
+ * hit about twice as cheap. libtsdt's attach functions do that by
+ * themselves when the kernel has optimized uprobes.
+ */
+TSDT_API bool tsdt_site__has_nop5(const struct tsdt_site *site);
 /* The raw argument string of the note ("-4@%edi 8@%rsi"). */
 TSDT_API const char *tsdt_site__raw_args(const struct tsdt_site *site);
 /* Number of argument specs of this site. */
@@ -337,9 +347,13 @@ struct tsdt_attach_opts {
 	/* use per-site perf-event uprobes even if uprobe_multi is available;
 	 * must be the same at tsdt_object__prepare() and attach time */
 	bool force_per_site;
+	/* attach at the site's nop even where tsdt_site__has_nop5() (for
+	 * comparisons; by default the five-byte nop is used when the kernel
+	 * has optimized uprobes) */
+	bool no_nop5;
 	size_t :0;
 };
-#define tsdt_attach_opts__last_field force_per_site
+#define tsdt_attach_opts__last_field no_nop5
 
 /**
  * @brief **tsdt_object__prepare()** must be called after bpf_object__open()
@@ -395,6 +409,9 @@ TSDT_API int tsdt_program__probe_name(const struct bpf_program *prog,
 TSDT_API size_t tsdt_link__site_cnt(const struct tsdt_link *link);
 /** true when @link is one uprobe_multi link, false for per-site uprobes. */
 TSDT_API bool tsdt_link__is_multi(const struct tsdt_link *link);
+/** Number of those sites attached at their five-byte nop (see
+ * tsdt_site__has_nop5()): the optimized-uprobe path. */
+TSDT_API size_t tsdt_link__nop5_cnt(const struct tsdt_link *link);
 
 /** Detaches (all sites at once), frees its specs; accepts NULL. */
 TSDT_API void tsdt_link__destroy(struct tsdt_link *link);

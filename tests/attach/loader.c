@@ -3,16 +3,18 @@
  * Attach one test handler of handlers.bpf.c to a probe, the way an
  * application uses libtsdt, and print what it received.
  *
- *   loader [-s] [-p PID] [-w MS] [-H] HANDLER BINARY PROVIDER:NAME
+ *   loader [-s] [-1] [-p PID] [-w MS] [-H] HANDLER BINARY PROVIDER:NAME
  *
  *   -s      per-site uprobes (default: uprobe_multi)
+ *   -1      attach at the site's one-byte nop even when it has a five-byte
+ *           nop (no_nop5; default: there, on an optimized-uprobe kernel)
  *   -p PID  trace one process (default: all)
  *   -w MS   wait at most MS ms for the first hit (default 5000)
  *   -d MS   stay attached MS ms after the first hit (default 20)
  *   -H      hold: after attaching print "attached", then wait for a signal
  *           (SIGINT/SIGTERM detach and exit 0)
  *
- * Prints "attached multi=M sites=N", then "hits=N v0=.. v7=.. str_ret=R
+ * Prints "attached multi=M sites=N nop5=K", then "hits=N v0=.. v7=.. str_ret=R
  * str='S'" (values as signed decimal; v3/v4 also as hex). On refusal
  * prints "refused errno=NAME" and exits 2; libtsdt's messages go to
  * stderr.
@@ -58,7 +60,7 @@ static const char *errname(int e)
 
 int main(int argc, char **argv)
 {
-	bool per_site = false, hold = false;
+	bool per_site = false, hold = false, no_nop5 = false;
 	int pid = -1, wait_ms = 5000, delay_ms = 20, opt, slot = -1, i, err;
 	struct handlers_bpf *skel;
 	struct tsdt_catalog *cat;
@@ -67,9 +69,10 @@ int main(int argc, char **argv)
 	struct tsdt_link *link;
 	char *colon, *end;
 
-	while ((opt = getopt(argc, argv, "sp:w:d:H")) != -1) {
+	while ((opt = getopt(argc, argv, "s1p:w:d:H")) != -1) {
 		switch (opt) {
 		case 's': per_site = true; break;
+		case '1': no_nop5 = true; break;
 		case 'p':
 			pid = strtol(optarg, &end, 10);
 			if (*end || pid <= 0)
@@ -82,7 +85,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 3)
-		return fprintf(stderr, "usage: loader [-s] [-p PID] [-w MS] [-H] HANDLER BINARY PROVIDER:NAME\n"), 1;
+		return fprintf(stderr, "usage: loader [-s] [-1] [-p PID] [-w MS] [-H] HANDLER BINARY PROVIDER:NAME\n"), 1;
 	for (i = 0; i < SLOT_CNT; i++)
 		if (!strcmp(slot_names[i], argv[optind]))
 			slot = i;
@@ -107,7 +110,7 @@ int main(int argc, char **argv)
 		return fprintf(stderr, "no probe %s:%s\n", argv[optind + 2], colon + 1), 1;
 
 	TSDT_OPTS(tsdt_attach_opts, aopts, .pid = pid,
-		  .force_per_site = per_site);
+		  .force_per_site = per_site, .no_nop5 = no_nop5);
 	skel = handlers_bpf__open();
 	if (!skel)
 		return fprintf(stderr, "open: %s\n", strerror(errno)), 1;
@@ -129,8 +132,9 @@ int main(int argc, char **argv)
 	}
 	/* the probe's catalog may go once attached */
 	tsdt_catalog__free(cat);
-	printf("attached multi=%d sites=%zu\n", tsdt_link__is_multi(link),
-	       tsdt_link__site_cnt(link));
+	printf("attached multi=%d sites=%zu nop5=%zu\n",
+	       tsdt_link__is_multi(link), tsdt_link__site_cnt(link),
+	       tsdt_link__nop5_cnt(link));
 	fflush(stdout);
 
 	if (hold) {

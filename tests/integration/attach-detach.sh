@@ -2,7 +2,8 @@
 # Detach is complete however the tracer ends (normal exit, SIGINT, SIGTERM,
 # SIGKILL), in both attach modes, for typed handlers and for the generic
 # tracer: in the still-running target the semaphores are back to 0 (read
-# through /proc/PID/mem), the probe site holds its nop again (no int3 left),
+# through /proc/PID/mem), the probe site holds its nops again (no int3, no
+# call of an optimized uprobe left),
 # and no BPF link or program of ours remains (bpftool), nor a uprobe event
 # (tracefs).
 . "$(dirname "$0")/attach-lib.sh"
@@ -18,11 +19,23 @@ loc=$(readelf -n "$A/target" | grep -A2 'Provider: attach_test' |
 	grep -A1 'Name: ints$' | sed -n 's/.*Location: \(0x[0-9a-f]*\),.*/\1/p')
 base=0x$(grep -m1 "$(realpath "$A/target")" "/proc/$P/maps" | cut -d- -f1)
 SITE=$((base + loc))
-site_byte() {
-	dd if="/proc/$P/mem" bs=1 count=1 iflag=skip_bytes skip=$SITE \
-		status=none | od -An -tx1 | tr -d ' '
+# the site's six bytes: a nop and a five-byte nop (<sys/tsdt.h>, x86-64)
+NOPS=900f1f440000
+site_bytes() {
+	dd if="/proc/$P/mem" bs=1 count=6 iflag=skip_bytes skip=$SITE \
+		status=none | od -An -tx1 | tr -d ' \n'
 }
-[ "$(site_byte)" = 90 ] || bad "site of attach_test:ints is not a nop before attaching ($(site_byte))"
+[ "$(site_bytes)" = $NOPS ] || bad "site of attach_test:ints is not nop + nop5 before attaching ($(site_bytes))"
+# attached_bytes MODE DESC: the site is patched where MODE attaches: the
+# five-byte nop (by default: an int3, or after the first hit the call of an
+# optimized uprobe, e8), or the one-byte nop (-1: an int3)
+attached_bytes() {
+	local b=$(site_bytes)
+	case $1 in
+	-1) [[ $b = cc0f1f440000 ]] ;;
+	*) [[ $b = 90cc* || $b = 90e8* ]] ;;
+	esac && ok "$2: site patched ($b)" || bad "$2: site not patched as expected ($b)"
+}
 
 if ! mount | grep -q ' /sys/kernel/tracing '; then
 	mount -t tracefs nodev /sys/kernel/tracing 2>/dev/null
@@ -46,7 +59,7 @@ wait_clean() {
 			s=$(sem "$a" "$P")
 			[ "$s" = 0 ] || left+=" semaphore@$a=$s"
 		done
-		[ "$(site_byte)" = 90 ] || left+=" int3-at-site"
+		[ "$(site_bytes)" = $NOPS ] || left+=" site-patched($(site_bytes))"
 		for id in $OURS; do
 			bpftool prog list 2>/dev/null | grep -q "^$id: " &&
 				left+=" bpf-prog-$id"
@@ -73,7 +86,7 @@ wait_attached() {
 	return 1
 }
 
-for mode in "" "-s"; do
+for mode in "" "-s" "-1"; do
 	m=${mode:-multi}
 	# normal exit (the ids are those that appear while it runs)
 	BEFORE=$(prog_ids)
@@ -96,9 +109,9 @@ for mode in "" "-s"; do
 		if ! wait_attached "$f"; then bad "handler [$m] did not attach"; cat "$f"; continue; fi
 		OURS=$(our_ids)
 		s=$(sem "$SEM_INTS" "$P")
-		[ "$s" = 1 ] && ok "handler [$m] attached: semaphore 1, site $(site_byte)" ||
+		[ "$s" = 1 ] && ok "handler [$m] attached: semaphore 1" ||
 			bad "handler [$m] attached but semaphore is $s"
-		[ "$(site_byte)" = cc ] || bad "handler [$m] attached but site byte is $(site_byte), not int3"
+		attached_bytes "$mode" "handler [$m] SIG$sig"
 		kill -$sig "$h"
 		{ wait "$h"; } 2>/dev/null
 		if [ $sig != KILL ]; then
@@ -107,7 +120,9 @@ for mode in "" "-s"; do
 		wait_clean "handler [$m] SIG$sig" "$SEM_INTS"
 	done
 
-	# the generic tracer, three probes (two binaries' worth of sites)
+	# the generic tracer, three probes (two binaries' worth of sites);
+	# it has no -1 mode
+	[ "$mode" = -1 ] && continue
 	for sig in INT KILL; do
 		f=$TMP/tracer.$m.$sig
 		BEFORE=$(prog_ids)

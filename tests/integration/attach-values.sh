@@ -3,7 +3,9 @@
 # argument kind: ints of each width signed and unsigned (negative values
 # included), bool, enum, pointer, float, double, string, rip-relative
 # globals; from <sys/tsdt.h> probes and from plain <sys/sdt.h> probes;
-# through uprobe_multi and per-site uprobes; for one process and for all.
+# through uprobe_multi and per-site uprobes, at the five-byte nop of our
+# sites (optimized uprobes) and at the one-byte nop; for one process and
+# for all.
 . "$(dirname "$0")/attach-lib.sh"
 
 start_target
@@ -17,16 +19,19 @@ run() { # mode-args handler probe expected...
 	expect_has "$h on $probe [${args:-multi, all}]" "$out" "hits=yes pid=$P " "$@"
 }
 
-for mode in "" "-s"; do
-	[ -n "$mode" ] && m=0 || m=1
+# -1: at the one-byte nop (the int3 path) although the site has a five-byte
+# nop, which the other modes use (the optimized-uprobe path)
+for mode in "" "-s" "-1"; do
+	[ "$mode" = -s ] && m=0 || m=1
+	[ "$mode" = -1 ] && n5=0 || n5=1
 	for pid in "" "-p $P"; do
 		args="$mode $pid"
-		run "$args" h_ints attach_test:ints "attached multi=$m sites=1" "$INTS"
+		run "$args" h_ints attach_test:ints "attached multi=$m sites=1 nop5=$n5" "$INTS"
 		run "$args" h_misc attach_test:misc "v0=1 v1=3 " "hex2=$FOO " \
 			"hex3=0x3fc00000 " "hex4=0xc002000000000000 " \
 			"str_ret=12 str='hello, tsdt'"
 		run "$args" h_global attach_test:global "v0=1234567 "
-		run "$args" h_sdt_ints sdt_test:ints "$INTS"
+		run "$args" h_sdt_ints sdt_test:ints "nop5=0" "$INTS"
 		run "$args" h_sdt_misc sdt_test:misc "v0=1 v1=$((FOO)) " \
 			"str_ret=12 str='hello, tsdt'"
 		run "$args" h_sdt_global sdt_test:global "v0=1234567 "

@@ -2,7 +2,9 @@
 # Event delivery through `tsdt trace`: one traced thread fires
 # tsdt_bench:hit(i) N times as fast as it can (bench/hitloop --burst N,
 # started with -c); every hit is an event decoded and formatted by tsdt
-# trace into /dev/null (text, and --json). Rate = events delivered / the
+# trace into /dev/null (text, and --json). tsdt_thit and json_thit: the same
+# with the <sys/tsdt.h> probe tsdt_bench:thit (hitloop --tsdt), which tsdt
+# attaches at its five-byte nop (optimized uprobe: no trap). Rate = events delivered / the
 # traced loop's wall time; lost events are shown (target: 1.5 M events/s
 # per traced thread with zero loss). Peer: bpftrace printing the argument
 # of each hit (perf buffer), -c, output to /dev/null, N/10 hits.
@@ -34,9 +36,10 @@ run_none() {
 	"$BIN" --burst "$N" 2> "$tmp/err"
 	record none "$N" 0 "$(parse_loop "$tmp/err")"
 }
-run_tsdt() { # NAME extra-args...
-	local name=$1; shift
-	"$TSDT" trace "$@" -o /dev/null -c "$BIN --burst $N" tsdt_bench:hit 2> "$tmp/err"
+run_tsdt() { # NAME PROBE extra-args...
+	local name=$1 probe=$2 hl=; shift 2
+	[ $probe = thit ] && hl=--tsdt
+	"$TSDT" trace "$@" -o /dev/null -c "$BIN $hl --burst $N" tsdt_bench:$probe 2> "$tmp/err"
 	local ev lost
 	read -r ev lost < <(sed -nE 's/^tsdt trace: ([0-9]+) events, ([0-9]+) lost.*/\1 \2/p' "$tmp/err")
 	record "$name" "${ev:-0}" "${lost:-nan}" "$(parse_loop "$tmp/err")"
@@ -52,11 +55,13 @@ run_bpftrace() {
 	record bpftrace $((BT_N - lost)) "$lost" "$(parse_loop "$tmp/err")"
 }
 
-VARIANTS="none tsdt tsdt_json bpftrace"
+VARIANTS="none tsdt tsdt_json tsdt_thit json_thit bpftrace"
 for r in $(seq "$ROUNDS"); do
 	run_none
-	run_tsdt tsdt
-	run_tsdt tsdt_json --json
+	run_tsdt tsdt hit
+	run_tsdt tsdt_json hit --json
+	run_tsdt tsdt_thit thit
+	run_tsdt json_thit thit --json
 	run_bpftrace
 done
 
@@ -69,4 +74,4 @@ for v in $VARIANTS; do
 		"$(cut -d' ' -f2 "$tmp/r.$v" | median)" "$(cut -d' ' -f3 "$tmp/r.$v" | median)" \
 		"$(cut -d' ' -f4 "$tmp/r.$v" | median)" "$(ratio "$rate" "$bt")"
 done
-echo "(none: the loop's rate with no tracer; lost: median of rounds, max $(cat "$tmp"/r.tsdt | cut -d' ' -f3 | sort -n | tail -1) for tsdt)"
+echo "(none: the loop's rate with no tracer; lost: median of rounds, max $(cat "$tmp"/r.tsdt* "$tmp"/r.json* | cut -d' ' -f3 | sort -n | tail -1) for tsdt)"

@@ -18,4 +18,12 @@ TSDT_HANDLER(tsdt_hit, tsdt_bench, hit, (long, i))
 	return 0;
 }
 
+/* the same, for the <sys/tsdt.h> probe */
+TSDT_HANDLER(tsdt_thit, tsdt_bench, thit, (long, i))
+{
+	__sync_fetch_and_add(&hits, 1);
+	last = i;
+	return 0;
+}
+
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

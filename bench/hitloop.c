@@ -5,25 +5,30 @@
  * reports the thread's CPU time (user + kernel, so the uprobe trap and the
  * BPF program are included) per iteration.
  *
- * The probe is a plain <sys/sdt.h> probe with a semaphore so that every
- * tracer under comparison (tsdt, libbpf's attach_usdt, bpftrace) sees the
- * very same site; the harness learns that a tracer is attached by watching
- * the semaphore, which every one of them raises through the kernel's
- * ref_ctr_offset.
+ * Two probes, each with a semaphore, so that every tracer under comparison
+ * (tsdt, libbpf's attach_usdt, bpftrace) sees the very same site:
+ *   tsdt_bench:hit    a plain <sys/sdt.h> probe (a one-byte nop)
+ *   tsdt_bench:thit   a <sys/tsdt.h> probe (a nop and a five-byte nop, which
+ *                     optimized uprobes can turn into a call)
+ * The harness learns that a tracer is attached by watching the semaphore,
+ * which every one of them raises through the kernel's ref_ctr_offset.
  *
- * Modes:
- *   hitloop                 serve commands on stdin, one reply line each:
+ * Modes (--tsdt: fire tsdt_bench:thit instead of tsdt_bench:hit):
+ *   hitloop [--tsdt]        serve commands on stdin, one reply line each:
  *                             w      wait until the semaphore is raised (20 s)
  *                             z      wait until it is back to 0 (20 s)
  *                             r N    run N iterations; reply ns per iteration
  *                             q      quit
- *   hitloop --burst N       run N iterations at once (for `tsdt trace -c`),
+ *   hitloop [--tsdt] --burst N  run N iterations at once (for `tsdt trace -c`),
  *                           print "N ITERS WALL_NS CPU_NS" to stderr
  */
 #define _SDT_HAS_SEMAPHORES 1
 #include <sys/sdt.h>
 
+#include <sys/tsdt.h>
+
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +36,10 @@
 
 __extension__ unsigned short tsdt_bench_hit_semaphore
 	__attribute__((unused, section(".probes")));
+
+TSDT_PROBE_DEFINE(tsdt_bench, thit, (long, i));
+
+static bool use_tsdt;
 
 static long long now_ns(clockid_t clk)
 {
@@ -40,10 +49,24 @@ static long long now_ns(clockid_t clk)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static __attribute__((noinline)) void loop(long n)
+static __attribute__((noinline)) void loop_sdt(long n)
 {
 	for (long i = 0; i < n; i++)
 		STAP_PROBE1(tsdt_bench, hit, i);
+}
+
+static __attribute__((noinline)) void loop_tsdt(long n)
+{
+	for (long i = 0; i < n; i++)
+		TSDT_PROBE(tsdt_bench, thit, i);
+}
+
+static void loop(long n)
+{
+	if (use_tsdt)
+		loop_tsdt(n);
+	else
+		loop_sdt(n);
 }
 
 static int wait_sem(int raised)
@@ -51,7 +74,9 @@ static int wait_sem(int raised)
 	long long end = now_ns(CLOCK_MONOTONIC) + 20000000000LL;
 
 	while (now_ns(CLOCK_MONOTONIC) < end) {
-		unsigned short v = *(volatile unsigned short *)&tsdt_bench_hit_semaphore;
+		unsigned short v = use_tsdt ?
+			TSDT_PROBE_ENABLED(tsdt_bench, thit) :
+			*(volatile unsigned short *)&tsdt_bench_hit_semaphore;
 
 		if (raised ? v != 0 : v == 0)
 			return 0;
@@ -78,6 +103,10 @@ int main(int argc, char **argv)
 {
 	char line[128];
 
+	if (argc > 1 && !strcmp(argv[1], "--tsdt")) {
+		use_tsdt = true;
+		argc--, argv++;
+	}
 	if (argc == 3 && !strcmp(argv[1], "--burst")) {
 		long n = parse_count(argv[2]);
 		long long w0 = now_ns(CLOCK_MONOTONIC);
@@ -90,7 +119,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (argc != 1) {
-		fprintf(stderr, "usage: hitloop [--burst N]\n");
+		fprintf(stderr, "usage: hitloop [--tsdt] [--burst N]\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOLBF, 0);

@@ -298,8 +298,9 @@ static void print_text_probe(struct list_ctx *ctx, const struct tsdt_probe *p)
 	for (size_t s = 0; s < sites; s++) {
 		const struct tsdt_site *site = tsdt_probe__site(p, s);
 
-		printf("    site 0x%" PRIx64 " (file offset 0x%" PRIx64 "): %s\n",
+		printf("    site 0x%" PRIx64 " (file offset 0x%" PRIx64 "%s): %s\n",
 		       tsdt_site__addr(site), tsdt_site__file_offset(site),
+		       tsdt_site__has_nop5(site) ? ", + five-byte nop" : "",
 		       tsdt_site__raw_args(site)[0] ? tsdt_site__raw_args(site)
 						    : "(no arguments)");
 		for (int a = 0; a < tsdt_site__arg_cnt(site); a++) {
@@ -403,8 +404,9 @@ static void print_json_probe(const struct tsdt_probe *p, bool first)
 		const struct tsdt_site *site = tsdt_probe__site(p, s);
 
 		printf("%s\n      {\"addr\":\"0x%" PRIx64 "\",\"file_offset\":\"0x%"
-		       PRIx64 "\",\"args\":", s ? "," : "",
-		       tsdt_site__addr(site), tsdt_site__file_offset(site));
+		       PRIx64 "\",\"nop5\":%s,\"args\":", s ? "," : "",
+		       tsdt_site__addr(site), tsdt_site__file_offset(site),
+		       tsdt_site__has_nop5(site) ? "true" : "false");
 		json_str(tsdt_site__raw_args(site));
 		printf(",\"specs\":[");
 		for (int a = 0; a < tsdt_site__arg_cnt(site); a++) {

@@ -10,7 +10,8 @@
 # Expected counts come from readelf, not from this script.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-TSDT=${OUT:-.output}/tsdt
+OUT=${OUT:-.output}
+TSDT=$OUT/tsdt
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -109,6 +110,7 @@ by_key = {}
 for p, s in sites:
     by_key.setdefault((p['provider'], p['name'], s['args']), []).append((p, s))
 rip = 0
+nop5 = 0
 for n in notes:
     adj = n['loc'] + ((base_addr - n['base']) if (base_addr is not None and n['base']) else 0)
     cands = [(p, s) for (p, s) in by_key.get((n['provider'], n['name'], n['args']), [])
@@ -120,6 +122,14 @@ for n in notes:
     p, s = cands[0]
     if int(s['file_offset'], 16) != seg_off(adj):
         err('%s: file offset %s, segments say 0x%x' % (what, s['file_offset'], seg_off(adj)))
+    # nop5: the bytes at the site are nop + five-byte nop
+    with open(path, 'rb') as f:
+        f.seek(seg_off(adj))
+        b = f.read(6)
+    want5 = b == bytes([0x90, 0x0f, 0x1f, 0x44, 0, 0])
+    nop5 += want5
+    if s.get('nop5') is not want5:
+        err('%s: nop5 %s, the file has %s' % (what, s.get('nop5'), b.hex()))
     sem = p['semaphore']
     if n['sema']:
         if sem is None or int(sem['addr'], 16) != n['sema']:
@@ -174,7 +184,10 @@ for n in notes:
             sgn = any(m.group(1) == '-' for m in specs)
             if a['size'] != size or a['signed'] != sgn:
                 err('%s arg %d: probe type %s, sites say size %d signed %s' % (what, i, a, size, sgn))
-print('%s: %d rip-relative arguments checked against readelf -s' % (label, rip))
+print('%s: %d rip-relative arguments checked against readelf -s; %d of %d sites with a five-byte nop'
+      % (label, rip, nop5, len(notes)))
+if label == 'demo' and nop5 != len(notes):
+    err('demo: built with <sys/tsdt.h>, yet only %d of %d sites have a five-byte nop' % (nop5, len(notes)))
 if label == 'postgres' and rip == 0:
     err('postgres: no rip-relative argument found (checkpoint__done has them)')
 for f in fail[:20]:
@@ -184,6 +197,8 @@ PY
 }
 
 check /usr/lib/postgresql/15/bin/postgres postgres
+# built with <sys/tsdt.h> (generated header): every site has the five-byte nop
+check "$OUT/examples/demo/demo" demo
 check /usr/bin/python3.11 python3.11
 # by library name, as a user would type it
 lib=$("$TSDT" list --json libstdc++ | python3 -c 'import json,sys; print(json.load(sys.stdin)["binaries"][0]["path"])')

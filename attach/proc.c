@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Probes of a live process, and libraries found by name.
+ * Probes of a live process. (Libraries found by name: deps.c.)
  *
  * tsdt_catalog__open_pid() reads /proc/PID/maps, and for every file mapped
  * executable opens it as /proc/PID/root/PATH (so a process in another mount
@@ -15,7 +15,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <glob.h>
 #include <inttypes.h>
 #include <limits.h>
 #include <stdio.h>
@@ -28,118 +27,6 @@
 #include "elf-reader.h"
 #include "internal.h"
 #include "log.h"
-
-/* ------------------------------------------------------- library lookup */
-
-#if defined(__x86_64__)
-#define TSDT_MULTIARCH "x86_64-linux-gnu"
-#elif defined(__aarch64__)
-#define TSDT_MULTIARCH "aarch64-linux-gnu"
-#else
-#define TSDT_MULTIARCH "unknown"
-#endif
-
-static const char *const lib_dirs[] = {
-	"/lib/" TSDT_MULTIARCH, "/usr/lib/" TSDT_MULTIARCH,
-	"/usr/local/lib", "/lib64", "/usr/lib64", "/lib", "/usr/lib",
-};
-
-static bool is_elf_file(const char *path)
-{
-	unsigned char magic[4];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	bool ok;
-
-	if (fd < 0)
-		return false;
-	ok = read(fd, magic, 4) == 4 && !memcmp(magic, "\177ELF", 4);
-	close(fd);
-	return ok;
-}
-
-static int try_glob(const char *dir, const char *pat, char *buf, size_t sz)
-{
-	char full[PATH_MAX];
-	glob_t g;
-	int ret = -ENOENT;
-
-	if (snprintf(full, sizeof(full), "%s/%s", dir, pat) >= (int)sizeof(full))
-		return -ENAMETOOLONG;
-	if (glob(full, 0, NULL, &g))
-		return -ENOENT;
-	/* glob sorts: "libfoo.so" < "libfoo.so.6" < "libfoo.so.6.0.30"; take
-	 * the first regular ELF file (symlinks resolved by stat): a
-	 * development "libc.so" can be a linker script */
-	for (size_t i = 0; i < g.gl_pathc; i++) {
-		struct stat st;
-
-		if (stat(g.gl_pathv[i], &st) || !S_ISREG(st.st_mode) ||
-		    !is_elf_file(g.gl_pathv[i]))
-			continue;
-		if (snprintf(buf, sz, "%s", g.gl_pathv[i]) < (int)sz)
-			ret = 0;
-		break;
-	}
-	globfree(&g);
-	return ret;
-}
-
-/* Directories named in the .conf files of /etc/ld.so.conf.d (what ldconfig
- * caches), in the order glob gives. Returns the count. */
-static int conf_dirs(char dirs[][PATH_MAX], int max)
-{
-	glob_t g;
-	int n = 0;
-
-	if (glob("/etc/ld.so.conf.d/*.conf", 0, NULL, &g))
-		return 0;
-	for (size_t i = 0; i < g.gl_pathc && n < max; i++) {
-		FILE *f = fopen(g.gl_pathv[i], "re");
-		char line[PATH_MAX];
-
-		if (!f)
-			continue;
-		while (n < max && fgets(line, sizeof(line), f)) {
-			line[strcspn(line, " \t\r\n#")] = 0;
-			if (line[0] == '/')
-				snprintf(dirs[n++], PATH_MAX, "%s", line);
-		}
-		fclose(f);
-	}
-	globfree(&g);
-	return n;
-}
-
-int tsdt_find_library(const char *name, char *buf, size_t sz)
-{
-	char pats[4][PATH_MAX], (*dirs)[PATH_MAX];
-	int npat = 0, ndirs;
-
-	if (!name[0] || strchr(name, '/') || strlen(name) > NAME_MAX)
-		return -ENOENT;
-	/* exact file name first, then NAME.so*, then libNAME.so* */
-	snprintf(pats[npat++], PATH_MAX, "%s", name);
-	snprintf(pats[npat++], PATH_MAX, "%s.so*", name);
-	if (strncmp(name, "lib", 3))
-		snprintf(pats[npat++], PATH_MAX, "lib%s.so*", name);
-	/* glob metacharacters in the name would match other files */
-	if (strpbrk(name, "*?[\\"))
-		return -ENOENT;
-	dirs = calloc(32 + ARRAY_SIZE(lib_dirs), PATH_MAX);
-	if (!dirs)
-		return -ENOMEM;
-	ndirs = conf_dirs(dirs, 32);
-	for (size_t d = 0; d < ARRAY_SIZE(lib_dirs); d++)
-		snprintf(dirs[ndirs++], PATH_MAX, "%s", lib_dirs[d]);
-	for (int p = 0; p < npat; p++)
-		for (int d = 0; d < ndirs; d++)
-			if (!try_glob(dirs[d], pats[p], buf, sz)) {
-				free(dirs);
-				return 0;
-			}
-	free(dirs);
-	return -ENOENT;
-}
 
 /* ------------------------------------------------------------ open_pid */
 

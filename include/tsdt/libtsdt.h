@@ -17,6 +17,7 @@
  *   types    the canonical type model and the one compatibility check
  *   spec     decoded argument specifications (x86-64, aarch64)
  *   catalog  probes of one ELF file, or of every file mapped by a process
+ *   deps     the shared libraries a program needs, found as ld.so finds them
  *   attach   typed BPF handlers on probes (see <tsdt/tsdt.bpf.h>)
  *   trace    the generic tracer behind `tsdt trace` / `tsdt stat`
  */
@@ -316,6 +317,41 @@ TSDT_API int tsdt_site__arg_cnt(const struct tsdt_site *site);
  * could not be decoded (a warning said why), ENOENT when out of range. */
 TSDT_API const struct tsdt_arg_spec *
 tsdt_site__arg_spec(const struct tsdt_site *site, int i);
+
+/* ----------------------------------------------------------------- deps */
+
+struct tsdt_needed_libs_opts {
+	size_t sz;
+	/* the LD_LIBRARY_PATH the program will run with (directories
+	 * separated by ':'), or NULL for none. For a program started from
+	 * this process with its environment: getenv("LD_LIBRARY_PATH"). */
+	const char *library_path;
+	size_t :0;
+};
+#define tsdt_needed_libs_opts__last_field library_path
+
+/**
+ * @brief **tsdt_find_needed_libs()** finds the shared libraries that the
+ * program (or library) @path needs when it starts, as the dynamic linker
+ * finds them, without running it: DT_NEEDED entries breadth first, each
+ * library once; for each name DT_RPATH (of the object and those that
+ * loaded it, when the object has no DT_RUNPATH), LD_LIBRARY_PATH, the
+ * object's DT_RUNPATH, then the system directories (/etc/ld.so.conf.d, then
+ * the default ones); $ORIGIN expanded; files of another ELF class or machine
+ * skipped. Not modelled: LD_PRELOAD, $LIB, $PLATFORM, glibc-hwcaps
+ * subdirectories, setuid secure mode. A library not found is left out with
+ * a debug message (the dynamic linker reports it when the program starts).
+ * @path itself is not in the result. A static program needs none.
+ * @return the number of libraries found (>= 0), with *@paths set to their
+ * paths as found (e.g. "/lib/x86_64-linux-gnu/libc.so.6"), in load order:
+ * a NULL-terminated array allocated in one block with its strings (free()
+ * it). Or a negative errno, *@paths NULL: -ENOENT etc. when @path cannot be
+ * opened, -ENOEXEC when it is not ELF or its dynamic section is malformed,
+ * -EINVAL for bad arguments or opts, -ENOMEM.
+ */
+TSDT_API int tsdt_find_needed_libs(const char *path,
+				   const struct tsdt_needed_libs_opts *opts,
+				   char ***paths);
 
 /* ---------------------------------------------------------------- attach */
 

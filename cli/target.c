@@ -217,9 +217,54 @@ static long match_files(struct cli_target *t, struct cli_pattern *pat)
 	}
 }
 
+/*
+ * -c: catalogs of the command's executable and of the shared libraries it
+ * needs, found as the dynamic linker will find them (tsdt_find_needed_libs(),
+ * with tsdt's LD_LIBRARY_PATH, which the command inherits). A library
+ * without probes costs its notes only and is not kept; one that cannot be
+ * found or read is left out (the library says why, with -v; the dynamic
+ * linker reports a truly missing one when the command starts).
+ * Sets t->cmd_cat, t->cmd_cat_cnt (in t->cats) and t->cmd_lib_cnt.
+ */
+static int open_command(struct cli_target *t)
+{
+	TSDT_OPTS(tsdt_needed_libs_opts, nopts,
+		  .library_path = getenv("LD_LIBRARY_PATH"));
+	TSDT_OPTS(tsdt_catalog_opts, opts,
+		  .provider_files = (const char *const *)t->provider_files);
+	char **libs = NULL;
+	int n;
+
+	if (!open_file(t, t->cmd_path))
+		return -errno;
+	t->cmd_cat = t->cat_cnt - 1;
+	t->cmd_cat_cnt = 1;
+	n = tsdt_find_needed_libs(t->cmd_path, &nopts, &libs);
+	if (n == -ENOMEM)
+		return n;
+	for (int i = 0; i < n; i++) {
+		struct tsdt_catalog *cat = tsdt_catalog__open_file(libs[i], &opts);
+		const struct tsdt_binary *bin = cat ? tsdt_catalog__binary(cat, 0) : NULL;
+
+		if (!bin || !tsdt_binary__probe_cnt(bin)) {
+			tsdt_catalog__free(cat);
+			continue;
+		}
+		if (!add_catalog(t, cat)) {
+			free(libs);
+			return -ENOMEM;
+		}
+		t->cmd_cat_cnt++;
+	}
+	t->cmd_lib_cnt = n > 0 ? n : 0;
+	free(libs);
+	return 0;
+}
+
 int cli_target__select(struct cli_target *t)
 {
-	struct tsdt_catalog *pid_cat = NULL, *cmd_cat = NULL;
+	struct tsdt_catalog *pid_cat = NULL;
+	bool cmd_open = false;
 
 	if (t->pid > 0) {
 		TSDT_OPTS(tsdt_catalog_opts, opts,
@@ -247,11 +292,21 @@ int cli_target__select(struct cli_target *t)
 		} else if (pid_cat) {
 			n = match_catalog(t, pat, pid_cat, false, NULL);
 		} else if (t->command) {
-			if (!cmd_cat)
-				cmd_cat = open_file(t, t->cmd_path);
-			if (!cmd_cat)
-				return -errno;
-			n = match_catalog(t, pat, cmd_cat, false, NULL);
+			if (!cmd_open) {
+				int err = open_command(t);
+
+				if (err)
+					return err;
+				cmd_open = true;
+			}
+			n = 0;
+			for (size_t c = t->cmd_cat; c < t->cmd_cat + t->cmd_cat_cnt; c++) {
+				long m = match_catalog(t, pat, t->cats[c], false, NULL);
+
+				if (m < 0)
+					return m;
+				n += m;
+			}
 		} else {
 			fprintf(stderr,
 				"tsdt: probe '%s' names no binary: write it as BINARY:%s:%s, "
@@ -266,7 +321,9 @@ int cli_target__select(struct cli_target *t)
 			if (pid_cat && !pat->binary)
 				fprintf(stderr, " in process %d", (int)t->pid);
 			else if (t->command && !pat->binary)
-				fprintf(stderr, " in %s", t->cmd_path);
+				fprintf(stderr, " in %s or the %d librar%s it needs",
+					t->cmd_path, t->cmd_lib_cnt,
+					t->cmd_lib_cnt == 1 ? "y" : "ies");
 			fprintf(stderr, " (see tsdt list)\n");
 			return -ENOENT;
 		}

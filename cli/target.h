@@ -11,7 +11,12 @@
  *     -p, a path (globs expanded), a command found in PATH, or a library
  *     name the catalog searches for;
  *   - else, with -p: every binary and library the process maps;
- *     with -c: the command's executable (resolved through PATH);
+ *     with -c: the command's executable (resolved through PATH) and the
+ *     shared libraries it needs, found as the dynamic linker will find
+ *     them when it starts (tsdt_find_needed_libs(): DT_NEEDED recursively,
+ *     DT_RPATH, LD_LIBRARY_PATH, DT_RUNPATH, system directories; a library
+ *     not found is left out, a debug message); libraries it opens later
+ *     (dlopen) are not searched: name them as BINARY:PROVIDER:NAME;
  *     otherwise it is an error.
  */
 #ifndef TSDT_CLI_TARGET_H
@@ -36,6 +41,10 @@ struct cli_target {
 	/* -c: the command */
 	char **argv;                   /* words of the command */
 	char cmd_path[PATH_MAX];       /* its executable, resolved */
+	size_t cmd_cat, cmd_cat_cnt;   /* its catalogs in cats[]: the
+					* executable's, then those of the
+					* libraries it needs that have probes */
+	int cmd_lib_cnt;               /* libraries it needs (found) */
 	pid_t child;                   /* forked, gated until released */
 	int gate_fd;                   /* write end of the gate, or -1 */
 	bool child_done;

@@ -23,3 +23,50 @@ CHECK_CMDS += tests/integration/pg-checkpoint.sh tests/integration/pg-transactio
 UNIT_TESTS += $(OUT)/tests/test_cli_util
 CHECK_CMDS += tests/integration/headers-standalone.sh
 CHECK_CMDS += tests/integration/stat-basic.sh
+
+# Probes in the libraries a -c command needs (tests/integration/trace-deps.sh):
+# libprov.so twice (lib/ and ldpath/, PROV_VARIANT 1 and 2), each needing
+# libinner.so through its $ORIGIN RUNPATH; programs linking libprov through
+# DT_RUNPATH, DT_RPATH or nothing; libgone.so in no searched directory.
+DEPS_DIR := $(OUT)/tests/deps
+DEPS_BINS := $(DEPS_DIR)/app-runpath $(DEPS_DIR)/app-rpath \
+	     $(DEPS_DIR)/app-plain $(DEPS_DIR)/app-gone \
+	     $(DEPS_DIR)/ldpath/libprov.so $(DEPS_DIR)/needed
+all: $(DEPS_BINS)
+$(DEPS_DIR)/lib/inner/libinner.so $(DEPS_DIR)/ldpath/inner/libinner.so: \
+		tests/deps/inner.c include/sys/tsdt.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Iinclude -shared -fPIC -o $@ $<
+$(DEPS_DIR)/gone/libgone.so: tests/deps/gone.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -shared -fPIC -Wl,-soname,libgone.so -o $@ $<
+$(DEPS_DIR)/lib/libprov.so: DEPS_VARIANT := 1
+$(DEPS_DIR)/ldpath/libprov.so: DEPS_VARIANT := 2
+$(DEPS_DIR)/%/libprov.so: tests/deps/prov.c include/sys/tsdt.h \
+		$(DEPS_DIR)/%/inner/libinner.so
+	$(call msg,CC,$@)
+	$(Q)$(CC) -O2 -g -Wall -Iinclude -shared -fPIC \
+		-DPROV_VARIANT=$(DEPS_VARIANT) -o $@ $< -L$(@D)/inner -linner \
+		-Wl,--enable-new-dtags,-rpath,'$$ORIGIN/inner'
+DEPS_APP_LINK = $(CC) -O2 -g -Wall -Iinclude -o $@ tests/deps/app.c \
+		-L$(DEPS_DIR)/lib -lprov -Wl,-rpath-link,$(DEPS_DIR)/lib/inner
+$(DEPS_DIR)/app-runpath: tests/deps/app.c $(DEPS_DIR)/lib/libprov.so
+	$(call msg,CC,$@)
+	$(Q)$(DEPS_APP_LINK) -Wl,--enable-new-dtags,-rpath,'$$ORIGIN/lib'
+$(DEPS_DIR)/app-rpath: tests/deps/app.c $(DEPS_DIR)/lib/libprov.so
+	$(call msg,CC,$@)
+	$(Q)$(DEPS_APP_LINK) -Wl,--disable-new-dtags,-rpath,'$$ORIGIN/lib'
+$(DEPS_DIR)/app-plain: tests/deps/app.c $(DEPS_DIR)/lib/libprov.so
+	$(call msg,CC,$@)
+	$(Q)$(DEPS_APP_LINK)
+$(DEPS_DIR)/app-gone: tests/deps/app.c $(DEPS_DIR)/lib/libprov.so \
+		$(DEPS_DIR)/gone/libgone.so
+	$(call msg,CC,$@)
+	$(Q)$(DEPS_APP_LINK) -Wl,--enable-new-dtags,-rpath,'$$ORIGIN/lib' \
+		-Wl,--no-as-needed -L$(DEPS_DIR)/gone -lgone
+$(DEPS_DIR)/needed: tests/deps/needed.c $(OUT)/libtsdt.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
+CHECK_CMDS += tests/integration/trace-deps.sh

@@ -47,7 +47,11 @@ struct tsdt_trace_str {
 struct tsdt_tracer;
 
 struct tsdt_tracer_load_stats {
-	double load_ms;          /* bpf_object__load(): maps and program */
+	double load_ms;          /* waiting for the ring buffer thread, then
+				  * bpf_object__load(): maps and program */
+	double ring_wait_ms;     /* of which waiting for the ring buffer */
+	double ring_lag_ms;      /* its thread: from creation to running */
+	double ring_create_ms;   /* its thread: BPF_MAP_CREATE */
 	unsigned int verify_us;  /* the verifier's "verification time" */
 	unsigned int insns;      /* the verifier's "processed N insns" */
 	unsigned int states;     /* its "total_states" */

@@ -35,6 +35,7 @@
 #include "trace.h" /* libtsdt-internal: tsdt_tracer__load_stats() */
 
 #define MAX_RUNS 1000
+#define PAUSE_MS 50
 
 static double now_ms(void)
 {
@@ -101,7 +102,8 @@ static int parse_int(const char *s, long lo, long hi, long *ret)
 int main(int argc, char **argv)
 {
 	static double load[2][MAX_RUNS], ver[2][MAX_RUNS], ins[2][MAX_RUNS],
-		sts[2][MAX_RUNS], rbc[MAX_RUNS];
+		sts[2][MAX_RUNS], rbw[2][MAX_RUNS], rbl[2][MAX_RUNS],
+		rbm[2][MAX_RUNS], rbc[MAX_RUNS];
 	const struct tsdt_binary *bin;
 	struct tsdt_catalog *cat;
 	long runs = 11, gap_ms = 0, rb = 8 << 20;
@@ -153,6 +155,10 @@ int main(int argc, char **argv)
 
 	for (r = 0; r < runs; r++) {
 		for (s = 0; s < 2; s++) {
+			/* let the kernel finish freeing the last run's maps
+			 * (a ring buffer's pages go in a deferred work):
+			 * tsdt trace creates its maps on a quiet kernel */
+			usleep(PAUSE_MS * 1000);
 			TSDT_OPTS(tsdt_tracer_opts, topts, .ringbuf_size = rb,
 				  .no_warm_up = true);
 			struct tsdt_tracer_load_stats st;
@@ -186,14 +192,21 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			load[s][r] = st.load_ms;
+			rbw[s][r] = st.ring_wait_ms;
+			rbl[s][r] = st.ring_lag_ms;
+			rbm[s][r] = st.ring_create_ms;
 			ver[s][r] = st.verify_us;
 			ins[s][r] = st.insns;
 			sts[s][r] = st.states;
 		}
 		{
-			double t0 = now_ms();
-			int fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0,
-						0, rb, NULL);
+			double t0;
+			int fd;
+
+			usleep(PAUSE_MS * 1000);
+			t0 = now_ms();
+			fd = bpf_map_create(BPF_MAP_TYPE_RINGBUF, NULL, 0,
+					    0, rb, NULL);
 
 			if (fd < 0) {
 				fprintf(stderr, "loadcost: ring buffer: %s\n",
@@ -207,14 +220,17 @@ int main(int argc, char **argv)
 
 	printf("loadcost: %s, %zu probes, %zu sites, %ld runs, gap %ld ms (medians)\n",
 	       argv[optind], probes, sites, runs, gap_ms);
-	printf("%-12s %9s %10s %8s %7s\n", "program", "load_ms", "verify_us",
-	       "insns", "states");
+	printf("%-12s %9s %12s %10s %8s %7s\n", "program", "load_ms",
+	       "ring_wait_ms", "verify_us", "insns", "states");
 	for (s = 0; s < 2; s++)
-		printf("%-12s %9.2f %10.0f %8.0f %7.0f\n",
+		printf("%-12s %9.2f %12.2f %10.0f %8.0f %7.0f\n",
 		       s ? "trace_hit_s" : "trace_hit", median(load[s], runs),
-		       median(ver[s], runs), median(ins[s], runs),
-		       median(sts[s], runs));
-	printf("ringbuf %ld bytes: create+close %.2f ms\n", rb,
+		       median(rbw[s], runs), median(ver[s], runs),
+		       median(ins[s], runs), median(sts[s], runs));
+	printf("ring buffer thread: %.2f/%.2f ms from its creation to running, %.2f/%.2f ms to create the map (trace_hit/trace_hit_s runs)\n",
+	       median(rbl[0], runs), median(rbl[1], runs),
+	       median(rbm[0], runs), median(rbm[1], runs));
+	printf("ring buffer %ld bytes on its own: create+close %.2f ms\n", rb,
 	       median(rbc, runs));
 	tsdt_catalog__free(cat);
 	return 0;

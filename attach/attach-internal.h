@@ -51,20 +51,13 @@ int tsdt_bpf_spec__fill(const struct tsdt_probe *probe,
  * @arg_cnts[i] arguments (NULL: all of each site's, arguments in
  * floating-point registers marked unreadable). A site that has a
  * five-byte nop (tsdt_site__has_nop5()) is attached there when the kernel
- * has optimized uprobes.
+ * has optimized uprobes, unless @nop5 is false.
  */
 struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
 				    int spec_map_fd,
 				    const struct tsdt_probe *const *probes,
 				    const __u64 *cookies, const int *arg_cnts,
-				    size_t probe_cnt, pid_t pid,
-				    bool per_site);
-/* The same; @nop5 false attaches every site at its note's address. */
-struct tsdt_link *tsdt_link__create_nop5(const struct bpf_program *prog,
-					 int spec_map_fd,
-					 const struct tsdt_probe *const *probes,
-					 const __u64 *cookies,
-					 const int *arg_cnts, size_t probe_cnt,
-					 pid_t pid, bool per_site, bool nop5);
+				    size_t probe_cnt, pid_t pid, bool per_site,
+				    bool nop5);
 
 #endif /* TSDT_ATTACH_INTERNAL_H */

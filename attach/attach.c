@@ -483,20 +483,8 @@ struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
 				    int spec_map_fd,
 				    const struct tsdt_probe *const *probes,
 				    const __u64 *cookies, const int *arg_cnts,
-				    size_t probe_cnt, pid_t pid,
-				    bool per_site)
-{
-	return tsdt_link__create_nop5(prog, spec_map_fd, probes, cookies,
-				      arg_cnts, probe_cnt, pid, per_site,
-				      true);
-}
-
-struct tsdt_link *tsdt_link__create_nop5(const struct bpf_program *prog,
-					 int spec_map_fd,
-					 const struct tsdt_probe *const *probes,
-					 const __u64 *cookies,
-					 const int *arg_cnts, size_t probe_cnt,
-					 pid_t pid, bool per_site, bool nop5)
+				    size_t probe_cnt, pid_t pid, bool per_site,
+				    bool nop5)
 {
 	unsigned long *offsets = NULL, *ref_ctrs = NULL;
 	__u64 *bcookies = NULL;
@@ -684,10 +672,9 @@ struct tsdt_link *tsdt_program__attach(const struct bpf_program *prog,
 		pr_debug("attach: '%s' was prepared for uprobe_multi; force_per_site ignored\n",
 			 bpf_program__name(prog));
 
-	link = tsdt_link__create_nop5(prog, map_fd, &probe, NULL,
-				      &sig.arg_cnt, 1,
-				      TSDT_OPTS_GET(opts, pid, 0), per_site,
-				      !TSDT_OPTS_GET(opts, no_nop5, false));
+	link = tsdt_link__create(prog, map_fd, &probe, NULL, &sig.arg_cnt, 1,
+				 TSDT_OPTS_GET(opts, pid, 0), per_site,
+				 !TSDT_OPTS_GET(opts, no_nop5, false));
 	err = link ? 0 : -errno;
 out:
 	if (map_fd >= 0)

@@ -61,6 +61,7 @@ struct tsdt_tracer {
 	bool force_per_site;
 	bool count_only;
 	bool no_sleepable;
+	bool no_nop5;
 	size_t ringbuf_size;
 	unsigned int str_max;
 
@@ -232,6 +233,7 @@ struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 	tr->force_per_site = TSDT_OPTS_GET(opts, force_per_site, false);
 	tr->count_only = TSDT_OPTS_GET(opts, count_only, false);
 	tr->no_sleepable = TSDT_OPTS_GET(opts, no_sleepable, false);
+	tr->no_nop5 = TSDT_OPTS_GET(opts, no_nop5, false);
 	tr->ringbuf_size = rb;
 	tr->str_max = sm;
 	tr->ring_fd = -1;
@@ -547,7 +549,7 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 		link = tsdt_link__create(prog,
 					 bpf_map__fd(tr->skel->maps.tsdt_specs),
 					 group, cookies, NULL, n, tr->pid,
-					 !tr->multi);
+					 !tr->multi, !tr->no_nop5);
 		t_link += mono_ms() - t0;
 		if (!link) {
 			err = -errno;

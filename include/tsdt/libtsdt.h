@@ -500,9 +500,12 @@ struct tsdt_tracer_opts {
 	 * RCU grace period for uprobe registration (8-12 ms) overlaps the
 	 * program's loading instead of following it (for measurements) */
 	bool no_warm_up;
+	/* attach every site at its one-byte nop, even where it has a
+	 * five-byte nop (see tsdt_attach_opts.no_nop5) */
+	bool no_nop5;
 	size_t :0;
 };
-#define tsdt_tracer_opts__last_field no_warm_up
+#define tsdt_tracer_opts__last_field no_nop5
 
 /**
  * @brief **tsdt_tracer__new()** creates a tracer (nothing is loaded yet).

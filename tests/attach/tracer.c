@@ -2,9 +2,10 @@
 /*
  * Drives the generic tracer API (tsdt_tracer__*) for the attach tests.
  *
- *   tracer [-s] [-S] [-p PID] [-n EVENTS] [-t MS] [-C] BINARY PROV:NAME...
+ *   tracer [-s] [-1] [-S] [-p PID] [-n EVENTS] [-t MS] [-C] BINARY PROV:NAME...
  *
  *   -s  per-site uprobes      -S  non-sleepable program
+ *   -1  at the one-byte nop of sites that have a five-byte nop (no_nop5)
  *   -p  one process           -n  stop after EVENTS events (default 1)
  *   -t  stop after MS ms (default 5000)
  *   -C  count only: print "hits PROV:NAME N" per probe at the end
@@ -109,9 +110,10 @@ int main(int argc, char **argv)
 	bool count = false;
 	struct timespec t0, t1;
 
-	while ((opt = getopt(argc, argv, "sSp:n:t:Cqr:")) != -1) {
+	while ((opt = getopt(argc, argv, "s1Sp:n:t:Cqr:")) != -1) {
 		switch (opt) {
 		case 's': opts.force_per_site = true; break;
+		case '1': opts.no_nop5 = true; break;
 		case 'S': opts.no_sleepable = true; break;
 		case 'p': opts.pid = atoi(optarg); break;
 		case 'n': want = atoi(optarg); break;
@@ -123,7 +125,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (argc - optind < 2)
-		return fprintf(stderr, "usage: tracer [-sSC] [-p PID] [-n N] [-t MS] BINARY PROV:NAME...\n"), 1;
+		return fprintf(stderr, "usage: tracer [-s1SC] [-p PID] [-n N] [-t MS] BINARY PROV:NAME...\n"), 1;
 	tsdt_set_print(print_fn);
 	/* also when started in the background of a script (SIG_IGN) */
 	signal(SIGINT, on_sig);

@@ -120,9 +120,7 @@ for mode in "" "-s" "-1"; do
 		wait_clean "handler [$m] SIG$sig" "$SEM_INTS"
 	done
 
-	# the generic tracer, three probes (two binaries' worth of sites);
-	# it has no -1 mode
-	[ "$mode" = -1 ] && continue
+	# the generic tracer, three probes (two binaries' worth of sites)
 	for sig in INT KILL; do
 		f=$TMP/tracer.$m.$sig
 		BEFORE=$(prog_ids)

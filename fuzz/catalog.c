@@ -13,6 +13,8 @@
 
 #include <tsdt/libtsdt.h>
 
+#include "input-file.h"
+
 static int quiet(enum tsdt_print_level l, const char *fmt, va_list ap)
 {
 	return 0;
@@ -20,16 +22,12 @@ static int quiet(enum tsdt_print_level l, const char *fmt, va_list ap)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int fd = -1;
 	struct tsdt_catalog *cat;
 	char path[64], buf[256];
 
 	tsdt_set_print(quiet);
-	if (fd < 0)
-		fd = memfd_create("tsdt-fuzz", 0);
-	if (fd < 0 || ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
+	if (fuzz_input_file(data, size, path))
 		return 0;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	cat = tsdt_catalog__open_file(path, NULL);
 	if (!cat)
 		return 0;

@@ -17,6 +17,8 @@
 
 #include <tsdt/libtsdt.h>
 
+#include "input-file.h"
+
 static int quiet(enum tsdt_print_level l, const char *fmt, va_list ap)
 {
 	return 0;
@@ -24,16 +26,12 @@ static int quiet(enum tsdt_print_level l, const char *fmt, va_list ap)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static int fd = -1;
 	char path[64], **libs = NULL;
 	int n;
 
 	tsdt_set_print(quiet);
-	if (fd < 0)
-		fd = memfd_create("tsdt-fuzz", 0);
-	if (fd < 0 || ftruncate(fd, 0) || pwrite(fd, data, size, 0) != (ssize_t)size)
+	if (fuzz_input_file(data, size, path))
 		return 0;
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	n = tsdt_find_needed_libs(path, NULL, &libs);
 	if (n < 0) {
 		if (libs)

@@ -48,13 +48,15 @@
 #include "attach-internal.h"
 #include "internal.h"
 #include "log.h"
+#include "ringbuf.h"
 #include "trace.h"
 #include "attach/trace.skel.h"
 
 #define POLL_MIN_US 100   /* nap after a poll that found events */
 #define POLL_MAX_US 5000  /* longest nap when idle: 7500 events at 1.5 M/s */
 #define DEFAULT_RINGBUF (8u << 20) /* 130 K one-argument events; creating 16 MiB took 3.3 ms */
-#define CB_STOP (-4095) /* how a callback's non-zero return stops consume */
+#define CB_STOP (-4095) /* on_sample(): a callback's non-zero return, kept in
+			 * cb_ret, stops tsdt_ringbuf__consume() */
 
 struct tsdt_tracer {
 	pid_t pid;
@@ -71,7 +73,7 @@ struct tsdt_tracer {
 	struct trace_bpf *skel;
 	struct tsdt_link **links;
 	size_t link_cnt;
-	struct ring_buffer *rb;
+	struct tsdt_ringbuf *rb;
 	bool started, sleepable, multi;
 	int ncpus;
 	long nap_us;
@@ -313,7 +315,7 @@ static void detach_all(struct tsdt_tracer *tr)
 {
 	size_t i;
 
-	ring_buffer__free(tr->rb);
+	tsdt_ringbuf__free(tr->rb);
 	tr->rb = NULL;
 	for (i = 0; i < tr->link_cnt; i++)
 		tsdt_link__destroy(tr->links[i]);
@@ -324,7 +326,7 @@ static void detach_all(struct tsdt_tracer *tr)
 	tr->skel = NULL;
 }
 
-static int on_sample(void *ctx, void *data, size_t size)
+static int on_sample(void *ctx, const void *data, size_t size)
 {
 	struct tsdt_tracer *tr = ctx;
 	const struct tsdt_trace_event *raw = data;
@@ -559,8 +561,7 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 	}
 
 	if (!tr->count_only) {
-		tr->rb = ring_buffer__new(bpf_map__fd(tr->skel->maps.events),
-					  on_sample, tr, NULL);
+		tr->rb = tsdt_ringbuf__new(bpf_map__fd(tr->skel->maps.events));
 		if (!tr->rb) {
 			err = -errno;
 			goto err_out;
@@ -616,13 +617,13 @@ int tsdt_tracer__poll(struct tsdt_tracer *tr, int timeout_ms,
 			tr->fn = fn;
 			tr->fn_ctx = ctx;
 			tr->cb_ret = 0;
-			n = ring_buffer__consume(tr->rb);
+			n = tsdt_ringbuf__consume(tr->rb, on_sample, tr);
 			tr->fn = NULL;
-			if (n == CB_STOP || (n < 0 && tr->cb_ret))
+			if (n == CB_STOP)
 				return tr->cb_ret;
 			if (n != 0) {
 				tr->nap_us = POLL_MIN_US;
-				return n > INT32_MAX ? INT32_MAX : n;
+				return n;
 			}
 		}
 		if (timeout_ms == 0)

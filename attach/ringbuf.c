@@ -155,6 +155,17 @@ out:
 	return cnt > INT_MAX ? INT_MAX : (int)cnt;
 }
 
+unsigned long tsdt_ringbuf__backlog(const struct tsdt_ringbuf *rb)
+{
+	return __atomic_load_n(rb->producer_pos, __ATOMIC_ACQUIRE) -
+	       *rb->consumer_pos;
+}
+
+size_t tsdt_ringbuf__size(const struct tsdt_ringbuf *rb)
+{
+	return rb->mask + 1;
+}
+
 void tsdt_ringbuf__free(struct tsdt_ringbuf *rb)
 {
 	if (!rb)

@@ -35,6 +35,12 @@ struct tsdt_ringbuf *tsdt_ringbuf__new(int map_fd);
 int tsdt_ringbuf__consume(struct tsdt_ringbuf *rb, tsdt_ringbuf_fn_t fn,
 			  void *ctx);
 
+/* Bytes the producer has reserved that the reader has not freed yet. */
+unsigned long tsdt_ringbuf__backlog(const struct tsdt_ringbuf *rb);
+
+/* The ring's data size in bytes (the map's max_entries). */
+size_t tsdt_ringbuf__size(const struct tsdt_ringbuf *rb);
+
 /* Unmaps; accepts NULL. Does not close the map. */
 void tsdt_ringbuf__free(struct tsdt_ringbuf *rb);
 

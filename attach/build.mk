@@ -39,7 +39,7 @@ $(OUT)/tests/attach/loader: tests/attach/loader.c tests/attach/handlers.h \
 $(OUT)/tests/attach/tracer: tests/attach/tracer.c $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
-UNIT_TESTS += $(OUT)/tests/test_btf_args
+UNIT_TESTS += $(OUT)/tests/test_btf_args $(OUT)/tests/test_ringbuf
 CHECK_CMDS += tests/integration/attach-values.sh \
 	      tests/integration/attach-refuse.sh \
 	      tests/integration/attach-strings.sh \

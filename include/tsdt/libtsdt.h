@@ -545,7 +545,12 @@ typedef int (*tsdt_event_fn_t)(void *ctx, const struct tsdt_event *ev);
  * @brief **tsdt_tracer__poll()** delivers the events waiting in the ring
  * buffer to @fn; when there are none, waits up to @timeout_ms (0: do not
  * wait, -1: until an event), looking again after 100 us, then at growing
- * intervals up to 5 ms while nothing comes.
+ * intervals up to 5 ms while nothing comes. A call that may wait reads at
+ * most one batch per 100 us (unless more than 1/8 of the ring is waiting),
+ * so an event may reach @fn up to 100 us after its hit: a reader right
+ * behind the traced thread would keep taking the cache lines it writes
+ * next (it doubled the cost of each event). With @timeout_ms 0 (draining)
+ * it never waits.
  * Never returns events in count-only mode.
  * @return the number of events delivered (>= 0), a callback's non-zero
  * return, or a negative errno (-EINTR when a signal interrupted the wait).

@@ -337,23 +337,6 @@ static const char *dyn_str(Elf_Data *strs, GElf_Xword off)
 	return (char *)strs->d_buf + off;
 }
 
-/* File offset of link-time address @addr through the PT_LOAD segments. */
-static int vaddr_to_off(Elf *elf, size_t phnum, GElf_Addr addr,
-			GElf_Off *off)
-{
-	for (size_t i = 0; i < phnum; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD)
-			continue;
-		if (addr >= ph.p_vaddr && addr - ph.p_vaddr < ph.p_filesz) {
-			*off = addr - ph.p_vaddr + ph.p_offset;
-			return 0;
-		}
-	}
-	return -ENOENT;
-}
-
 /* Reads the dynamic section of @elf (@o->path) into @o: needed names,
  * soname, rpath, runpath. A file without PT_DYNAMIC (static) needs
  * nothing. */
@@ -423,7 +406,7 @@ static int read_dynamic(Elf *elf, uint64_t file_sz, struct obj *o)
 	}
 	if (!needed_cnt && !has_rpath && !o->has_runpath && !has_soname)
 		goto out;
-	if (vaddr_to_off(elf, phnum, strtab, &strtab_off) ||
+	if (tsdt_elf_segment_off(elf, strtab, true, &strtab_off) ||
 	    strtab_off > file_sz || strsz > file_sz - strtab_off ||
 	    !(strs = elf_getdata_rawchunk(elf, strtab_off, strsz, ELF_T_BYTE))) {
 		err = -ENOEXEC;

@@ -38,8 +38,13 @@ int tsdt_elf_for_each_note(struct tsdt_elf *ef, Elf_Scn *scn,
 			   const char *owner, uint32_t type, tsdt_note_fn fn,
 			   void *ctx);
 
-/* File offset of virtual address @addr via the PT_LOAD segment holding it;
- * -ENOENT if none. */
+/* File offset of virtual address @addr via the PT_LOAD segment of @elf
+ * holding it (within the segment's bytes in the file only when
+ * @file_bytes, else within its memory size: a .bss semaphore); -ENOENT if
+ * none. */
+int tsdt_elf_segment_off(Elf *elf, uint64_t addr, bool file_bytes,
+			 uint64_t *off);
+/* The same for @ef, memory size. */
 int tsdt_elf_vaddr_to_off_seg(struct tsdt_elf *ef, uint64_t addr,
 			      uint64_t *off);
 /* ... via the allocated section holding it (not SHT_NOBITS). */

@@ -155,24 +155,31 @@ int tsdt_elf_for_each_note(struct tsdt_elf *ef, Elf_Scn *scn,
 	return 0;
 }
 
-int tsdt_elf_vaddr_to_off_seg(struct tsdt_elf *ef, uint64_t addr,
-			      uint64_t *off)
+int tsdt_elf_segment_off(Elf *elf, uint64_t addr, bool file_bytes,
+			 uint64_t *off)
 {
 	size_t n;
 
-	if (elf_getphdrnum(ef->elf, &n))
+	if (elf_getphdrnum(elf, &n))
 		return -ENOENT;
 	for (size_t i = 0; i < n; i++) {
 		GElf_Phdr ph;
 
-		if (!gelf_getphdr(ef->elf, i, &ph) || ph.p_type != PT_LOAD)
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_LOAD)
 			continue;
-		if (addr >= ph.p_vaddr && addr - ph.p_vaddr < ph.p_memsz) {
+		if (addr >= ph.p_vaddr && addr - ph.p_vaddr <
+		    (file_bytes ? ph.p_filesz : ph.p_memsz)) {
 			*off = addr - ph.p_vaddr + ph.p_offset;
 			return 0;
 		}
 	}
 	return -ENOENT;
+}
+
+int tsdt_elf_vaddr_to_off_seg(struct tsdt_elf *ef, uint64_t addr,
+			      uint64_t *off)
+{
+	return tsdt_elf_segment_off(ef->elf, addr, false, off);
 }
 
 int tsdt_elf_vaddr_to_off_scn(struct tsdt_elf *ef, uint64_t addr,

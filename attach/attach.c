@@ -490,7 +490,7 @@ struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
 	__u64 *bcookies = NULL;
 	struct tsdt_link *link;
 	const char *path;
-	size_t i, j, k, n = 0, n5 = 0;
+	size_t i, j, k, n = 0;
 	int err = 0;
 
 	if (!probe_cnt)
@@ -550,7 +550,7 @@ struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
 			at5 = nop5 && tsdt_site__has_nop5(s);
 			offsets[k] = tsdt_site__file_offset(s) + at5;
 			ref_ctrs[k] = tsdt_probe__semaphore_offset(p);
-			n5 += at5;
+			link->nop5_cnt += at5;
 			bcookies[k] = link->spec_ids[k];
 			if (link->spec_map_fd < 0)
 				continue;
@@ -619,8 +619,8 @@ struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
 	}
 	pr_debug("attach: '%s' attached to %zu sites of %s (%s, pid %d; %zu on a five-byte nop)\n",
 		 bpf_program__name(prog), n, path,
-		 per_site ? "per-site" : "uprobe_multi", (int)pid, n5);
-	link->nop5_cnt = n5;
+		 per_site ? "per-site" : "uprobe_multi", (int)pid,
+		 link->nop5_cnt);
 	free(offsets);
 	free(ref_ctrs);
 	free(bcookies);

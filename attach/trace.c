@@ -155,12 +155,17 @@ static void *warm_up(void *arg)
 	return NULL;
 }
 
-static double mono_ms(void)
+static long long mono_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static double mono_ms(void)
+{
+	return mono_ns() / 1e6;
 }
 
 /*
@@ -600,13 +605,6 @@ err_out:
 	return err;
 }
 
-static long long mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* Sleeps @ns (> 0); -EINTR if a signal came. */
 static int nap_ns(long long ns)

@@ -25,10 +25,13 @@
  * rip-relative arguments are read at ip - site_addr + addr.
  *
  * Where: a site's note gives the address of a one-byte nop. Sites written by
- * <sys/tsdt.h> on x86-64 follow it with a five-byte nop; on a kernel with
- * optimized uprobes (Linux 6.18+) a uprobe there, one byte on, becomes a
- * call into the kernel instead of a trap after the first hit, about twice
- * as cheap per hit (bench/hitcost.sh). Other consumers keep using the
+ * <sys/tsdt.h> on x86-64 follow it with a five-byte nop placed 128 bytes
+ * below the caller's stack pointer (catalog.c); on a kernel with optimized
+ * uprobes (Linux 6.18+) a uprobe there, six bytes on, becomes a call into
+ * the kernel instead of a trap after the first hit (bench/hitcost.sh), and
+ * the call's pushes land below the caller's red zone. At that nop %rsp is
+ * 128 bytes lower than at the note's address, so %rsp-relative arguments
+ * are read 128 bytes further (sp_shift()). Other consumers keep using the
  * one-byte nop; both can be attached at once.
  *
  * Semaphores are enabled by the kernel through ref_ctr_offset (uprobe_multi
@@ -53,8 +56,10 @@
 #include <bpf/libbpf.h>
 
 #include "attach-internal.h"
+#include "catalog.h"
 #include "internal.h"
 #include "log.h"
+#include "spec.h"
 
 #define SPEC_MAP_NAME "tsdt_specs"
 
@@ -338,6 +343,26 @@ int tsdt_program__probe_name(const struct bpf_program *prog, char *provider,
 
 /* ---------------------------------------------------------------- specs */
 
+/*
+ * The spec of a site attached at its five-byte nop, where %rsp is @shift
+ * bytes below its value at the note's address (x86-64, <sys/tsdt.h>):
+ * every %rsp-based location moves by @shift (a base register only: %rsp
+ * cannot be an index), the value of %rsp itself too (REG adds val).
+ */
+static void sp_shift(struct tsdt_bpf_spec *spec, __s64 shift)
+{
+	for (int i = 0; i < spec->arg_cnt; i++) {
+		struct tsdt_bpf_arg *a = &spec->args[i];
+
+		if (a->reg_off != TSDT_X86_64_SP_REG_OFF)
+			continue;
+		if (a->loc == TSDT_BPF_ARG_REG ||
+		    a->loc == TSDT_BPF_ARG_REG_DEREF ||
+		    a->loc == TSDT_BPF_ARG_SIB)
+			a->val += shift;
+	}
+}
+
 int tsdt_bpf_spec__fill(const struct tsdt_probe *probe,
 			const struct tsdt_site *site, int arg_cnt,
 			__u64 cookie, bool allow_unreadable,
@@ -546,9 +571,10 @@ struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
 				c = tsdt_site__arg_cnt(s) < TSDT_BPF_MAX_ARGS ?
 				    tsdt_site__arg_cnt(s) : TSDT_BPF_MAX_ARGS;
 
-			/* the five-byte nop, one byte on (see catalog.c) */
+			/* the five-byte nop, six bytes on (see catalog.c) */
 			at5 = nop5 && tsdt_site__has_nop5(s);
-			offsets[k] = tsdt_site__file_offset(s) + at5;
+			offsets[k] = tsdt_site__file_offset(s) +
+				     (at5 ? TSDT_X86_NOP5_OFF : 0);
 			ref_ctrs[k] = tsdt_probe__semaphore_offset(p);
 			link->nop5_cnt += at5;
 			bcookies[k] = link->spec_ids[k];
@@ -562,8 +588,12 @@ struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
 						  !arg_cnts, &spec);
 			if (err)
 				goto err_out;
-			/* the uprobe's ip is where it is attached */
-			spec.site_addr += at5;
+			/* the uprobe's ip is where it is attached, and %rsp
+			 * is 128 bytes lower there */
+			if (at5) {
+				spec.site_addr += TSDT_X86_NOP5_OFF;
+				sp_shift(&spec, TSDT_X86_NOP5_SP_SHIFT);
+			}
 			if (bpf_map_update_elem(link->spec_map_fd,
 						&link->spec_ids[k], &spec, 0)) {
 				err = -errno;

@@ -149,20 +149,32 @@ void tsdt_catalog__free(struct tsdt_catalog *cat)
 
 /*
  * <sys/tsdt.h> on x86-64 follows the site's one-byte nop (the address in the
- * note, where every consumer puts its int3) with a five-byte nop. A kernel
- * with optimized uprobes (Linux 6.18+, x86-64) turns a uprobe on a five-byte
- * nop into a call to a trampoline after its first hit: no trap any more.
- * The attach code uses it when the kernel has them (attach.c).
+ * note, where every consumer puts its int3) with a five-byte nop that sits
+ * 128 bytes below the caller's stack pointer: `lea -0x80(%rsp),%rsp;
+ * nopl 0x0(%rax,%rax,1); lea 0x80(%rsp),%rsp`. A kernel with optimized
+ * uprobes (Linux 6.18+, x86-64) turns a uprobe on a five-byte nop into a
+ * call to a trampoline after its first hit: the call's pushes land below
+ * the red zone there (include/sys/tsdt.h, docs/probe-header.md). The
+ * attach code uses it when the kernel has them (attach.c). Only this exact
+ * sequence counts: a bare `nop; nop5` (the layout of tsdt before 2026-12)
+ * is attached at its nop, since a call there writes into the red zone.
  */
 static bool site_has_nop5(const struct tsdt_binary *bin, struct tsdt_elf *ef,
 			  const struct tsdt_site *site)
 {
-	static const unsigned char nops[6] = { 0x90, 0x0f, 0x1f, 0x44, 0, 0 };
-	unsigned char b[sizeof(nops)];
+	static const unsigned char site_bytes[TSDT_X86_SITE_LEN] = {
+		0x90,                                     /* nop */
+		0x48, 0x8d, 0x64, 0x24, 0x80,             /* lea -0x80(%rsp),%rsp */
+		0x0f, 0x1f, 0x44, 0x00, 0x00,             /* nopl 0x0(%rax,%rax,1) */
+		0x48, 0x8d, 0xa4, 0x24, 0x80, 0, 0, 0,    /* lea 0x80(%rsp),%rsp */
+	};
+	unsigned char b[sizeof(site_bytes)];
 
+	_Static_assert(TSDT_X86_NOP5_OFF == 6, "nop5 offset in site_bytes");
+	_Static_assert(TSDT_X86_NOP5_SP_SHIFT == 0x80, "lea in site_bytes");
 	return bin->arch == TSDT_ARCH_X86_64 &&
 	       !tsdt_elf_read_at(ef, site->file_off, b, sizeof(b)) &&
-	       !memcmp(b, nops, sizeof(b));
+	       !memcmp(b, site_bytes, sizeof(b));
 }
 
 static int site_decode(struct tsdt_binary *bin, struct tsdt_site *site,

@@ -8,12 +8,22 @@
 
 #include <tsdt/libtsdt.h>
 
+/*
+ * The x86-64 site of <sys/tsdt.h> (catalog.c, include/sys/tsdt.h): its
+ * length, the offset of its five-byte nop from the note's address, and how
+ * far below the caller's %rsp the stack pointer is at that nop.
+ */
+#define TSDT_X86_SITE_LEN 19
+#define TSDT_X86_NOP5_OFF 6
+#define TSDT_X86_NOP5_SP_SHIFT 128
+
 struct tsdt_site {
 	struct tsdt_probe *probe;
 	uint64_t addr;          /* link-time, after .stapsdt.base adjustment */
 	uint64_t file_off;
-	bool nop5;              /* x86-64: nop, then a 5-byte nop (see
-				   tsdt_site__has_nop5()) */
+	bool nop5;              /* x86-64: <sys/tsdt.h>'s site, with a
+				   five-byte nop at +TSDT_X86_NOP5_OFF
+				   (see tsdt_site__has_nop5()) */
 	uint64_t sema_addr;     /* as in this note (adjusted) */
 	size_t note_idx;        /* index among the file's stapsdt notes */
 	char *raw_args;

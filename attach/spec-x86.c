@@ -35,6 +35,7 @@ struct x86_64_pt_regs {
 };
 
 #define OFF(f) offsetof(struct x86_64_pt_regs, f)
+_Static_assert(OFF(sp) == TSDT_X86_64_SP_REG_OFF, "spec.h's %rsp offset");
 
 static const struct x86_reg {
 	const char *name;

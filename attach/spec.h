@@ -28,6 +28,10 @@ int tsdt_spec_parse_x86_64(const char *loc, struct tsdt_arg_spec *spec,
 int tsdt_spec_parse_aarch64(const char *loc, struct tsdt_arg_spec *spec,
 			    char *err, size_t err_sz);
 
+/* Byte offset of %rsp in the kernel's x86-64 struct pt_regs (the reg_off
+ * of %rsp, %esp, %sp and %spl; checked in spec-x86.c). */
+#define TSDT_X86_64_SP_REG_OFF 152
+
 /* Shared helpers of the per-arch parsers. */
 /* Parse a signed integer (decimal, 0x hex, leading '-' or '+') at *s,
  * advancing *s. Returns false if none or on overflow. */

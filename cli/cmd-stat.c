@@ -29,7 +29,8 @@ static void stat_on_signal(int sig)
 
 static const char stat_usage[] =
 "Usage: tsdt stat [-p PID | -c 'CMD ARGS'] [-i INTERVAL] [-n COUNT] [-a]\n"
-"                 [--provider-file FILE]... [--json] [--per-site] [-v] PROBE...\n"
+"                 [--provider-file FILE]... [--json] [--per-site] [--no-nop5]\n"
+"                 [-v] PROBE...\n"
 "\n"
 "Count hits of the probes given, in the kernel (no event is copied), and\n"
 "print the hits of each probe every INTERVAL: hits in the interval and in\n"
@@ -47,6 +48,8 @@ static const char stat_usage[] =
 "      --provider-file FILE as for tsdt trace; repeatable\n"
 "  -j, --json               JSON Lines (docs/trace-json.md)\n"
 "      --per-site           per-site perf-event uprobes, not uprobe_multi\n"
+"      --no-nop5            attach <sys/tsdt.h> sites at their one-byte nop\n"
+"                           (int3), not their five-byte nop (see tsdt-trace(1))\n"
 "  -v, --verbose            print libtsdt's debug messages\n"
 "  -h, --help               show this help\n"
 "\n"
@@ -58,7 +61,7 @@ static const char stat_usage[] =
 "  tsdt stat -i 5 -n 3 /usr/lib/postgresql/15/bin/postgres:postgresql:*\n"
 "  tsdt stat -c 'make -j4' 'myapp:*'           # totals when the command ends\n";
 
-enum { OPT_PROVIDER_FILE = 256, OPT_PER_SITE };
+enum { OPT_PROVIDER_FILE = 256, OPT_PER_SITE, OPT_NO_NOP5 };
 
 static const struct option stat_options[] = {
 	{ "pid",           required_argument, NULL, 'p' },
@@ -69,6 +72,7 @@ static const struct option stat_options[] = {
 	{ "provider-file", required_argument, NULL, OPT_PROVIDER_FILE },
 	{ "json",          no_argument,       NULL, 'j' },
 	{ "per-site",      no_argument,       NULL, OPT_PER_SITE },
+	{ "no-nop5",       no_argument,       NULL, OPT_NO_NOP5 },
 	{ "verbose",       no_argument,       NULL, 'v' },
 	{ "help",          no_argument,       NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
@@ -153,6 +157,7 @@ int cmd_stat(int argc, char **argv)
 	struct cli_session s = CLI_SESSION_INIT("tsdt stat");
 	const char *command = NULL;
 	bool per_site = false, verbose = false, json = false, all = false;
+	bool no_nop5 = false;
 	long pid = 0, interval_ms = 1000, count = 0;
 	struct sigaction sa = { .sa_handler = stat_on_signal };
 	uint64_t *prev = NULL;
@@ -196,6 +201,9 @@ int cmd_stat(int argc, char **argv)
 		case OPT_PER_SITE:
 			per_site = true;
 			break;
+		case OPT_NO_NOP5:
+			no_nop5 = true;
+			break;
 		case 'v':
 			verbose = true;
 			break;
@@ -210,7 +218,7 @@ int cmd_stat(int argc, char **argv)
 	cli_set_verbose(verbose);
 	{
 		TSDT_OPTS(tsdt_tracer_opts, topts, .force_per_site = per_site,
-			  .count_only = true);
+			  .no_nop5 = no_nop5, .count_only = true);
 
 		ret = cli_session__open(&s, pid, command, argv + optind,
 					argc - optind, &topts);

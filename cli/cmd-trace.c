@@ -732,7 +732,7 @@ static void on_signal(int sig)
 
 static const char trace_usage[] =
 "Usage: tsdt trace [-p PID | -c 'CMD ARGS'] [--provider-file FILE]... [--json]\n"
-"                  [-o FILE] [--per-site] [-v] PROBE...\n"
+"                  [-o FILE] [--per-site] [--no-nop5] [-v] PROBE...\n"
 "\n"
 "Print every hit of the probes given, one line per event: time, pid, tid,\n"
 "comm, probe, and its arguments decoded by type (strings quoted, signed\n"
@@ -753,8 +753,12 @@ static const char trace_usage[] =
 "  -o, --output FILE        write events to FILE instead of standard output\n"
 "      --per-site           attach one perf-event uprobe per site instead of\n"
 "                           one uprobe_multi link per binary\n"
+"      --no-nop5            attach <sys/tsdt.h> sites at their one-byte nop (an\n"
+"                           int3 trap per hit, as other tools do) instead of\n"
+"                           their five-byte nop (an optimized uprobe, Linux\n"
+"                           6.18+ x86-64)\n"
 "  -b, --buffer-size SIZE   ring buffer size (power of two; K/M suffix),\n"
-"                           default 16M\n"
+"                           default 8M\n"
 "  -s, --string-size N      bytes kept per string argument, NUL included\n"
 "                           (default 256; rounded up to a multiple of 8)\n"
 "      --no-sleepable       do not fault in strings not yet in memory\n"
@@ -786,6 +790,7 @@ enum {
 	OPT_PROVIDER_FILE = 256,
 	OPT_PER_SITE,
 	OPT_NO_SLEEPABLE,
+	OPT_NO_NOP5,
 };
 
 static const struct option trace_options[] = {
@@ -798,6 +803,7 @@ static const struct option trace_options[] = {
 	{ "buffer-size",   required_argument, NULL, 'b' },
 	{ "string-size",   required_argument, NULL, 's' },
 	{ "no-sleepable",  no_argument,       NULL, OPT_NO_SLEEPABLE },
+	{ "no-nop5",       no_argument,       NULL, OPT_NO_NOP5 },
 	{ "monotonic",     no_argument,       NULL, 'T' },
 	{ "quiet",         no_argument,       NULL, 'q' },
 	{ "verbose",       no_argument,       NULL, 'v' },
@@ -831,6 +837,7 @@ int cmd_trace(int argc, char **argv)
 	struct cli_session s = CLI_SESSION_INIT("tsdt trace");
 	const char *command = NULL, *output = NULL;
 	bool per_site = false, no_sleepable = false, verbose = false;
+	bool no_nop5 = false;
 	long pid = 0, bufsz = 0, strsz = 0;
 	struct sigaction sa = { .sa_handler = on_signal };
 	int opt, ret = 1;
@@ -882,6 +889,9 @@ int cmd_trace(int argc, char **argv)
 		case OPT_NO_SLEEPABLE:
 			no_sleepable = true;
 			break;
+		case OPT_NO_NOP5:
+			no_nop5 = true;
+			break;
 		case 'T':
 			out.monotonic = true;
 			break;
@@ -905,6 +915,7 @@ int cmd_trace(int argc, char **argv)
 	{
 		TSDT_OPTS(tsdt_tracer_opts, topts,
 			  .force_per_site = per_site,
+			  .no_nop5 = no_nop5,
 			  .no_sleepable = no_sleepable,
 			  .ringbuf_size = bufsz,
 			  .str_max = strsz,

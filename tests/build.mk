@@ -3,6 +3,9 @@
 # <sys/tsdt.h> (issue 2): its tests and fixtures.
 include tests/header/build.mk
 
+# Leaf functions with live data in the red zone, traced.
+include tests/redzone/build.mk
+
 # tsdt trace / stat (issue 4): the fixture of tests/integration/trace-*.sh.
 TRACE_FIXTURE := $(OUT)/tests/trace/fixture
 all: $(TRACE_FIXTURE)

@@ -44,8 +44,8 @@
  *	a file where the probe is declared, not defined (TSDT_PROBE_DECLARE
  *	or TSDT_EXTERN_SEMAPHORES).
  *   TSDT_PROBE(provider, name, args...)
- *	One probe site: a `nop` (x86-64: and a five-byte nop, see
- *	_TSDT_SITE_NOPS), a .note.stapsdt note readable by
+ *	One probe site: a `nop` (x86-64: and a five-byte nop outside the
+ *	red zone, see _TSDT_SITE_NOPS), a .note.stapsdt note readable by
  *	every USDT consumer, and a .note.tsdt note with the declared types
  *	(docs/type-note.md). Each argument must convert implicitly to its
  *	declared type; if not, compilation fails with an error naming the
@@ -204,14 +204,22 @@ template <typename T> struct _tsdt_arg {
 		kind | (static_cast<int>(sizeof(T)) << 8) | ((is_signed ? 1 : 0) << 16);
 };
 /* The value handed to the asm: itself, or a float's bits. */
-template <typename T> static __inline__ T _tsdt_val(T v) { return v; }
-static __inline__ unsigned int _tsdt_val(float v)
+/* Always inlined, also at -O0: a probe site never adds a call (which would
+ * also make a leaf function a non-leaf). */
+template <typename T>
+static __inline__ __attribute__((__always_inline__)) T _tsdt_val(T v)
+{
+	return v;
+}
+static __inline__ __attribute__((__always_inline__)) unsigned int
+_tsdt_val(float v)
 {
 	unsigned int b;
 	__builtin_memcpy(&b, &v, sizeof(b));
 	return b;
 }
-static __inline__ unsigned long long _tsdt_val(double v)
+static __inline__ __attribute__((__always_inline__)) unsigned long long
+_tsdt_val(double v)
 {
 	unsigned long long b;
 	__builtin_memcpy(&b, &v, sizeof(b));
@@ -346,17 +354,39 @@ static __inline__ unsigned long long _tsdt_val(double v)
 #define _TSDT_SDT_SEP() ".ascii \" \"\n"
 
 /*
- * The site: a one-byte nop, whose address the note gives (every consumer
- * puts its int3 there, and the kernel emulates a one-byte nop cheaply), and
- * on x86-64 a five-byte nop right after it. Linux 6.18+ turns a uprobe on a
- * five-byte nop into a call to a trampoline after its first hit (optimized
- * uprobes): no trap, about half the cost per hit. libtsdt attaches there
- * when the kernel can (tsdt_site__has_nop5()); the notes are unchanged.
- * Untraced, the six bytes cost what the one nop did (bench/probe-cost.c).
+ * The site. Its first byte is a one-byte nop, whose address the note gives:
+ * every consumer (gdb, perf, bpftrace, bcc, libbpf) puts its int3 there,
+ * and the kernel emulates a one-byte nop cheaply.
+ *
+ * On x86-64 the nop is followed by a five-byte nop inside a step out of the
+ * red zone (docs/probe-header.md, "The site"):
+ *
+ *   90                        nop                  <- the note's address
+ *   48 8d 64 24 80            lea -0x80(%rsp),%rsp
+ *   0f 1f 44 00 00            nopl 0x0(%rax,%rax,1)   <- libtsdt's, +6
+ *   48 8d a4 24 80 00 00 00   lea 0x80(%rsp),%rsp
+ *
+ * Linux 6.18+ turns a uprobe on a five-byte nop into a `call` to a
+ * trampoline after its first hit (an optimized uprobe: no trap, cheaper per
+ * hit). A call pushes its return address at -8(%rsp) and the trampoline
+ * saves registers below it: at a bare five-byte nop that is the red zone,
+ * the 128 bytes below %rsp that the x86-64 ABI lets a leaf function use
+ * without moving %rsp, and the traced function's data there would change.
+ * The `lea`s move %rsp past the red zone and back (without touching the
+ * flags), so those pushes land below it. libtsdt attaches at the five-byte
+ * nop when the kernel has optimized uprobes (tsdt_site__has_nop5()) and
+ * reads %rsp-relative arguments 128 bytes further there. The byte after the
+ * nop is not a five-byte nop, so a consumer that looks for `nop; nop5`
+ * (libbpf 1.7+) attaches at the nop, as the note says. Untraced, the site
+ * costs what its four instructions cost (bench/probe-cost.c).
  * Define TSDT_NO_NOP5 for the single nop.
  */
 #if defined(__x86_64__) && !defined(TSDT_NO_NOP5)
-#define _TSDT_SITE_NOPS "990: nop\n.byte 0x0f, 0x1f, 0x44, 0x00, 0x00\n"
+#define _TSDT_SITE_NOPS                                                        \
+	"990: nop\n"                                                          \
+	".byte 0x48, 0x8d, 0x64, 0x24, 0x80\n"                                \
+	".byte 0x0f, 0x1f, 0x44, 0x00, 0x00\n"                                \
+	".byte 0x48, 0x8d, 0xa4, 0x24, 0x80, 0x00, 0x00, 0x00\n"
 #else
 #define _TSDT_SITE_NOPS "990: nop\n"
 #endif

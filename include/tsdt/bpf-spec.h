@@ -12,7 +12,7 @@
  * object, at the index given by the site's BPF cookie. Value of argument i:
  *
  *   CONST      val
- *   REG        regs[reg_off]
+ *   REG        regs[reg_off] + val
  *   REG_DEREF  *(regs[reg_off] + val)
  *   SIB        *(regs[reg_off] + regs[index_reg_off] * scale + val)
  *              (reg_off < 0: no base register)
@@ -22,6 +22,9 @@
  *
  * then truncated to size bytes and sign- or zero-extended to 64 bits.
  * regs[off] is the 8-byte slot at byte offset off of struct pt_regs.
+ * libtsdt folds into val what differs where it attached: at the five-byte
+ * nop of an x86-64 <sys/tsdt.h> site %rsp is 128 bytes below its value at
+ * the note's address, so %rsp-based locations (and %rsp itself) get +128.
  */
 #ifndef TSDT_BPF_SPEC_H
 #define TSDT_BPF_SPEC_H

@@ -300,13 +300,18 @@ TSDT_API uint64_t tsdt_site__addr(const struct tsdt_site *site);
 /* File offset of the site (what uprobes attach to). */
 TSDT_API uint64_t tsdt_site__file_offset(const struct tsdt_site *site);
 /*
- * True when the site is a one-byte nop followed by a five-byte nop, as
- * <sys/tsdt.h> emits on x86-64. Consumers that know nothing of it attach
- * at the nop (tsdt_site__file_offset()); on a kernel with optimized uprobes
- * (x86-64, Linux 6.18+) a uprobe on the five-byte nop, one byte further,
- * becomes a call instead of a trap after its first hit, which makes each
- * hit about twice as cheap. libtsdt's attach functions do that by
- * themselves when the kernel has optimized uprobes.
+ * True when the site is the one <sys/tsdt.h> emits on x86-64: a one-byte
+ * nop, then a five-byte nop with the stack pointer 128 bytes lower
+ * (`lea -0x80(%rsp),%rsp; nopl 0x0(%rax,%rax,1); lea 0x80(%rsp),%rsp`),
+ * below the caller's red zone. Consumers that know nothing of it attach at
+ * the nop (tsdt_site__file_offset()); on a kernel with optimized uprobes
+ * (x86-64, Linux 6.18+) a uprobe on the five-byte nop, six bytes further,
+ * becomes a call instead of a trap after its first hit, and the call's
+ * pushes land below the red zone. libtsdt's attach functions do that by
+ * themselves when the kernel has optimized uprobes, and read %rsp-relative
+ * arguments 128 bytes further there. A bare nop + five-byte nop (tsdt's
+ * site before 2026-12) is false: a call there would write into the red
+ * zone of the function holding the site.
  */
 TSDT_API bool tsdt_site__has_nop5(const struct tsdt_site *site);
 /* The raw argument string of the note ("-4@%edi 8@%rsi"). */
@@ -383,9 +388,11 @@ struct tsdt_attach_opts {
 	/* use per-site perf-event uprobes even if uprobe_multi is available;
 	 * must be the same at tsdt_object__prepare() and attach time */
 	bool force_per_site;
-	/* attach at the site's nop even where tsdt_site__has_nop5() (for
-	 * comparisons; by default the five-byte nop is used when the kernel
-	 * has optimized uprobes) */
+	/* attach at the site's nop (an int3 trap per hit) even where
+	 * tsdt_site__has_nop5(); by default the five-byte nop is used when
+	 * the kernel has optimized uprobes. Which is cheaper per hit depends
+	 * on the machine (bench/hitcost.sh); both leave the traced program's
+	 * stack as it is. */
 	bool no_nop5;
 	size_t :0;
 };

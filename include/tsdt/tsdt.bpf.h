@@ -185,7 +185,7 @@ static __always_inline long __tsdt_arg(struct pt_regs *ctx,
 		val = a->val;
 		break;
 	case TSDT_BPF_ARG_REG:
-		val = __TSDT_REG(ctx, a->reg_off);
+		val = __TSDT_REG(ctx, a->reg_off) + a->val;
 		break;
 	case TSDT_BPF_ARG_REG_DEREF:
 		addr = __TSDT_REG(ctx, a->reg_off) + a->val;

@@ -19,21 +19,23 @@ loc=$(readelf -n "$A/target" | grep -A2 'Provider: attach_test' |
 	grep -A1 'Name: ints$' | sed -n 's/.*Location: \(0x[0-9a-f]*\),.*/\1/p')
 base=0x$(grep -m1 "$(realpath "$A/target")" "/proc/$P/maps" | cut -d- -f1)
 SITE=$((base + loc))
-# the site's six bytes: a nop and a five-byte nop (<sys/tsdt.h>, x86-64)
-NOPS=900f1f440000
+# the site's 19 bytes (<sys/tsdt.h>, x86-64): a nop, then a five-byte nop
+# between `lea -0x80(%rsp),%rsp` and `lea 0x80(%rsp),%rsp`
+NOPS=90488d6424800f1f440000488da42480000000
 site_bytes() {
-	dd if="/proc/$P/mem" bs=1 count=6 iflag=skip_bytes skip=$SITE \
+	dd if="/proc/$P/mem" bs=1 count=19 iflag=skip_bytes skip=$SITE \
 		status=none | od -An -tx1 | tr -d ' \n'
 }
-[ "$(site_bytes)" = $NOPS ] || bad "site of attach_test:ints is not nop + nop5 before attaching ($(site_bytes))"
-# attached_bytes MODE DESC: the site is patched where MODE attaches: the
-# five-byte nop (by default: an int3, or after the first hit the call of an
-# optimized uprobe, e8), or the one-byte nop (-1: an int3)
+[ "$(site_bytes)" = $NOPS ] || bad "site of attach_test:ints is not tsdt's x86-64 site before attaching ($(site_bytes))"
+# attached_bytes MODE DESC: the site is patched where MODE attaches, and
+# nowhere else: the five-byte nop (by default: an int3, or after the first
+# hit the call of an optimized uprobe, e8), or the one-byte nop (-1: an int3)
 attached_bytes() {
 	local b=$(site_bytes)
 	case $1 in
-	-1) [[ $b = cc0f1f440000 ]] ;;
-	*) [[ $b = 90cc* || $b = 90e8* ]] ;;
+	-1) [[ $b = cc${NOPS:2} ]] ;;
+	*) [[ ${b:0:12} = ${NOPS:0:12} && ${b:22} = ${NOPS:22} &&
+	      (${b:12:2} = cc || ${b:12:2} = e8) ]] ;;
 	esac && ok "$2: site patched ($b)" || bad "$2: site not patched as expected ($b)"
 }
 

@@ -6,7 +6,7 @@
 # walk) without a probe, with TSDT_PROBE and with STAP_PROBE. Built with gcc
 # and clang at -O2 (x86-64) and with aarch64-linux-gnu-gcc, the tsdt loop's
 # instructions must be the no-probe loop's plus the site's nops (x86-64: a
-# nop and a five-byte nop; aarch64: a nop) when the
+# nop, and a five-byte nop between two leas; aarch64: a nop) when the
 # values are in registers; a value the loop reads from memory costs a load
 # (arguments are passed in registers, see docs/probe-header.md).
 . "$(dirname "$0")/../header/lib.sh"
@@ -17,21 +17,28 @@ mkdir -p "$W/sdtinc/sys"
 cp /usr/include/x86_64-linux-gnu/sys/sdt.h /usr/include/x86_64-linux-gnu/sys/sdt-config.h "$W/sdtinc/sys/"
 
 # mnemonics of function $2 in object $1, one per line, sorted; a probe
-# site, a one-byte nop followed by a five-byte nop (0f 1f 44 00 00) on
-# x86-64 or a nop on aarch64, is one line "SITE"
+# site is one line "SITE": on x86-64 a one-byte nop, `lea -0x80(%rsp),%rsp`,
+# a five-byte nop (0f 1f 44 00 00) and `lea 0x80(%rsp),%rsp`; on aarch64 a
+# nop
 insns() {
-	"$OBJDUMP" -d "$1" |
+	"$OBJDUMP" -d --insn-width=16 "$1" |
 		awk -v f="<$2>:" '$2 == f { p = 1; next } p && /^$/ { exit } p' |
 		awk -F'\t' 'NF >= 3 { b = $2; gsub(/ +$/, "", b); split($3, a, " ");
 			print b "|" a[1] }' |
 		awk -F'|' -v arch="$3" '
-			arch == "x86" && pend { pend = 0
-				if ($1 == "0f 1f 44 00 00") { print "SITE"; next }
-				print "nop" }
-			arch == "x86" && $1 == "90" { pend = 1; next }
-			arch != "x86" && $2 == "nop" { print "SITE"; next }
-			{ print $2 }
-			END { if (pend) print "nop" }' |
+			{ bytes[NR] = $1; mn[NR] = $2 }
+			END {
+				for (i = 1; i <= NR; i++) {
+					if (arch == "x86" && bytes[i] == "90" &&
+					    bytes[i + 1] == "48 8d 64 24 80" &&
+					    bytes[i + 2] == "0f 1f 44 00 00" &&
+					    bytes[i + 3] == "48 8d a4 24 80 00 00 00") {
+						print "SITE"; i += 3; continue }
+					if (arch != "x86" && mn[i] == "nop") {
+						print "SITE"; continue }
+					print mn[i]
+				}
+			}' |
 		# multi-byte padding nops (clang aligns loops whatever
 		# -falign-loops says)
 		grep -Ev '^(nopl|nopw|cs|ds|data16|xchg)$' | sort

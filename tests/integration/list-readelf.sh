@@ -122,11 +122,15 @@ for n in notes:
     p, s = cands[0]
     if int(s['file_offset'], 16) != seg_off(adj):
         err('%s: file offset %s, segments say 0x%x' % (what, s['file_offset'], seg_off(adj)))
-    # nop5: the bytes at the site are nop + five-byte nop
+    # nop5: the bytes at the site are <sys/tsdt.h>'s x86-64 site, a nop
+    # then a five-byte nop between `lea -0x80(%rsp),%rsp` and
+    # `lea 0x80(%rsp),%rsp`; never a bare nop + five-byte nop
     with open(path, 'rb') as f:
         f.seek(seg_off(adj))
-        b = f.read(6)
-    want5 = b == bytes([0x90, 0x0f, 0x1f, 0x44, 0, 0])
+        b = f.read(19)
+    want5 = b == bytes.fromhex('90488d6424800f1f440000488da42480000000')
+    if b[:6] == bytes.fromhex('900f1f440000'):
+        err('%s: a bare nop; nop5, which an optimized uprobe corrupts the red zone through' % what)
     nop5 += want5
     if s.get('nop5') is not want5:
         err('%s: nop5 %s, the file has %s' % (what, s.get('nop5'), b.hex()))

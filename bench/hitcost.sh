@@ -15,7 +15,7 @@
 #             offset by libbpf's bpf_program__attach_uprobe_multi (no spec,
 #             no cookie lookup)
 # 2. tsdt_bench:thit, the same probe written with <sys/tsdt.h> (a one-byte
-#    nop, then a five-byte nop), with
+#    nop, then a five-byte nop 128 bytes below %rsp), with
 #   none, libbpf, bpftrace   as above (they attach at the one-byte nop)
 #   tsdt      the same handler, which libtsdt attaches at the five-byte nop:
 #             an optimized uprobe (Linux 6.18+, x86-64), a call instead of
@@ -138,4 +138,4 @@ V="none tsdt tsdt_ps libbpf bpftrace"
 [ -n "${SEM_OFF:-}" ] && V="$V raw"
 pass hit "<sys/sdt.h>: one-byte nop" "" $V
 echo
-pass thit "<sys/tsdt.h>: nop + five-byte nop" --tsdt none tsdt tsdt_nop1 tsdt_ps libbpf bpftrace
+pass thit "<sys/tsdt.h>: nop, lea, five-byte nop, lea" --tsdt none tsdt tsdt_nop1 tsdt_ps libbpf bpftrace

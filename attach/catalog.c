@@ -802,6 +802,16 @@ enum tsdt_type_source tsdt_probe__type_source(const struct tsdt_probe *probe)
 	return probe->type_src;
 }
 
+const char *tsdt_type_source__str(enum tsdt_type_source src)
+{
+	switch (src) {
+	case TSDT_TYPES_NONE: return "none";
+	case TSDT_TYPES_NOTE: return "note";
+	case TSDT_TYPES_PROVIDER: return "provider-file";
+	}
+	return "unknown";
+}
+
 const struct tsdt_type *tsdt_probe__arg_type(const struct tsdt_probe *probe,
 					     int i)
 {

@@ -33,7 +33,7 @@ enum tsdt_arch tsdt_arch_from_elf(int e_machine)
 	}
 }
 
-const char *tsdt_arch_name(enum tsdt_arch arch)
+const char *tsdt_arch__str(enum tsdt_arch arch)
 {
 	switch (arch) {
 	case TSDT_ARCH_X86_64:
@@ -43,6 +43,19 @@ const char *tsdt_arch_name(enum tsdt_arch arch)
 	default:
 		return "unknown";
 	}
+}
+
+const char *tsdt_arg_loc__str(enum tsdt_arg_loc loc)
+{
+	switch (loc) {
+	case TSDT_ARG_CONST: return "const";
+	case TSDT_ARG_REG: return "reg";
+	case TSDT_ARG_REG_DEREF: return "reg_deref";
+	case TSDT_ARG_SIB: return "sib";
+	case TSDT_ARG_STATIC: return "static";
+	case TSDT_ARG_FPREG: return "fpreg";
+	}
+	return "unknown";
 }
 
 bool tsdt_spec_int(const char **s, int64_t *val)
@@ -125,7 +138,7 @@ int tsdt_spec_parse(enum tsdt_arch arch, const char *str,
 
 	if (arch != TSDT_ARCH_X86_64 && arch != TSDT_ARCH_AARCH64) {
 		snprintf(err, err_sz, "unsupported architecture (%s)",
-			 tsdt_arch_name(arch));
+			 tsdt_arch__str(arch));
 		return -ENOTSUP;
 	}
 	while (*p == ' ')

@@ -39,6 +39,5 @@ bool tsdt_spec_int(const char **s, int64_t *val);
 
 /* ELF machine (EM_*) to tsdt_arch. */
 enum tsdt_arch tsdt_arch_from_elf(int e_machine);
-const char *tsdt_arch_name(enum tsdt_arch arch);
 
 #endif /* TSDT_SPEC_H */

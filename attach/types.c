@@ -203,6 +203,20 @@ static void join_words(const struct words *w, char *buf, size_t sz)
 				w->w[i]);
 }
 
+const char *tsdt_type_kind__str(enum tsdt_type_kind kind)
+{
+	switch (kind) {
+	case TSDT_TYPE_UNTYPED: return "untyped";
+	case TSDT_TYPE_INT: return "int";
+	case TSDT_TYPE_BOOL: return "bool";
+	case TSDT_TYPE_ENUM: return "enum";
+	case TSDT_TYPE_FLOAT: return "float";
+	case TSDT_TYPE_PTR: return "ptr";
+	case TSDT_TYPE_STR: return "str";
+	}
+	return "unknown";
+}
+
 int tsdt_type__parse(const char *spelling, struct tsdt_type *ret)
 {
 	struct tsdt_type t = {};

@@ -5,7 +5,6 @@
  * documented in docs/list-json.md.
  */
 #include <errno.h>
-#include <fnmatch.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,6 +15,7 @@
 #include <tsdt/libtsdt.h>
 
 #include "cli.h"
+#include "util.h"
 
 #define MAX_PROVIDER_FILES 64
 
@@ -32,8 +32,10 @@ static void usage(FILE *f)
 "their sizes), the number of sites and the semaphore's file offset (and its\n"
 "current value with -p).\n"
 "\n"
-"PATTERN is [binary:]provider:name with fnmatch(3) globs; without -p a\n"
-"pattern must contain ':' to be told from a path.\n"
+"PATTERN is [binary:]provider:name with fnmatch(3) globs, as for tsdt trace\n"
+"(a library by its stem, e.g. libc; probe names in DTrace spelling, e.g.\n"
+"transaction-start); without -p a pattern must contain ':' to be told\n"
+"from a path.\n"
 "\n"
 "Options:\n"
 "  -v, --verbose             also every site: address, file offset, raw and\n"
@@ -56,127 +58,10 @@ static void usage(FILE *f)
 "  tsdt list -p $(pgrep -o postgres) --json\n");
 }
 
-/* "provider:name" glob, or "binary:provider:name" (the binary part may
- * itself contain ':'); "name" alone (with -p) means "*:name". */
-struct pattern {
-	const char *text;
-	char *binary, *provider, *name;
-	unsigned long matched;
-};
-
-static int pattern_parse(const char *text, struct pattern *ret)
-{
-	const char *c2 = strrchr(text, ':'), *c1 = NULL;
-
-	memset(ret, 0, sizeof(*ret));
-	ret->text = text;
-	if (!c2) {
-		ret->provider = strdup("*");
-		ret->name = strdup(text);
-	} else {
-		for (const char *p = text; p < c2; p++)
-			if (*p == ':')
-				c1 = p;
-		if (c1) {
-			ret->binary = strndup(text, c1 - text);
-			ret->provider = strndup(c1 + 1, c2 - c1 - 1);
-		} else {
-			ret->provider = strndup(text, c2 - text);
-		}
-		ret->name = strdup(c2 + 1);
-	}
-	if (!ret->provider || !ret->name || (c1 && !ret->binary))
-		return -ENOMEM;
-	return ret->provider[0] && ret->name[0] ? 0 : -EINVAL;
-}
-
-static void pattern_free(struct pattern *p)
-{
-	free(p->binary);
-	free(p->provider);
-	free(p->name);
-}
-
-static bool pattern_match_binary(const struct pattern *p, const char *path)
-{
-	const char *base = strrchr(path, '/');
-
-	base = base ? base + 1 : path;
-	if (!p->binary)
-		return true;
-	return !fnmatch(p->binary, path, 0) || !fnmatch(p->binary, base, 0) ||
-	       (!strncmp(base, p->binary, strlen(p->binary)) &&
-		base[strlen(p->binary)] == '.');
-}
-
-static bool pattern_match_probe(const struct pattern *p, const char *provider,
-				const char *name)
-{
-	return !fnmatch(p->provider, provider, 0) && !fnmatch(p->name, name, 0);
-}
-
-/* A whole decimal number in [min, max]: "12abc", "", "-1" are refused. */
-static int parse_long(const char *s, long min, long max, long *ret)
-{
-	char *end;
-	long v;
-
-	if (!s[0] || s[0] == ' ' || s[0] == '+')
-		return -EINVAL;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (*end)
-		return -EINVAL;
-	if (errno || v < min || v > max)
-		return -ERANGE;
-	*ret = v;
-	return 0;
-}
-
-/* JSON string: control characters and invalid UTF-8 bytes as \u00XX. */
-static void put_json_str(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	putchar('"');
-	while (*p) {
-		size_t n = 0;
-
-		if (*p == '"' || *p == '\\') {
-			printf("\\%c", *p++);
-			continue;
-		}
-		if (*p < 0x20) {
-			printf("\\u%04x", *p++);
-			continue;
-		}
-		if (*p < 0x80) {
-			putchar(*p++);
-			continue;
-		}
-		/* a valid UTF-8 sequence is copied, anything else escaped */
-		if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
-			n = 2;
-		else if ((*p & 0xf0) == 0xe0)
-			n = 3;
-		else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
-			n = 4;
-		for (size_t i = 1; i < n; i++)
-			if ((p[i] & 0xc0) != 0x80)
-				n = 0;
-		if (!n) {
-			printf("\\u%04x", *p++);
-			continue;
-		}
-		fwrite(p, 1, n, stdout);
-		p += n;
-	}
-	putchar('"');
-}
-
 struct list_ctx {
 	bool verbose, json, pid_mode;
-	struct pattern *pats;
+	struct tsdt_pattern **pats;
+	unsigned long *matched; /* per pattern: probes it selected */
 	int pat_cnt;
 	int printed_bins; /* JSON: comma placement */
 };
@@ -186,52 +71,7 @@ static void json_str(const char *s)
 	if (!s)
 		fputs("null", stdout);
 	else
-		put_json_str(s);
-}
-
-static const char *kind_name(enum tsdt_type_kind k)
-{
-	switch (k) {
-	case TSDT_TYPE_UNTYPED: return "untyped";
-	case TSDT_TYPE_INT: return "int";
-	case TSDT_TYPE_BOOL: return "bool";
-	case TSDT_TYPE_ENUM: return "enum";
-	case TSDT_TYPE_FLOAT: return "float";
-	case TSDT_TYPE_PTR: return "ptr";
-	case TSDT_TYPE_STR: return "str";
-	}
-	return "?";
-}
-
-static const char *loc_name(enum tsdt_arg_loc l)
-{
-	switch (l) {
-	case TSDT_ARG_CONST: return "const";
-	case TSDT_ARG_REG: return "reg";
-	case TSDT_ARG_REG_DEREF: return "reg_deref";
-	case TSDT_ARG_SIB: return "sib";
-	case TSDT_ARG_STATIC: return "static";
-	case TSDT_ARG_FPREG: return "fpreg";
-	}
-	return "?";
-}
-
-static const char *source_name(enum tsdt_type_source s)
-{
-	switch (s) {
-	case TSDT_TYPES_NOTE: return "note";
-	case TSDT_TYPES_PROVIDER: return "provider";
-	default: return "none";
-	}
-}
-
-static const char *arch_name(enum tsdt_arch a)
-{
-	switch (a) {
-	case TSDT_ARCH_X86_64: return "x86-64";
-	case TSDT_ARCH_AARCH64: return "aarch64";
-	default: return "unknown";
-	}
+		cli_put_json_str(stdout, s, strlen(s));
 }
 
 /* "uint32_t xid" or, untyped, "int32" */
@@ -265,12 +105,9 @@ static bool probe_selected(struct list_ctx *ctx, const struct tsdt_binary *b,
 	if (!ctx->pat_cnt)
 		return true;
 	for (int i = 0; i < ctx->pat_cnt; i++) {
-		if (!pattern_match_binary(&ctx->pats[i], tsdt_binary__path(b)) ||
-		    !pattern_match_probe(&ctx->pats[i],
-					      tsdt_probe__provider(p),
-					      tsdt_probe__name(p)))
+		if (!tsdt_pattern__match(ctx->pats[i], p))
 			continue;
-		ctx->pats[i].matched++;
+		ctx->matched[i]++;
 		any = true;
 	}
 	return any;
@@ -319,7 +156,7 @@ static void print_json_spec(const struct tsdt_arg_spec *sp)
 	char buf[256];
 
 	printf("{\"loc\":\"%s\",\"size\":%d,\"signed\":%s,\"float\":%s",
-	       loc_name(sp->loc), sp->size, sp->is_signed ? "true" : "false",
+	       tsdt_arg_loc__str(sp->loc), sp->size, sp->is_signed ? "true" : "false",
 	       sp->is_float ? "true" : "false");
 	switch (sp->loc) {
 	case TSDT_ARG_CONST:
@@ -371,7 +208,7 @@ static void print_json_probe(const struct tsdt_probe *p, bool first)
 	printf(",\"name\":");
 	json_str(tsdt_probe__name(p));
 	printf(",\"type_source\":\"%s\",\"args\":[",
-	       source_name(tsdt_probe__type_source(p)));
+	       tsdt_type_source__str(tsdt_probe__type_source(p)));
 	for (int i = 0; i < tsdt_probe__arg_cnt(p); i++) {
 		const struct tsdt_type *t = tsdt_probe__arg_type(p, i);
 
@@ -381,7 +218,7 @@ static void print_json_probe(const struct tsdt_probe *p, bool first)
 		json_str(t->kind == TSDT_TYPE_UNTYPED && !t->name[0] ? NULL
 								    : t->name);
 		printf(",\"kind\":\"%s\",\"size\":%u,\"signed\":%s,\"text\":",
-		       kind_name(t->kind), t->size,
+		       tsdt_type_kind__str(t->kind), t->size,
 		       t->is_signed ? "true" : "false");
 		arg_text(p, i, buf, sizeof(buf));
 		json_str(buf);
@@ -435,7 +272,7 @@ static void print_binary(struct list_ctx *ctx, const struct tsdt_binary *b)
 		json_str(tsdt_binary__path(b));
 		printf(",\"open_path\":");
 		json_str(tsdt_binary__open_path(b));
-		printf(",\"arch\":\"%s\",\"load_bias\":", arch_name(tsdt_binary__arch(b)));
+		printf(",\"arch\":\"%s\",\"load_bias\":", tsdt_arch__str(tsdt_binary__arch(b)));
 		if (ctx->pid_mode)
 			printf("\"0x%" PRIx64 "\"", tsdt_binary__load_bias(b));
 		else
@@ -503,7 +340,7 @@ int cmd_list(int argc, char **argv)
 			pfiles[npf++] = optarg;
 			break;
 		case 'p':
-			if (parse_long(optarg, 1, INT32_MAX, &pid)) {
+			if (cli_parse_long(optarg, 1, INT32_MAX, &pid)) {
 				fprintf(stderr, "tsdt list: bad PID '%s'\n", optarg);
 				return 2;
 			}
@@ -519,7 +356,8 @@ int cmd_list(int argc, char **argv)
 	}
 	paths = calloc(argc, sizeof(*paths));
 	ctx.pats = calloc(argc, sizeof(*ctx.pats));
-	if (!paths || !ctx.pats) {
+	ctx.matched = calloc(argc, sizeof(*ctx.matched));
+	if (!paths || !ctx.pats || !ctx.matched) {
 		fprintf(stderr, "tsdt list: out of memory\n");
 		ret = 1;
 		goto out;
@@ -531,8 +369,11 @@ int cmd_list(int argc, char **argv)
 			paths[npaths++] = a;
 			continue;
 		}
-		if (pattern_parse(a, &ctx.pats[ctx.pat_cnt++])) {
-			fprintf(stderr, "tsdt list: bad pattern '%s'\n", a);
+		ctx.pats[ctx.pat_cnt] = tsdt_pattern__new(a);
+		if (!ctx.pats[ctx.pat_cnt++]) {
+			fprintf(stderr, "tsdt list: bad pattern '%s': %s\n", a,
+				errno == EINVAL ? "expected [binary:]provider:name"
+						: strerror(errno));
 			ret = 2;
 			goto out;
 		}
@@ -590,16 +431,17 @@ int cmd_list(int argc, char **argv)
 			printf("\n]}\n");
 	}
 	for (int i = 0; i < ctx.pat_cnt; i++) {
-		if (ctx.pats[i].matched)
+		if (ctx.matched[i])
 			continue;
 		fprintf(stderr, "tsdt list: no probe matches '%s'\n",
-			ctx.pats[i].text);
+			tsdt_pattern__text(ctx.pats[i]));
 		ret = ret ? ret : 1;
 	}
 out:
 	for (int i = 0; i < ctx.pat_cnt; i++)
-		pattern_free(&ctx.pats[i]);
+		tsdt_pattern__free(ctx.pats[i]);
 	free(ctx.pats);
+	free(ctx.matched);
 	free(paths);
 	return ret;
 }

@@ -563,7 +563,6 @@ static int trace_out__begin(struct trace_out *out, struct tsdt_tracer *tr,
 	for (size_t i = 0; i < n; i++) {
 		const struct tsdt_probe *p = tsdt_tracer__probe(tr, i);
 		const char *bin = tsdt_binary__path(tsdt_probe__binary(p));
-		enum tsdt_type_source src = tsdt_probe__type_source(p);
 
 		if (i)
 			fputc(',', f);
@@ -573,8 +572,7 @@ static int trace_out__begin(struct trace_out *out, struct tsdt_tracer *tr,
 		cli_put_json_str(f, bin, strlen(bin));
 		fprintf(f, ",\"sites\":%zu,\"types\":\"%s\",\"args\":[",
 			tsdt_probe__site_cnt(p),
-			src == TSDT_TYPES_NOTE ? "note" :
-			src == TSDT_TYPES_PROVIDER ? "provider-file" : "none");
+			tsdt_type_source__str(tsdt_probe__type_source(p)));
 		for (int a = 0; a < tsdt_probe__arg_cnt(p); a++) {
 			const char *name = tsdt_probe__arg_name(p, a);
 
@@ -739,9 +737,11 @@ static const char trace_usage[] =
 "numbers signed, floats as floats, pointers in hex, untyped arguments as\n"
 "integers of their size and sign).\n"
 "\n"
-"PROBE is [BINARY-OR-LIBRARY:]PROVIDER:NAME; each part may use globs (* ? [..]).\n"
-"Without a binary part, the probes are looked for in every binary and library\n"
-"of the process (-p), or in the command's executable (-c).\n"
+"PROBE is [BINARY-OR-LIBRARY:]PROVIDER:NAME; each part may use globs (* ? [..]),\n"
+"a library may be named by its stem (libc), a probe name in DTrace spelling\n"
+"(transaction-start for transaction__start). Without a binary part, the probes\n"
+"are looked for in every binary and library of the process (-p), or in the\n"
+"command's executable and the shared libraries it needs (-c).\n"
 "\n"
 "Options:\n"
 "  -p, --pid PID            trace process PID only (its binaries and libraries)\n"

@@ -35,9 +35,10 @@ int cli_target__init(struct cli_target *t, pid_t pid, const char *command,
 	if (!t->pats)
 		return -ENOMEM;
 	for (int i = 0; i < pat_cnt; i++) {
-		int err = cli_pattern__parse(pats[i], &t->pats[i]);
+		t->pats[i] = tsdt_pattern__new(pats[i]);
+		if (!t->pats[i]) {
+			int err = -errno;
 
-		if (err) {
 			fprintf(stderr, "tsdt: bad probe pattern '%s': %s\n", pats[i],
 				err == -EINVAL ? "expected [binary:]provider:name"
 					       : strerror(-err));
@@ -127,7 +128,7 @@ static int add_probe(struct cli_target *t, const struct tsdt_probe *probe)
 }
 
 /* Add the probes of @bin matching @pat; returns how many matched or <0. */
-static long match_binary(struct cli_target *t, struct cli_pattern *pat,
+static long match_binary(struct cli_target *t, const struct tsdt_pattern *pat,
 			 const struct tsdt_binary *bin)
 {
 	long n = 0;
@@ -136,8 +137,8 @@ static long match_binary(struct cli_target *t, struct cli_pattern *pat,
 		const struct tsdt_probe *p = tsdt_binary__probe(bin, i);
 		int err;
 
-		if (!cli_pattern__match_probe(pat, tsdt_probe__provider(p),
-					      tsdt_probe__name(p)))
+		if (!tsdt_pattern__match_names(pat, tsdt_probe__provider(p),
+					       tsdt_probe__name(p)))
 			continue;
 		err = add_probe(t, p);
 		if (err)
@@ -147,7 +148,7 @@ static long match_binary(struct cli_target *t, struct cli_pattern *pat,
 	return n;
 }
 
-static long match_catalog(struct cli_target *t, struct cli_pattern *pat,
+static long match_catalog(struct cli_target *t, const struct tsdt_pattern *pat,
 			  struct tsdt_catalog *cat, bool filter_binary,
 			  bool *bin_seen)
 {
@@ -158,7 +159,7 @@ static long match_catalog(struct cli_target *t, struct cli_pattern *pat,
 		long m;
 
 		if (filter_binary &&
-		    !cli_pattern__match_binary(pat, tsdt_binary__path(bin)))
+		    !tsdt_pattern__match_path(pat, tsdt_binary__path(bin)))
 			continue;
 		if (bin_seen)
 			*bin_seen = true;
@@ -171,17 +172,18 @@ static long match_catalog(struct cli_target *t, struct cli_pattern *pat,
 }
 
 /* A pattern's binary part without -p: files to open. */
-static long match_files(struct cli_target *t, struct cli_pattern *pat)
+static long match_files(struct cli_target *t, const struct tsdt_pattern *pat)
 {
+	const char *binary = tsdt_pattern__binary(pat);
 	char path[PATH_MAX];
 	long n = 0;
 
-	if (cli_pattern__binary_is_glob(pat)) {
+	if (tsdt_pattern__binary_is_glob(pat)) {
 		glob_t g;
-		int err = glob(pat->binary, 0, NULL, &g);
+		int err = glob(binary, 0, NULL, &g);
 
 		if (err == GLOB_NOMATCH) {
-			fprintf(stderr, "tsdt: no file matches '%s'\n", pat->binary);
+			fprintf(stderr, "tsdt: no file matches '%s'\n", binary);
 			return -ENOENT;
 		}
 		if (err)
@@ -206,8 +208,8 @@ static long match_files(struct cli_target *t, struct cli_pattern *pat)
 	}
 	/* a command in PATH ("postgres" is not in PATH, "bash" is), else a
 	 * path or a library name for the catalog */
-	if (strchr(pat->binary, '/') || cli_find_in_path(pat->binary, path, sizeof(path)))
-		snprintf(path, sizeof(path), "%s", pat->binary);
+	if (strchr(binary, '/') || cli_find_in_path(binary, path, sizeof(path)))
+		snprintf(path, sizeof(path), "%s", binary);
 	{
 		struct tsdt_catalog *cat = open_file(t, path);
 
@@ -278,16 +280,20 @@ int cli_target__select(struct cli_target *t)
 		}
 	}
 	for (int i = 0; i < t->pat_cnt; i++) {
-		struct cli_pattern *pat = &t->pats[i];
+		const struct tsdt_pattern *pat = t->pats[i];
+		const char *binary = tsdt_pattern__binary(pat);
 		long n;
 
-		if (pat->binary && pid_cat) {
+		if (binary && pid_cat) {
 			bool seen = false;
 
 			n = match_catalog(t, pat, pid_cat, true, &seen);
-			if (n == 0 && !seen) /* not mapped (yet): open it */
+			/* a file the process has not mapped (yet), say a
+			 * library it will dlopen: open it; a glob only
+			 * selects among the mapped files */
+			if (n == 0 && !seen && !tsdt_pattern__binary_is_glob(pat))
 				n = match_files(t, pat);
-		} else if (pat->binary) {
+		} else if (binary) {
 			n = match_files(t, pat);
 		} else if (pid_cat) {
 			n = match_catalog(t, pat, pid_cat, false, NULL);
@@ -311,23 +317,27 @@ int cli_target__select(struct cli_target *t)
 			fprintf(stderr,
 				"tsdt: probe '%s' names no binary: write it as BINARY:%s:%s, "
 				"or give -p PID or -c CMD\n",
-				pat->text, pat->provider, pat->name);
+				tsdt_pattern__text(pat), tsdt_pattern__provider(pat),
+				tsdt_pattern__name(pat));
 			return -EINVAL;
 		}
 		if (n < 0)
 			return n;
 		if (n == 0) {
-			fprintf(stderr, "tsdt: no probe matches '%s'", pat->text);
-			if (pid_cat && !pat->binary)
+			fprintf(stderr, "tsdt: no probe matches '%s'",
+				tsdt_pattern__text(pat));
+			if (pid_cat && !binary)
 				fprintf(stderr, " in process %d", (int)t->pid);
-			else if (t->command && !pat->binary)
+			else if (pid_cat && tsdt_pattern__binary_is_glob(pat))
+				fprintf(stderr, " among the files process %d maps",
+					(int)t->pid);
+			else if (t->command && !binary)
 				fprintf(stderr, " in %s or the %d librar%s it needs",
 					t->cmd_path, t->cmd_lib_cnt,
 					t->cmd_lib_cnt == 1 ? "y" : "ies");
 			fprintf(stderr, " (see tsdt list)\n");
 			return -ENOENT;
 		}
-		pat->matched = n;
 	}
 	return 0;
 }
@@ -449,7 +459,7 @@ void cli_target__free(struct cli_target *t)
 	free(t->cats);
 	free(t->probes);
 	for (int i = 0; i < t->pat_cnt; i++)
-		cli_pattern__free(&t->pats[i]);
+		tsdt_pattern__free(t->pats[i]);
 	free(t->pats);
 	if (t->argv) {
 		wordexp_t we = { .we_wordc = 0, .we_wordv = t->argv, .we_offs = 0 };

@@ -35,7 +35,7 @@ struct cli_target {
 	pid_t pid;                     /* -p, else 0 */
 	const char *command;           /* -c, else NULL */
 	const char **provider_files;   /* NULL-terminated, may be NULL */
-	struct cli_pattern *pats;
+	struct tsdt_pattern **pats;
 	int pat_cnt;
 
 	/* -c: the command */

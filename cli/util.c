@@ -2,7 +2,6 @@
 /* Helpers shared by the CLI's subcommands; see util.h. */
 #include <ctype.h>
 #include <errno.h>
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,85 +55,6 @@ int cli_parse_duration_ms(const char *s, long *ret_ms)
 		return -EINVAL;
 	*ret_ms = v < 1 ? 1 : (long)v;
 	return 0;
-}
-
-int cli_pattern__parse(const char *text, struct cli_pattern *ret)
-{
-	const char *last, *prev = NULL;
-
-	memset(ret, 0, sizeof(*ret));
-	ret->text = text;
-	last = strrchr(text, ':');
-	if (!last) {
-		ret->provider = strdup("*");
-		ret->name = strdup(text);
-	} else {
-		for (const char *p = text; p < last; p++)
-			if (*p == ':')
-				prev = p;
-		if (prev) {
-			ret->binary = strndup(text, prev - text);
-			ret->provider = strndup(prev + 1, last - prev - 1);
-		} else {
-			ret->provider = strndup(text, last - text);
-		}
-		ret->name = strdup(last + 1);
-	}
-	if (!ret->provider || !ret->name || (prev && !ret->binary)) {
-		cli_pattern__free(ret);
-		return -ENOMEM;
-	}
-	if (!*ret->provider || !*ret->name || (ret->binary && !*ret->binary)) {
-		cli_pattern__free(ret);
-		return -EINVAL;
-	}
-	return 0;
-}
-
-void cli_pattern__free(struct cli_pattern *pat)
-{
-	if (!pat)
-		return;
-	free(pat->binary);
-	free(pat->provider);
-	free(pat->name);
-	pat->binary = pat->provider = pat->name = NULL;
-}
-
-bool cli_pattern__match_probe(const struct cli_pattern *pat,
-			      const char *provider, const char *name)
-{
-	return !fnmatch(pat->provider, provider, 0) &&
-	       !fnmatch(pat->name, name, 0);
-}
-
-bool cli_pattern__binary_is_glob(const struct cli_pattern *pat)
-{
-	return pat->binary && strpbrk(pat->binary, "*?[");
-}
-
-bool cli_pattern__match_binary(const struct cli_pattern *pat, const char *path)
-{
-	const char *base, *want = pat->binary;
-	size_t n;
-
-	if (!want)
-		return true;
-	if (!fnmatch(want, path, 0))
-		return true;
-	base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	if (strchr(want, '/')) {
-		/* a path: also compare canonical forms (symlinks, "./") */
-		char a[PATH_MAX], b[PATH_MAX];
-
-		return realpath(want, a) && realpath(path, b) && !strcmp(a, b);
-	}
-	if (!fnmatch(want, base, 0))
-		return true;
-	/* library stem: "libc" matches "libc.so.6", "libfoo-1.2.so" */
-	n = strlen(want);
-	return !strncmp(base, want, n) && (base[n] == '.' || base[n] == '-');
 }
 
 int cli_find_in_path(const char *cmd, char *buf, size_t sz)

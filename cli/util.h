@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Small helpers shared by the CLI's subcommands: strict number parsing,
- * probe patterns, command lookup in PATH, and escaping of text for the
+ * command lookup in PATH, and escaping of text for the
  * human and JSON outputs. No library calls, no BPF, no ELF.
  */
 #ifndef TSDT_CLI_UTIL_H
@@ -24,35 +24,6 @@ int cli_parse_long(const char *s, long min, long max, long *ret);
  * the duration in milliseconds (at least 1), or -EINVAL.
  */
 int cli_parse_duration_ms(const char *s, long *ret_ms);
-
-/*
- * A probe pattern, "[binary-or-library:]provider:name": each part may hold
- * fnmatch(3) globs. "name" alone means "*:name". The binary part is
- * whatever precedes the last two colons, so paths may contain colons.
- */
-struct cli_pattern {
-	char *binary;   /* NULL when not given */
-	char *provider; /* never NULL, may be "*" */
-	char *name;     /* never NULL, may be "*" */
-	const char *text; /* the pattern as given (not owned) */
-	unsigned long matched; /* probes it matched (set by the caller) */
-};
-
-/* Returns 0 or -EINVAL (empty provider or name) / -ENOMEM. */
-int cli_pattern__parse(const char *text, struct cli_pattern *ret);
-void cli_pattern__free(struct cli_pattern *pat);
-bool cli_pattern__match_probe(const struct cli_pattern *pat,
-			      const char *provider, const char *name);
-/*
- * Does the pattern's binary part match @path? True when it has none, when
- * it equals or globs the whole path or its basename, or when it names a
- * library by its stem ("libc" for ".../libc.so.6", "libpq" for
- * "libpq.so.5.15").
- */
-bool cli_pattern__match_binary(const struct cli_pattern *pat,
-			       const char *path);
-/* Does the pattern contain glob characters in its binary part? */
-bool cli_pattern__binary_is_glob(const struct cli_pattern *pat);
 
 /*
  * Find an executable the way execvp(3) does: @cmd itself when it contains a

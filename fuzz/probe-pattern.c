@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * libFuzzer target for the CLI's parsers (cli/util.c): the probe pattern
- * "[binary:]provider:name" and its matching, strict numbers, durations, and
+ * libFuzzer target for the probe pattern "[binary:]provider:name" and its
+ * matching (libtsdt's attach/pattern.c), and the CLI's parsers (cli/util.c):
+ * strict numbers, durations, and
  * the text and JSON escapers on arbitrary bytes. Input: the first line is
  * the pattern, the rest is the subject (provider/name/path and the text).
  */
@@ -10,12 +11,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <tsdt/libtsdt.h>
+
 #include "../cli/util.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1), *nl;
-	struct cli_pattern p;
+	struct tsdt_pattern *p;
 	long v;
 	FILE *null;
 
@@ -28,12 +31,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*nl = 0;
 	const char *subject = nl ? nl + 1 : "";
 
-	if (!cli_pattern__parse(text, &p)) {
-		cli_pattern__match_probe(&p, subject, subject);
-		if (!strchr(p.binary ? p.binary : "", '/'))
-			cli_pattern__match_binary(&p, subject); /* no realpath I/O */
-		cli_pattern__binary_is_glob(&p);
-		cli_pattern__free(&p);
+	p = tsdt_pattern__new(text);
+	if (p) {
+		const char *bin = tsdt_pattern__binary(p);
+
+		tsdt_pattern__match_names(p, subject, subject);
+		if (!strchr(bin ? bin : "", '/'))
+			tsdt_pattern__match_path(p, subject); /* no realpath I/O */
+		tsdt_pattern__binary_is_glob(p);
+		tsdt_pattern__free(p);
 	}
 	cli_parse_long(text, LONG_MIN, LONG_MAX, &v);
 	cli_parse_duration_ms(text, &v);

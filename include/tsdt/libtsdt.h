@@ -125,6 +125,10 @@ TSDT_API int tsdt_type__check(const struct tsdt_type *reader,
 			      const struct tsdt_type *probe, char *why,
 			      size_t why_sz);
 
+/* The name of a type kind, as tsdt's JSON writes it: "untyped", "int",
+ * "bool", "enum", "float", "ptr", "str" ("unknown" for other values). */
+TSDT_API const char *tsdt_type_kind__str(enum tsdt_type_kind kind);
+
 /* ----------------------------------------------------------------- spec */
 
 enum tsdt_arch {
@@ -183,6 +187,12 @@ TSDT_API int tsdt_arg_spec__parse(enum tsdt_arch arch, const char *str,
  */
 TSDT_API const char *tsdt_arg_spec__str(const struct tsdt_arg_spec *spec,
 					char *buf, size_t sz);
+
+/* Names as tsdt's JSON writes them ("unknown" for other values): of an
+ * architecture, "x86-64", "aarch64"; of a location, "const", "reg",
+ * "reg_deref", "sib", "static", "fpreg". */
+TSDT_API const char *tsdt_arch__str(enum tsdt_arch arch);
+TSDT_API const char *tsdt_arg_loc__str(enum tsdt_arg_loc loc);
 
 /* -------------------------------------------------------------- catalog */
 
@@ -274,6 +284,9 @@ TSDT_API int tsdt_probe__arg_cnt(const struct tsdt_probe *probe);
 /* Where the argument types come from. */
 TSDT_API enum tsdt_type_source
 tsdt_probe__type_source(const struct tsdt_probe *probe);
+/* Where types come from, as tsdt's JSON writes it: "none", "note",
+ * "provider-file" ("unknown" for other values). */
+TSDT_API const char *tsdt_type_source__str(enum tsdt_type_source src);
 /* The type of argument @i: from the type note or provider file, else an
  * untyped type with the size and sign of the sites' specs (sites that
  * disagree merge to the largest size, signed if any is; kind FLOAT when
@@ -322,6 +335,50 @@ TSDT_API int tsdt_site__arg_cnt(const struct tsdt_site *site);
  * could not be decoded (a warning said why), ENOENT when out of range. */
 TSDT_API const struct tsdt_arg_spec *
 tsdt_site__arg_spec(const struct tsdt_site *site, int i);
+
+/* ------------------------------------------------------------- patterns */
+
+/*
+ * A probe pattern, "[BINARY-OR-LIBRARY:]PROVIDER:NAME", the syntax with
+ * which every tsdt tool selects probes (attach/pattern.c):
+ *   - PROVIDER and NAME are fnmatch(3) globs; a pattern without ':' is a
+ *     NAME ("*:NAME");
+ *   - NAME may use DTrace's spelling, '-' for "__" ("transaction-start"
+ *     matches transaction__start), except inside [...];
+ *   - BINARY (which may contain ':') matches a binary whose path or file
+ *     name it matches as a glob, whose canonical path equals its own (when
+ *     it contains '/'), or whose file name is it followed by '.' or '-' (a
+ *     library stem: "libc" for libc.so.6).
+ * Which binaries a pattern's BINARY opens is the caller's (a session's)
+ * business; these functions only parse and match.
+ */
+struct tsdt_pattern;
+
+/**
+ * @brief **tsdt_pattern__new()** parses @text.
+ * @return a pattern (free with tsdt_pattern__free()), or NULL with errno
+ * EINVAL (an empty part, as in "p:" or ":p:n") or ENOMEM.
+ */
+TSDT_API struct tsdt_pattern *tsdt_pattern__new(const char *text);
+TSDT_API void tsdt_pattern__free(struct tsdt_pattern *pat);
+/* The text given, and its parts (the name after DTrace spelling); binary
+ * is NULL when the pattern has none. */
+TSDT_API const char *tsdt_pattern__text(const struct tsdt_pattern *pat);
+TSDT_API const char *tsdt_pattern__binary(const struct tsdt_pattern *pat);
+TSDT_API const char *tsdt_pattern__provider(const struct tsdt_pattern *pat);
+TSDT_API const char *tsdt_pattern__name(const struct tsdt_pattern *pat);
+/* True when the binary part has glob characters. */
+TSDT_API bool tsdt_pattern__binary_is_glob(const struct tsdt_pattern *pat);
+/* True when PROVIDER and NAME match (the binary part is not looked at). */
+TSDT_API bool tsdt_pattern__match_names(const struct tsdt_pattern *pat,
+					const char *provider,
+					const char *name);
+/* True when the binary part matches @path (always, without one). */
+TSDT_API bool tsdt_pattern__match_path(const struct tsdt_pattern *pat,
+				       const char *path);
+/* Both, for @probe and its binary's path (tsdt_binary__path()). */
+TSDT_API bool tsdt_pattern__match(const struct tsdt_pattern *pat,
+				  const struct tsdt_probe *probe);
 
 /* ----------------------------------------------------------------- deps */
 

@@ -68,7 +68,7 @@ python3 - "$tmp/pg.json" <<'PY' || fail "postgres JSON"
 import json, sys
 d = json.load(open(sys.argv[1]))
 src = {p['type_source'] for p in d['binaries'][0]['probes']}
-assert src == {'provider'}, src
+assert src == {'provider-file'}, src
 PY
 
 # a provider file that disagrees on the argument count
@@ -88,7 +88,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))
 ps = {p['name']: p for p in d['binaries'][0]['probes']}
 assert ps['transaction__start']['type_source'] == 'none'
-assert ps['query__start']['type_source'] == 'provider'
+assert ps['query__start']['type_source'] == 'provider-file'
 assert ps['query__start']['args'][0]['type'] == 'const char *'
 PY
 # a provider file with a syntax error: FILE:LINE:COL, exit 1, nothing listed

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Unit tests of the CLI helpers (cli/util.c): strict numbers, durations,
- * probe patterns, binary matching, text and JSON escaping. */
+ * text and JSON escaping (probe patterns: test_pattern.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -51,69 +51,6 @@ static void test_duration(void **state)
 	assert_int_equal(cli_parse_duration_ms("inf", &ms), -EINVAL);
 	assert_int_equal(cli_parse_duration_ms("", &ms), -EINVAL);
 	assert_int_equal(cli_parse_duration_ms("s", &ms), -EINVAL);
-}
-
-static void check_pattern(const char *text, const char *bin, const char *prov,
-			  const char *name)
-{
-	struct cli_pattern p;
-
-	assert_int_equal(cli_pattern__parse(text, &p), 0);
-	if (bin)
-		assert_string_equal(p.binary, bin);
-	else
-		assert_null(p.binary);
-	assert_string_equal(p.provider, prov);
-	assert_string_equal(p.name, name);
-	cli_pattern__free(&p);
-}
-
-static void test_pattern(void **state)
-{
-	struct cli_pattern p;
-
-	check_pattern("a:b", NULL, "a", "b");
-	check_pattern("bin:a:b", "bin", "a", "b");
-	check_pattern("/p/x:y:a:b", "/p/x:y", "a", "b");
-	check_pattern("name", NULL, "*", "name");
-	check_pattern("*:*", NULL, "*", "*");
-	check_pattern("libc:*:*", "libc", "*", "*");
-	assert_int_equal(cli_pattern__parse("a::b", &p), -EINVAL);
-	assert_int_equal(cli_pattern__parse(":a:b", &p), -EINVAL);
-	assert_int_equal(cli_pattern__parse("a:", &p), -EINVAL);
-	assert_int_equal(cli_pattern__parse(":b", &p), -EINVAL);
-	assert_int_equal(cli_pattern__parse("", &p), -EINVAL);
-
-	assert_int_equal(cli_pattern__parse("postgresql:transaction__*", &p), 0);
-	assert_true(cli_pattern__match_probe(&p, "postgresql", "transaction__start"));
-	assert_false(cli_pattern__match_probe(&p, "postgresql", "query__start"));
-	assert_false(cli_pattern__match_probe(&p, "postgres", "transaction__start"));
-	assert_true(cli_pattern__match_binary(&p, "/any/path"));
-	assert_false(cli_pattern__binary_is_glob(&p));
-	cli_pattern__free(&p);
-	cli_pattern__free(&p); /* idempotent */
-}
-
-static void test_match_binary(void **state)
-{
-	struct cli_pattern p;
-
-	assert_int_equal(cli_pattern__parse("libc:a:b", &p), 0);
-	assert_true(cli_pattern__match_binary(&p, "/usr/lib/x86_64-linux-gnu/libc.so.6"));
-	assert_false(cli_pattern__match_binary(&p, "/usr/lib/x86_64-linux-gnu/libcrypt.so.1"));
-	cli_pattern__free(&p);
-	assert_int_equal(cli_pattern__parse("postgres:a:b", &p), 0);
-	assert_true(cli_pattern__match_binary(&p, "/usr/lib/postgresql/15/bin/postgres"));
-	assert_false(cli_pattern__match_binary(&p, "/usr/lib/postgresql/15/bin/postgres2"));
-	cli_pattern__free(&p);
-	assert_int_equal(cli_pattern__parse("*/bin/post*:a:b", &p), 0);
-	assert_true(cli_pattern__binary_is_glob(&p));
-	assert_true(cli_pattern__match_binary(&p, "/usr/lib/postgresql/15/bin/postgres"));
-	assert_false(cli_pattern__match_binary(&p, "/usr/lib/libpq.so.5"));
-	cli_pattern__free(&p);
-	assert_int_equal(cli_pattern__parse("/bin/../bin/sh:a:b", &p), 0);
-	assert_true(cli_pattern__match_binary(&p, "/bin/sh"));
-	cli_pattern__free(&p);
 }
 
 static char *escaped(void (*fn)(FILE *, const char *, size_t), const char *s,
@@ -182,8 +119,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_long),
 		cmocka_unit_test(test_duration),
-		cmocka_unit_test(test_pattern),
-		cmocka_unit_test(test_match_binary),
 		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_find_in_path),
 		cmocka_unit_test(test_rfc3339),

@@ -268,7 +268,7 @@ static void check_bad(enum tsdt_arch arch, const struct bad_case *c)
 	e = tsdt_spec_parse(arch, c->str, &s, err, sizeof(err));
 	if (e != -EINVAL)
 		fail_msg("'%s' (%s): got %d, want -EINVAL", c->str,
-			 tsdt_arch_name(arch), e);
+			 tsdt_arch__str(arch), e);
 	if (!strstr(err, c->msg))
 		fail_msg("'%s': error '%s' lacks '%s'", c->str, err, c->msg);
 	/* errors that concern the location quote the spec */

@@ -130,10 +130,15 @@ $(OUT)/libtsdt-san.a: $(LIBTSDT_SAN_OBJS)
 	$(call msg,AR,$@)
 	$(Q)mkdir -p $(@D) && rm -f $@ && ar rcs $@ $^
 
-$(OUT)/tsdt.pc: Makefile
+# Written on every run, replaced only when it changes: `make install
+# PREFIX=/x` after a plain `make` installs a .pc that says /x.
+$(OUT)/tsdt.pc: FORCE
 	$(Q)mkdir -p $(@D)
 	$(Q)printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/lib\n\nName: tsdt\nDescription: typed statically defined tracing\nVersion: %s\nRequires.private: libbpf libelf\nCflags: -I$${includedir}\nLibs: -L$${libdir} -ltsdt\n' \
-		'$(PREFIX)' '$(VERSION)' > $@
+		'$(PREFIX)' '$(VERSION)' > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+FORCE:
+.PHONY: FORCE
 
 deps:
 	$(Q)scripts/install-deps.sh

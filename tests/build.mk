@@ -25,7 +25,7 @@ CHECK_CMDS += tests/integration/trace-args.sh tests/integration/trace-pid.sh \
 CHECK_CMDS += tests/integration/pg-checkpoint.sh tests/integration/pg-transaction.sh
 UNIT_TESTS += $(OUT)/tests/test_cli_util
 CHECK_CMDS += tests/integration/headers-standalone.sh
-CHECK_CMDS += tests/integration/stat-basic.sh
+CHECK_CMDS += tests/integration/stat-basic.sh tests/integration/install.sh
 
 # Probes in the libraries a -c command needs (tests/integration/trace-deps.sh):
 # libprov.so twice (lib/ and ldpath/, PROV_VARIANT 1 and 2), each needing

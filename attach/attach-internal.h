@@ -44,20 +44,31 @@ int tsdt_bpf_spec__fill(const struct tsdt_probe *probe,
 			__u64 cookie, bool allow_unreadable,
 			struct tsdt_bpf_spec *out);
 
+/* What tsdt_link__create() attaches, and how. */
+struct tsdt_link_opts {
+	const struct bpf_program *prog;
+	int spec_map_fd;                        /* -1: the program reads none */
+	const struct tsdt_probe *const *probes; /* all in one binary */
+	size_t probe_cnt;
+	const __u64 *cookies;   /* probe i's specs get cookies[i]; NULL: 0 */
+	const int *arg_cnts;    /* probe i's specs hold arg_cnts[i] arguments;
+				 * NULL: all of each site's, arguments in
+				 * floating-point registers marked unreadable */
+	pid_t pid;              /* <= 0: every process */
+	bool per_site;          /* one perf-event uprobe per site */
+	bool nop5;              /* sites with tsdt's five-byte nop
+				 * (tsdt_site__has_nop5()) attached there when
+				 * the kernel has optimized uprobes */
+	const __u32 *spec_ids;  /* the spec map slots to use, one per site in
+				 * probe and site order (the caller keeps a
+				 * free list); NULL: free slots are found by
+				 * scanning the map */
+};
+
 /*
- * Attaches @prog to every site of @probe_cnt probes (all in one binary),
- * writing one spec per site into @spec_map_fd (free slots found by
- * scanning), probe i's specs with cookie @cookies[i] (NULL: 0) and
- * @arg_cnts[i] arguments (NULL: all of each site's, arguments in
- * floating-point registers marked unreadable). A site that has a
- * five-byte nop (tsdt_site__has_nop5()) is attached there when the kernel
- * has optimized uprobes, unless @nop5 is false.
+ * Attaches @o->prog to every site of @o's probes, writing one spec per site
+ * into the spec map first. The link clears its slots when destroyed.
  */
-struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
-				    int spec_map_fd,
-				    const struct tsdt_probe *const *probes,
-				    const __u64 *cookies, const int *arg_cnts,
-				    size_t probe_cnt, pid_t pid, bool per_site,
-				    bool nop5);
+struct tsdt_link *tsdt_link__create(const struct tsdt_link_opts *o);
 
 #endif /* TSDT_ATTACH_INTERNAL_H */

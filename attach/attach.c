@@ -504,13 +504,16 @@ size_t tsdt_link__nop5_cnt(const struct tsdt_link *link)
 	return link ? link->nop5_cnt : 0;
 }
 
-struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
-				    int spec_map_fd,
-				    const struct tsdt_probe *const *probes,
-				    const __u64 *cookies, const int *arg_cnts,
-				    size_t probe_cnt, pid_t pid, bool per_site,
-				    bool nop5)
+struct tsdt_link *tsdt_link__create(const struct tsdt_link_opts *o)
 {
+	const struct bpf_program *prog = o->prog;
+	const struct tsdt_probe *const *probes = o->probes;
+	const __u64 *cookies = o->cookies;
+	const int *arg_cnts = o->arg_cnts;
+	size_t probe_cnt = o->probe_cnt;
+	int spec_map_fd = o->spec_map_fd;
+	bool per_site = o->per_site, nop5 = o->nop5;
+	pid_t pid = o->pid;
 	unsigned long *offsets = NULL, *ref_ctrs = NULL;
 	__u64 *bcookies = NULL;
 	struct tsdt_link *link;
@@ -553,7 +556,11 @@ struct tsdt_link *tsdt_link__create(const struct bpf_program *prog,
 			err = -errno;
 			goto err_out;
 		}
-		err = alloc_spec_ids(spec_map_fd, link->spec_ids, n);
+		if (o->spec_ids)
+			memcpy(link->spec_ids, o->spec_ids,
+			       n * sizeof(*link->spec_ids));
+		else
+			err = alloc_spec_ids(spec_map_fd, link->spec_ids, n);
 		if (err)
 			goto err_out;
 	}
@@ -702,9 +709,20 @@ struct tsdt_link *tsdt_program__attach(const struct bpf_program *prog,
 		pr_debug("attach: '%s' was prepared for uprobe_multi; force_per_site ignored\n",
 			 bpf_program__name(prog));
 
-	link = tsdt_link__create(prog, map_fd, &probe, NULL, &sig.arg_cnt, 1,
-				 TSDT_OPTS_GET(opts, pid, 0), per_site,
-				 !TSDT_OPTS_GET(opts, no_nop5, false));
+	{
+		struct tsdt_link_opts lo = {
+			.prog = prog,
+			.spec_map_fd = map_fd,
+			.probes = &probe,
+			.probe_cnt = 1,
+			.arg_cnts = &sig.arg_cnt,
+			.pid = TSDT_OPTS_GET(opts, pid, 0),
+			.per_site = per_site,
+			.nop5 = !TSDT_OPTS_GET(opts, no_nop5, false),
+		};
+
+		link = tsdt_link__create(&lo);
+	}
 	err = link ? 0 : -errno;
 out:
 	if (map_fd >= 0)

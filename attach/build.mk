@@ -15,12 +15,13 @@ LIBTSDT_SRCS += attach/attach.c attach/btf-args.c attach/trace.c \
 		attach/ringbuf.c
 BPF_SRCS += attach/trace.bpf.c
 
-# Attach test fixtures (built by tests/integration/attach-*.sh through
-# `make attach-test-bins`, not by `make all`).
+# Attach test fixtures (tests/integration/attach-*.sh, trace-add.sh): built
+# by `make` (so by `make check` before any test runs).
 ATTACH_TEST_BINS := $(OUT)/tests/attach/target $(OUT)/tests/attach/loader \
 		    $(OUT)/tests/attach/tracer $(OUT)/tests/attach/thrower
 .PHONY: attach-test-bins
 attach-test-bins: $(ATTACH_TEST_BINS)
+all: $(ATTACH_TEST_BINS)
 $(OUT)/tests/attach/target: tests/attach/target.c tests/attach/target-xmm.c \
 		include/sys/tsdt.h
 	$(call msg,CC,$@)

@@ -612,6 +612,8 @@ int tsdt_catalog_add_file(struct tsdt_catalog *cat, const char *path,
 		goto err_out;
 	}
 	bin->cat = cat;
+	bin->dev = ef.dev;
+	bin->ino = ef.ino;
 	bin->arch = tsdt_arch_from_elf(ef.ehdr.e_machine);
 	if (ef.ehdr.e_type != ET_EXEC && ef.ehdr.e_type != ET_DYN) {
 		/* an object file's notes hold unrelocated addresses */
@@ -741,6 +743,12 @@ const char *tsdt_binary__path(const struct tsdt_binary *bin)
 const char *tsdt_binary__open_path(const struct tsdt_binary *bin)
 {
 	return bin->open_path;
+}
+
+bool tsdt_binary__same_file(const struct tsdt_binary *a,
+			    const struct tsdt_binary *b)
+{
+	return a && b && (a == b || (a->dev == b->dev && a->ino == b->ino));
 }
 
 enum tsdt_arch tsdt_binary__arch(const struct tsdt_binary *bin)

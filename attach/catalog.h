@@ -49,6 +49,7 @@ struct tsdt_probe {
 struct tsdt_binary {
 	struct tsdt_catalog *cat;
 	char *path, *open_path;
+	uint64_t dev, ino;      /* the file read (uprobes are per inode) */
 	enum tsdt_arch arch;
 	uint64_t load_bias;
 	size_t probe_cnt;

@@ -16,6 +16,7 @@ struct tsdt_elf {
 	GElf_Ehdr ehdr;
 	size_t shstrndx;
 	uint64_t size;        /* of the file */
+	uint64_t dev, ino;    /* its identity (st_dev, st_ino) */
 	int addr_sz;          /* 4 or 8 */
 	bool big_endian;
 };

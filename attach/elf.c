@@ -42,6 +42,8 @@ int tsdt_elf_open(struct tsdt_elf *ef, const char *path, const char *name)
 		goto err_out;
 	}
 	ef->size = st.st_size;
+	ef->dev = st.st_dev;
+	ef->ino = st.st_ino;
 	ef->elf = elf_begin(ef->fd, ELF_C_READ_MMAP, NULL);
 	if (!ef->elf) {
 		pr_warn("catalog: %s: cannot read: %s\n", name, elf_errmsg(-1));

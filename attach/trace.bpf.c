@@ -138,6 +138,8 @@ static __always_inline __u32 fill(struct pt_regs *ctx,
 
 	if (n > TSDT_BPF_MAX_ARGS)
 		n = TSDT_BPF_MAX_ARGS;
+	e->h.hdr.type = TSDT_REC_PROBE;
+	e->h.hdr.misc = 0;
 	e->h.ts = bpf_ktime_get_ns();
 	e->h.pid = id >> 32;
 	e->h.tid = (__u32)id;
@@ -210,6 +212,7 @@ static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 	size = sizeof(e.h) + n * sizeof(__u64);
 	if (size > sizeof(e))
 		return 0;
+	e.h.hdr.size = size;
 	if (!spec->str_cnt) {
 		/* a copy of the few bytes used: cheaper than reserving the
 		 * largest record */
@@ -218,9 +221,9 @@ static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 		return 0;
 	}
 
-	if (bpf_ringbuf_reserve_dynptr(&events, size + (spec->str_cnt & 0xf) *
-				       (sizeof(struct tsdt_trace_str) + str_max),
-				       0, &dp)) {
+	e.h.hdr.size = size + (spec->str_cnt & 0xf) *
+		       (sizeof(struct tsdt_trace_str) + str_max);
+	if (bpf_ringbuf_reserve_dynptr(&events, e.h.hdr.size, 0, &dp)) {
 		bpf_ringbuf_discard_dynptr(&dp, BPF_RB_NO_WAKEUP);
 		count(&lost, 0);
 		return 0;

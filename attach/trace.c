@@ -62,6 +62,9 @@
 #define DEFAULT_RINGBUF (8u << 20) /* 130 K one-argument events; creating 16 MiB took 3.3 ms */
 #define CB_STOP (-4095) /* on_sample(): a callback's non-zero return, kept in
 			 * cb_ret, stops tsdt_ringbuf__consume() */
+/* room for probes added after start (tsdt_tracer_opts.max_probes/_sites) */
+#define DEFAULT_PROBE_SLOTS 256
+#define DEFAULT_SPEC_SLOTS 1024
 
 struct tsdt_tracer {
 	pid_t pid;
@@ -74,6 +77,17 @@ struct tsdt_tracer {
 
 	const struct tsdt_probe **probes;
 	size_t probe_cnt, probe_cap;
+	size_t site_cnt;              /* of the probes added */
+	struct tsdt_catalog **cats;   /* adopted (tsdt_tracer__adopt_catalog) */
+	size_t cat_cnt;
+
+	/* the maps' room, fixed at load; free slots of the spec map as a
+	 * stack (popped in increasing order) */
+	size_t opt_probes, opt_sites; /* tsdt_tracer_opts.max_probes/_sites */
+	size_t probe_slots, spec_slots;
+	__u32 *free_ids;
+	size_t free_cnt;
+	unsigned long long unknown_recs; /* ring records of no known kind */
 
 	struct trace_bpf *skel;
 	struct tsdt_link **links;
@@ -248,6 +262,8 @@ struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 	tr->count_only = TSDT_OPTS_GET(opts, count_only, false);
 	tr->no_sleepable = TSDT_OPTS_GET(opts, no_sleepable, false);
 	tr->no_nop5 = TSDT_OPTS_GET(opts, no_nop5, false);
+	tr->opt_probes = TSDT_OPTS_GET(opts, max_probes, 0);
+	tr->opt_sites = TSDT_OPTS_GET(opts, max_sites, 0);
 	tr->ringbuf_size = rb;
 	tr->str_max = sm;
 	tr->ring_fd = -1;
@@ -285,17 +301,38 @@ struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 	return tr;
 }
 
+static bool same_probe(const struct tsdt_probe *a, const struct tsdt_probe *b)
+{
+	return a == b ||
+	       (tsdt_binary__same_file(tsdt_probe__binary(a),
+				       tsdt_probe__binary(b)) &&
+		!strcmp(tsdt_probe__provider(a), tsdt_probe__provider(b)) &&
+		!strcmp(tsdt_probe__name(a), tsdt_probe__name(b)));
+}
+
+static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n);
+
 int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 			   const struct tsdt_probe *probe)
 {
-	size_t i;
-	int j;
+	size_t i, sites;
+	int j, err;
 
 	if (!tr || !probe)
 		return -EINVAL;
-	if (tr->started)
-		return -EBUSY;
-	for (i = 0; i < tsdt_probe__site_cnt(probe); i++) {
+	for (i = 0; i < tr->probe_cnt; i++)
+		if (same_probe(tr->probes[i], probe))
+			return (int)i;
+	sites = tsdt_probe__site_cnt(probe);
+	if (tr->started && (tr->probe_cnt >= tr->probe_slots ||
+			    sites > tr->free_cnt)) {
+		pr_warn("trace: no room for %s:%s (%zu sites) in the running tracer: %zu of %zu probes and %zu of %zu sites in use (tsdt_tracer_opts.max_probes, max_sites)\n",
+			tsdt_probe__provider(probe), tsdt_probe__name(probe),
+			sites, tr->probe_cnt, tr->probe_slots,
+			tr->spec_slots - tr->free_cnt, tr->spec_slots);
+		return -ENOSPC;
+	}
+	for (i = 0; i < sites; i++) {
 		const struct tsdt_site *s = tsdt_probe__site(probe, i);
 
 		for (j = 0; j < tsdt_site__arg_cnt(s); j++) {
@@ -320,7 +357,42 @@ int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 		tr->probe_cap = cap;
 	}
 	tr->probes[tr->probe_cnt] = probe;
+	if (tr->started) {
+		i = tr->probe_cnt;
+		if (sites && !tr->sleepable && !tr->no_sleepable)
+			for (j = 0; j < tsdt_probe__arg_cnt(probe); j++)
+				if (tsdt_probe__arg_type(probe, j)->kind ==
+				    TSDT_TYPE_STR) {
+					pr_info("trace: %s:%s has string arguments, the running program is not sleepable: strings on pages not yet resident will fail to read (-EFAULT)\n",
+						tsdt_probe__provider(probe),
+						tsdt_probe__name(probe));
+					break;
+				}
+		tr->probe_cnt++;
+		err = attach_probes(tr, &i, 1);
+		if (err) {
+			tr->probe_cnt--;
+			return err;
+		}
+		tr->site_cnt += sites;
+		return (int)i;
+	}
+	tr->site_cnt += sites;
 	return (int)tr->probe_cnt++;
+}
+
+int tsdt_tracer__adopt_catalog(struct tsdt_tracer *tr, struct tsdt_catalog *cat)
+{
+	struct tsdt_catalog **cats;
+
+	if (!tr || !cat)
+		return -EINVAL;
+	cats = realloc(tr->cats, (tr->cat_cnt + 1) * sizeof(*cats));
+	if (!cats)
+		return -ENOMEM;
+	tr->cats = cats;
+	tr->cats[tr->cat_cnt++] = cat;
+	return 0;
 }
 
 static void detach_all(struct tsdt_tracer *tr)
@@ -343,12 +415,24 @@ static int on_sample(void *ctx, const void *data, size_t size)
 	struct tsdt_tracer *tr = ctx;
 	const struct tsdt_trace_event *raw = data;
 	struct tsdt_event ev = { .tr = tr, .raw = raw, .size = size };
+	const struct tsdt_rec_header *hdr = data;
 	size_t need;
 	int ret;
 
+	if (size < sizeof(*hdr) || hdr->size > size ||
+	    hdr->type != TSDT_REC_PROBE) {
+		/* a kind this reader does not know (or a broken record):
+		 * skipped, counted */
+		if (!tr->unknown_recs++)
+			pr_warn("trace: skipping ring records of unknown kind (first: type %u, %zu bytes)\n",
+				size >= sizeof(*hdr) ? hdr->type : 0, size);
+		return 0;
+	}
 	if (size < sizeof(*raw) || raw->probe_idx >= tr->probe_cnt ||
-	    raw->arg_cnt > TSDT_MAX_ARGS || raw->str_cnt > raw->arg_cnt)
-		return 0; /* not ours: never happens */
+	    raw->arg_cnt > TSDT_MAX_ARGS || raw->str_cnt > raw->arg_cnt) {
+		tr->unknown_recs++;
+		return 0;
+	}
 	need = sizeof(*raw) + raw->arg_cnt * sizeof(__u64);
 	ev.args = (const __u64 *)(raw + 1);
 	if (raw->str_cnt) {
@@ -384,7 +468,7 @@ static void parse_verifier_stats(const char *log,
 
 /* Loads the program (sleepable or not); 0 or -errno. With @st, asks the
  * verifier for its statistics and times the load. */
-static int load(struct tsdt_tracer *tr, bool sleepable, size_t site_cnt,
+static int load(struct tsdt_tracer *tr, bool sleepable,
 		struct tsdt_tracer_load_stats *st)
 {
 	TSDT_OPTS(tsdt_attach_opts, aopts, .force_per_site = tr->force_per_site);
@@ -405,11 +489,10 @@ static int load(struct tsdt_tracer *tr, bool sleepable, size_t site_cnt,
 				       tr->count_only ? (size_t)getpagesize()
 						      : tr->ringbuf_size);
 	if (!err)
-		err = bpf_map__set_max_entries(skel->maps.hits,
-					       tr->probe_cnt ? tr->probe_cnt : 1);
+		err = bpf_map__set_max_entries(skel->maps.hits, tr->probe_slots);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.tsdt_specs,
-					       site_cnt ? site_cnt : 1);
+					       tr->spec_slots);
 	if (!err)
 		err = tsdt_object__prepare(skel->obj, &aopts);
 	t0 = mono_ms();
@@ -452,13 +535,27 @@ static int load(struct tsdt_tracer *tr, bool sleepable, size_t site_cnt,
 	return 0;
 }
 
-static size_t site_count(const struct tsdt_tracer *tr)
+/*
+ * The maps' room: what was added before start, and headroom for what is
+ * added while running (twice as much, at least the defaults, or what
+ * tsdt_tracer_opts asks for). Both maps are arrays, so room is memory
+ * only: 1024 spec slots are 312 KiB of kernel memory.
+ */
+static void size_maps(struct tsdt_tracer *tr)
 {
-	size_t i, n = 0;
+	size_t p = tr->opt_probes ? tr->opt_probes : DEFAULT_PROBE_SLOTS;
+	size_t s = tr->opt_sites ? tr->opt_sites : DEFAULT_SPEC_SLOTS;
 
-	for (i = 0; i < tr->probe_cnt; i++)
-		n += tsdt_probe__site_cnt(tr->probes[i]);
-	return n;
+	if (!tr->opt_probes && p < 2 * tr->probe_cnt)
+		p = 2 * tr->probe_cnt;
+	if (!tr->opt_sites && s < 2 * tr->site_cnt)
+		s = 2 * tr->site_cnt;
+	tr->probe_slots = p > tr->probe_cnt ? p : tr->probe_cnt;
+	tr->spec_slots = s > tr->site_cnt ? s : tr->site_cnt;
+	if (!tr->probe_slots)
+		tr->probe_slots = 1;
+	if (!tr->spec_slots)
+		tr->spec_slots = 1;
 }
 
 int tsdt_tracer__load_stats(struct tsdt_tracer *tr, bool sleepable,
@@ -470,7 +567,8 @@ int tsdt_tracer__load_stats(struct tsdt_tracer *tr, bool sleepable,
 		return -EINVAL;
 	if (tr->started || tr->skel)
 		return -EBUSY;
-	err = load(tr, sleepable, site_count(tr), st);
+	size_maps(tr);
+	err = load(tr, sleepable, st);
 	if (err)
 		return err;
 	trace_bpf__destroy(tr->skel);
@@ -478,14 +576,74 @@ int tsdt_tracer__load_stats(struct tsdt_tracer *tr, bool sleepable,
 	return 0;
 }
 
+/*
+ * Attaches the tracer's probes @idx[0..n) (all in one file) with one link,
+ * their spec slots taken from the free list (given back if it fails).
+ */
+static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n)
+{
+	const struct tsdt_probe **group;
+	struct tsdt_link **links;
+	struct tsdt_link *link;
+	__u64 *cookies;
+	size_t i, sites = 0;
+	int err = 0;
+
+	for (i = 0; i < n; i++)
+		sites += tsdt_probe__site_cnt(tr->probes[idx[i]]);
+	if (!sites)
+		return 0;
+	if (sites > tr->free_cnt)
+		return -ENOSPC;
+	links = realloc(tr->links, (tr->link_cnt + 1) * sizeof(*links));
+	if (!links)
+		return -ENOMEM;
+	tr->links = links;
+	group = calloc(n, sizeof(*group));
+	cookies = calloc(n, sizeof(*cookies));
+	if (!group || !cookies) {
+		err = -ENOMEM;
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		group[i] = tr->probes[idx[i]];
+		cookies[i] = idx[i];
+	}
+	{
+		struct tsdt_link_opts lo = {
+			.prog = tr->sleepable ? tr->skel->progs.trace_hit_s
+					      : tr->skel->progs.trace_hit,
+			.spec_map_fd = bpf_map__fd(tr->skel->maps.tsdt_specs),
+			.probes = group,
+			.probe_cnt = n,
+			.cookies = cookies,
+			.pid = tr->pid,
+			.per_site = !tr->multi,
+			.nop5 = !tr->no_nop5,
+			/* the top of the stack, in increasing order */
+			.spec_ids = tr->free_ids + tr->free_cnt - sites,
+		};
+
+		tr->free_cnt -= sites;
+		link = tsdt_link__create(&lo);
+	}
+	if (!link) {
+		err = -errno;
+		tr->free_cnt += sites;
+		goto out;
+	}
+	tr->links[tr->link_cnt++] = link;
+out:
+	free(group);
+	free(cookies);
+	return err;
+}
+
 int tsdt_tracer__start(struct tsdt_tracer *tr)
 {
 	double t_start = mono_ms(), t_loaded, t_link = 0, t0;
-	const struct tsdt_probe **group = NULL;
-	__u64 *cookies = NULL;
-	struct bpf_program *prog;
-	size_t i, j, n, site_cnt = 0;
 	bool *done = NULL, want_sleepable = false;
+	size_t i, j, n, *idx = NULL;
 	int err;
 
 	if (!tr)
@@ -496,7 +654,7 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 		pr_warn("trace: no probe to trace\n");
 		return -ENOENT;
 	}
-	site_cnt = site_count(tr);
+	size_maps(tr);
 
 	/* Only strings need a sleepable program (to fault pages in); a
 	 * non-sleepable one costs less per hit, so use it when no probe traced
@@ -511,65 +669,53 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 	 * ring_wait()) fails either program */
 	err = -EINVAL;
 	if (!tr->no_sleepable && want_sleepable) {
-		err = load(tr, true, site_cnt, NULL);
+		err = load(tr, true, NULL);
 		if (err && !tr->ring_err)
 			pr_info("trace: cannot load the sleepable program (%s); strings on pages not yet resident will fail to read (-EFAULT)\n",
 				strerror(-err));
 	}
 	if (err && !tr->ring_err)
-		err = load(tr, false, site_cnt, NULL);
+		err = load(tr, false, NULL);
 	if (err) {
 		if (!tr->ring_err)
 			pr_warn("trace: cannot load the tracing program: %s\n",
 				strerror(-err));
 		return err;
 	}
-	prog = tr->sleepable ? tr->skel->progs.trace_hit_s
-			     : tr->skel->progs.trace_hit;
 	t_loaded = mono_ms();
 
-	/* one link per binary */
-	group = calloc(tr->probe_cnt + 1, sizeof(*group));
-	cookies = calloc(tr->probe_cnt + 1, sizeof(*cookies));
-	done = calloc(tr->probe_cnt + 1, sizeof(*done));
-	tr->links = calloc(tr->probe_cnt + 1, sizeof(*tr->links));
-	if (!group || !cookies || !done || !tr->links) {
+	/* every spec slot free: a stack whose top is slot 0 */
+	tr->free_ids = calloc(tr->spec_slots, sizeof(*tr->free_ids));
+	idx = calloc(tr->probe_cnt, sizeof(*idx));
+	done = calloc(tr->probe_cnt, sizeof(*done));
+	if (!tr->free_ids || !idx || !done) {
 		err = -ENOMEM;
 		goto err_out;
 	}
+	for (i = 0; i < tr->spec_slots; i++)
+		tr->free_ids[i] = tr->spec_slots - 1 - i;
+	tr->free_cnt = tr->spec_slots;
+
+	/* one link per file (device and inode, whatever the paths) */
 	for (i = 0; i < tr->probe_cnt; i++) {
-		const char *path;
-		struct tsdt_link *link;
+		const struct tsdt_binary *bin;
 
 		if (done[i])
 			continue;
-		path = tsdt_binary__open_path(tsdt_probe__binary(tr->probes[i]));
+		bin = tsdt_probe__binary(tr->probes[i]);
 		for (n = 0, j = i; j < tr->probe_cnt; j++) {
-			const char *pj = tsdt_binary__open_path(
-				tsdt_probe__binary(tr->probes[j]));
-
-			if (done[j] || strcmp(pj, path))
+			if (done[j] ||
+			    !tsdt_binary__same_file(
+				    bin, tsdt_probe__binary(tr->probes[j])))
 				continue;
 			done[j] = true;
-			if (!tsdt_probe__site_cnt(tr->probes[j]))
-				continue;
-			group[n] = tr->probes[j];
-			cookies[n] = j;
-			n++;
+			idx[n++] = j;
 		}
-		if (!n)
-			continue;
 		t0 = mono_ms();
-		link = tsdt_link__create(prog,
-					 bpf_map__fd(tr->skel->maps.tsdt_specs),
-					 group, cookies, NULL, n, tr->pid,
-					 !tr->multi, !tr->no_nop5);
+		err = attach_probes(tr, idx, n);
 		t_link += mono_ms() - t0;
-		if (!link) {
-			err = -errno;
+		if (err)
 			goto err_out;
-		}
-		tr->links[tr->link_cnt++] = link;
 	}
 
 	if (!tr->count_only) {
@@ -579,14 +725,14 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 			goto err_out;
 		}
 	}
-	free(group);
-	free(cookies);
+	free(idx);
 	free(done);
 	tr->started = true;
-	pr_debug("trace: %zu probes, %zu sites, %zu links (%s, %s)\n",
-		 tr->probe_cnt, site_cnt, tr->link_cnt,
+	pr_debug("trace: %zu probes, %zu sites, %zu links (%s, %s); room for %zu probes and %zu sites\n",
+		 tr->probe_cnt, tr->site_cnt, tr->link_cnt,
 		 tr->multi ? "uprobe_multi" : "per-site",
-		 tr->sleepable ? "sleepable" : "non-sleepable");
+		 tr->sleepable ? "sleepable" : "non-sleepable",
+		 tr->probe_slots, tr->spec_slots);
 	if (tr->ring_fd >= 0)
 		pr_debug("trace: timing: ring buffer made ahead: thread running after %.2f ms, map created in %.2f ms, start waited %.2f ms for it\n",
 			 tr->ring_t[1] - tr->ring_t[0],
@@ -598,9 +744,11 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 	return 0;
 
 err_out:
-	free(group);
-	free(cookies);
+	free(idx);
 	free(done);
+	free(tr->free_ids);
+	tr->free_ids = NULL;
+	tr->free_cnt = 0;
 	detach_all(tr);
 	return err;
 }
@@ -738,11 +886,20 @@ void tsdt_tracer__free(struct tsdt_tracer *tr)
 		pthread_join(tr->ring_thread, NULL);
 	if (tr->ring_fd >= 0)
 		close(tr->ring_fd);
+	free(tr->free_ids);
 	free(tr->probes);
+	for (size_t i = 0; i < tr->cat_cnt; i++)
+		tsdt_catalog__free(tr->cats[i]);
+	free(tr->cats);
 	free(tr);
 }
 
 /* --------------------------------------------------------------- events */
+
+enum tsdt_event_kind tsdt_event__kind(const struct tsdt_event *ev)
+{
+	return ev->raw->hdr.type == TSDT_REC_PROBE ? TSDT_EVENT_PROBE : 0;
+}
 
 uint64_t tsdt_event__timestamp(const struct tsdt_event *ev)
 {

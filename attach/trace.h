@@ -9,19 +9,37 @@
 #define TSDT_TRACE_STR_MAX_DEFAULT 256
 
 /*
+ * Every record in the ring begins with this header, as every record of a
+ * perf ring begins with struct perf_event_header: its kind, and its size
+ * in bytes (the whole record), so that records of several kinds (probe
+ * hits; later fork, exec, exit, dlopen) share one ring, in one order and on
+ * one clock. A reader skips (and counts) a kind it does not know.
+ */
+enum tsdt_rec_type {
+	TSDT_REC_PROBE = 1,     /* struct tsdt_trace_event: a probe hit */
+};
+
+struct tsdt_rec_header {
+	__u16 type;        /* enum tsdt_rec_type */
+	__u16 misc;        /* per type; 0 for TSDT_REC_PROBE */
+	__u32 size;        /* of the record, header included */
+};
+
+/*
  * One record per probe hit, as short as the site allows (the traced thread
  * pays for every cache line it writes into the ring):
  *
- *   struct tsdt_trace_event            40 bytes
+ *   struct tsdt_trace_event            48 bytes
  *   __u64 args[arg_cnt]                sign/zero-extended; strings: pointer
  *   str_cnt times (sites with string arguments only):
  *     struct tsdt_trace_str + str_max bytes: the k-th string argument (in
  *     argument order), NUL-terminated
  *
- * A site without strings costs 40 + 8 * arg_cnt bytes (+ 8 of ring buffer
+ * A site without strings costs 48 + 8 * arg_cnt bytes (+ 8 of ring buffer
  * header): one 64-byte line for a one-argument probe.
  */
 struct tsdt_trace_event {
+	struct tsdt_rec_header hdr;  /* TSDT_REC_PROBE */
 	__u64 ts;          /* bpf_ktime_get_ns() */
 	__u32 pid;         /* tgid */
 	__u32 tid;

@@ -104,11 +104,12 @@ static struct tsdt_catalog *open_file(struct cli_target *t, const char *path)
 
 static bool same_probe(const struct tsdt_probe *a, const struct tsdt_probe *b)
 {
+	/* one file through two paths is one binary (the tracer agrees) */
 	return a == b ||
 	       (!strcmp(tsdt_probe__provider(a), tsdt_probe__provider(b)) &&
 		!strcmp(tsdt_probe__name(a), tsdt_probe__name(b)) &&
-		!strcmp(tsdt_binary__open_path(tsdt_probe__binary(a)),
-			tsdt_binary__open_path(tsdt_probe__binary(b))));
+		tsdt_binary__same_file(tsdt_probe__binary(a),
+				       tsdt_probe__binary(b)));
 }
 
 static int add_probe(struct cli_target *t, const struct tsdt_probe *probe)

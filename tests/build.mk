@@ -72,4 +72,5 @@ $(DEPS_DIR)/app-gone: tests/deps/app.c $(DEPS_DIR)/lib/libprov.so \
 $(DEPS_DIR)/needed: tests/deps/needed.c $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
-CHECK_CMDS += tests/integration/trace-deps.sh tests/integration/select-same.sh
+CHECK_CMDS += tests/integration/trace-deps.sh tests/integration/select-same.sh \
+	      tests/integration/trace-add.sh

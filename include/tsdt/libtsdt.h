@@ -259,6 +259,11 @@ tsdt_catalog__binary(const struct tsdt_catalog *cat, size_t i);
 TSDT_API const char *tsdt_binary__path(const struct tsdt_binary *bin);
 /* The path to open from here (e.g. /proc/PID/root/usr/lib/...). */
 TSDT_API const char *tsdt_binary__open_path(const struct tsdt_binary *bin);
+/* True when @a and @b were read from the same file (device and inode, as
+ * the kernel's uprobes identify it), whatever the paths: one file seen
+ * through a bind mount or two /proc/PID/root paths is one binary. */
+TSDT_API bool tsdt_binary__same_file(const struct tsdt_binary *a,
+				     const struct tsdt_binary *b);
 /* From the ELF header; TSDT_ARCH_UNKNOWN: specs were not decoded. */
 TSDT_API enum tsdt_arch tsdt_binary__arch(const struct tsdt_binary *bin);
 /* Load bias in the process (tsdt_catalog__open_pid), 0 otherwise. */
@@ -528,8 +533,10 @@ TSDT_API void tsdt_link__destroy(struct tsdt_link *link);
  *	tr = tsdt_tracer__new(&opts);
  *	tsdt_tracer__add_probe(tr, probe);       for each probe (any binaries)
  *	tsdt_tracer__start(tr);                  load + attach
- *	while (!stop)
+ *	while (!stop) {
  *		tsdt_tracer__poll(tr, 100, on_event, ctx);
+ *		tsdt_tracer__add_probe(tr, other);   attached at once
+ *	}
  *	lost = tsdt_tracer__lost_cnt(tr);
  *	tsdt_tracer__free(tr);                   detach
  *
@@ -537,7 +544,10 @@ TSDT_API void tsdt_link__destroy(struct tsdt_link *link);
  * event would make each hit 2.6x dearer); tsdt_tracer__poll() polls it.
  * Events that do not fit are counted (tsdt_tracer__lost_cnt()), never hidden.
  * The probes added must stay valid (their catalog not freed) until
- * tsdt_tracer__free().
+ * tsdt_tracer__free(), or their catalog be adopted by the tracer.
+ * Ring records carry a tagged header (attach/trace.h), so that records of
+ * other kinds (process events) can share the ring, in one order and on one
+ * clock; tsdt_event__kind() says which kind an event is.
  */
 struct tsdt_tracer;
 struct tsdt_event; /* one probe hit, valid only inside the callback */
@@ -567,9 +577,14 @@ struct tsdt_tracer_opts {
 	/* attach every site at its one-byte nop, even where it has a
 	 * five-byte nop (see tsdt_attach_opts.no_nop5) */
 	bool no_nop5;
+	/* room for probes and sites added after tsdt_tracer__start(): the
+	 * maps are sized at start to hold at least this many (0: 256 probes
+	 * and 1024 sites, or twice what was added before start if more) */
+	size_t max_probes;
+	size_t max_sites;
 	size_t :0;
 };
-#define tsdt_tracer_opts__last_field no_nop5
+#define tsdt_tracer_opts__last_field max_sites
 
 /**
  * @brief **tsdt_tracer__new()** creates a tracer (nothing is loaded yet).
@@ -580,12 +595,20 @@ tsdt_tracer__new(const struct tsdt_tracer_opts *opts);
 
 /**
  * @brief **tsdt_tracer__add_probe()** adds @probe (all its sites) to the
- * probes traced; call before tsdt_tracer__start().
+ * probes traced. Before tsdt_tracer__start() it is attached at start, with
+ * the other probes of its binary; after start it is attached at once, with
+ * a link of its own, while the other probes keep firing (call it from the
+ * thread that polls). A probe already added (same provider and name in the
+ * same file, by device and inode: tsdt_binary__same_file(), whatever its
+ * path) is not added twice: its index is returned.
  * An argument BPF cannot read (a floating-point register, as <sys/sdt.h>
  * may emit for a double) gets a warning and is reported by
  * tsdt_event__arg_status() in each event.
- * @return the probe's index in the tracer (>= 0), or a negative errno
- * (-EBUSY after start).
+ * The probe (its catalog) must stay valid until tsdt_tracer__free(), or be
+ * handed to the tracer with tsdt_tracer__adopt_catalog().
+ * @return the probe's index in the tracer (>= 0), or a negative errno:
+ * -ENOSPC when the maps sized at start have no room left for it (see
+ * tsdt_tracer_opts.max_probes and max_sites), or the attach's error.
  */
 TSDT_API int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 				    const struct tsdt_probe *probe);
@@ -598,6 +621,15 @@ TSDT_API int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
  * on failure nothing stays attached.
  */
 TSDT_API int tsdt_tracer__start(struct tsdt_tracer *tr);
+
+/**
+ * @brief **tsdt_tracer__adopt_catalog()** hands @cat to the tracer, which
+ * frees it in tsdt_tracer__free(): the probes of catalogs a tool discovers
+ * while tracing (a library loaded later) stay valid as long as the tracer.
+ * @return 0, or -ENOMEM (@cat is then still the caller's).
+ */
+TSDT_API int tsdt_tracer__adopt_catalog(struct tsdt_tracer *tr,
+					struct tsdt_catalog *cat);
 
 /*
  * Called for each event; a non-zero return stops tsdt_tracer__poll(), which
@@ -645,6 +677,13 @@ TSDT_API void tsdt_tracer__free(struct tsdt_tracer *tr);
  * thread group id, tid the thread's; comm the thread's name at the hit;
  * probe the tracer's probe that fired.
  */
+/* What an event is: TSDT_EVENT_PROBE, a probe hit (the only kind so far;
+ * process events will be others: a callback should skip kinds it does not
+ * know). */
+enum tsdt_event_kind {
+	TSDT_EVENT_PROBE = 1,
+};
+TSDT_API enum tsdt_event_kind tsdt_event__kind(const struct tsdt_event *ev);
 TSDT_API uint64_t tsdt_event__timestamp(const struct tsdt_event *ev);
 TSDT_API pid_t tsdt_event__pid(const struct tsdt_event *ev);
 TSDT_API pid_t tsdt_event__tid(const struct tsdt_event *ev);

@@ -2,7 +2,8 @@
 /*
  * Drives the generic tracer API (tsdt_tracer__*) for the attach tests.
  *
- *   tracer [-s] [-1] [-S] [-p PID] [-n EVENTS] [-t MS] [-C] BINARY PROV:NAME...
+ *   tracer [-s] [-1] [-S] [-p PID] [-n EVENTS] [-t MS] [-C] [-P]
+ *          [-a MS:[FILE:]PROV:NAME]... BINARY [FILE:]PROV:NAME...
  *
  *   -s  per-site uprobes      -S  non-sleepable program
  *   -1  at the one-byte nop of sites that have a five-byte nop (no_nop5)
@@ -11,6 +12,11 @@
  *   -C  count only: print "hits PROV:NAME N" per probe at the end
  *   -q  quiet: count events, print "events N" at the end
  *   -r  ring buffer size in bytes
+ *   -P  print "events PROV:NAME N" per probe at the end (events received)
+ *   -a  MS ms after start, add [FILE:]PROV:NAME to the running tracer and
+ *       print "added PROV:NAME index=I probes=N" (repeatable)
+ * A probe may name its own FILE (default BINARY); each FILE is read once
+ * per argument (two paths of one file are two catalogs, one binary).
  *
  * Prints "started multi=M sleepable=S", then one line per event:
  *   PROV:NAME pid=P tid=T comm=C a0=V a1=V ...
@@ -29,6 +35,7 @@
 
 static int want = 1, got;
 static bool quiet;
+static unsigned long per_probe[1024];
 static volatile sig_atomic_t stop;
 
 static void on_sig(int sig)
@@ -46,8 +53,14 @@ static int print_fn(enum tsdt_print_level level, const char *fmt, va_list ap)
 static int on_event(void *ctx, const struct tsdt_event *ev)
 {
 	const struct tsdt_probe *p = tsdt_event__probe(ev);
+	size_t idx;
 	int i;
 
+	if (tsdt_event__kind(ev) != TSDT_EVENT_PROBE)
+		return 0;
+	for (idx = 0; idx < tsdt_tracer__probe_cnt(ctx); idx++)
+		if (tsdt_tracer__probe(ctx, idx) == p && idx < 1024)
+			per_probe[idx]++;
 	if (quiet)
 		return ++got >= want ? 1 : 0;
 
@@ -101,16 +114,44 @@ static int on_event(void *ctx, const struct tsdt_event *ev)
 	return ++got >= want ? 1 : 0;
 }
 
+/* The probe named by "[FILE:]PROV:NAME" (FILE default @bin), read from a
+ * catalog of its own that the tracer adopts. */
+static const struct tsdt_probe *find_probe(struct tsdt_tracer *tr,
+					   const char *bin, const char *text)
+{
+	struct tsdt_pattern *pat = tsdt_pattern__new(text);
+	const struct tsdt_probe *p = NULL;
+	struct tsdt_catalog *cat;
+
+	if (!pat)
+		return NULL;
+	cat = tsdt_catalog__open_file(tsdt_pattern__binary(pat) ?
+				      tsdt_pattern__binary(pat) : bin, NULL);
+	if (cat)
+		p = tsdt_binary__find_probe(tsdt_catalog__binary(cat, 0),
+					    tsdt_pattern__provider(pat),
+					    tsdt_pattern__name(pat));
+	if (!p)
+		fprintf(stderr, "no probe %s\n", text);
+	if (!cat || tsdt_tracer__adopt_catalog(tr, cat)) {
+		tsdt_catalog__free(cat);
+		p = NULL;
+	}
+	tsdt_pattern__free(pat);
+	return p;
+}
+
 int main(int argc, char **argv)
 {
 	TSDT_OPTS(tsdt_tracer_opts, opts);
-	struct tsdt_catalog *cat;
 	struct tsdt_tracer *tr;
-	int opt, ms = 5000, err, i, elapsed = 0;
-	bool count = false;
+	int opt, ms = 5000, err, i, elapsed = 0, add_cnt = 0, added = 0;
+	bool count = false, print_per_probe = false;
+	const char *adds[16];
+	int add_ms[16];
 	struct timespec t0, t1;
 
-	while ((opt = getopt(argc, argv, "s1Sp:n:t:Cqr:")) != -1) {
+	while ((opt = getopt(argc, argv, "s1Sp:n:t:Cqr:Pa:")) != -1) {
 		switch (opt) {
 		case 's': opts.force_per_site = true; break;
 		case '1': opts.no_nop5 = true; break;
@@ -121,6 +162,13 @@ int main(int argc, char **argv)
 		case 'C': opts.count_only = count = true; break;
 		case 'q': quiet = true; break;
 		case 'r': opts.ringbuf_size = strtoul(optarg, NULL, 0); break;
+		case 'P': print_per_probe = true; break;
+		case 'a':
+			if (add_cnt == 16 || !strchr(optarg, ':'))
+				return 1;
+			add_ms[add_cnt] = atoi(optarg);
+			adds[add_cnt++] = strchr(optarg, ':') + 1;
+			break;
 		default: return 1;
 		}
 	}
@@ -130,23 +178,14 @@ int main(int argc, char **argv)
 	/* also when started in the background of a script (SIG_IGN) */
 	signal(SIGINT, on_sig);
 	signal(SIGTERM, on_sig);
-	cat = tsdt_catalog__open_file(argv[optind], NULL);
-	if (!cat)
-		return fprintf(stderr, "catalog: %s\n", strerror(errno)), 1;
 	tr = tsdt_tracer__new(&opts);
 	if (!tr)
 		return fprintf(stderr, "tracer: %s\n", strerror(errno)), 1;
 	for (i = optind + 1; i < argc; i++) {
-		char *c = strchr(argv[i], ':');
-		const struct tsdt_probe *p;
+		const struct tsdt_probe *p = find_probe(tr, argv[optind], argv[i]);
 
-		if (!c)
-			return 1;
-		*c = 0;
-		p = tsdt_binary__find_probe(tsdt_catalog__binary(cat, 0),
-					    argv[i], c + 1);
 		if (!p)
-			return fprintf(stderr, "no probe %s:%s\n", argv[i], c + 1), 1;
+			return 1;
 		err = tsdt_tracer__add_probe(tr, p);
 		if (err < 0)
 			return fprintf(stderr, "add: %s\n", strerror(-err)), 1;
@@ -159,7 +198,21 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (elapsed < ms && (count || got < want) && !stop) {
-		err = tsdt_tracer__poll(tr, 50, on_event, NULL);
+		while (added < add_cnt && elapsed >= add_ms[added]) {
+			const struct tsdt_probe *p =
+				find_probe(tr, argv[optind], adds[added]);
+
+			err = p ? tsdt_tracer__add_probe(tr, p) : -ENOENT;
+			if (err < 0)
+				return fprintf(stderr, "add %s: %s\n", adds[added],
+					       strerror(-err)), 1;
+			printf("added %s:%s index=%d probes=%zu\n",
+			       tsdt_probe__provider(p), tsdt_probe__name(p), err,
+			       tsdt_tracer__probe_cnt(tr));
+			fflush(stdout);
+			added++;
+		}
+		err = tsdt_tracer__poll(tr, 20, on_event, tr);
 		if (err == -EINTR)
 			break;
 		if (err < 0)
@@ -172,6 +225,13 @@ int main(int argc, char **argv)
 	}
 	if (quiet)
 		printf("events %d\n", got);
+	if (print_per_probe)
+		for (i = 0; i < (int)tsdt_tracer__probe_cnt(tr); i++) {
+			const struct tsdt_probe *p = tsdt_tracer__probe(tr, i);
+
+			printf("events %s:%s %lu\n", tsdt_probe__provider(p),
+			       tsdt_probe__name(p), i < 1024 ? per_probe[i] : 0);
+		}
 	if (count)
 		for (i = 0; i < (int)tsdt_tracer__probe_cnt(tr); i++) {
 			const struct tsdt_probe *p = tsdt_tracer__probe(tr, i);
@@ -182,6 +242,5 @@ int main(int argc, char **argv)
 		}
 	printf("lost %llu\n", (unsigned long long)tsdt_tracer__lost_cnt(tr));
 	tsdt_tracer__free(tr);
-	tsdt_catalog__free(cat);
 	return got >= want || count ? 0 : 3;
 }

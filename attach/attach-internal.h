@@ -26,7 +26,7 @@ int tsdt_btf__type(const struct btf *btf, __u32 id, struct tsdt_type *ret);
 int tsdt_btf__handler_sig(const struct btf *btf, const char *prog_name,
 			  struct tsdt_handler_sig *sig);
 
-/* attach.c */
+/* features.c: kernel feature probes */
 bool tsdt_kernel_has_uprobe_multi(void);
 /* The kernel turns uprobes on five-byte nops into calls (x86-64). */
 bool tsdt_kernel_has_optimized_uprobes(void);

@@ -11,7 +11,8 @@ CHECK_CMDS += tests/integration/list-readelf.sh tests/integration/list-pid.sh \
 	      tests/integration/list-types.sh tests/integration/list-aarch64.sh
 
 # Attach engine (issue 4): typed handlers, spec map, generic tracer.
-LIBTSDT_SRCS += attach/attach.c attach/btf-args.c attach/trace.c \
+LIBTSDT_SRCS += attach/attach.c attach/features.c attach/btf-args.c attach/trace.c \
+		attach/trace-startup.c attach/trace-poll.c attach/event.c \
 		attach/ringbuf.c
 BPF_SRCS += attach/trace.bpf.c
 

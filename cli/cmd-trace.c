@@ -148,18 +148,6 @@ static void put_float(FILE *f, double v, bool is_float, bool json)
 	fputs(buf, f);
 }
 
-/* Truncate a raw 64-bit value to the declared size and re-extend it with
- * the declared sign (a probe file may say uint32_t where the note says -4). */
-static uint64_t fit(uint64_t raw, unsigned int size, bool is_signed)
-{
-	if (size == 0 || size >= 8)
-		return raw;
-	raw &= (1ULL << (size * 8)) - 1;
-	if (is_signed && (raw >> (size * 8 - 1)) & 1)
-		raw |= ~0ULL << (size * 8);
-	return raw;
-}
-
 static void put_arg_name(FILE *f, const struct tsdt_probe *p, int i)
 {
 	const char *name = tsdt_probe__arg_name(p, i);
@@ -172,125 +160,43 @@ static void put_arg_name(FILE *f, const struct tsdt_probe *p, int i)
 	}
 }
 
-/* An argument of an event, decoded by its type once; the text and JSON
- * writers below only format it. */
-struct arg_val {
-	enum {
-		ARG_UNREADABLE, /* err: BPF could not read it */
-		ARG_STR,        /* s, len, truncated; raw is the address */
-		ARG_STR_NULL,   /* a NULL string pointer */
-		ARG_STR_ERR,    /* err: the string at raw could not be read */
-		ARG_PTR,        /* raw */
-		ARG_BOOL,       /* b */
-		ARG_FLOAT,      /* d, is_float: a 4-byte float */
-		ARG_SIGNED,     /* raw, as int64_t */
-		ARG_UNSIGNED,   /* raw */
-	} kind;
-	uint64_t raw;
-	int err;
-	const char *s;
-	int len;
-	bool truncated, b, is_float;
-	double d;
-};
-
-static void decode_arg(const struct tsdt_event *ev, int i, struct arg_val *v)
-{
-	const struct tsdt_type *t = tsdt_event__arg_type(ev, i);
-	int n;
-
-	memset(v, 0, sizeof(*v));
-	v->raw = tsdt_event__arg_raw(ev, i);
-	/* a non-string argument BPF could not read (memory, or an %xmm
-	 * register): never show its 0 as if it were the value */
-	n = tsdt_event__arg_status(ev, i);
-	if (n < 0 && (!t || t->kind != TSDT_TYPE_STR)) {
-		v->kind = ARG_UNREADABLE;
-		v->err = n;
-		return;
-	}
-	switch (t ? t->kind : TSDT_TYPE_UNTYPED) {
-	case TSDT_TYPE_STR:
-		n = tsdt_event__arg_str(ev, i, &v->s);
-		if (n >= 0) {
-			v->kind = ARG_STR;
-			v->len = n;
-			v->truncated = tsdt_event__arg_str_truncated(ev, i);
-		} else if (n == -ENOENT) {
-			v->kind = ARG_STR_NULL;
-		} else {
-			v->kind = ARG_STR_ERR;
-			v->err = n;
-		}
-		break;
-	case TSDT_TYPE_PTR:
-		v->kind = ARG_PTR;
-		break;
-	case TSDT_TYPE_BOOL:
-		v->kind = ARG_BOOL;
-		v->b = fit(v->raw, t->size, false) != 0;
-		break;
-	case TSDT_TYPE_FLOAT:
-		v->kind = ARG_FLOAT;
-		v->is_float = t->size == 4;
-		if (v->is_float) {
-			uint32_t bits = v->raw;
-			float fl;
-
-			memcpy(&fl, &bits, 4);
-			v->d = fl;
-		} else {
-			memcpy(&v->d, &v->raw, 8);
-		}
-		break;
-	case TSDT_TYPE_INT:
-	case TSDT_TYPE_ENUM:
-	case TSDT_TYPE_UNTYPED:
-	default:
-		if (t && t->size)
-			v->raw = fit(v->raw, t->size, t->is_signed);
-		v->kind = !t || t->is_signed ? ARG_SIGNED : ARG_UNSIGNED;
-		break;
-	}
-}
-
 /* value of argument i (text form) */
 static void put_arg_text(FILE *f, const struct tsdt_event *ev, int i)
 {
-	struct arg_val v;
+	struct tsdt_value v;
 
-	decode_arg(ev, i, &v);
+	tsdt_event__arg_value(ev, i, &v);
 	switch (v.kind) {
-	case ARG_UNREADABLE:
+	case TSDT_VALUE_UNREADABLE:
 		fprintf(f, "<unreadable: %d>", v.err);
 		break;
-	case ARG_STR:
+	case TSDT_VALUE_STR:
 		fputc('"', f);
-		cli_put_c_escaped(f, v.s, v.len);
+		cli_put_c_escaped(f, v.str, v.len);
 		fputc('"', f);
 		if (v.truncated)
 			fputs("...", f);
 		break;
-	case ARG_STR_NULL:
+	case TSDT_VALUE_STR_NULL:
 		fputs("NULL", f);
 		break;
-	case ARG_STR_ERR:
-		fprintf(f, "<unreadable 0x%" PRIx64 ": %d>", v.raw, v.err);
+	case TSDT_VALUE_STR_ERR:
+		fprintf(f, "<unreadable 0x%" PRIx64 ": %d>", v.u, v.err);
 		break;
-	case ARG_PTR:
-		put_hex(f, v.raw);
+	case TSDT_VALUE_PTR:
+		put_hex(f, v.u);
 		break;
-	case ARG_BOOL:
-		fputs(v.b ? "true" : "false", f);
+	case TSDT_VALUE_BOOL:
+		fputs(v.u ? "true" : "false", f);
 		break;
-	case ARG_FLOAT:
+	case TSDT_VALUE_FLOAT:
 		put_float(f, v.d, v.is_float, false);
 		break;
-	case ARG_SIGNED:
-		put_i64(f, (int64_t)v.raw);
+	case TSDT_VALUE_INT:
+		put_i64(f, v.i);
 		break;
-	case ARG_UNSIGNED:
-		put_u64(f, v.raw);
+	case TSDT_VALUE_UINT:
+		put_u64(f, v.u);
 		break;
 	}
 }
@@ -320,49 +226,49 @@ static void put_arg_json_head(FILE *f, const struct tsdt_probe *p, int i)
 /* the rest of argument @i of @ev, after its head, closing brace included */
 static void put_arg_json(FILE *f, const struct tsdt_event *ev, int i)
 {
-	struct arg_val v;
+	struct tsdt_value v;
 
-	decode_arg(ev, i, &v);
+	tsdt_event__arg_value(ev, i, &v);
 	switch (v.kind) {
-	case ARG_UNREADABLE:
+	case TSDT_VALUE_UNREADABLE:
 		fprintf(f, ",\"error\":%d", v.err);
 		break;
-	case ARG_STR:
-	case ARG_STR_NULL:
-	case ARG_STR_ERR:
-		if (v.kind == ARG_STR) {
+	case TSDT_VALUE_STR:
+	case TSDT_VALUE_STR_NULL:
+	case TSDT_VALUE_STR_ERR:
+		if (v.kind == TSDT_VALUE_STR) {
 			fputs(",\"value\":", f);
-			cli_put_json_str(f, v.s, v.len);
+			cli_put_json_str(f, v.str, v.len);
 			if (v.truncated)
 				fputs(",\"truncated\":true", f);
-		} else if (v.kind == ARG_STR_NULL) {
+		} else if (v.kind == TSDT_VALUE_STR_NULL) {
 			fputs(",\"value\":null", f);
 		} else {
 			fprintf(f, ",\"error\":%d", v.err);
 		}
 		fputs(",\"addr\":\"", f);
-		put_hex(f, v.raw);
+		put_hex(f, v.u);
 		putc('"', f);
 		break;
-	case ARG_PTR:
+	case TSDT_VALUE_PTR:
 		fputs(",\"value\":\"", f);
-		put_hex(f, v.raw);
+		put_hex(f, v.u);
 		putc('"', f);
 		break;
-	case ARG_BOOL:
-		fprintf(f, ",\"value\":%s", v.b ? "true" : "false");
+	case TSDT_VALUE_BOOL:
+		fprintf(f, ",\"value\":%s", v.u ? "true" : "false");
 		break;
-	case ARG_FLOAT:
+	case TSDT_VALUE_FLOAT:
 		fputs(",\"value\":", f);
 		put_float(f, v.d, v.is_float, true);
 		break;
-	case ARG_SIGNED:
+	case TSDT_VALUE_INT:
 		fputs(",\"value\":", f);
-		put_i64(f, (int64_t)v.raw);
+		put_i64(f, v.i);
 		break;
-	case ARG_UNSIGNED:
+	case TSDT_VALUE_UINT:
 		fputs(",\"value\":", f);
-		put_u64(f, v.raw);
+		put_u64(f, v.u);
 		break;
 	}
 	fputc('}', f);

@@ -720,6 +720,46 @@ TSDT_API int tsdt_event__arg_str(const struct tsdt_event *ev, int i,
 TSDT_API bool tsdt_event__arg_str_truncated(const struct tsdt_event *ev,
 					    int i);
 
+/*
+ * An argument decoded by its declared type and its site's spec, for a
+ * caller to format (the CLI's text and JSON writers do only that).
+ */
+enum tsdt_value_kind {
+	TSDT_VALUE_UNREADABLE = 0, /* err: BPF could not read it */
+	TSDT_VALUE_STR,            /* str, len, truncated; u: its address */
+	TSDT_VALUE_STR_NULL,       /* a NULL string pointer */
+	TSDT_VALUE_STR_ERR,        /* err: the string at u could not be read */
+	TSDT_VALUE_PTR,            /* u */
+	TSDT_VALUE_BOOL,           /* u: 0 or 1 */
+	TSDT_VALUE_FLOAT,          /* d; is_float: the argument is a float */
+	TSDT_VALUE_INT,            /* i: signed, sign-extended from its size */
+	TSDT_VALUE_UINT,           /* u: unsigned, zero-extended */
+};
+
+struct tsdt_value {
+	enum tsdt_value_kind kind;
+	int err;             /* UNREADABLE, STR_ERR: a negative errno */
+	bool truncated;      /* STR: the copy filled str_max (it may go on) */
+	bool is_float;       /* FLOAT: 4 bytes (else a double) */
+	size_t len;          /* STR: bytes before the NUL */
+	const char *str;     /* STR: NUL-terminated, valid in the callback */
+	int64_t i;
+	uint64_t u;
+	double d;
+};
+
+/**
+ * @brief **tsdt_event__arg_value()** decodes argument @i of @ev into @v: a
+ * string as its text, a bool as 0/1, a float's bits as a float or double,
+ * an integer truncated to its declared size and extended with its declared
+ * sign (a provider file may declare uint32_t where the note says -4), a
+ * pointer as its address; an argument BPF could not read as UNREADABLE
+ * (never its 0 as if it were the value).
+ * @return 0, or -EINVAL (no argument @i; @v is then UNREADABLE).
+ */
+TSDT_API int tsdt_event__arg_value(const struct tsdt_event *ev, int i,
+				   struct tsdt_value *v);
+
 #ifdef __cplusplus
 }
 #endif

@@ -20,8 +20,9 @@
  *
  * Prints "started multi=M sleepable=S", then one line per event:
  *   PROV:NAME pid=P tid=T comm=C a0=V a1=V ...
- * values by type: "text" or <error N>, signed/unsigned decimal, %g floats,
- * 0x.. pointers; and at the end "lost N".
+ * values by type (tsdt_event__arg_value()): "text" or <error N>,
+ * signed/unsigned decimal (bools 0/1), %g floats, 0x.. pointers; and at
+ * the end "lost N".
  */
 #include <errno.h>
 #include <signal.h>
@@ -68,46 +69,36 @@ static int on_event(void *ctx, const struct tsdt_event *ev)
 	       tsdt_probe__name(p), (int)tsdt_event__pid(ev),
 	       (int)tsdt_event__tid(ev), tsdt_event__comm(ev));
 	for (i = 0; i < tsdt_event__arg_cnt(ev); i++) {
-		const struct tsdt_type *t = tsdt_event__arg_type(ev, i);
-		uint64_t v = tsdt_event__arg_raw(ev, i);
-		const char *s;
-		int n;
+		struct tsdt_value v;
 
+		tsdt_event__arg_value(ev, i, &v);
 		printf(" a%d=", i);
-		if (t->kind != TSDT_TYPE_STR && tsdt_event__arg_status(ev, i)) {
-			printf("<unreadable %d>", tsdt_event__arg_status(ev, i));
-			continue;
-		}
-		switch (t->kind) {
-		case TSDT_TYPE_STR:
-			n = tsdt_event__arg_str(ev, i, &s);
-			if (n >= 0)
-				printf("\"%s\"", s);
-			else
-				printf("<error %d>", n);
+		switch (v.kind) {
+		case TSDT_VALUE_UNREADABLE:
+			printf("<unreadable %d>", v.err);
 			break;
-		case TSDT_TYPE_FLOAT:
-			if (t->size == 4) {
-				float f;
-				uint32_t b = (uint32_t)v;
-
-				memcpy(&f, &b, 4);
-				printf("%g", f);
-			} else {
-				double d;
-
-				memcpy(&d, &v, 8);
-				printf("%g", d);
-			}
+		case TSDT_VALUE_STR:
+			printf("\"%s\"", v.str);
 			break;
-		case TSDT_TYPE_PTR:
-			printf("0x%llx", (unsigned long long)v);
+		case TSDT_VALUE_STR_NULL:
+			printf("<error %d>", -ENOENT);
 			break;
-		default:
-			if (t->is_signed)
-				printf("%lld", (long long)v);
-			else
-				printf("%llu", (unsigned long long)v);
+		case TSDT_VALUE_STR_ERR:
+			printf("<error %d>", v.err);
+			break;
+		case TSDT_VALUE_FLOAT:
+			printf("%g", v.d);
+			break;
+		case TSDT_VALUE_PTR:
+			printf("0x%llx", (unsigned long long)v.u);
+			break;
+		case TSDT_VALUE_INT:
+			printf("%lld", (long long)v.i);
+			break;
+		case TSDT_VALUE_BOOL:
+		case TSDT_VALUE_UINT:
+			printf("%llu", (unsigned long long)v.u);
+			break;
 		}
 	}
 	printf("\n");

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The tracer's events: getters over one ring record (valid only inside the
+ * poll callback), as trace.h lays it out, and its arguments decoded by type
+ * (tsdt_event__arg_value()), which every writer formats.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "trace-internal.h"
+
+enum tsdt_event_kind tsdt_event__kind(const struct tsdt_event *ev)
+{
+	return ev->raw->hdr.type == TSDT_REC_PROBE ? TSDT_EVENT_PROBE : 0;
+}
+
+uint64_t tsdt_event__timestamp(const struct tsdt_event *ev)
+{
+	return ev->raw->ts;
+}
+
+pid_t tsdt_event__pid(const struct tsdt_event *ev)
+{
+	return ev->raw->pid;
+}
+
+pid_t tsdt_event__tid(const struct tsdt_event *ev)
+{
+	return ev->raw->tid;
+}
+
+const char *tsdt_event__comm(const struct tsdt_event *ev)
+{
+	/* bpf_get_current_comm() NUL-terminates within 16 bytes */
+	return ev->raw->comm;
+}
+
+const struct tsdt_probe *tsdt_event__probe(const struct tsdt_event *ev)
+{
+	return ev->tr->probes[ev->raw->probe_idx];
+}
+
+size_t tsdt_event__probe_index(const struct tsdt_event *ev)
+{
+	return ev->raw->probe_idx;
+}
+
+int tsdt_event__arg_cnt(const struct tsdt_event *ev)
+{
+	return ev->raw->arg_cnt;
+}
+
+uint64_t tsdt_event__arg_raw(const struct tsdt_event *ev, int i)
+{
+	if (i < 0 || i >= ev->raw->arg_cnt)
+		return 0;
+	return ev->args[i];
+}
+
+int tsdt_event__arg_status(const struct tsdt_event *ev, int i)
+{
+	if (i < 0 || i >= ev->raw->arg_cnt)
+		return -EINVAL;
+	return ev->raw->err_mask & (1u << i) ? -EFAULT : 0;
+}
+
+const struct tsdt_type *tsdt_event__arg_type(const struct tsdt_event *ev,
+					     int i)
+{
+	if (i < 0 || i >= ev->raw->arg_cnt)
+		return NULL;
+	return tsdt_probe__arg_type(tsdt_event__probe(ev), i);
+}
+
+/* The string slot of argument @i, or NULL if @i is not a string. */
+static const struct tsdt_trace_str *str_slot(const struct tsdt_event *ev,
+					     int i)
+{
+	int slot;
+
+	if (i < 0 || i >= ev->raw->arg_cnt || i >= TSDT_MAX_ARGS || !ev->strs)
+		return NULL;
+	slot = ev->tr->str_slots[ev->raw->probe_idx][i];
+	if (slot < 0 || slot >= ev->raw->str_cnt)
+		return NULL;
+	return (const struct tsdt_trace_str *)(ev->strs +
+		slot * (sizeof(struct tsdt_trace_str) + ev->tr->str_max));
+}
+
+int tsdt_event__arg_str(const struct tsdt_event *ev, int i, const char **str)
+{
+	const struct tsdt_trace_str *st = str_slot(ev, i);
+	const char *s;
+
+	*str = NULL;
+	if (!st)
+		return -EINVAL;
+	if (!ev->args[i])
+		return -ENOENT;
+	if (st->res <= 0)
+		return st->res < 0 ? st->res : -EFAULT;
+	s = (const char *)(st + 1);
+	*str = s;
+	return (int)strnlen(s, ev->tr->str_max - 1);
+}
+
+bool tsdt_event__arg_str_truncated(const struct tsdt_event *ev, int i)
+{
+	const struct tsdt_trace_str *st = str_slot(ev, i);
+
+	/* the copy filled the slot: the string may go on */
+	return st && st->res > 0 && (unsigned int)st->res >= ev->tr->str_max;
+}
+
+/* @raw truncated to @size bytes and re-extended with @is_signed */
+static uint64_t fit(uint64_t raw, unsigned int size, bool is_signed)
+{
+	if (size == 0 || size >= 8)
+		return raw;
+	raw &= (1ULL << (size * 8)) - 1;
+	if (is_signed && (raw >> (size * 8 - 1)) & 1)
+		raw |= ~0ULL << (size * 8);
+	return raw;
+}
+
+int tsdt_event__arg_value(const struct tsdt_event *ev, int i,
+			  struct tsdt_value *v)
+{
+	const struct tsdt_type *t;
+	uint64_t raw;
+	int n;
+
+	memset(v, 0, sizeof(*v));
+	if (i < 0 || i >= ev->raw->arg_cnt) {
+		v->err = -EINVAL;
+		return -EINVAL;
+	}
+	t = tsdt_probe__arg_type(tsdt_event__probe(ev), i);
+	raw = ev->args[i];
+	v->u = raw;
+	/* a non-string argument BPF could not read (memory, or an %xmm
+	 * register): never its 0 as if it were the value */
+	if ((ev->raw->err_mask & (1u << i)) &&
+	    (!t || t->kind != TSDT_TYPE_STR)) {
+		v->kind = TSDT_VALUE_UNREADABLE;
+		v->err = -EFAULT;
+		return 0;
+	}
+	switch (t ? t->kind : TSDT_TYPE_UNTYPED) {
+	case TSDT_TYPE_STR:
+		n = tsdt_event__arg_str(ev, i, &v->str);
+		if (n >= 0) {
+			v->kind = TSDT_VALUE_STR;
+			v->len = n;
+			v->truncated = tsdt_event__arg_str_truncated(ev, i);
+		} else if (n == -ENOENT) {
+			v->kind = TSDT_VALUE_STR_NULL;
+		} else {
+			v->kind = TSDT_VALUE_STR_ERR;
+			v->err = n;
+		}
+		break;
+	case TSDT_TYPE_PTR:
+		v->kind = TSDT_VALUE_PTR;
+		break;
+	case TSDT_TYPE_BOOL:
+		v->kind = TSDT_VALUE_BOOL;
+		v->u = fit(raw, t->size, false) != 0;
+		break;
+	case TSDT_TYPE_FLOAT:
+		v->kind = TSDT_VALUE_FLOAT;
+		v->is_float = t->size == 4;
+		if (v->is_float) {
+			uint32_t bits = raw;
+			float f;
+
+			memcpy(&f, &bits, 4);
+			v->d = f;
+		} else {
+			memcpy(&v->d, &raw, 8);
+		}
+		break;
+	case TSDT_TYPE_INT:
+	case TSDT_TYPE_ENUM:
+	case TSDT_TYPE_UNTYPED:
+	default:
+		if (t && t->size)
+			raw = fit(raw, t->size, t->is_signed);
+		v->u = raw;
+		v->i = (int64_t)raw;
+		v->kind = !t || t->is_signed ? TSDT_VALUE_INT : TSDT_VALUE_UINT;
+		break;
+	}
+	return 0;
+}

@@ -1,0 +1,108 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * The generic tracer's objects, shared by its files (libtsdt-internal):
+ *   trace.c          the tracer: options, probes, load, attach, getters
+ *   trace-startup.c  start-up latency: RCU warm-up and ring-creation threads
+ *   trace-poll.c     reading the ring: pacing, records to events
+ *   event.c          event getters and typed values
+ */
+#ifndef TSDT_TRACE_INTERNAL_H
+#define TSDT_TRACE_INTERNAL_H
+
+#include <linux/types.h>
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdbool.h>
+#include <time.h>
+
+#include <tsdt/libtsdt.h>
+
+#include "trace.h"
+
+struct tsdt_tracer {
+	pid_t pid;
+	bool force_per_site;
+	bool count_only;
+	bool no_sleepable;
+	bool no_nop5;
+	size_t ringbuf_size;
+	unsigned int str_max;
+
+	const struct tsdt_probe **probes;
+	/* per probe: the string slot of each argument in its records, -1 for
+	 * an argument that is not a string (computed once, at add) */
+	signed char (*str_slots)[TSDT_MAX_ARGS];
+	size_t probe_cnt, probe_cap;
+	size_t site_cnt;              /* of the probes added */
+	struct tsdt_catalog **cats;   /* adopted (tsdt_tracer__adopt_catalog) */
+	size_t cat_cnt;
+
+	/* the maps' room, fixed at load; free slots of the spec map as a
+	 * stack (popped in increasing order) */
+	size_t opt_probes, opt_sites; /* tsdt_tracer_opts.max_probes/_sites */
+	size_t probe_slots, spec_slots;
+	__u32 *free_ids;
+	size_t free_cnt;
+	unsigned long long unknown_recs; /* ring records of no known kind */
+
+	struct trace_bpf *skel;
+	struct tsdt_link **links;
+	size_t link_cnt;
+	struct tsdt_ringbuf *rb;
+	bool started, sleepable, multi;
+	int ncpus;
+	long nap_us;
+	long long batch_ns;     /* when the last consume began */
+	bool pace;              /* wait POLL_MIN_US between batches */
+
+	/* RCU grace-period warm-up (see warm_up()) */
+	pthread_t warm_thread;
+	sem_t warm_sem;         /* posted just before the warm-up link */
+	bool warm_started;
+
+	/* the ring buffer, created ahead (see ring_create()) */
+	pthread_t ring_thread;
+	bool ring_started;      /* not joined yet */
+	int ring_fd;            /* -1: none (libbpf creates it) */
+	int ring_err;           /* the thread's -errno */
+	double ring_t[3];       /* ms: thread created, running, map made */
+	double ring_wait_ms;    /* how long load() waited for it */
+
+	/* current poll */
+	tsdt_event_fn_t fn;
+	void *fn_ctx;
+	int cb_ret;
+};
+
+struct tsdt_event {
+	const struct tsdt_tracer *tr;
+	const struct tsdt_trace_event *raw;
+	const __u64 *args;           /* raw->arg_cnt values */
+	const char *strs;            /* the string slots, or NULL */
+	size_t size;
+};
+
+static inline long long tsdt_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static inline double tsdt_mono_ms(void)
+{
+	return tsdt_mono_ns() / 1e6;
+}
+
+/* trace-startup.c: starts the threads (the warm-up one if @warm_up) in
+ * tsdt_tracer__new(); waits for the ring buffer thread (once), 0 or its
+ * -errno, reported; joins whatever still runs and closes the ring's fd. */
+void tsdt_tracer_startup_begin(struct tsdt_tracer *tr, bool warm_up);
+int tsdt_tracer_ring_wait(struct tsdt_tracer *tr);
+void tsdt_tracer_startup_end(struct tsdt_tracer *tr);
+
+/* trace-poll.c: the ring buffer reader's callback */
+int tsdt_tracer_on_sample(void *ctx, const void *data, size_t size);
+
+#endif /* TSDT_TRACE_INTERNAL_H */

@@ -13,6 +13,7 @@ CHECK_CMDS += tests/integration/list-readelf.sh tests/integration/list-pid.sh \
 # Attach engine (issue 4): typed handlers, spec map, generic tracer.
 LIBTSDT_SRCS += attach/attach.c attach/features.c attach/btf-args.c attach/trace.c \
 		attach/trace-startup.c attach/trace-poll.c attach/event.c \
+		attach/writer.c attach/writer-text.c attach/writer-json.c \
 		attach/ringbuf.c
 BPF_SRCS += attach/trace.bpf.c
 
@@ -41,7 +42,7 @@ $(OUT)/tests/attach/loader: tests/attach/loader.c tests/attach/handlers.h \
 $(OUT)/tests/attach/tracer: tests/attach/tracer.c $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
-UNIT_TESTS += $(OUT)/tests/test_btf_args $(OUT)/tests/test_ringbuf
+UNIT_TESTS += $(OUT)/tests/test_btf_args $(OUT)/tests/test_ringbuf $(OUT)/tests/test_writer
 CHECK_CMDS += tests/integration/attach-values.sh \
 	      tests/integration/attach-refuse.sh \
 	      tests/integration/attach-strings.sh \

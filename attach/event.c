@@ -10,6 +10,11 @@
 
 #include "trace-internal.h"
 
+const struct tsdt_tracer *tsdt_event__tracer(const struct tsdt_event *ev)
+{
+	return ev->tr;
+}
+
 enum tsdt_event_kind tsdt_event__kind(const struct tsdt_event *ev)
 {
 	return ev->raw->hdr.type == TSDT_REC_PROBE ? TSDT_EVENT_PROBE : 0;

@@ -59,3 +59,14 @@ $(OUT)/bench/loadcost: bench/loadcost.c attach/trace.h $(OUT)/libtsdt.a
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS) -lpthread
 bench-trace: $(OUT)/bench/loadcost
+
+# Events per second of the reader's CPU time through each output writer
+# (issue 9's reader target): `make bench-writer`.
+$(OUT)/bench/writer-rate: bench/writer-rate.c $(OUT)/libtsdt.a
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
+bench-writer: all $(OUT)/bench/writer-rate
+	$(Q)$(OUT)/bench/writer-rate $(OUT)/tests/trace/fixture 1000000 5
+bench: bench-writer
+.PHONY: bench-writer

@@ -71,7 +71,7 @@ static void json_str(const char *s)
 	if (!s)
 		fputs("null", stdout);
 	else
-		cli_put_json_str(stdout, s, strlen(s));
+		tsdt_json__write_str(stdout, s, strlen(s));
 }
 
 /* "uint32_t xid" or, untyped, "int32" */

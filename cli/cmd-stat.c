@@ -92,7 +92,7 @@ static void put_probe_json(FILE *f, const struct tsdt_probe *p)
 	int n = snprintf(buf, sizeof(buf), "%s:%s", tsdt_probe__provider(p),
 			 tsdt_probe__name(p));
 
-	cli_put_json_str(f, buf, n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1);
+	tsdt_json__write_str(f, buf, n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1);
 }
 
 static void print_interval(struct tsdt_tracer *tr, uint64_t *prev, bool json,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
  * Small helpers shared by the CLI's subcommands: strict number parsing,
- * command lookup in PATH, and escaping of text for the
- * human and JSON outputs. No library calls, no BPF, no ELF.
+ * command lookup in PATH, the print callback, RFC 3339 time. (Escaping for
+ * the text and JSON outputs is libtsdt's: attach/writer.c.)
  */
 #ifndef TSDT_CLI_UTIL_H
 #define TSDT_CLI_UTIL_H
@@ -32,17 +32,6 @@ int cli_parse_duration_ms(const char *s, long *ret_ms);
  */
 int cli_find_in_path(const char *cmd, char *buf, size_t sz);
 
-/*
- * Write @len bytes of @s as the inside of a double-quoted C string:
- * \" \\ \n \t \r and \xNN for other non-printable bytes.
- */
-void cli_put_c_escaped(FILE *f, const char *s, size_t len);
-/*
- * Write @len bytes of @s as a JSON string, quotes included. Control
- * characters become \uNNNN; bytes that are not valid UTF-8 become \u00NN
- * (their Latin-1 reading) so that every line is valid JSON.
- */
-void cli_put_json_str(FILE *f, const char *s, size_t len);
 
 /*
  * Route libtsdt's messages to stderr: warnings always, info and debug with
@@ -53,8 +42,6 @@ void cli_set_verbose(bool verbose);
  * are only counted; this prints how many were hidden, if any. */
 void cli_report_hidden_warnings(const char *cmd);
 
-/* Wall-clock offset to add to CLOCK_MONOTONIC ns to get CLOCK_REALTIME ns. */
-long long cli_mono_to_real_offset(void);
 /* Format CLOCK_REALTIME ns as RFC 3339 UTC with nanoseconds. */
 void cli_put_rfc3339(FILE *f, long long real_ns);
 

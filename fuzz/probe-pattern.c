@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
  * libFuzzer target for the probe pattern "[binary:]provider:name" and its
- * matching (libtsdt's attach/pattern.c), and the CLI's parsers (cli/util.c):
- * strict numbers, durations, and
- * the text and JSON escapers on arbitrary bytes. Input: the first line is
+ * matching (libtsdt's attach/pattern.c), the writers' escapers
+ * (attach/writer.c) on arbitrary bytes, and the CLI's parsers (cli/util.c):
+ * strict numbers and durations. Input: the first line is
  * the pattern, the rest is the subject (provider/name/path and the text).
  */
 #include <stddef.h>
@@ -13,6 +13,7 @@
 
 #include <tsdt/libtsdt.h>
 
+#include "../attach/writer.h"
 #include "../cli/util.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -45,8 +46,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cli_parse_duration_ms(text, &v);
 	null = fopen("/dev/null", "w");
 	if (null) {
-		cli_put_json_str(null, (const char *)data, size);
-		cli_put_c_escaped(null, (const char *)data, size);
+		struct tsdt_writer *w = tsdt_writer__new("text", fileno(null),
+							 NULL);
+
+		tsdt_json__write_str(null, (const char *)data, size);
+		if (w) {
+			tsdt_w_c_escaped(w, (const char *)data, size);
+			tsdt_w_json_str(w, (const char *)data, size);
+			tsdt_writer__free(w);
+		}
 		fclose(null);
 	}
 	free(text);

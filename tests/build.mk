@@ -12,7 +12,7 @@ all: $(TRACE_FIXTURE)
 $(TRACE_FIXTURE): tests/trace/fixture.c tests/trace/fixture-sdt.c include/sys/tsdt.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ tests/trace/fixture.c tests/trace/fixture-sdt.c
+	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ tests/trace/fixture.c tests/trace/fixture-sdt.c -lpthread
 TRACE_THROW := $(OUT)/tests/trace/throw
 all: $(TRACE_THROW)
 $(TRACE_THROW): tests/trace/throw.cc
@@ -73,4 +73,4 @@ $(DEPS_DIR)/needed: tests/deps/needed.c $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
 CHECK_CMDS += tests/integration/trace-deps.sh tests/integration/select-same.sh \
-	      tests/integration/trace-add.sh
+	      tests/integration/trace-add.sh tests/integration/trace-lines.sh

@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -684,6 +685,9 @@ enum tsdt_event_kind {
 	TSDT_EVENT_PROBE = 1,
 };
 TSDT_API enum tsdt_event_kind tsdt_event__kind(const struct tsdt_event *ev);
+/* The tracer the event came from. */
+TSDT_API const struct tsdt_tracer *
+tsdt_event__tracer(const struct tsdt_event *ev);
 TSDT_API uint64_t tsdt_event__timestamp(const struct tsdt_event *ev);
 TSDT_API pid_t tsdt_event__pid(const struct tsdt_event *ev);
 TSDT_API pid_t tsdt_event__tid(const struct tsdt_event *ev);
@@ -759,6 +763,100 @@ struct tsdt_value {
  */
 TSDT_API int tsdt_event__arg_value(const struct tsdt_event *ev, int i,
 				   struct tsdt_value *v);
+
+/* --------------------------------------------------------------- writers */
+
+/*
+ * Output writers: the tracer's events as text or JSON Lines
+ * (docs/trace-json.md), the formats of `tsdt trace`, for any tool. A writer
+ * formats records into its own buffer and writes them to @fd between
+ * records only: the file, or a pipe it shares with the traced command,
+ * receives whole lines (on a pipe at most PIPE_BUF bytes per write, which
+ * the kernel never splits). Use:
+ *
+ *	w = tsdt_writer__new("json", fd, &wopts);
+ *	tsdt_writer__start(w, tr, &start);           header / start record
+ *	tsdt_tracer__poll(tr, 100, fn, w);           fn: tsdt_writer__event()
+ *	tsdt_writer__flush(w);                       after each poll
+ *	tsdt_writer__summary(w, tr, &sum);           at the end
+ *	tsdt_writer__free(w);                        flushes; fd stays open
+ *
+ * Event kinds a writer does not know are skipped. Errors (write(2)'s, or
+ * -ENOMEM) are sticky: every later call returns the first.
+ */
+struct tsdt_writer;
+
+struct tsdt_writer_opts {
+	size_t sz;
+	/* text: CLOCK_MONOTONIC seconds instead of local wall time */
+	bool monotonic;
+	/* text: no column header line */
+	bool no_header;
+	size_t :0;
+};
+#define tsdt_writer_opts__last_field no_header
+
+/* What the start record says of the session. */
+struct tsdt_writer_start {
+	size_t sz;
+	pid_t pid;               /* the process traced, 0: none */
+	char *const *argv;       /* the command started, NULL: none */
+	size_t :0;
+};
+#define tsdt_writer_start__last_field argv
+
+/* What the summary record says. */
+struct tsdt_writer_summary {
+	size_t sz;
+	uint64_t events;         /* events written */
+	uint64_t lost;           /* events lost (tsdt_tracer__lost_cnt()) */
+	double duration_s;
+	const char *reason;      /* why tracing ended: "exited", "signal", ... */
+	bool has_exit_status;
+	int exit_status;         /* the command's, when has_exit_status */
+	size_t :0;
+};
+#define tsdt_writer_summary__last_field exit_status
+
+/* The formats, in order ("text", "json"); NULL past the end. */
+TSDT_API const char *tsdt_writer__format_name(size_t i);
+
+/**
+ * @brief **tsdt_writer__new()** creates a writer of @format to @fd.
+ * @return the writer, or NULL with errno EINVAL (no such format: the
+ * message names the formats) or ENOMEM.
+ */
+TSDT_API struct tsdt_writer *
+tsdt_writer__new(const char *format, int fd,
+		 const struct tsdt_writer_opts *opts);
+/* The header (text) or start record (json) for the probes of @tr. */
+TSDT_API int tsdt_writer__start(struct tsdt_writer *w,
+				const struct tsdt_tracer *tr,
+				const struct tsdt_writer_start *st);
+/* One event (in the poll callback); 0 or the writer's error. */
+TSDT_API int tsdt_writer__event(struct tsdt_writer *w,
+				const struct tsdt_event *ev);
+/* A loss report (json: a "lost" record; text writes none: the terminal's). */
+TSDT_API int tsdt_writer__lost(struct tsdt_writer *w, uint64_t lost,
+			       uint64_t total);
+/* The summary record (json), then flushes. */
+TSDT_API int tsdt_writer__summary(struct tsdt_writer *w,
+				  const struct tsdt_tracer *tr,
+				  const struct tsdt_writer_summary *sum);
+/* Writes what is buffered (whole records). 0 or the writer's -errno. */
+TSDT_API int tsdt_writer__flush(struct tsdt_writer *w);
+/* Flushes and frees; @fd is the caller's. Accepts NULL. */
+TSDT_API void tsdt_writer__free(struct tsdt_writer *w);
+
+/**
+ * @brief **tsdt_json__write_str()** writes @s[0..len) to @f as a JSON
+ * string, quotes included, with the writers' one escaper: control
+ * characters, and bytes that are not valid UTF-8 (overlong forms,
+ * surrogates included), as \u00XX, so the output is valid JSON whatever
+ * the bytes. For tools writing their own JSON (tsdt list --json).
+ * @return 0, or -EIO / -ENOMEM.
+ */
+TSDT_API int tsdt_json__write_str(FILE *f, const char *s, size_t len);
 
 #ifdef __cplusplus
 }

@@ -7,7 +7,8 @@
  *   trace-fixture [LOOPS [SLEEP_MS [EXIT]]]   LOOPS rounds (0: forever) of
  *        tt:ints, tt:misc, tt:noargs and tt_sdt:untyped (a <sys/sdt.h>
  *        probe without types, fixture-sdt.c), then exit with status EXIT
- *   trace-fixture --burst N                   fire tt:seq(i) N times, fast
+ *   trace-fixture --burst N [THREADS]         fire tt:seq(i) N times, fast,
+ *        in each of THREADS threads (default 1) started together
  *
  * Expected values are printed by `trace-fixture --expect` (one line per
  * probe, in tsdt trace's NAME=VALUE form) so tests never hard-code them.
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <time.h>
 
 #include <sys/tsdt.h>
@@ -78,13 +80,34 @@ static void fire_all(int round)
 	fire_untyped(round);
 }
 
+static long burst_n;
+static pthread_barrier_t burst_start;
+
+static void *burst(void *arg)
+{
+	pthread_barrier_wait(&burst_start);
+	for (long i = 0; i < burst_n; i++)
+		TSDT_PROBE(tt, seq, i);
+	return arg;
+}
+
 int main(int argc, char **argv)
 {
-	if (argc == 3 && !strcmp(argv[1], "--burst")) {
+	if ((argc == 3 || argc == 4) && !strcmp(argv[1], "--burst")) {
 		long n = strtol(argv[2], NULL, 10);
+		int threads = argc == 4 ? atoi(argv[3]) : 1;
+		pthread_t th[64];
 
-		for (long i = 0; i < n; i++)
-			TSDT_PROBE(tt, seq, i);
+		if (threads < 1 || threads > 64)
+			return 2;
+		burst_n = n;
+		pthread_barrier_init(&burst_start, NULL, threads);
+		for (int t = 1; t < threads; t++)
+			if (pthread_create(&th[t], NULL, burst, NULL))
+				return 1;
+		burst(NULL);
+		for (int t = 1; t < threads; t++)
+			pthread_join(th[t], NULL);
 		return 0;
 	}
 	if (argc == 2 && !strcmp(argv[1], "--expect")) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* Unit tests of the CLI helpers (cli/util.c): strict numbers, durations,
- * text and JSON escaping (probe patterns: test_pattern.c). */
+ * command lookup, RFC 3339 time (probe patterns: test_pattern.c; escaping:
+ * test_writer.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -53,42 +54,6 @@ static void test_duration(void **state)
 	assert_int_equal(cli_parse_duration_ms("s", &ms), -EINVAL);
 }
 
-static char *escaped(void (*fn)(FILE *, const char *, size_t), const char *s,
-		     size_t len)
-{
-	char *buf = NULL;
-	size_t sz;
-	FILE *f = open_memstream(&buf, &sz);
-
-	assert_non_null(f);
-	fn(f, s, len);
-	fclose(f);
-	return buf;
-}
-
-static void test_escape(void **state)
-{
-	static const char in[] = "a\"b\\\n\t\x01\xc3\xa9\xff~";
-	char *s;
-
-	s = escaped(cli_put_json_str, in, sizeof(in) - 1);
-	assert_string_equal(s, "\"a\\\"b\\\\\\n\\t\\u0001\xc3\xa9\\u00ff~\"");
-	free(s);
-	s = escaped(cli_put_c_escaped, in, sizeof(in) - 1);
-	assert_string_equal(s, "a\\\"b\\\\\\n\\t\\x01\\xc3\\xa9\\xff~");
-	free(s);
-	/* a truncated UTF-8 sequence and a surrogate are not UTF-8 */
-	s = escaped(cli_put_json_str, "\xe2\x82", 2);
-	assert_string_equal(s, "\"\\u00e2\\u0082\"");
-	free(s);
-	s = escaped(cli_put_json_str, "\xed\xa0\x80", 3);
-	assert_string_equal(s, "\"\\u00ed\\u00a0\\u0080\"");
-	free(s);
-	s = escaped(cli_put_json_str, "", 0);
-	assert_string_equal(s, "\"\"");
-	free(s);
-}
-
 static void test_find_in_path(void **state)
 {
 	char buf[PATH_MAX];
@@ -119,7 +84,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_long),
 		cmocka_unit_test(test_duration),
-		cmocka_unit_test(test_escape),
 		cmocka_unit_test(test_find_in_path),
 		cmocka_unit_test(test_rfc3339),
 	};

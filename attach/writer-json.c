@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * The JSON Lines format (docs/trace-json.md, version 1): a "start" record
+ * with the probes and their argument types, one "event" record per hit
+ * with each argument's name, type and value (or error), "lost" records,
+ * and a "summary". Every line is valid JSON whatever the traced program's
+ * bytes (tsdt_w_json_str()).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "internal.h"
+#include "writer.h"
+
+static void put_type(struct tsdt_writer *w, const struct tsdt_type *t)
+{
+	char buf[TSDT_TYPE_NAME_MAX + 32];
+
+	tsdt_type__str(t, buf, sizeof(buf));
+	tsdt_w_json_str(w, buf, strlen(buf));
+}
+
+/* '{"name":..,"type":..' of argument @i of @p */
+static void put_arg_head(struct tsdt_writer *w, const struct tsdt_probe *p,
+			 int i)
+{
+	const char *name = tsdt_probe__arg_name(p, i);
+
+	tsdt_w_str(w, "{\"name\":");
+	if (name && *name)
+		tsdt_w_json_str(w, name, strlen(name));
+	else
+		tsdt_w_str(w, "null");
+	tsdt_w_str(w, ",\"type\":");
+	put_type(w, tsdt_probe__arg_type(p, i));
+}
+
+static void put_probe_name(struct tsdt_writer *w, const struct tsdt_probe *p)
+{
+	const char *prov = tsdt_probe__provider(p), *name = tsdt_probe__name(p);
+	size_t a = strlen(prov), b = strlen(name);
+	char buf[a + b + 2];
+
+	memcpy(buf, prov, a);
+	buf[a] = ':';
+	memcpy(buf + a + 1, name, b + 1);
+	tsdt_w_json_str(w, buf, a + b + 1);
+}
+
+static void head_fn(struct tsdt_writer *w, const void *arg)
+{
+	const struct tsdt_probe *p = arg;
+	const char *bin = tsdt_binary__path(tsdt_probe__binary(p));
+
+	tsdt_w_str(w, ",\"probe\":");
+	put_probe_name(w, p);
+	tsdt_w_str(w, ",\"binary\":");
+	tsdt_w_json_str(w, bin, strlen(bin));
+	tsdt_w_str(w, ",\"args\":[");
+}
+
+struct arg_ref {
+	const struct tsdt_probe *p;
+	int i;
+};
+
+static void arg_fn(struct tsdt_writer *w, const void *arg)
+{
+	const struct arg_ref *r = arg;
+
+	put_arg_head(w, r->p, r->i);
+}
+
+static int json_build(struct tsdt_writer *w, struct tsdt_writer_probe *p)
+{
+	int argc = tsdt_probe__arg_cnt(p->probe);
+
+	p->head = tsdt_writer_scratch(head_fn, p->probe, &p->head_len);
+	p->args = calloc(argc > 0 ? argc : 1, sizeof(*p->args));
+	p->arg_lens = calloc(argc > 0 ? argc : 1, sizeof(*p->arg_lens));
+	if (!p->head || !p->args || !p->arg_lens)
+		return -ENOMEM;
+	for (int i = 0; i < argc; i++) {
+		struct arg_ref r = { p->probe, i };
+
+		p->args[i] = tsdt_writer_scratch(arg_fn, &r, &p->arg_lens[i]);
+		if (!p->args[i])
+			return -ENOMEM;
+		p->arg_cnt = i + 1;
+	}
+	return 0;
+}
+
+static int json_start(struct tsdt_writer *w, const struct tsdt_tracer *tr,
+		      const struct tsdt_writer_start *st)
+{
+	size_t n = tsdt_tracer__probe_cnt(tr), sites = 0;
+	pid_t pid = TSDT_OPTS_GET(st, pid, 0);
+	char *const *argv = TSDT_OPTS_GET(st, argv, NULL);
+
+	tsdt_w_str(w, "{\"type\":\"start\",\"version\":1");
+	if (pid > 0) {
+		tsdt_w_str(w, ",\"pid\":");
+		tsdt_w_u64(w, pid);
+	}
+	if (argv) {
+		tsdt_w_str(w, ",\"command\":[");
+		for (char *const *a = argv; *a; a++) {
+			if (a != argv)
+				tsdt_w_c(w, ',');
+			tsdt_w_json_str(w, *a, strlen(*a));
+		}
+		tsdt_w_c(w, ']');
+	}
+	tsdt_w_str(w, ",\"probes\":[");
+	for (size_t i = 0; i < n; i++) {
+		const struct tsdt_probe *p = tsdt_tracer__probe(tr, i);
+		const char *bin = tsdt_binary__path(tsdt_probe__binary(p));
+
+		sites += tsdt_probe__site_cnt(p);
+		if (i)
+			tsdt_w_c(w, ',');
+		tsdt_w_str(w, "{\"probe\":");
+		put_probe_name(w, p);
+		tsdt_w_str(w, ",\"binary\":");
+		tsdt_w_json_str(w, bin, strlen(bin));
+		tsdt_w_str(w, ",\"sites\":");
+		tsdt_w_u64(w, tsdt_probe__site_cnt(p));
+		tsdt_w_str(w, ",\"types\":\"");
+		tsdt_w_str(w, tsdt_type_source__str(tsdt_probe__type_source(p)));
+		tsdt_w_str(w, "\",\"args\":[");
+		for (int a = 0; a < tsdt_probe__arg_cnt(p); a++) {
+			if (a)
+				tsdt_w_c(w, ',');
+			put_arg_head(w, p, a);
+			tsdt_w_c(w, '}');
+		}
+		tsdt_w_str(w, "]}");
+	}
+	tsdt_w_str(w, "],\"sites\":");
+	tsdt_w_u64(w, sites);
+	tsdt_w_str(w, ",\"mode\":\"");
+	tsdt_w_str(w, tsdt_tracer__is_multi(tr) ? "uprobe_multi" : "per-site");
+	tsdt_w_str(w, "\"}\n");
+	return w->err;
+}
+
+/* the rest of argument @i of @ev, after its head, closing brace included */
+static void put_arg(struct tsdt_writer *w, const struct tsdt_event *ev, int i)
+{
+	struct tsdt_value v;
+
+	tsdt_event__arg_value(ev, i, &v);
+	switch (v.kind) {
+	case TSDT_VALUE_UNREADABLE:
+		tsdt_w_str(w, ",\"error\":");
+		tsdt_w_i64(w, v.err);
+		break;
+	case TSDT_VALUE_STR:
+	case TSDT_VALUE_STR_NULL:
+	case TSDT_VALUE_STR_ERR:
+		if (v.kind == TSDT_VALUE_STR) {
+			tsdt_w_str(w, ",\"value\":");
+			tsdt_w_json_str(w, v.str, v.len);
+			if (v.truncated)
+				tsdt_w_str(w, ",\"truncated\":true");
+		} else if (v.kind == TSDT_VALUE_STR_NULL) {
+			tsdt_w_str(w, ",\"value\":null");
+		} else {
+			tsdt_w_str(w, ",\"error\":");
+			tsdt_w_i64(w, v.err);
+		}
+		tsdt_w_str(w, ",\"addr\":\"");
+		tsdt_w_hex(w, v.u);
+		tsdt_w_c(w, '"');
+		break;
+	case TSDT_VALUE_PTR:
+		tsdt_w_str(w, ",\"value\":\"");
+		tsdt_w_hex(w, v.u);
+		tsdt_w_c(w, '"');
+		break;
+	case TSDT_VALUE_BOOL:
+		tsdt_w_str(w, v.u ? ",\"value\":true" : ",\"value\":false");
+		break;
+	case TSDT_VALUE_FLOAT:
+		tsdt_w_str(w, ",\"value\":");
+		tsdt_w_float(w, v.d, v.is_float, true);
+		break;
+	case TSDT_VALUE_INT:
+		tsdt_w_str(w, ",\"value\":");
+		tsdt_w_i64(w, v.i);
+		break;
+	case TSDT_VALUE_UINT:
+		tsdt_w_str(w, ",\"value\":");
+		tsdt_w_u64(w, v.u);
+		break;
+	}
+	tsdt_w_c(w, '}');
+}
+
+static void json_event(struct tsdt_writer *w, const struct tsdt_event *ev)
+{
+	const struct tsdt_tracer *tr = tsdt_event__tracer(ev);
+	struct tsdt_writer_probe *p =
+		tsdt_writer_probe(w, tr, tsdt_event__probe_index(ev), json_build);
+	long long ts = tsdt_event__timestamp(ev);
+	long long real = ts + w->real_off;
+	const char *comm = tsdt_event__comm(ev);
+	int argc = tsdt_event__arg_cnt(ev);
+
+	if (!p)
+		return;
+	tsdt_w_str(w, "{\"type\":\"event\",\"time\":\"");
+	tsdt_w_time_prefix(w, real / 1000000000LL, true);
+	tsdt_w_digits(w, real % 1000000000LL, 9);
+	tsdt_w_str(w, "Z\",\"ts_ns\":");
+	tsdt_w_u64(w, ts);
+	tsdt_w_str(w, ",\"pid\":");
+	tsdt_w_u64(w, tsdt_event__pid(ev));
+	tsdt_w_str(w, ",\"tid\":");
+	tsdt_w_u64(w, tsdt_event__tid(ev));
+	tsdt_w_str(w, ",\"comm\":");
+	tsdt_w_json_str(w, comm, strlen(comm));
+	tsdt_w_put(w, p->head, p->head_len);
+	for (int i = 0; i < argc; i++) {
+		if (i)
+			tsdt_w_c(w, ',');
+		if (i < p->arg_cnt)
+			tsdt_w_put(w, p->args[i], p->arg_lens[i]);
+		else
+			put_arg_head(w, p->probe, i);
+		put_arg(w, ev, i);
+	}
+	tsdt_w_str(w, "]}\n");
+}
+
+static void json_lost(struct tsdt_writer *w, uint64_t lost, uint64_t total)
+{
+	tsdt_w_str(w, "{\"type\":\"lost\",\"lost\":");
+	tsdt_w_u64(w, lost);
+	tsdt_w_str(w, ",\"total_lost\":");
+	tsdt_w_u64(w, total);
+	tsdt_w_str(w, "}\n");
+}
+
+static void json_summary(struct tsdt_writer *w, const struct tsdt_tracer *tr,
+			 const struct tsdt_writer_summary *sum)
+{
+	size_t n = tsdt_tracer__probe_cnt(tr);
+	const char *reason = TSDT_OPTS_GET(sum, reason, NULL);
+	char buf[64];
+	int len;
+
+	tsdt_w_str(w, "{\"type\":\"summary\",\"events\":");
+	tsdt_w_u64(w, TSDT_OPTS_GET(sum, events, 0));
+	tsdt_w_str(w, ",\"lost\":");
+	tsdt_w_u64(w, TSDT_OPTS_GET(sum, lost, 0));
+	tsdt_w_str(w, ",\"hits\":{");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			tsdt_w_c(w, ',');
+		put_probe_name(w, tsdt_tracer__probe(tr, i));
+		tsdt_w_c(w, ':');
+		tsdt_w_u64(w, tsdt_tracer__hit_cnt(tr, i));
+	}
+	len = snprintf(buf, sizeof(buf), "},\"duration_s\":%.6f",
+		       TSDT_OPTS_GET(sum, duration_s, 0.0));
+	tsdt_w_put(w, buf, len);
+	tsdt_w_str(w, ",\"reason\":");
+	tsdt_w_json_str(w, reason ? reason : "", reason ? strlen(reason) : 0);
+	if (TSDT_OPTS_GET(sum, has_exit_status, false)) {
+		tsdt_w_str(w, ",\"exit_status\":");
+		tsdt_w_i64(w, TSDT_OPTS_GET(sum, exit_status, 0));
+	}
+	tsdt_w_str(w, "}\n");
+}
+
+const struct tsdt_writer_format tsdt_writer_json = {
+	.name = "json",
+	.start = json_start,
+	.event = json_event,
+	.lost = json_lost,
+	.summary = json_summary,
+};

@@ -14,8 +14,10 @@
  *    argument untyped, with a warning (also counted);
  *  - a size or sign that differs from a site's spec is a warning naming the
  *    probe, the argument and both (PostgreSQL passes bool as a 4-byte int),
- *    not counted: the provider file's type is kept, since the BPF side reads
- *    each site by its own spec and extends the value.
+ *    at info level, once per argument, counted apart
+ *    (tsdt_catalog__mismatch_cnt(), not a problem): the provider file's type
+ *    is kept, since the BPF side reads each site by its own spec and extends
+ *    the value.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -90,7 +92,8 @@ static void check_sizes(struct tsdt_binary *bin, struct tsdt_probe *p, int i,
 		if (sp->size == (int)t->size &&
 		    (!sign_matters || sp->is_signed == t->is_signed))
 			continue;
-		pr_warn("catalog: %s: probe %s:%s arg %d%s%s%s: warning: %s:%d "
+		bin->cat->mismatch_cnt++;
+		pr_info("catalog: %s: probe %s:%s arg %d%s%s%s: warning: %s:%d "
 			"declares %s, the site at 0x%" PRIx64 " passes %sint%d\n",
 			bin->path, p->provider, p->name, i,
 			aname[0] ? " '" : "", aname, aname[0] ? "'" : "",

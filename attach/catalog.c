@@ -735,6 +735,11 @@ int tsdt_catalog__problem_cnt(const struct tsdt_catalog *cat)
 	return cat ? cat->problem_cnt : 0;
 }
 
+size_t tsdt_catalog__mismatch_cnt(const struct tsdt_catalog *cat)
+{
+	return cat ? cat->mismatch_cnt : 0;
+}
+
 const char *tsdt_binary__path(const struct tsdt_binary *bin)
 {
 	return bin->path;

@@ -63,6 +63,7 @@ struct tsdt_catalog {
 	size_t bin_cnt;
 	struct tsdt_binary **bins;
 	int problem_cnt;
+	size_t mismatch_cnt;    /* provider-file type vs site spec notes */
 };
 
 /* Reads one file into a new binary appended to @cat. @path is shown, @open_path

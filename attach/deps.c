@@ -705,3 +705,34 @@ out:
 	free(w.sys_dirs);
 	return err;
 }
+
+int tsdt_find_in_path(const char *cmd, char *buf, size_t sz)
+{
+	const char *path, *p, *colon;
+
+	if (!*cmd)
+		return -ENOENT;
+	if (strchr(cmd, '/')) {
+		if (access(cmd, X_OK))
+			return -errno;
+		if ((size_t)snprintf(buf, sz, "%s", cmd) >= sz)
+			return -ENAMETOOLONG;
+		return 0;
+	}
+	path = getenv("PATH");
+	if (!path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	for (p = path;; p = colon + 1) {
+		size_t len;
+
+		colon = strchr(p, ':');
+		len = colon ? (size_t)(colon - p) : strlen(p);
+		if ((size_t)snprintf(buf, sz, "%.*s%s%s", (int)len, p,
+				     len ? "/" : "", cmd) < sz &&
+		    !access(buf, X_OK))
+			return 0;
+		if (!colon)
+			break;
+	}
+	return -ENOENT;
+}

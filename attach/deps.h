@@ -12,4 +12,9 @@
  * ENOMEM. */
 char **tsdt_system_lib_dirs(void);
 
+/* An executable found the way execvp(3) finds it: @cmd itself when it
+ * contains a '/', else the first PATH entry holding it (PATH unset:
+ * /usr/local/bin:/usr/bin:/bin). 0 with the path in @buf, or -ENOENT. */
+int tsdt_find_in_path(const char *cmd, char *buf, size_t sz);
+
 #endif /* TSDT_DEPS_H */

@@ -3,9 +3,10 @@
  * tsdt stat: count the hits of the selected probes in the kernel (no events
  * travel) and print the counts every interval. A thin layer over libtsdt's
  * tracer in count-only mode; probe selection, the command and the tracer's
- * set-up and tear-down are shared with tsdt trace (session.c, target.c).
+ * set-up and tear-down are shared with tsdt trace (session.c).
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -215,7 +216,7 @@ int cmd_stat(int argc, char **argv)
 			goto usage;
 		}
 	}
-	cli_set_verbose(verbose);
+	cli_set_print("tsdt stat", verbose);
 	{
 		TSDT_OPTS(tsdt_tracer_opts, topts, .force_per_site = per_site,
 			  .no_nop5 = no_nop5, .count_only = true);
@@ -237,7 +238,8 @@ int cmd_stat(int argc, char **argv)
 	fprintf(stderr, "Counting %zu probe%s at %zu site%s... Hit Ctrl-C to end.\n",
 		tsdt_tracer__probe_cnt(s.tr),
 		tsdt_tracer__probe_cnt(s.tr) == 1 ? "" : "s",
-		s.target.site_cnt, s.target.site_cnt == 1 ? "" : "s");
+		tsdt_target__site_cnt(s.target),
+		tsdt_target__site_cnt(s.target) == 1 ? "" : "s");
 	if (cli_session__release(&s))
 		goto out;
 
@@ -255,7 +257,7 @@ int cmd_stat(int argc, char **argv)
 				wait = 100000000LL;
 			if (wait > 0)
 				nanosleep(&(struct timespec){ 0, wait }, NULL);
-			ended = cli_target__ended(&s.target);
+			ended = cli_session__ended(&s);
 			now = now_ns(CLOCK_MONOTONIC);
 			if (now >= next || ended || stat_signal) {
 				/* the last table is final, -n's too */

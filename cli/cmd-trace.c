@@ -5,7 +5,7 @@
  * this file parses options, formats events (text or JSON Lines, schema in
  * docs/trace-json.md) and owns the terminal and the signals; probe
  * selection, the command and the tracer's set-up and tear-down are shared
- * with tsdt stat (session.c, target.c).
+ * with tsdt stat (session.c, over libtsdt's tsdt_target).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -66,12 +66,14 @@ static int on_event(void *ctx, const struct tsdt_event *ev)
 }
 
 static int trace_out__begin(struct trace_out *out, struct tsdt_tracer *tr,
-			    const struct cli_target *t)
+			    const struct cli_session *s)
 {
+	pid_t pid = tsdt_target__pid(s->target);
+	size_t sites = tsdt_target__site_cnt(s->target);
 	TSDT_OPTS(tsdt_writer_opts, wopts, .monotonic = out->monotonic,
 		  .no_header = out->quiet);
-	TSDT_OPTS(tsdt_writer_start, start, .pid = t->pid > 0 ? t->pid : 0,
-		  .argv = t->argv);
+	TSDT_OPTS(tsdt_writer_start, start, .pid = pid,
+		  .argv = tsdt_target__argv(s->target));
 	size_t n = tsdt_tracer__probe_cnt(tr);
 	int err;
 
@@ -81,11 +83,11 @@ static int trace_out__begin(struct trace_out *out, struct tsdt_tracer *tr,
 		return -errno;
 	if (!out->quiet) {
 		fprintf(stderr, "Tracing %zu probe%s at %zu site%s", n,
-			n == 1 ? "" : "s", t->site_cnt, t->site_cnt == 1 ? "" : "s");
-		if (t->command)
-			fprintf(stderr, " in '%s' (pid %d)", t->command, (int)t->pid);
-		else if (t->pid > 0)
-			fprintf(stderr, " in process %d", (int)t->pid);
+			n == 1 ? "" : "s", sites, sites == 1 ? "" : "s");
+		if (s->command)
+			fprintf(stderr, " in '%s' (pid %d)", s->command, (int)pid);
+		else if (pid > 0)
+			fprintf(stderr, " in process %d", (int)pid);
 		fprintf(stderr, " (%s%s)... Hit Ctrl-C to end.\n",
 			tsdt_tracer__is_multi(tr) ? "uprobe_multi" : "per-site uprobes",
 			tsdt_tracer__is_sleepable(tr) ? ", sleepable" : "");
@@ -112,8 +114,9 @@ static void report_lost(struct trace_out *out, struct tsdt_tracer *tr)
 }
 
 static void trace_out__end(struct trace_out *out, struct tsdt_tracer *tr,
-			   const struct cli_target *t, int exit_code)
+			   const struct cli_session *s)
 {
+	int status = cli_session__command_status(s);
 	double dur = (mono_ns() - out->t_start) / 1e9;
 	TSDT_OPTS(tsdt_writer_summary, sum);
 
@@ -122,8 +125,8 @@ static void trace_out__end(struct trace_out *out, struct tsdt_tracer *tr,
 	sum.lost = out->lost_reported;
 	sum.duration_s = dur;
 	sum.reason = out->reason;
-	sum.has_exit_status = t->command && t->child_done;
-	sum.exit_status = exit_code;
+	sum.has_exit_status = status >= 0;
+	sum.exit_status = status;
 	if (tsdt_writer__summary(out->w, tr, &sum) && !out->write_error) {
 		out->write_error = true;
 		out->write_errno = errno;
@@ -139,7 +142,6 @@ static int trace_out__loop(struct trace_out *out, struct cli_session *s,
 			   volatile sig_atomic_t *sig)
 {
 	struct tsdt_tracer *tr = s->tr;
-	struct cli_target *t = &s->target;
 	long long next_lost = mono_ns() + 1000000000LL, deadline = 0;
 	int forwarded = 0, ret = 0, err;
 
@@ -172,15 +174,16 @@ static int trace_out__loop(struct trace_out *out, struct cli_session *s,
 		}
 		if (*sig) {
 			/* -c: pass the signal on, then trace until it ends */
-			if (!t->child || t->child_done || forwarded == *sig)
+			if (!s->command || cli_session__command_status(s) >= 0 ||
+			    forwarded == *sig)
 				break;
 			forwarded = *sig;
-			kill(t->child, forwarded);
+			kill(tsdt_target__pid(s->target), forwarded);
 			deadline = mono_ns() + 2000000000LL;
 		}
 		if (deadline && mono_ns() > deadline)
 			break;
-		if (cli_target__ended(t)) {
+		if (cli_session__ended(s)) {
 			/* everything it fired is in the ring buffer by now */
 			while ((n = tsdt_tracer__poll(tr, 0, on_event, out)) > 0)
 				;
@@ -194,7 +197,7 @@ static int trace_out__loop(struct trace_out *out, struct cli_session *s,
 	}
 	if (ret == 0 && !out->write_error)
 		cli_session__stop_command(s, *sig);
-	trace_out__end(out, tr, t, cli_target__exit_code(t));
+	trace_out__end(out, tr, s);
 	return ret;
 }
 
@@ -393,7 +396,7 @@ int cmd_trace(int argc, char **argv)
 			goto usage;
 		}
 	}
-	cli_set_verbose(verbose);
+	cli_set_print("tsdt trace", verbose);
 
 	{
 		TSDT_OPTS(tsdt_tracer_opts, topts,
@@ -428,7 +431,7 @@ int cmd_trace(int argc, char **argv)
 
 	if (cli_session__start(&s))
 		goto out;
-	if ((err = trace_out__begin(&out, s.tr, &s.target))) {
+	if ((err = trace_out__begin(&out, s.tr, &s))) {
 		fprintf(stderr, "tsdt trace: writing the start of the output: %s\n",
 			strerror(-err));
 		goto out;

@@ -1,18 +1,20 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /* The set-up and tear-down `tsdt trace` and `tsdt stat` share around
- * libtsdt's tracer; see session.h. */
+ * libtsdt's target and tracer; see session.h. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <wordexp.h>
 
 #include "session.h"
 #include "util.h"
 
 static int new_tracer(struct cli_session *s)
 {
-	s->topts.pid = s->target.pid;
+	s->topts.pid = tsdt_target__pid(s->target);
 	s->tr = tsdt_tracer__new(&s->topts);
 	if (!s->tr) {
 		int err = -errno;
@@ -23,6 +25,25 @@ static int new_tracer(struct cli_session *s)
 	return 0;
 }
 
+/* -c's string into words, as a shell would split them (no command
+ * substitution). 0, or 2 with a message. */
+static int split_command(struct cli_session *s, const char *command)
+{
+	wordexp_t we;
+	int err = wordexp(command, &we, WRDE_NOCMD | WRDE_SHOWERR);
+
+	if (err || we.we_wordc == 0) {
+		fprintf(stderr, "%s: cannot parse command '%s'%s\n", s->name,
+			command,
+			err == WRDE_CMDSUB ? ": command substitution is not allowed" : "");
+		if (!err)
+			wordfree(&we);
+		return 2;
+	}
+	s->argv = we.we_wordv; /* freed with wordfree() in free() */
+	return 0;
+}
+
 int cli_session__open(struct cli_session *s, pid_t pid, const char *command,
 		      char **pats, int pat_cnt,
 		      const struct tsdt_tracer_opts *topts)
@@ -30,36 +51,54 @@ int cli_session__open(struct cli_session *s, pid_t pid, const char *command,
 	int err;
 
 	s->topts = *topts;
-	err = cli_target__init(&s->target, pid, command, s->provider_files,
-			       pats, pat_cnt);
-	if (err) {
-		if (err == -EINVAL)
-			fprintf(stderr, "Try '%s --help'.\n", s->name);
-		return err == -EINVAL ? 2 : 1;
+	if (pid && command) {
+		fprintf(stderr, "%s: -p and -c exclude each other\n", s->name);
+		goto usage;
 	}
+	if (pat_cnt <= 0) {
+		fprintf(stderr, "%s: no probe given (PROVIDER:NAME or BINARY:PROVIDER:NAME)\n",
+			s->name);
+		goto usage;
+	}
+	if (command && split_command(s, command))
+		goto usage;
+	s->command = command;
+	{
+		TSDT_OPTS(tsdt_target_opts, opts, .pid = pid, .argv = s->argv,
+			  .provider_files = s->provider_files);
+
+		s->target = tsdt_target__new(&opts);
+		if (!s->target)
+			return errno == EINVAL ? 2 : 1;
+	}
+	for (int i = 0; i < pat_cnt; i++)
+		if ((err = tsdt_target__add_pattern(s->target, pats[i])))
+			goto usage;
 	/* the tracer first, when the process to trace is known already */
 	if (!command && new_tracer(s))
 		return 1;
-	err = cli_target__select(&s->target);
-	cli_report_hidden_warnings(s->name);
+	err = tsdt_target__select(s->target);
+	cli_report_hidden_warnings(s->name, tsdt_target__mismatch_cnt(s->target));
 	return err ? 1 : 0;
+usage:
+	fprintf(stderr, "Try '%s --help'.\n", s->name);
+	return 2;
 }
 
 int cli_session__start(struct cli_session *s)
 {
-	struct cli_target *t = &s->target;
 	int err;
 
-	if (t->command && (err = cli_target__spawn(t))) {
+	if (s->command && (err = tsdt_target__spawn(s->target))) {
 		fprintf(stderr, "%s: cannot start '%s': %s\n", s->name,
-			t->command, strerror(-err));
+			s->command, strerror(-err));
 		return err;
 	}
 	/* with -c, only now that the command is started */
 	if (!s->tr && (err = new_tracer(s)))
 		return err;
-	for (size_t i = 0; i < t->probe_cnt; i++) {
-		const struct tsdt_probe *p = t->probes[i];
+	for (size_t i = 0; i < tsdt_target__probe_cnt(s->target); i++) {
+		const struct tsdt_probe *p = tsdt_target__probe(s->target, i);
 
 		err = tsdt_tracer__add_probe(s->tr, p);
 		if (err < 0) {
@@ -83,37 +122,66 @@ int cli_session__release(struct cli_session *s)
 {
 	int err;
 
-	if (!s->target.command)
+	if (!s->command)
 		return 0;
-	err = cli_target__release(&s->target);
+	err = tsdt_target__release(s->target);
 	if (err)
-		fprintf(stderr, "%s: cannot start '%s'\n", s->name,
-			s->target.command);
+		fprintf(stderr, "%s: cannot start '%s'\n", s->name, s->command);
 	return err;
+}
+
+bool cli_session__ended(struct cli_session *s)
+{
+	return tsdt_target__ended(s->target);
 }
 
 void cli_session__stop_command(struct cli_session *s, int sig)
 {
-	if (s->target.command && !s->target.child_done)
-		cli_target__stop_child(&s->target, sig ? sig : SIGTERM, 2000);
+	if (s->command && tsdt_target__wait_status(s->target) < 0)
+		tsdt_target__stop(s->target, sig ? sig : SIGTERM, 2000);
+}
+
+int cli_session__command_status(const struct cli_session *s)
+{
+	int st = s->command ? tsdt_target__wait_status(s->target) : -1;
+
+	if (st < 0)
+		return -1;
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return 1;
 }
 
 int cli_session__exit_code(const struct cli_session *s, int sig)
 {
-	if (!s->target.command)
+	int st;
+
+	if (!s->command)
 		return 0;
-	return s->target.child_done ? cli_target__exit_code(&s->target)
-				    : 128 + (sig ? sig : SIGTERM);
+	st = cli_session__command_status(s);
+	return st >= 0 ? st : 128 + (sig ? sig : SIGTERM);
 }
 
 void cli_session__free(struct cli_session *s)
 {
 	/* never leave the command behind (it is gated until traced) */
-	if (s->target.command && s->target.child && !s->target.child_done)
-		cli_target__stop_child(&s->target, SIGKILL, 2000);
+	if (s->command && s->target && tsdt_target__pid(s->target) > 0 &&
+	    tsdt_target__wait_status(s->target) < 0)
+		tsdt_target__stop(s->target, SIGKILL, 2000);
 	tsdt_tracer__free(s->tr);
 	s->tr = NULL;
-	cli_target__free(&s->target);
+	tsdt_target__free(s->target);
+	s->target = NULL;
+	if (s->argv) {
+		wordexp_t we = { .we_wordc = 0, .we_wordv = s->argv };
+
+		for (char **a = s->argv; *a; a++)
+			we.we_wordc++;
+		wordfree(&we);
+		s->argv = NULL;
+	}
 	free(s->provider_files);
 	s->provider_files = NULL;
 	s->provider_file_cnt = 0;

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
 /*
- * A tracing session of `tsdt trace` and `tsdt stat`: the target (probes and
- * process, target.h) and libtsdt's tracer, set up and torn down the same way
- * for both; each command keeps only what it does with the tracer (trace:
- * events and their output; stat: the interval tables).
+ * A tracing session of `tsdt trace` and `tsdt stat`: libtsdt's target
+ * (probes and process, tsdt_target) and tracer, set up and torn down the
+ * same way for both; each command keeps only what it does with the tracer
+ * (trace: events and their output; stat: the interval tables). What is
+ * left here is the command line's: -p/-c, the -c string's words, exit
+ * statuses.
  *
  * In order:
  *   cli_session__open()      check the command line; create the tracer
@@ -18,16 +20,16 @@
  *   cli_session__stop_command(), cli_session__exit_code()
  *   cli_session__free()      never leaves the command behind
  *
- * Messages are printed here, prefixed with the command's name.
+ * Messages are the library's (through the print callback, prefixed with
+ * the command's name) or printed here with that prefix.
  */
 #ifndef TSDT_CLI_SESSION_H
 #define TSDT_CLI_SESSION_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include <tsdt/libtsdt.h>
-
-#include "target.h"
 
 struct cli_session {
 	const char *name;              /* "tsdt trace": prefixes messages */
@@ -35,12 +37,14 @@ struct cli_session {
 	/* --provider-file (cli_add_provider_file()), NULL-terminated */
 	const char **provider_files;
 	int provider_file_cnt;
-	struct cli_target target;
+	const char *command;           /* -c as given, or NULL */
+	char **argv;                   /* its words (wordexp), or NULL */
+	struct tsdt_target *target;
 	struct tsdt_tracer *tr;        /* NULL until created */
 };
 
 /* A session that cli_session__free() can free whatever happens next. */
-#define CLI_SESSION_INIT(NAME) { .name = (NAME), .target = { .gate_fd = -1 } }
+#define CLI_SESSION_INIT(NAME) { .name = (NAME) }
 
 /*
  * Check -p/-c and the probe patterns, then select the probes. The tracer
@@ -63,13 +67,20 @@ int cli_session__start(struct cli_session *s);
  * a message. */
 int cli_session__release(struct cli_session *s);
 
+/* Has the traced process (-p) or the command (-c) ended? */
+bool cli_session__ended(struct cli_session *s);
+
 /* -c: if the command still runs, send it @sig (SIGTERM when 0) and wait up
  * to 2 s for it to end. No-op without -c. */
 void cli_session__stop_command(struct cli_session *s, int sig);
 
+/* -c: the command's exit status (128 + N when signal N killed it), or -1
+ * while it has not been seen to end. */
+int cli_session__command_status(const struct cli_session *s);
+
 /* The exit status after tracing ended without error: without -c 0; with
- * -c the command's (128 + N when signal N killed it), or 128 + @sig
- * (SIGTERM when 0) when it has not been seen to end. */
+ * -c the command's, or 128 + @sig (SIGTERM when 0) when it has not been
+ * seen to end. */
 int cli_session__exit_code(const struct cli_session *s, int sig);
 
 /* Kill a command left running (SIGKILL), free the tracer, the target and

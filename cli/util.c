@@ -57,40 +57,21 @@ int cli_parse_duration_ms(const char *s, long *ret_ms)
 	return 0;
 }
 
-int cli_find_in_path(const char *cmd, char *buf, size_t sz)
+int cli_add_provider_file(const char ***files, int *cnt, const char *path)
 {
-	const char *path, *p, *colon;
+	const char **p = realloc(*files, (*cnt + 2) * sizeof(*p));
 
-	if (!*cmd)
-		return -ENOENT;
-	if (strchr(cmd, '/')) {
-		if (access(cmd, X_OK))
-			return -errno;
-		if ((size_t)snprintf(buf, sz, "%s", cmd) >= sz)
-			return -ENAMETOOLONG;
-		return 0;
-	}
-	path = getenv("PATH");
-	if (!path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	for (p = path;; p = colon + 1) {
-		size_t len;
-
-		colon = strchr(p, ':');
-		len = colon ? (size_t)(colon - p) : strlen(p);
-		if ((size_t)snprintf(buf, sz, "%.*s%s%s", (int)len, p,
-				     len ? "/" : "", cmd) < sz &&
-		    !access(buf, X_OK))
-			return 0;
-		if (!colon)
-			break;
-	}
-	return -ENOENT;
+	if (!p)
+		return -ENOMEM;
+	p[(*cnt)++] = path;
+	p[*cnt] = NULL;
+	*files = p;
+	return 0;
 }
 
 static bool cli_verbose;
+static const char *cli_name;
 
-static unsigned int cli_hidden_warnings;
 
 static int cli_print(enum tsdt_print_level level, const char *fmt, va_list ap)
 {
@@ -99,31 +80,30 @@ static int cli_print(enum tsdt_print_level level, const char *fmt, va_list ap)
 	if (level != TSDT_WARN && !cli_verbose)
 		return 0;
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	/* type disagreements between a provider file and the notes (every
-	 * bool of PostgreSQL's): counted, shown with -v */
-	if (!cli_verbose && strstr(buf, ": warning: ")) {
-		cli_hidden_warnings++;
-		return 0;
-	}
-	fputs("libtsdt: ", stderr);
+	/* a warning is the command's message (once: the command adds none of
+	 * its own); debug and info lines are the library's */
+	fputs(level == TSDT_WARN && cli_name ? cli_name : "libtsdt", stderr);
+	fputs(": ", stderr);
 	fputs(buf, stderr);
 	if (!*buf || buf[strlen(buf) - 1] != '\n')
 		fputc('\n', stderr);
 	return 0;
 }
 
-void cli_report_hidden_warnings(const char *cmd)
+void cli_report_hidden_warnings(const char *cmd, size_t n)
 {
-	if (cli_hidden_warnings)
-		fprintf(stderr, "%s: %u warning%s about argument types (sizes or "
+	/* type disagreements between a provider file and the notes (every
+	 * bool of PostgreSQL's): info messages, shown with -v, else counted */
+	if (n && !cli_verbose)
+		fprintf(stderr, "%s: %zu warning%s about argument types (sizes or "
 			"signs that differ between a provider file and the probe "
-			"notes) not shown; -v shows them\n", cmd,
-			cli_hidden_warnings, cli_hidden_warnings == 1 ? "" : "s");
-	cli_hidden_warnings = 0;
+			"notes) not shown; -v shows them\n", cmd, n,
+			n == 1 ? "" : "s");
 }
 
-void cli_set_verbose(bool verbose)
+void cli_set_print(const char *name, bool verbose)
 {
+	cli_name = name;
 	cli_verbose = verbose;
 	tsdt_set_print(cli_print);
 }

@@ -25,22 +25,20 @@ int cli_parse_long(const char *s, long min, long max, long *ret);
  */
 int cli_parse_duration_ms(const char *s, long *ret_ms);
 
-/*
- * Find an executable the way execvp(3) does: @cmd itself when it contains a
- * '/', else the first PATH entry holding it. Returns 0 with the path in
- * @buf, or -ENOENT.
- */
-int cli_find_in_path(const char *cmd, char *buf, size_t sz);
 
 
-/*
- * Route libtsdt's messages to stderr: warnings always, info and debug with
- * @verbose (-v).
- */
-void cli_set_verbose(bool verbose);
-/* Without -v, libtsdt's warnings about type disagreements (": warning: ")
- * are only counted; this prints how many were hidden, if any. */
-void cli_report_hidden_warnings(const char *cmd);
+/* Install libtsdt's print callback for command @name ("tsdt trace"):
+ * warnings as "tsdt trace: ...", debug and info messages (with @verbose)
+ * as "libtsdt: ...". */
+void cli_set_print(const char *name, bool verbose);
+/* Without -v, how many type disagreements between a provider file and the
+ * notes libtsdt found (tsdt_catalog__mismatch_cnt(): info messages, which
+ * only -v shows), if any. */
+void cli_report_hidden_warnings(const char *cmd, size_t n);
+
+/* Append @path to the NULL-terminated list *@files of *@cnt provider files
+ * (--provider-file). 0 or -ENOMEM. */
+int cli_add_provider_file(const char ***files, int *cnt, const char *path);
 
 /* Format CLOCK_REALTIME ns as RFC 3339 UTC with nanoseconds. */
 void cli_put_rfc3339(FILE *f, long long real_ns);

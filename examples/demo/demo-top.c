@@ -74,17 +74,30 @@ static long parse_num(const char *opt, const char *s)
 	return v;
 }
 
-static const struct tsdt_probe *find_probe(const struct tsdt_catalog *cat,
+/* Probes BINARY:demo:NAME are selected as tsdt trace selects them, by a
+ * tsdt_target (whose catalog stays valid as long as the target). */
+static int select_probes(struct tsdt_target *t, const char *bin)
+{
+	static const char *const names[] = { "request__start", "request__done" };
+	char pat[4096];
+
+	for (size_t i = 0; i < 2; i++) {
+		snprintf(pat, sizeof(pat), "%s:demo:%s", bin, names[i]);
+		if (tsdt_target__add_pattern(t, pat))
+			return -1;
+	}
+	return tsdt_target__select(t); /* the library says what failed */
+}
+
+static const struct tsdt_probe *find_probe(struct tsdt_target *t,
 					   const char *name)
 {
-	for (size_t i = 0; i < tsdt_catalog__binary_cnt(cat); i++) {
-		const struct tsdt_probe *p =
-			tsdt_binary__find_probe(tsdt_catalog__binary(cat, i),
-						"demo", name);
-		if (p)
+	for (size_t i = 0; i < tsdt_target__probe_cnt(t); i++) {
+		const struct tsdt_probe *p = tsdt_target__probe(t, i);
+
+		if (!strcmp(tsdt_probe__name(p), name))
 			return p;
 	}
-	fprintf(stderr, "demo-top: no probe demo:%s in the binary\n", name);
 	return NULL;
 }
 
@@ -126,7 +139,7 @@ int main(int argc, char **argv)
 	};
 	long pid = -1, interval = 1, duration = 0;
 	bool mistyped = false;
-	struct tsdt_catalog *cat = NULL;
+	struct tsdt_target *target = NULL;
 	const struct tsdt_probe *start, *done;
 	struct demo_top_bpf *skel = NULL;
 	struct tsdt_link *l1 = NULL, *l2 = NULL;
@@ -151,13 +164,11 @@ int main(int argc, char **argv)
 
 	TSDT_OPTS(tsdt_attach_opts, opts, .pid = (pid_t)pid);
 
-	cat = tsdt_catalog__open_file(argv[optind], NULL);
-	if (!cat) {
-		fprintf(stderr, "demo-top: %s: %s\n", argv[optind], strerror(errno));
-		return 1;
-	}
-	start = find_probe(cat, "request__start");
-	done = find_probe(cat, "request__done");
+	target = tsdt_target__new(NULL);
+	if (!target || select_probes(target, argv[optind]))
+		goto out;
+	start = find_probe(target, "request__start");
+	done = find_probe(target, "request__done");
 	if (!start || !done)
 		goto out;
 	if (mistyped) {
@@ -210,6 +221,6 @@ out:
 	tsdt_link__destroy(l2);
 	tsdt_link__destroy(l1);
 	demo_top_bpf__destroy(skel);
-	tsdt_catalog__free(cat);
+	tsdt_target__free(target);
 	return ret;
 }

@@ -249,6 +249,11 @@ TSDT_API void tsdt_catalog__free(struct tsdt_catalog *cat);
  * cannot be decoded, a type note or provider file that disagrees with the
  * notes, an unresolved symbol. `tsdt list` exits non-zero when it is not 0. */
 TSDT_API int tsdt_catalog__problem_cnt(const struct tsdt_catalog *cat);
+/* Number of arguments whose provider-file type has another size or sign
+ * than a site's spec passes (PostgreSQL's bools are 4-byte ints): told at
+ * info level, once per argument; not problems, since each site is read by
+ * its own spec. */
+TSDT_API size_t tsdt_catalog__mismatch_cnt(const struct tsdt_catalog *cat);
 
 /* The files of @cat (one for open_file, one per mapped file with probes for
  * open_pid); tsdt_catalog__binary() returns NULL (errno ENOENT) past the end. */
@@ -385,6 +390,90 @@ TSDT_API bool tsdt_pattern__match_path(const struct tsdt_pattern *pat,
 /* Both, for @probe and its binary's path (tsdt_binary__path()). */
 TSDT_API bool tsdt_pattern__match(const struct tsdt_pattern *pat,
 				  const struct tsdt_probe *probe);
+
+/* --------------------------------------------------------------- targets */
+
+/*
+ * A target: what a session traces, for `tsdt trace`, `tsdt stat` and a
+ * user's tool alike (attach/target.c says which files each pattern
+ * searches). Probes are selected by patterns (tsdt_pattern) in:
+ *   - a process (pid): the files it maps;
+ *   - a command started here (argv): its executable and the shared
+ *     libraries it needs; the command is forked by tsdt_target__spawn() and
+ *     held before its exec until tsdt_target__release(), so it is traced
+ *     from its first instruction, and never runs untraced (a target freed
+ *     before release makes it exit 127);
+ *   - or every process running the files that patterns name.
+ * Use:
+ *
+ *	t = tsdt_target__new(&topts);            pid, or argv, provider files
+ *	tsdt_target__add_pattern(t, "app:req*"); for each pattern
+ *	tsdt_target__select(t);                  read files, select probes
+ *	tsdt_target__spawn(t);                   a command: fork it, gated
+ *	(add tsdt_target__probe(t, i) to a tracer for tsdt_target__pid(t))
+ *	tsdt_target__release(t);                 a command: let it exec
+ *	... tsdt_target__ended(t) ...
+ *	tsdt_target__free(t);
+ *
+ * Messages (through the print callback) name the pattern or file that
+ * failed; the target owns the catalogs its probes come from.
+ */
+struct tsdt_target;
+
+struct tsdt_target_opts {
+	size_t sz;
+	pid_t pid;                          /* a process, or 0 */
+	char *const *argv;                  /* a command (argv[0] found as
+					     * execvp() would), or NULL */
+	const char *const *provider_files;  /* NULL-terminated, or NULL */
+	size_t :0;
+};
+#define tsdt_target_opts__last_field provider_files
+
+/**
+ * @brief **tsdt_target__new()** creates a target.
+ * @return the target, or NULL with errno: EINVAL (a pid and a command
+ * both), ENOENT (the command was not found; the message says so), ENOMEM.
+ */
+TSDT_API struct tsdt_target *
+tsdt_target__new(const struct tsdt_target_opts *opts);
+/* Adds a pattern: 0, or -EINVAL for a bad one (the message names it). */
+TSDT_API int tsdt_target__add_pattern(struct tsdt_target *t,
+				      const char *pattern);
+/**
+ * @brief **tsdt_target__select()** reads the files the patterns need and
+ * selects their probes, each once (by file: tsdt_binary__same_file()).
+ * @return 0; -ENOENT when a pattern matches nothing (the message names
+ * it and where it looked), -EINVAL for a pattern that names no binary
+ * without a process or command, or the catalog's error.
+ */
+TSDT_API int tsdt_target__select(struct tsdt_target *t);
+TSDT_API size_t tsdt_target__probe_cnt(const struct tsdt_target *t);
+TSDT_API const struct tsdt_probe *
+tsdt_target__probe(const struct tsdt_target *t, size_t i);
+/* Sites of the probes selected. */
+TSDT_API size_t tsdt_target__site_cnt(const struct tsdt_target *t);
+/* tsdt_catalog__mismatch_cnt() of the catalogs read, summed. */
+TSDT_API size_t tsdt_target__mismatch_cnt(const struct tsdt_target *t);
+/* The process: the pid given, the command's once spawned, else 0. */
+TSDT_API pid_t tsdt_target__pid(const struct tsdt_target *t);
+/* The command (argv as given, its executable as found), or NULL. */
+TSDT_API char *const *tsdt_target__argv(const struct tsdt_target *t);
+TSDT_API const char *tsdt_target__command_path(const struct tsdt_target *t);
+/* The command: fork it, held before its exec (0 or -errno); let it exec
+ * (0 or -errno; no-op without a command or when released already). */
+TSDT_API int tsdt_target__spawn(struct tsdt_target *t);
+TSDT_API int tsdt_target__release(struct tsdt_target *t);
+/* Non-blocking: has the process (or the command, which it reaps) ended? */
+TSDT_API bool tsdt_target__ended(struct tsdt_target *t);
+/* The command's wait status (waitpid()) once ended, else -1. */
+TSDT_API int tsdt_target__wait_status(const struct tsdt_target *t);
+/* The command: send @sig (or, never released, let it exit at its gate),
+ * then wait up to @ms for it to end. */
+TSDT_API void tsdt_target__stop(struct tsdt_target *t, int sig, int ms);
+/* Frees the target and its catalogs (the command, if never released,
+ * exits 127; a running one is left running). Accepts NULL. */
+TSDT_API void tsdt_target__free(struct tsdt_target *t);
 
 /* ----------------------------------------------------------------- deps */
 

@@ -58,6 +58,8 @@ expect_rc 1 "no binary" "names no binary" "$TSDT" trace tt:noargs
 expect_rc 1 "no match" "no probe matches 'tt:nope'" "$TSDT" trace -c "$FX" tt:nope
 expect_rc 1 "missing command" "command 'no-such-cmd-xyz' not found" "$TSDT" trace -c no-such-cmd-xyz tt:x
 expect_rc 1 "missing binary" "/nonexistent/bin" "$TSDT" trace /nonexistent/bin:a:b
+check "missing binary: said once, as tsdt trace's ($(tr '\n' '|' < "$TMP/e"))" \
+	bash -c '[ "$(grep -c /nonexistent/bin "$1")" = 1 ] && grep -q "^tsdt trace: .*/nonexistent/bin: cannot open" "$1"' _ "$TMP/e"
 expect_rc 1 "unwritable output" "cannot open '/nonexistent/out'" "$TSDT" trace -o /nonexistent/out -c "$FX" tt:noargs
 check "no fixture left running" sh -c "! pgrep -f '^$FX' > /dev/null"
 "$TSDT" trace --help > "$TMP/help"

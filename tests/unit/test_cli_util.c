@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "../../cli/util.c"
+#include "deps.h" /* tsdt_find_in_path(), libtsdt-internal */
 
 static void test_parse_long(void **state)
 {
@@ -58,13 +59,13 @@ static void test_find_in_path(void **state)
 {
 	char buf[PATH_MAX];
 
-	assert_int_equal(cli_find_in_path("sh", buf, sizeof(buf)), 0);
+	assert_int_equal(tsdt_find_in_path("sh", buf, sizeof(buf)), 0);
 	assert_int_equal(access(buf, X_OK), 0);
-	assert_int_equal(cli_find_in_path("no-such-command-xyz", buf, sizeof(buf)), -ENOENT);
-	assert_int_equal(cli_find_in_path("", buf, sizeof(buf)), -ENOENT);
-	assert_int_equal(cli_find_in_path("/bin/sh", buf, sizeof(buf)), 0);
+	assert_int_equal(tsdt_find_in_path("no-such-command-xyz", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(tsdt_find_in_path("", buf, sizeof(buf)), -ENOENT);
+	assert_int_equal(tsdt_find_in_path("/bin/sh", buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "/bin/sh");
-	assert_int_not_equal(cli_find_in_path("/nonexistent/x", buf, sizeof(buf)), 0);
+	assert_int_not_equal(tsdt_find_in_path("/nonexistent/x", buf, sizeof(buf)), 0);
 }
 
 static void test_rfc3339(void **state)

@@ -1,9 +1,31 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
-/* Probe selection and the traced process for `tsdt trace` / `tsdt stat`;
- * see target.h. */
+/*
+ * A target: what a tracing session traces. The probes selected by
+ * patterns (attach/pattern.c), in which binaries, for which process: one
+ * (a pid), a command started here (argv: forked, held at a gate before its
+ * exec until released, so that it is traced from its first instruction),
+ * or every process. `tsdt trace`, `tsdt stat` and a user's tool select
+ * with it; a thin layer over the catalog.
+ *
+ * Binaries come from, for a pattern "[binary:]provider:name":
+ *   - its binary part: with a pid, matched against the binaries the process
+ *     maps (path, basename, glob or library stem), and if none matches
+ *     opened as a file (a library the process has not loaded yet); without
+ *     a pid, a path (globs expanded), a command found in PATH, or a library
+ *     name the catalog searches for;
+ *   - else, with a pid: every binary and library the process maps;
+ *     with a command: the command's executable (resolved through PATH) and the
+ *     shared libraries it needs, found as the dynamic linker will find
+ *     them when it starts (tsdt_find_needed_libs(): DT_NEEDED recursively,
+ *     DT_RPATH, LD_LIBRARY_PATH, DT_RUNPATH, system directories; a library
+ *     not found is left out, a debug message); libraries it opens later
+ *     (dlopen) are not searched: name them as BINARY:PROVIDER:NAME;
+ *     otherwise it is an error.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,63 +33,174 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <wordexp.h>
 
-#include "target.h"
+#include "deps.h"
+#include "internal.h"
+#include "log.h"
 
-int cli_target__init(struct cli_target *t, pid_t pid, const char *command,
-		     const char **provider_files, char **pats, int pat_cnt)
+struct tsdt_target {
+	pid_t pid;                     /* the process, or 0 (every process) */
+	char **argv;                   /* the command, copied, or NULL */
+	char cmd_path[PATH_MAX];       /* its executable, resolved */
+	const char **provider_files;   /* copied array, NULL-terminated */
+	struct tsdt_pattern **pats;
+	int pat_cnt;
+
+	size_t cmd_cat, cmd_cat_cnt;   /* the command's catalogs in cats[]:
+					* the executable's, then those of the
+					* libraries it needs that have probes */
+	int cmd_lib_cnt;               /* libraries it needs (found) */
+	pid_t child;                   /* forked, gated until released */
+	int gate_fd;                   /* write end of the gate, or -1 */
+	bool child_done;
+	int child_status;              /* wait status when child_done */
+
+	struct tsdt_catalog **cats;
+	size_t cat_cnt;
+	const struct tsdt_probe **probes;
+	size_t probe_cnt;
+	size_t site_cnt;
+};
+
+static char **copy_strv(char *const *v)
 {
-	memset(t, 0, sizeof(*t));
+	size_t n = 0, sz = 0;
+	char **out, *p;
+
+	for (; v[n]; n++)
+		sz += strlen(v[n]) + 1;
+	out = malloc((n + 1) * sizeof(*out) + sz);
+	if (!out)
+		return NULL;
+	p = (char *)(out + n + 1);
+	for (size_t i = 0; i < n; i++) {
+		out[i] = strcpy(p, v[i]);
+		p += strlen(v[i]) + 1;
+	}
+	out[n] = NULL;
+	return out;
+}
+
+struct tsdt_target *tsdt_target__new(const struct tsdt_target_opts *opts)
+{
+	char *const *argv;
+	const char *const *pf;
+	struct tsdt_target *t;
+	size_t n = 0;
+	int err;
+
+	if (!TSDT_OPTS_VALID(opts, tsdt_target_opts))
+		return tsdt_err_ptr(-EINVAL);
+	argv = TSDT_OPTS_GET(opts, argv, NULL);
+	pf = TSDT_OPTS_GET(opts, provider_files, NULL);
+	if (argv && !argv[0])
+		return tsdt_err_ptr(-EINVAL);
+	if (argv && TSDT_OPTS_GET(opts, pid, 0) > 0) {
+		pr_warn("target: a process and a command exclude each other\n");
+		return tsdt_err_ptr(-EINVAL);
+	}
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return tsdt_err_ptr(-ENOMEM);
 	t->gate_fd = -1;
-	if (pid && command) {
-		fprintf(stderr, "tsdt: -p and -c exclude each other\n");
-		return -EINVAL;
+	t->pid = TSDT_OPTS_GET(opts, pid, 0);
+	if (t->pid < 0)
+		t->pid = 0;
+	for (; pf && pf[n]; n++)
+		;
+	t->provider_files = calloc(n + 1, sizeof(*t->provider_files));
+	if (!t->provider_files) {
+		err = -ENOMEM;
+		goto err_out;
 	}
-	if (pat_cnt <= 0) {
-		fprintf(stderr, "tsdt: no probe given (PROVIDER:NAME or BINARY:PROVIDER:NAME)\n");
-		return -EINVAL;
-	}
-	t->pid = pid;
-	t->command = command;
-	t->provider_files = provider_files;
-	t->pats = calloc(pat_cnt, sizeof(*t->pats));
-	if (!t->pats)
-		return -ENOMEM;
-	for (int i = 0; i < pat_cnt; i++) {
-		t->pats[i] = tsdt_pattern__new(pats[i]);
-		if (!t->pats[i]) {
-			int err = -errno;
-
-			fprintf(stderr, "tsdt: bad probe pattern '%s': %s\n", pats[i],
-				err == -EINVAL ? "expected [binary:]provider:name"
-					       : strerror(-err));
-			return err;
+	for (size_t i = 0; i < n; i++)
+		t->provider_files[i] = pf[i];
+	if (argv) {
+		t->argv = copy_strv(argv);
+		if (!t->argv) {
+			err = -ENOMEM;
+			goto err_out;
 		}
-		t->pat_cnt++;
-	}
-	if (command) {
-		wordexp_t we;
-		int err = wordexp(command, &we, WRDE_NOCMD | WRDE_SHOWERR);
-
-		if (err || we.we_wordc == 0) {
-			fprintf(stderr, "tsdt: cannot parse command '%s'%s\n", command,
-				err == WRDE_CMDSUB ? ": command substitution is not allowed" : "");
-			if (!err)
-				wordfree(&we);
-			return -EINVAL;
-		}
-		t->argv = we.we_wordv; /* kept; freed with the process */
-		if (cli_find_in_path(t->argv[0], t->cmd_path, sizeof(t->cmd_path))) {
-			fprintf(stderr, "tsdt: command '%s' not found%s\n", t->argv[0],
+		err = tsdt_find_in_path(t->argv[0], t->cmd_path,
+					sizeof(t->cmd_path));
+		if (err) {
+			pr_warn("target: command '%s' not found%s\n", t->argv[0],
 				strchr(t->argv[0], '/') ? "" : " in PATH");
-			return -ENOENT;
+			goto err_out;
 		}
 	}
+	return t;
+err_out:
+	tsdt_target__free(t);
+	return tsdt_err_ptr(err);
+}
+
+int tsdt_target__add_pattern(struct tsdt_target *t, const char *text)
+{
+	struct tsdt_pattern **pats, *pat;
+
+	if (!t || !text)
+		return -EINVAL;
+	pat = tsdt_pattern__new(text);
+	if (!pat) {
+		int err = -errno;
+
+		pr_warn("target: bad probe pattern '%s': %s\n", text,
+			err == -EINVAL ? "expected [binary:]provider:name"
+				       : strerror(-err));
+		return err;
+	}
+	pats = realloc(t->pats, (t->pat_cnt + 1) * sizeof(*pats));
+	if (!pats) {
+		tsdt_pattern__free(pat);
+		return -ENOMEM;
+	}
+	t->pats = pats;
+	t->pats[t->pat_cnt++] = pat;
 	return 0;
 }
 
-static struct tsdt_catalog *add_catalog(struct cli_target *t,
+size_t tsdt_target__probe_cnt(const struct tsdt_target *t)
+{
+	return t ? t->probe_cnt : 0;
+}
+
+const struct tsdt_probe *tsdt_target__probe(const struct tsdt_target *t,
+					    size_t i)
+{
+	return t && i < t->probe_cnt ? t->probes[i] : NULL;
+}
+
+size_t tsdt_target__site_cnt(const struct tsdt_target *t)
+{
+	return t ? t->site_cnt : 0;
+}
+
+size_t tsdt_target__mismatch_cnt(const struct tsdt_target *t)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; t && i < t->cat_cnt; i++)
+		n += tsdt_catalog__mismatch_cnt(t->cats[i]);
+	return n;
+}
+
+pid_t tsdt_target__pid(const struct tsdt_target *t)
+{
+	return t ? t->pid : 0;
+}
+
+char *const *tsdt_target__argv(const struct tsdt_target *t)
+{
+	return t ? t->argv : NULL;
+}
+
+const char *tsdt_target__command_path(const struct tsdt_target *t)
+{
+	return t && t->argv ? t->cmd_path : NULL;
+}
+
+static struct tsdt_catalog *add_catalog(struct tsdt_target *t,
 					struct tsdt_catalog *cat)
 {
 	struct tsdt_catalog **cats;
@@ -85,20 +218,14 @@ static struct tsdt_catalog *add_catalog(struct cli_target *t,
 	return cat;
 }
 
-static struct tsdt_catalog *open_file(struct cli_target *t, const char *path)
+static struct tsdt_catalog *open_file(struct tsdt_target *t, const char *path)
 {
 	TSDT_OPTS(tsdt_catalog_opts, opts,
 		  .provider_files = (const char *const *)t->provider_files);
 	struct tsdt_catalog *cat = tsdt_catalog__open_file(path, &opts);
 
-	if (!cat) {
-		int err = errno;
-
-		fprintf(stderr, "tsdt: cannot read probes of '%s': %s\n", path,
-			strerror(err));
-		errno = err;
-		return NULL;
-	}
+	if (!cat)
+		return NULL; /* the catalog said why */
 	return add_catalog(t, cat);
 }
 
@@ -112,7 +239,7 @@ static bool same_probe(const struct tsdt_probe *a, const struct tsdt_probe *b)
 				       tsdt_probe__binary(b)));
 }
 
-static int add_probe(struct cli_target *t, const struct tsdt_probe *probe)
+static int add_probe(struct tsdt_target *t, const struct tsdt_probe *probe)
 {
 	const struct tsdt_probe **probes;
 
@@ -129,7 +256,7 @@ static int add_probe(struct cli_target *t, const struct tsdt_probe *probe)
 }
 
 /* Add the probes of @bin matching @pat; returns how many matched or <0. */
-static long match_binary(struct cli_target *t, const struct tsdt_pattern *pat,
+static long match_binary(struct tsdt_target *t, const struct tsdt_pattern *pat,
 			 const struct tsdt_binary *bin)
 {
 	long n = 0;
@@ -149,7 +276,7 @@ static long match_binary(struct cli_target *t, const struct tsdt_pattern *pat,
 	return n;
 }
 
-static long match_catalog(struct cli_target *t, const struct tsdt_pattern *pat,
+static long match_catalog(struct tsdt_target *t, const struct tsdt_pattern *pat,
 			  struct tsdt_catalog *cat, bool filter_binary,
 			  bool *bin_seen)
 {
@@ -173,7 +300,7 @@ static long match_catalog(struct cli_target *t, const struct tsdt_pattern *pat,
 }
 
 /* A pattern's binary part without -p: files to open. */
-static long match_files(struct cli_target *t, const struct tsdt_pattern *pat)
+static long match_files(struct tsdt_target *t, const struct tsdt_pattern *pat)
 {
 	const char *binary = tsdt_pattern__binary(pat);
 	char path[PATH_MAX];
@@ -184,7 +311,7 @@ static long match_files(struct cli_target *t, const struct tsdt_pattern *pat)
 		int err = glob(binary, 0, NULL, &g);
 
 		if (err == GLOB_NOMATCH) {
-			fprintf(stderr, "tsdt: no file matches '%s'\n", binary);
+			pr_warn("target: no file matches '%s'\n", binary);
 			return -ENOENT;
 		}
 		if (err)
@@ -209,7 +336,7 @@ static long match_files(struct cli_target *t, const struct tsdt_pattern *pat)
 	}
 	/* a command in PATH ("postgres" is not in PATH, "bash" is), else a
 	 * path or a library name for the catalog */
-	if (strchr(binary, '/') || cli_find_in_path(binary, path, sizeof(path)))
+	if (strchr(binary, '/') || tsdt_find_in_path(binary, path, sizeof(path)))
 		snprintf(path, sizeof(path), "%s", binary);
 	{
 		struct tsdt_catalog *cat = open_file(t, path);
@@ -229,7 +356,7 @@ static long match_files(struct cli_target *t, const struct tsdt_pattern *pat)
  * linker reports a truly missing one when the command starts).
  * Sets t->cmd_cat, t->cmd_cat_cnt (in t->cats) and t->cmd_lib_cnt.
  */
-static int open_command(struct cli_target *t)
+static int open_command(struct tsdt_target *t)
 {
 	TSDT_OPTS(tsdt_needed_libs_opts, nopts,
 		  .library_path = getenv("LD_LIBRARY_PATH"));
@@ -264,21 +391,18 @@ static int open_command(struct cli_target *t)
 	return 0;
 }
 
-int cli_target__select(struct cli_target *t)
+int tsdt_target__select(struct tsdt_target *t)
 {
 	struct tsdt_catalog *pid_cat = NULL;
 	bool cmd_open = false;
 
 	if (t->pid > 0) {
 		TSDT_OPTS(tsdt_catalog_opts, opts,
-			  .provider_files = (const char *const *)t->provider_files);
+			  .provider_files = t->provider_files);
 
 		pid_cat = add_catalog(t, tsdt_catalog__open_pid(t->pid, &opts));
-		if (!pid_cat) {
-			fprintf(stderr, "tsdt: cannot read probes of process %d: %s\n",
-				(int)t->pid, strerror(errno));
-			return -ESRCH;
-		}
+		if (!pid_cat)
+			return -ESRCH; /* the catalog said why */
 	}
 	for (int i = 0; i < t->pat_cnt; i++) {
 		const struct tsdt_pattern *pat = t->pats[i];
@@ -298,7 +422,7 @@ int cli_target__select(struct cli_target *t)
 			n = match_files(t, pat);
 		} else if (pid_cat) {
 			n = match_catalog(t, pat, pid_cat, false, NULL);
-		} else if (t->command) {
+		} else if (t->argv) {
 			if (!cmd_open) {
 				int err = open_command(t);
 
@@ -315,9 +439,8 @@ int cli_target__select(struct cli_target *t)
 				n += m;
 			}
 		} else {
-			fprintf(stderr,
-				"tsdt: probe '%s' names no binary: write it as BINARY:%s:%s, "
-				"or give -p PID or -c CMD\n",
+			pr_warn("target: probe '%s' names no binary: write it as BINARY:%s:%s, "
+				"or give a process (-p PID) or a command (-c CMD)\n",
 				tsdt_pattern__text(pat), tsdt_pattern__provider(pat),
 				tsdt_pattern__name(pat));
 			return -EINVAL;
@@ -325,25 +448,29 @@ int cli_target__select(struct cli_target *t)
 		if (n < 0)
 			return n;
 		if (n == 0) {
-			fprintf(stderr, "tsdt: no probe matches '%s'",
-				tsdt_pattern__text(pat));
+			char where[PATH_MAX + 64] = "";
+
 			if (pid_cat && !binary)
-				fprintf(stderr, " in process %d", (int)t->pid);
+				snprintf(where, sizeof(where), " in process %d",
+					 (int)t->pid);
 			else if (pid_cat && tsdt_pattern__binary_is_glob(pat))
-				fprintf(stderr, " among the files process %d maps",
-					(int)t->pid);
-			else if (t->command && !binary)
-				fprintf(stderr, " in %s or the %d librar%s it needs",
-					t->cmd_path, t->cmd_lib_cnt,
-					t->cmd_lib_cnt == 1 ? "y" : "ies");
-			fprintf(stderr, " (see tsdt list)\n");
+				snprintf(where, sizeof(where),
+					 " among the files process %d maps",
+					 (int)t->pid);
+			else if (t->argv && !binary)
+				snprintf(where, sizeof(where),
+					 " in %s or the %d librar%s it needs",
+					 t->cmd_path, t->cmd_lib_cnt,
+					 t->cmd_lib_cnt == 1 ? "y" : "ies");
+			pr_warn("target: no probe matches '%s'%s (see tsdt list)\n",
+				tsdt_pattern__text(pat), where);
 			return -ENOENT;
 		}
 	}
 	return 0;
 }
 
-int cli_target__spawn(struct cli_target *t)
+int tsdt_target__spawn(struct tsdt_target *t)
 {
 	int gate[2];
 	pid_t pid;
@@ -370,8 +497,9 @@ int cli_target__spawn(struct cli_target *t)
 		if (read(gate[0], &c, 1) != 1)
 			_exit(127);
 		execv(t->cmd_path, t->argv);
-		fprintf(stderr, "tsdt: cannot run '%s': %s\n", t->cmd_path,
-			strerror(errno));
+		/* no print callback in the child: straight to stderr */
+		dprintf(STDERR_FILENO, "tsdt: cannot run '%s': %s\n",
+			t->cmd_path, strerror(errno));
 		_exit(127);
 	}
 	close(gate[0]);
@@ -381,7 +509,7 @@ int cli_target__spawn(struct cli_target *t)
 	return 0;
 }
 
-int cli_target__release(struct cli_target *t)
+int tsdt_target__release(struct tsdt_target *t)
 {
 	int err = 0;
 
@@ -394,7 +522,7 @@ int cli_target__release(struct cli_target *t)
 	return err;
 }
 
-bool cli_target__ended(struct cli_target *t)
+bool tsdt_target__ended(struct tsdt_target *t)
 {
 	if (t->child) {
 		if (!t->child_done &&
@@ -423,18 +551,12 @@ bool cli_target__ended(struct cli_target *t)
 	return false;
 }
 
-int cli_target__exit_code(const struct cli_target *t)
+int tsdt_target__wait_status(const struct tsdt_target *t)
 {
-	if (!t->child_done)
-		return 1;
-	if (WIFEXITED(t->child_status))
-		return WEXITSTATUS(t->child_status);
-	if (WIFSIGNALED(t->child_status))
-		return 128 + WTERMSIG(t->child_status);
-	return 1;
+	return t && t->child_done ? t->child_status : -1;
 }
 
-void cli_target__stop_child(struct cli_target *t, int sig, int ms)
+void tsdt_target__stop(struct tsdt_target *t, int sig, int ms)
 {
 	if (!t->child || t->child_done)
 		return;
@@ -445,15 +567,17 @@ void cli_target__stop_child(struct cli_target *t, int sig, int ms)
 		kill(t->child, sig);
 	}
 	for (int i = 0; i <= ms; i += 10) {
-		if (cli_target__ended(t))
+		if (tsdt_target__ended(t))
 			return;
 		nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
 	}
 }
 
-void cli_target__free(struct cli_target *t)
+void tsdt_target__free(struct tsdt_target *t)
 {
-	if (t->gate_fd >= 0)
+	if (!t)
+		return;
+	if (t->gate_fd >= 0) /* never released: it exits 127 at EOF */
 		close(t->gate_fd);
 	for (size_t i = 0; i < t->cat_cnt; i++)
 		tsdt_catalog__free(t->cats[i]);
@@ -462,25 +586,7 @@ void cli_target__free(struct cli_target *t)
 	for (int i = 0; i < t->pat_cnt; i++)
 		tsdt_pattern__free(t->pats[i]);
 	free(t->pats);
-	if (t->argv) {
-		wordexp_t we = { .we_wordc = 0, .we_wordv = t->argv, .we_offs = 0 };
-
-		for (char **a = t->argv; *a; a++)
-			we.we_wordc++;
-		wordfree(&we);
-	}
-	memset(t, 0, sizeof(*t));
-	t->gate_fd = -1;
-}
-
-int cli_add_provider_file(const char ***files, int *cnt, const char *path)
-{
-	const char **p = realloc(*files, (*cnt + 2) * sizeof(*p));
-
-	if (!p)
-		return -ENOMEM;
-	p[(*cnt)++] = path;
-	p[*cnt] = NULL;
-	*files = p;
-	return 0;
+	free(t->argv);
+	free(t->provider_files);
+	free(t);
 }

@@ -62,6 +62,7 @@ int tsdt_catalog_load_provider_files(const struct tsdt_catalog_opts *opts,
 			return e ? e : -EINVAL;
 		}
 	}
+	pr_debug("catalog: %zu provider file%s read\n", n, n == 1 ? "" : "s");
 	*ret = pfs;
 	return 0;
 }

@@ -679,8 +679,6 @@ struct tsdt_catalog *tsdt_catalog__open_file(const char *path,
 {
 	struct tsdt_provider_file **pfs = NULL;
 	struct tsdt_catalog *cat;
-	char lib[4096];
-	const char *open_path = path;
 	int err;
 
 	if (!path)
@@ -689,6 +687,24 @@ struct tsdt_catalog *tsdt_catalog__open_file(const char *path,
 		pr_warn("catalog: bad tsdt_catalog_opts (sz %zu)\n", opts->sz);
 		return tsdt_err_ptr(-EINVAL);
 	}
+	err = tsdt_catalog_load_provider_files(opts, &pfs);
+	if (err)
+		return tsdt_err_ptr(err);
+	cat = tsdt_catalog_open_file_pfs(path, pfs);
+	err = cat ? 0 : -errno;
+	tsdt_catalog_free_provider_files(pfs);
+	return cat ? cat : tsdt_err_ptr(err);
+}
+
+struct tsdt_catalog *
+tsdt_catalog_open_file_pfs(const char *path,
+			   struct tsdt_provider_file *const *pfs)
+{
+	struct tsdt_catalog *cat;
+	char lib[4096];
+	const char *open_path = path;
+	int err;
+
 	if (!strchr(path, '/') && access(path, F_OK)) {
 		if (tsdt_find_library(path, lib, sizeof(lib))) {
 			pr_warn("catalog: %s: no such file, nor a library of "
@@ -698,16 +714,10 @@ struct tsdt_catalog *tsdt_catalog__open_file(const char *path,
 		}
 		open_path = lib;
 	}
-	err = tsdt_catalog_load_provider_files(opts, &pfs);
-	if (err)
-		return tsdt_err_ptr(err);
 	cat = calloc(1, sizeof(*cat));
-	if (!cat) {
-		tsdt_catalog_free_provider_files(pfs);
+	if (!cat)
 		return tsdt_err_ptr(-ENOMEM);
-	}
 	err = tsdt_catalog_add_file(cat, open_path, open_path, pfs, NULL);
-	tsdt_catalog_free_provider_files(pfs);
 	if (err) {
 		tsdt_catalog__free(cat);
 		return tsdt_err_ptr(err);

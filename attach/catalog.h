@@ -91,6 +91,11 @@ struct tsdt_provider_file;
 int tsdt_catalog_load_provider_files(const struct tsdt_catalog_opts *opts,
 				     struct tsdt_provider_file ***ret);
 void tsdt_catalog_free_provider_files(struct tsdt_provider_file **pfs);
+/* tsdt_catalog__open_file() with provider files parsed already (a target
+ * parses each once for all the files it reads); NULL with errno. */
+struct tsdt_catalog *
+tsdt_catalog_open_file_pfs(const char *path,
+			   struct tsdt_provider_file *const *pfs);
 /* Types from @pfs for probes without a type note; disagreements are
  * reported and counted in bin->problem_cnt. */
 int tsdt_catalog_apply_provider_files(struct tsdt_binary *bin,

@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "catalog.h"
 #include "deps.h"
 #include "internal.h"
 #include "log.h"
@@ -43,6 +44,7 @@ struct tsdt_target {
 	char **argv;                   /* the command, copied, or NULL */
 	char cmd_path[PATH_MAX];       /* its executable, resolved */
 	const char **provider_files;   /* copied array, NULL-terminated */
+	struct tsdt_provider_file **pfs; /* the same, parsed once */
 	struct tsdt_pattern **pats;
 	int pat_cnt;
 
@@ -115,6 +117,16 @@ struct tsdt_target *tsdt_target__new(const struct tsdt_target_opts *opts)
 	}
 	for (size_t i = 0; i < n; i++)
 		t->provider_files[i] = pf[i];
+	{
+		TSDT_OPTS(tsdt_catalog_opts, copts,
+			  .provider_files = t->provider_files);
+
+		/* once, for every file this target reads (a bad one is
+		 * reported here, by name) */
+		err = tsdt_catalog_load_provider_files(&copts, &t->pfs);
+		if (err)
+			goto err_out;
+	}
 	if (argv) {
 		t->argv = copy_strv(argv);
 		if (!t->argv) {
@@ -220,9 +232,7 @@ static struct tsdt_catalog *add_catalog(struct tsdt_target *t,
 
 static struct tsdt_catalog *open_file(struct tsdt_target *t, const char *path)
 {
-	TSDT_OPTS(tsdt_catalog_opts, opts,
-		  .provider_files = (const char *const *)t->provider_files);
-	struct tsdt_catalog *cat = tsdt_catalog__open_file(path, &opts);
+	struct tsdt_catalog *cat = tsdt_catalog_open_file_pfs(path, t->pfs);
 
 	if (!cat)
 		return NULL; /* the catalog said why */
@@ -360,8 +370,6 @@ static int open_command(struct tsdt_target *t)
 {
 	TSDT_OPTS(tsdt_needed_libs_opts, nopts,
 		  .library_path = getenv("LD_LIBRARY_PATH"));
-	TSDT_OPTS(tsdt_catalog_opts, opts,
-		  .provider_files = (const char *const *)t->provider_files);
 	char **libs = NULL;
 	int n;
 
@@ -373,7 +381,8 @@ static int open_command(struct tsdt_target *t)
 	if (n == -ENOMEM)
 		return n;
 	for (int i = 0; i < n; i++) {
-		struct tsdt_catalog *cat = tsdt_catalog__open_file(libs[i], &opts);
+		struct tsdt_catalog *cat = tsdt_catalog_open_file_pfs(libs[i],
+								    t->pfs);
 		const struct tsdt_binary *bin = cat ? tsdt_catalog__binary(cat, 0) : NULL;
 
 		if (!bin || !tsdt_binary__probe_cnt(bin)) {
@@ -588,5 +597,6 @@ void tsdt_target__free(struct tsdt_target *t)
 	free(t->pats);
 	free(t->argv);
 	free(t->provider_files);
+	tsdt_catalog_free_provider_files(t->pfs);
 	free(t);
 }

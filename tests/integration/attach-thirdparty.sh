@@ -5,8 +5,9 @@
 # a string) and libstdc++'s libstdcxx:throw (a probe in a shared library,
 # traced in one process). Both attach modes.
 . "$(dirname "$0")/attach-lib.sh"
+. "$(dirname "$0")/../paths.sh"
 
-PY=/usr/bin/python3.11
+PY=$PYTHON
 [ -x "$PY" ] || { echo "FAIL: $PY not found (Debian 12's python3.11)"; exit 1; }
 
 out=$TMP/py.out

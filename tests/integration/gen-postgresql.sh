@@ -9,6 +9,7 @@
 # and the binary carries one probe and one semaphore per declared probe,
 # with the names the real postgres binary has. The generated BPF header
 # compiles with clang -target bpf, one handler per probe.
+. "$(dirname "$0")/../paths.sh"
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-.output}
@@ -66,10 +67,9 @@ for cc in "gcc $PGFLAGS" "clang -Wextra"; do
 done
 
 # the names are those of the real server's probes
-if [ -x /usr/lib/postgresql/15/bin/postgres ]; then
-	real=$(readelf -n /usr/lib/postgresql/15/bin/postgres | awk '/Provider:/{p=$2} /Name:/{print p":"$2}' | sort -u)
-	[ "$real" = "$want" ] || fail "probes/postgresql.d differs from postgres 15: $(diff <(echo "$real") <(echo "$want"))"
-fi
+[ -x "$PG" ] || fail "$PG not found (PostgreSQL 15's server: scripts/install-deps.sh installs it; PG_BIN names another)"
+real=$(readelf -n "$PG" | awk '/Provider:/{p=$2} /Name:/{print p":"$2}' | sort -u)
+[ "$real" = "$want" ] || fail "probes/postgresql.d differs from postgres 15: $(diff <(echo "$real") <(echo "$want"))"
 
 # a mistyped call site is a compile error naming the probe
 cat > bad.c <<'C'
@@ -83,14 +83,14 @@ grep -q 'transaction__start' bad.err || fail "error does not name the probe: $(c
 
 # -B: the BPF header; one handler per probe, plus one using its arguments
 "$GEN" -C -B -s "$TOP/probes/postgresql.d" -o pg.bpf.h
-if [ -f "$TOP/include/tsdt/tsdt.bpf.h" ]; then
-	make -s -C "$TOP" OUT="$OUT" "$OUT/vmlinux.h" >/dev/null
-	{
-		echo '#include "vmlinux.h"'
-		echo '#include "pg.bpf.h"'
-		grep -o '^#define [A-Z_]*_HANDLER(' pg.bpf.h |
-			sed 's/#define \(.*\)(/\1(h_\1) { return 0; }/'
-		cat <<'C'
+[ -f "$TOP/$OUT/vmlinux.h" ] || fail "$OUT/vmlinux.h not built (make)"
+ARCH=$(uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+{
+	echo '#include "vmlinux.h"'
+	echo '#include "pg.bpf.h"'
+	grep -o '^#define [A-Z_]*_HANDLER(' pg.bpf.h |
+		sed 's/#define \(.*\)(/\1(h_\1) { return 0; }/'
+	cat <<'C'
 POSTGRESQL_LWLOCK_ACQUIRE_HANDLER_SLEEPABLE(on_lwlock)
 {
 	char buf[32];
@@ -98,13 +98,9 @@ POSTGRESQL_LWLOCK_ACQUIRE_HANDLER_SLEEPABLE(on_lwlock)
 }
 char LICENSE[] SEC("license") = "GPL";
 C
-	} > pg.bpf.c
-	clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$TOP/$OUT" -I"$TOP/include" \
-		-I/usr/include/$(gcc -print-multiarch) -c pg.bpf.c -o pg.bpf.o
-	n=$(bpftool btf dump file pg.bpf.o | grep -c "'tsdt.probe=postgresql:" || true)
-	[ "$n" = "$((nprobes + 1))" ] || fail "$n BTF probe tags, want $((nprobes + 1))"
-else
-	echo "note: include/tsdt/tsdt.bpf.h missing, BPF header not compiled" >&2
-	exit 1
-fi
+} > pg.bpf.c
+clang -g -O2 -target bpf -D__TARGET_ARCH_$ARCH -I"$TOP/$OUT" -I"$TOP/include" \
+	-I/usr/include/$(gcc -print-multiarch) -c pg.bpf.c -o pg.bpf.o
+n=$(bpftool btf dump file pg.bpf.o | grep -c "'tsdt.probe=postgresql:" || true)
+[ "$n" = "$((nprobes + 1))" ] || fail "$n BTF probe tags, want $((nprobes + 1))"
 echo "ok: $nprobes probes through -C -h, -C -G and -C -B"

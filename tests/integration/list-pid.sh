@@ -7,6 +7,7 @@
 #     process's own maps say, and read each semaphore's value (the program
 #     sets its semaphores to known values itself; we never write);
 #  2. python3.11, a real binary with probes: its load bias from its maps.
+. "$(dirname "$0")/../paths.sh"
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TSDT=$(realpath "${OUT:-.output}/tsdt")
@@ -129,11 +130,22 @@ grep -q "app:tick(int64, int32)  1 site  semaphore 0x[0-9a-f]* = 3" "$tmp/out.tx
 grep -q "libp:ping" "$tmp/pat.txt" && ! grep -q "app:tick" "$tmp/pat.txt" ||
 	{ echo "FAIL: -p with pattern"; cat "$tmp/pat.txt"; exit 1; }
 
-# python3.11: a real binary, its bias against its maps
-/usr/bin/python3.11 -c 'import time; time.sleep(30)' &
+# wait_maps PID REGEX: until the process maps a file matching REGEX
+wait_maps() {
+	for _ in $(seq 500); do
+		grep -Eq -- "$2" "/proc/$1/maps" 2>/dev/null && return 0
+		sleep 0.01
+	done
+	echo "FAIL: set-up: pid $1 never mapped /$2/"; exit 1
+}
+
+# python3.11: a real binary, its bias against its maps (python's time
+# module is a shared library here only once the interpreter runs)
+$PYTHON -c 'import time; time.sleep(30)' &
 ppid=$!
 pids+=("$ppid")
-sleep 0.3
+wait_maps $ppid 'libc\.so'
+wait_maps $ppid "$(basename "$PYTHON")\$"
 "$TSDT" list --json -p "$ppid" > "$tmp/py.json"
 python3 - "$ppid" "$tmp/py.json" <<'PY'
 import json, re, subprocess, sys
@@ -159,16 +171,17 @@ for p in b['probes']:
         print('FAIL: %s semaphore %s (nobody traces it)' % (p['name'], p['semaphore'])); sys.exit(1)
 PY
 # a binary deleted after it started (an upgrade): read through map_files
-cp /usr/bin/python3.11 "$tmp/pydel"
+cp $PYTHON "$tmp/pydel"
 "$tmp/pydel" -c 'import time; time.sleep(30)' &
 dpid=$!
 pids+=("$dpid")
-sleep 0.3
+wait_maps $dpid 'libc\.so'
+wait_maps $dpid 'pydel$'
 rm "$tmp/pydel"
 grep -q "pydel (deleted)" "/proc/$dpid/maps" || { echo "FAIL: set-up: not deleted"; exit 1; }
 "$TSDT" list -p "$dpid" > "$tmp/del.txt"
 n_del=$(grep -c '^  python:' "$tmp/del.txt" || true)
-n_py=$("$TSDT" list /usr/bin/python3.11 | grep -c '^  python:')
+n_py=$("$TSDT" list $PYTHON | grep -c '^  python:')
 [ "$n_del" -eq "$n_py" ] && [ "$n_py" -gt 0 ] ||
 	{ cat "$tmp/del.txt"; echo "FAIL: deleted binary: $n_del probes, want $n_py"; exit 1; }
 

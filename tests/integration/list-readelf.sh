@@ -8,6 +8,7 @@
 # lists; semaphore offsets the section that holds them; every rip-relative
 # argument's address must be its symbol's value (readelf -s) plus offset.
 # Expected counts come from readelf, not from this script.
+. "$(dirname "$0")/../paths.sh"
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-.output}
@@ -200,10 +201,10 @@ sys.exit(1 if fail else 0)
 PY
 }
 
-check /usr/lib/postgresql/15/bin/postgres postgres
+check $PG postgres
 # built with <sys/tsdt.h> (generated header): every site has the five-byte nop
 check "$OUT/examples/demo/demo" demo
-check /usr/bin/python3.11 python3.11
+check $PYTHON python3.11
 # by library name, as a user would type it
 lib=$("$TSDT" list --json libstdc++ | python3 -c 'import json,sys; print(json.load(sys.stdin)["binaries"][0]["path"])')
 check "$lib" libstdc++

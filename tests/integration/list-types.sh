@@ -4,10 +4,10 @@
 # postgres with probes/postgresql.d: types applied, size/sign differences
 # warned, exit 0), and a provider file that disagrees on the number of
 # arguments (an error naming the probe, the probe stays untyped, exit 1).
+. "$(dirname "$0")/../paths.sh"
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 TSDT=$(realpath "${OUT:-.output}/tsdt")
-PG=/usr/lib/postgresql/15/bin/postgres
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }

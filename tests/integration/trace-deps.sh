@@ -7,6 +7,7 @@
 # (DT_RPATH $ORIGIN/lib), app-plain (no path), app-gone (also needs
 # libgone.so, in no searched directory).
 . "$(dirname "$0")/../trace/lib.sh"
+. "$(dirname "$0")/../paths.sh"
 D=$OUT/tests/deps
 DA=$(realpath "$D")
 NEEDED=$D/needed
@@ -36,6 +37,12 @@ check "runpath: 4 probes, one of them in the program" \
 	grep -q "^Tracing 4 probes at 4 sites" "$TMP/rp.err"
 check "runpath: every event with its exact arguments, in order" \
 	diff <(expect_rounds 3 1) <(strip_cols "$TMP/rp.out")
+
+# each --provider-file is read once, not once per library searched
+"$TSDT" trace -v -q --provider-file probes/demo.d --provider-file probes/postgresql.d \
+	-o /dev/null -c "$D/app-runpath 1" 'libinner:*' 2> "$TMP/pf.err"
+check "two provider files read once for the program and its libraries ($(grep -c 'provider files read' "$TMP/pf.err") reads)" \
+	[ "$(grep -c '^libtsdt: catalog: 2 provider files read$' "$TMP/pf.err")" = 1 ]
 
 "$TSDT" trace -c "$D/app-runpath 2" 'libprov:*' > "$TMP/lib.out" 2> "$TMP/lib.err"
 check "runpath: 'libprov:*' alone matches (it did not before: 'no probe matches')" \
@@ -89,14 +96,14 @@ same_as_ldd() {
 	got=$("$NEEDED" "$1" 2> "$TMP/needed.err") || return 1
 	diff <(echo "$got" | xargs -r realpath) <(ldd_paths "$1")
 }
-for b in "$D/app-runpath" "$D/app-rpath" /usr/lib/postgresql/15/bin/postgres "$TSDT"; do
+for b in "$D/app-runpath" "$D/app-rpath" $PG "$TSDT"; do
 	check "find_needed_libs = ldd: $b" same_as_ldd "$b"
 done
 for b in "$D/app-runpath" "$D/app-rpath" "$D/app-plain"; do
 	check "find_needed_libs = ldd with LD_LIBRARY_PATH: $b" \
 		env LD_LIBRARY_PATH="$D/ldpath" bash -c "$(declare -f ldd_paths same_as_ldd); NEEDED=$NEEDED TMP=$TMP same_as_ldd $b"
 done
-"$NEEDED" /usr/lib/postgresql/15/bin/postgres 2>/dev/null | xargs realpath > "$TMP/pg.libs"
+"$NEEDED" $PG 2>/dev/null | xargs realpath > "$TMP/pg.libs"
 check "find_needed_libs: postgres's libraries (41 on Debian 12), each once" \
 	[ "$(wc -l < "$TMP/pg.libs")" -gt 10 -a "$(sort -u "$TMP/pg.libs" | wc -l)" = "$(wc -l < "$TMP/pg.libs")" ]
 check "find_needed_libs: a file that is not ELF is an error" \

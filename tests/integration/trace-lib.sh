@@ -16,7 +16,7 @@ check "-c: comm is the command's" awk -v bad=0 '$1 != "TIME" { if ($4 != "throw"
 
 "$THROW" 0 20 & P=$!
 on_exit "kill $P 2>/dev/null"
-sleep 0.2
+for _ in $(seq 500); do grep -q 'libstdc++' "/proc/$P/maps" 2>/dev/null && break; sleep 0.01; done
 for pat in 'libstdcxx:throw' 'libstdc++:libstdcxx:throw' '*/libstdc++.so.*:*:throw'; do
 	"$TSDT" trace --json -p $P "$pat" > "$TMP/p.out" 2> "$TMP/p.err" & T=$!
 	wait_for "$TMP/p.out" '"type":"event"' 5 || fail "-p '$pat': no event"

@@ -10,6 +10,7 @@
 #define TSDT_TRACE_INTERNAL_H
 
 #include <linux/types.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <semaphore.h>
 #include <stdbool.h>
@@ -46,8 +47,16 @@ struct tsdt_tracer {
 	unsigned long long unknown_recs; /* ring records of no known kind */
 
 	struct trace_bpf *skel;
-	struct tsdt_link **links;
+	/* one link per file at start, one per probe added later; what each
+	 * holds, to detach a file's probes (tsdt_tracer__remove_binary()) */
+	struct tsdt_trace_link {
+		struct tsdt_link *link;
+		const struct tsdt_binary *bin;
+		__u32 *ids;             /* its spec slots, given back at removal */
+		size_t id_cnt;
+	} *links;
 	size_t link_cnt;
+	bool *detached;               /* per probe: removed, not attached now */
 	struct tsdt_ringbuf *rb;
 	bool started, sleepable, multi;
 	int ncpus;

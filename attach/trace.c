@@ -136,9 +136,18 @@ int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 
 	if (!tr || !probe)
 		return -EINVAL;
-	for (i = 0; i < tr->probe_cnt; i++)
-		if (same_probe(tr->probes[i], probe))
-			return (int)i;
+	for (i = 0; i < tr->probe_cnt; i++) {
+		if (!same_probe(tr->probes[i], probe))
+			continue;
+		if (tr->started && tr->detached[i]) {
+			/* removed with its file, now wanted again (the file
+			 * was dlopen'ed again, say): attach it anew */
+			err = attach_probes(tr, &i, 1);
+			if (err)
+				return err;
+		}
+		return (int)i;
+	}
 	sites = tsdt_probe__site_cnt(probe);
 	if (tr->started && (tr->probe_cnt >= tr->probe_slots ||
 			    sites > tr->free_cnt)) {
@@ -166,6 +175,7 @@ int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 		size_t cap = tr->probe_cap ? tr->probe_cap * 2 : 16;
 		const struct tsdt_probe **p;
 		signed char (*ss)[TSDT_MAX_ARGS];
+		bool *d;
 
 		p = realloc(tr->probes, cap * sizeof(*p));
 		if (!p)
@@ -175,9 +185,14 @@ int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 		if (!ss)
 			return -ENOMEM;
 		tr->str_slots = ss;
+		d = realloc(tr->detached, cap * sizeof(*d));
+		if (!d)
+			return -ENOMEM;
+		tr->detached = d;
 		tr->probe_cap = cap;
 	}
 	tr->probes[tr->probe_cnt] = probe;
+	tr->detached[tr->probe_cnt] = false;
 	{
 		signed char k = 0;
 
@@ -233,8 +248,10 @@ static void detach_all(struct tsdt_tracer *tr)
 
 	tsdt_ringbuf__free(tr->rb);
 	tr->rb = NULL;
-	for (i = 0; i < tr->link_cnt; i++)
-		tsdt_link__destroy(tr->links[i]);
+	for (i = 0; i < tr->link_cnt; i++) {
+		tsdt_link__destroy(tr->links[i].link);
+		free(tr->links[i].ids);
+	}
 	free(tr->links);
 	tr->links = NULL;
 	tr->link_cnt = 0;
@@ -373,9 +390,10 @@ int tsdt_tracer__load_stats(struct tsdt_tracer *tr, bool sleepable,
 static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n)
 {
 	const struct tsdt_probe **group;
-	struct tsdt_link **links;
+	struct tsdt_trace_link *links;
 	struct tsdt_link *link;
 	__u64 *cookies;
+	__u32 *ids;
 	size_t i, sites = 0;
 	int err = 0;
 
@@ -391,10 +409,13 @@ static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n)
 	tr->links = links;
 	group = calloc(n, sizeof(*group));
 	cookies = calloc(n, sizeof(*cookies));
-	if (!group || !cookies) {
+	/* the top of the free stack, in increasing order */
+	ids = malloc(sites * sizeof(*ids));
+	if (!group || !cookies || !ids) {
 		err = -ENOMEM;
 		goto out;
 	}
+	memcpy(ids, tr->free_ids + tr->free_cnt - sites, sites * sizeof(*ids));
 	for (i = 0; i < n; i++) {
 		group[i] = tr->probes[idx[i]];
 		cookies[i] = idx[i];
@@ -410,23 +431,65 @@ static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n)
 			.pid = tr->pid,
 			.per_site = !tr->multi,
 			.nop5 = !tr->no_nop5,
-			/* the top of the stack, in increasing order */
-			.spec_ids = tr->free_ids + tr->free_cnt - sites,
+			.spec_ids = ids,
 		};
 
-		tr->free_cnt -= sites;
 		link = tsdt_link__create(&lo);
 	}
 	if (!link) {
 		err = -errno;
-		tr->free_cnt += sites;
 		goto out;
 	}
-	tr->links[tr->link_cnt++] = link;
+	tr->free_cnt -= sites;
+	tr->links[tr->link_cnt++] = (struct tsdt_trace_link){
+		.link = link,
+		.bin = tsdt_probe__binary(group[0]),
+		.ids = ids,
+		.id_cnt = sites,
+	};
+	ids = NULL;
+	for (i = 0; i < n; i++)
+		tr->detached[idx[i]] = false;
 out:
 	free(group);
 	free(cookies);
+	free(ids);
 	return err;
+}
+
+int tsdt_tracer__remove_binary(struct tsdt_tracer *tr,
+			       const struct tsdt_binary *bin)
+{
+	size_t i, kept = 0;
+	int n = 0;
+
+	if (!tr || !bin)
+		return -EINVAL;
+	if (!tr->started)
+		return -EINVAL;
+	for (i = 0; i < tr->link_cnt; i++) {
+		struct tsdt_trace_link *l = &tr->links[i];
+
+		if (!tsdt_binary__same_file(l->bin, bin)) {
+			tr->links[kept++] = *l;
+			continue;
+		}
+		/* its slots are cleared in the map by the link, then free */
+		tsdt_link__destroy(l->link);
+		memcpy(tr->free_ids + tr->free_cnt, l->ids,
+		       l->id_cnt * sizeof(*l->ids));
+		tr->free_cnt += l->id_cnt;
+		free(l->ids);
+	}
+	tr->link_cnt = kept;
+	for (i = 0; i < tr->probe_cnt; i++)
+		if (!tr->detached[i] &&
+		    tsdt_binary__same_file(tsdt_probe__binary(tr->probes[i]), bin)) {
+			tr->detached[i] = true;
+			n++;
+		}
+	pr_debug("trace: %s: %d probes detached\n", tsdt_binary__path(bin), n);
+	return n;
 }
 
 int tsdt_tracer__start(struct tsdt_tracer *tr)
@@ -602,6 +665,7 @@ void tsdt_tracer__free(struct tsdt_tracer *tr)
 	free(tr->free_ids);
 	free(tr->probes);
 	free(tr->str_slots);
+	free(tr->detached);
 	for (size_t i = 0; i < tr->cat_cnt; i++)
 		tsdt_catalog__free(tr->cats[i]);
 	free(tr->cats);

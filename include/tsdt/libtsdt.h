@@ -690,7 +690,8 @@ tsdt_tracer__new(const struct tsdt_tracer_opts *opts);
  * a link of its own, while the other probes keep firing (call it from the
  * thread that polls). A probe already added (same provider and name in the
  * same file, by device and inode: tsdt_binary__same_file(), whatever its
- * path) is not added twice: its index is returned.
+ * path) is not added twice: its index is returned (and, if it was removed
+ * with tsdt_tracer__remove_binary(), it is attached again).
  * An argument BPF cannot read (a floating-point register, as <sys/sdt.h>
  * may emit for a double) gets a warning and is reported by
  * tsdt_event__arg_status() in each event.
@@ -711,6 +712,19 @@ TSDT_API int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
  * on failure nothing stays attached.
  */
 TSDT_API int tsdt_tracer__start(struct tsdt_tracer *tr);
+
+/**
+ * @brief **tsdt_tracer__remove_binary()** detaches, in a running tracer,
+ * every probe of @bin's file (device and inode: any path to it), as when a
+ * library is dlclose'd or a process execs another program: their links go,
+ * their semaphores are lowered and their spec slots are free again. Their
+ * indexes stay (tsdt_tracer__probe(), tsdt_tracer__hit_cnt(), events still
+ * in the ring); tsdt_tracer__add_probe() of such a probe attaches it again.
+ * @return the number of probes detached (0: none was attached), or
+ * -EINVAL (not started).
+ */
+TSDT_API int tsdt_tracer__remove_binary(struct tsdt_tracer *tr,
+					const struct tsdt_binary *bin);
 
 /**
  * @brief **tsdt_tracer__adopt_catalog()** hands @cat to the tracer, which

@@ -15,6 +15,9 @@
  *   -P  print "events PROV:NAME N" per probe at the end (events received)
  *   -a  MS ms after start, add [FILE:]PROV:NAME to the running tracer and
  *       print "added PROV:NAME index=I probes=N" (repeatable)
+ *   -R  MS:FILE  MS ms after start, remove FILE's probes from the running
+ *       tracer and print "removed FILE probes=N" (repeatable; -a and -R
+ *       run in the order of their times)
  * A probe may name its own FILE (default BINARY); each FILE is read once
  * per argument (two paths of one file are two catalogs, one binary).
  *
@@ -140,9 +143,10 @@ int main(int argc, char **argv)
 	bool count = false, print_per_probe = false;
 	const char *adds[16];
 	int add_ms[16];
+	bool add_rm[16];
 	struct timespec t0, t1;
 
-	while ((opt = getopt(argc, argv, "s1Sp:n:t:Cqr:Pa:")) != -1) {
+	while ((opt = getopt(argc, argv, "s1Sp:n:t:Cqr:Pa:R:")) != -1) {
 		switch (opt) {
 		case 's': opts.force_per_site = true; break;
 		case '1': opts.no_nop5 = true; break;
@@ -155,8 +159,10 @@ int main(int argc, char **argv)
 		case 'r': opts.ringbuf_size = strtoul(optarg, NULL, 0); break;
 		case 'P': print_per_probe = true; break;
 		case 'a':
+		case 'R':
 			if (add_cnt == 16 || !strchr(optarg, ':'))
 				return 1;
+			add_rm[add_cnt] = opt == 'R';
 			add_ms[add_cnt] = atoi(optarg);
 			adds[add_cnt++] = strchr(optarg, ':') + 1;
 			break;
@@ -190,9 +196,24 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (elapsed < ms && (count || got < want) && !stop) {
 		while (added < add_cnt && elapsed >= add_ms[added]) {
-			const struct tsdt_probe *p =
-				find_probe(tr, argv[optind], adds[added]);
+			const struct tsdt_probe *p;
 
+			if (add_rm[added]) {
+				struct tsdt_catalog *c =
+					tsdt_catalog__open_file(adds[added], NULL);
+
+				err = c ? tsdt_tracer__remove_binary(
+					tr, tsdt_catalog__binary(c, 0)) : -ENOENT;
+				tsdt_catalog__free(c);
+				if (err < 0)
+					return fprintf(stderr, "remove %s: %s\n",
+						       adds[added], strerror(-err)), 1;
+				printf("removed %s probes=%d\n", adds[added], err);
+				fflush(stdout);
+				added++;
+				continue;
+			}
+			p = find_probe(tr, argv[optind], adds[added]);
 			err = p ? tsdt_tracer__add_probe(tr, p) : -ENOENT;
 			if (err < 0)
 				return fprintf(stderr, "add %s: %s\n", adds[added],

@@ -3,7 +3,9 @@
 # of a second binary added to a running tracer gets its events while the
 # first binary's keep arriving, none lost; and one file seen through two
 # paths (/proc/self/root/..., a bind mount) is one binary: its probe is
-# added once (the same index), its sites attached once, no event doubled.
+# added once (the same index), its sites attached once, no event doubled;
+# a file's probes removed while running (tsdt_tracer__remove_binary())
+# stop firing, and come back when added again.
 . "$(dirname "$0")/../trace/lib.sh"
 TR=$OUT/tests/attach/tracer
 APP=$OUT/tests/deps/app-runpath
@@ -48,4 +50,30 @@ check "one uprobe_multi link on the fixture" [ "$(uprobe_links "$FXA")" = 1 ]
 wait $T
 check "each hit once: $LOOPS events ($(tr '\n' ' ' < "$TMP/tr2.out"))" grep -qx "events tt:ints $LOOPS" "$TMP/tr2.out"
 check "nothing lost (2)" grep -qx "lost 0" "$TMP/tr2.out"
+
+# 3. a file's probes removed from the running tracer (dlclose, exec) and
+# added again: none of its events while removed, all once back; the first
+# binary's keep arriving throughout
+"$TR" -q -P -t 15000 -n $((LOOPS + 20)) -a "100:$APP:app:tick" -R "500:$APP" \
+	-a "900:$APP:app:tick" "$FX" tt:ints > "$TMP/tr3.out" 2> "$TMP/tr3.err" & T=$!
+wait_for "$TMP/tr3.out" '^started' || die "tracer did not start: $(cat "$TMP/tr3.err")"
+"$FX" $LOOPS 12 > /dev/null & F=$!
+wait_for "$TMP/tr3.out" '^added app:tick index=1 probes=2' 5
+"$APP" 10 > /dev/null
+wait_for "$TMP/tr3.out" "^removed .*app-runpath probes=1" 5
+check "removing the second file detaches its one probe" grep -q "^removed .*app-runpath probes=1$" "$TMP/tr3.out"
+check "its link is gone" [ "$(uprobe_links "$(realpath "$APP")")" = 0 ]
+"$APP" 10 > /dev/null
+for _ in $(seq 250); do
+	[ "$(grep -c '^added app:tick' "$TMP/tr3.out")" = 2 ] && break
+	sleep 0.02
+done
+check "added again: the same index, attached again" [ "$(grep -c '^added app:tick index=1 probes=2$' "$TMP/tr3.out")" = 2 ]
+"$APP" 10 > /dev/null
+wait $F
+wait $T
+check "20 app:tick events: 10 before the removal, 0 while removed, 10 after ($(tr '\n' ' ' < "$TMP/tr3.out"))" \
+	grep -qx "events app:tick 20" "$TMP/tr3.out"
+check "all $LOOPS tt:ints events meanwhile" grep -qx "events tt:ints $LOOPS" "$TMP/tr3.out"
+check "nothing lost (3)" grep -qx "lost 0" "$TMP/tr3.out"
 finish

@@ -9,9 +9,9 @@ FIXTURE=$HDR/fixture.c
 NOTES=$HDR/notes.py
 W=$OUT/tests/header/$(basename "$0" .sh)
 mkdir -p "$W"
-fails=0
-ok() { echo "ok   $*"; }
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
+. "$ROOT/tests/ktap.sh"
+ok() { ktap_test_pass "$*"; }
+fail() { ktap_test_fail "$*"; }
 # expect_same LABEL FILE_A FILE_B: pass if equal, else show the diff
 expect_same() {
 	if diff -u "$2" "$3" > "$W/diff.txt"; then ok "$1"; else fail "$1"; cat "$W/diff.txt"; fi
@@ -21,7 +21,4 @@ build() {
 	local out=$1 lang=$2 cc=$3; shift 3
 	"$cc" -x "$lang" -I"$ROOT/include" -Wall -Wextra -Werror "$@" "$FIXTURE" -x none -o "$out"
 }
-finish() {
-	if [ "$fails" -ne 0 ]; then echo "$fails check(s) failed"; exit 1; fi
-	echo "all checks passed"
-}
+finish() { ktap_finished; }

@@ -6,7 +6,6 @@ OUT=${OUT:-.output}
 A=$OUT/tests/attach
 TMP=$(mktemp -d /tmp/tsdt-attach.XXXXXX)
 PIDS=()
-FAILS=0
 
 attach_cleanup() {
 	local p
@@ -38,8 +37,9 @@ start_target() {
 # field NAME: a NAME=VALUE of TARGET_LINE
 field() { echo "$TARGET_LINE" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 
-ok() { echo "ok   $*"; }
-bad() { echo "FAIL $*"; FAILS=$((FAILS + 1)); }
+. tests/ktap.sh
+ok() { ktap_test_pass "$*"; }
+bad() { ktap_test_fail "$*"; }
 
 # expect_has DESC OUTPUT STRING...: every STRING occurs in OUTPUT
 expect_has() {
@@ -60,7 +60,4 @@ sem() {
 		status=none | od -An -tu2 | tr -d ' '
 }
 
-finish() {
-	if [ "$FAILS" -gt 0 ]; then echo "$FAILS failure(s)"; exit 1; fi
-	echo "all passed"
-}
+finish() { ktap_finished; }

@@ -14,13 +14,13 @@ _cleanup() {
 	rm -rf "$TMP"
 }
 trap _cleanup EXIT
-_fails=0
-fail() { echo "FAIL: $*" >&2; _fails=$((_fails + 1)); }
-pass() { echo "ok: $*"; }
+. tests/ktap.sh
+fail() { ktap_test_fail "$*"; }
+pass() { ktap_test_pass "$*"; }
 # check DESCRIPTION COMMAND...: pass if COMMAND succeeds
 check() { local d=$1; shift; if "$@"; then pass "$d"; else fail "$d"; fi; }
-finish() { [ $_fails = 0 ] && echo "all passed" || echo "$_fails failed"; exit $((_fails > 0)); }
-die() { echo "FATAL: $*" >&2; exit 1; }
+finish() { ktap_finished; }
+die() { ktap_test_fail "FATAL: $*"; ktap_finished; }
 
 for f in "$TSDT" "$FX"; do [ -x "$f" ] || die "$f not built (make)"; done
 [ "$(id -u)" = 0 ] || die "must run as root (BPF)"

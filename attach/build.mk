@@ -4,7 +4,8 @@
 LIBTSDT_SRCS += attach/log.c attach/elf.c attach/note.c attach/spec.c \
 		attach/spec-x86.c attach/spec-arm64.c attach/types.c \
 		attach/catalog.c attach/catalog-provider.c attach/proc.c \
-		attach/deps.c attach/pattern.c attach/target.c
+		attach/deps.c attach/pattern.c attach/target.c \
+		attach/provider.c
 UNIT_TESTS += $(OUT)/tests/test_spec $(OUT)/tests/test_note $(OUT)/tests/test_pattern \
 	      $(OUT)/tests/test_types
 CHECK_CMDS += tests/integration/list-readelf.sh tests/integration/list-pid.sh \

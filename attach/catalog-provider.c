@@ -3,7 +3,7 @@
  * Types from provider files, for probes without a type note.
  *
  * The caller names provider files (tsdt_catalog_opts.provider_files, `tsdt
- * list --provider-file`); sdk/provider.c parses them (it expands the file's
+ * list --provider-file`); provider.c parses them (it expands the file's
  * own #defines, so PostgreSQL-style files need no cpp). A probe of the binary
  * is matched by provider and probe name exactly; the first file that has it
  * wins. The notes are the truth about what each site passes, so:

@@ -35,11 +35,13 @@
 #include <unistd.h>
 
 #include "catalog.h"
+#include "deps.h"
 #include "elf-reader.h"
 #include "internal.h"
 #include "log.h"
 #include "note.h"
 #include "spec.h"
+#include "types.h"
 
 /* -------------------------------------------------------- reading notes */
 

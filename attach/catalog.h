@@ -74,17 +74,6 @@ int tsdt_catalog_add_file(struct tsdt_catalog *cat, const char *path,
 			  struct tsdt_provider_file *const *pfs,
 			  struct tsdt_binary **ret);
 
-/* Finds a library by name ("libstdc++", "libc.so.6", "stdc++") in the dynamic
- * linker's directories; writes its path into @buf. 0 or -ENOENT. */
-int tsdt_find_library(const char *name, char *buf, size_t sz);
-
-
-
-/* types.c: give @t (kind/size/sign already set, e.g. from a type note) the
- * canonical name of @spelling when it parses to the same kind, else the
- * spelling with normalised spaces. */
-void tsdt_type_canonical_name(struct tsdt_type *t, const char *spelling);
-
 /* catalog-provider.c: parse the provider files of @opts into a
  * NULL-terminated array (*ret NULL when there are none). */
 struct tsdt_provider_file;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
-/* Library lookup shared inside libtsdt (deps.c); tsdt_find_library() is
- * declared in catalog.h, tsdt_find_needed_libs() in <tsdt/libtsdt.h>. */
+/* Library and program lookup shared inside libtsdt (deps.c);
+ * tsdt_find_needed_libs() is public, in <tsdt/libtsdt.h>. */
 #ifndef TSDT_DEPS_H
 #define TSDT_DEPS_H
 
@@ -11,6 +11,10 @@
  * A NULL-terminated array in one allocation (free() it), or NULL with errno
  * ENOMEM. */
 char **tsdt_system_lib_dirs(void);
+
+/* Finds a library by name ("libstdc++", "libc.so.6", "stdc++") in the dynamic
+ * linker's directories; writes its path into @buf. 0 or -ENOENT. */
+int tsdt_find_library(const char *name, char *buf, size_t sz);
 
 /* An executable found the way execvp(3) finds it: @cmd itself when it
  * contains a '/', else the first PATH entry holding it (PATH unset:

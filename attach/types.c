@@ -34,8 +34,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "catalog.h"
 #include "internal.h"
+#include "types.h"
 
 #define MAX_WORDS 16
 

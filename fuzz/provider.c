@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * libFuzzer target: the provider-file parser (sdk/provider.c) on any bytes,
+ * libFuzzer target: the provider-file parser (attach/provider.c) on any bytes,
  * then every output format of the generator on what parsed. The parser must
  * either succeed with a well-formed result or fail with a
  * "FILE:LINE:COL: message" error; it must never crash or leak.

@@ -1,7 +1,5 @@
-# Provider compiler (tsdt-gen / tsdt gen). The provider-file parser is part of
-# libtsdt too (the catalog reads --provider-file with it).
-
-LIBTSDT_SRCS += sdk/provider.c
+# Provider compiler (tsdt-gen / tsdt gen). The provider-file parser it uses
+# is libtsdt's (attach/provider.c: the catalog reads --provider-file with it).
 
 # The generator: one file per output format behind the table in gen.c.
 GEN_SRCS := sdk/gen.c sdk/gen-main.c sdk/gen-header.c sdk/gen-source.c \

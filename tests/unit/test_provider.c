@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
 /*
- * Unit tests of the provider-file parser (sdk/provider.c): what good files
+ * Unit tests of the provider-file parser (attach/provider.c): what good files
  * parse into, and the exact message of each kind of bad input.
  */
 #include <errno.h>

@@ -104,10 +104,10 @@ static inline double tsdt_mono_ms(void)
 	return tsdt_mono_ns() / 1e6;
 }
 
-/* trace-startup.c: starts the threads (the warm-up one if @warm_up) in
- * tsdt_tracer__new(); waits for the ring buffer thread (once), 0 or its
- * -errno, reported; joins whatever still runs and closes the ring's fd. */
-void tsdt_tracer_startup_begin(struct tsdt_tracer *tr, bool warm_up);
+/* trace-startup.c: starts the threads in tsdt_tracer__new(); waits for the
+ * ring buffer thread (once), 0 or its -errno, reported; joins whatever
+ * still runs and closes the ring's fd. */
+void tsdt_tracer_startup_begin(struct tsdt_tracer *tr);
 int tsdt_tracer_ring_wait(struct tsdt_tracer *tr);
 void tsdt_tracer_startup_end(struct tsdt_tracer *tr);
 

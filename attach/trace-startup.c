@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -99,9 +100,15 @@ int tsdt_tracer_ring_wait(struct tsdt_tracer *tr)
 	return tr->ring_err;
 }
 
-void tsdt_tracer_startup_begin(struct tsdt_tracer *tr, bool warm_up_thread)
+/*
+ * TSDT_NO_WARM_UP in the environment (any value) leaves the warm-up thread
+ * out: a measurement knob, not an interface (bench/attach.sh and
+ * bench/loadcost.c compare with and without it), as libbpf reads
+ * LIBBPF_LOG_LEVEL; nothing else is read from the environment.
+ */
+void tsdt_tracer_startup_begin(struct tsdt_tracer *tr)
 {
-	if (warm_up_thread &&
+	if (!getenv("TSDT_NO_WARM_UP") &&
 	    !sem_init(&tr->warm_sem, 0, 0)) {
 		tr->warm_started = !pthread_create(&tr->warm_thread, NULL,
 						   warm_up, tr);

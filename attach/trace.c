@@ -113,7 +113,7 @@ struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 		free(tr);
 		return tsdt_err_ptr(-EINVAL);
 	}
-	tsdt_tracer_startup_begin(tr, !TSDT_OPTS_GET(opts, no_warm_up, false));
+	tsdt_tracer_startup_begin(tr);
 	return tr;
 }
 

@@ -5,7 +5,8 @@
 #             attached when it prints "Tracing ..." on stderr
 #   tsdt_nowarm  the same with TSDT_NO_WARM_UP=1: without the thread that
 #             starts the kernel's RCU grace period for uprobe registration
-#             early (attach/trace.c), to show what it buys
+#             early (attach/trace-startup.c, which reads the variable),
+#             to show what it buys
 #   bpftrace  bpftrace -e 'usdt:BIN:* { @[probe] = count(); }'
 #             attached when its BEGIN probe prints (bpftrace fires BEGIN
 #             after every other probe is attached)

@@ -91,6 +91,9 @@ int main(int argc, char **argv)
 	size_t i, probes = 0, sites = 0;
 	int opt, r, s, err;
 
+	/* no warm-up thread: it would register a uprobe while loading
+	 * (attach/trace-startup.c) */
+	setenv("TSDT_NO_WARM_UP", "1", 1);
 	while ((opt = getopt(argc, argv, "n:g:b:")) != -1) {
 		switch (opt) {
 		case 'n':
@@ -140,8 +143,7 @@ int main(int argc, char **argv)
 			 * (a ring buffer's pages go in a deferred work):
 			 * tsdt trace creates its maps on a quiet kernel */
 			usleep(PAUSE_MS * 1000);
-			TSDT_OPTS(tsdt_tracer_opts, topts, .ringbuf_size = rb,
-				  .no_warm_up = true);
+			TSDT_OPTS(tsdt_tracer_opts, topts, .ringbuf_size = rb);
 			struct tsdt_tracer_load_stats st;
 			struct tsdt_tracer *tr = tsdt_tracer__new(&topts);
 

@@ -404,9 +404,7 @@ int cmd_trace(int argc, char **argv)
 			  .no_nop5 = no_nop5,
 			  .no_sleepable = no_sleepable,
 			  .ringbuf_size = bufsz,
-			  .str_max = strsz,
-			  /* for bench/attach.sh's with/without comparison */
-			  .no_warm_up = getenv("TSDT_NO_WARM_UP") != NULL);
+			  .str_max = strsz);
 
 		ret = cli_session__open(&s, pid, command, argv + optind,
 					argc - optind, &topts);

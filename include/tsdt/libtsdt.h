@@ -659,11 +659,6 @@ struct tsdt_tracer_opts {
 	/* bytes kept per string argument, including the NUL: 0 means 256;
 	 * at most 4096 (rounded up to a multiple of 8) */
 	unsigned int str_max;
-	/* do not start, in tsdt_tracer__new(), the background thread that
-	 * registers a throwaway uprobe on an empty memfd so that the kernel's
-	 * RCU grace period for uprobe registration (8-12 ms) overlaps the
-	 * program's loading instead of following it (for measurements) */
-	bool no_warm_up;
 	/* attach every site at its one-byte nop, even where it has a
 	 * five-byte nop (see tsdt_attach_opts.no_nop5) */
 	bool no_nop5;

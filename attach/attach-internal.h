@@ -37,7 +37,8 @@ int tsdt_empty_uprobe_multi_prog(void);
 int tsdt_uprobe_multi_link_one(int prog_fd, const char *path);
 
 /* Fills @out for @site; @arg_cnt arguments (<= the site's). An argument
- * BPF cannot read (%xmm) is an error, or, with @allow_unreadable, marked
+ * BPF cannot read (%xmm, or a rip-relative symbol the file does not name) is
+ * an error, or, with @allow_unreadable, marked
  * TSDT_BPF_ARG_UNREADABLE. */
 int tsdt_bpf_spec__fill(const struct tsdt_probe *probe,
 			const struct tsdt_site *site, int arg_cnt,

@@ -354,6 +354,12 @@ int tsdt_bpf_spec__fill(const struct tsdt_probe *probe,
 		case TSDT_ARG_STATIC:
 			a->loc = TSDT_BPF_ARG_STATIC;
 			a->addr = s->addr;
+			if (!s->addr && allow_unreadable) {
+				/* a stripped file: the tracer reports this
+				 * argument as unreadable, the rest is read */
+				a->loc = TSDT_BPF_ARG_UNREADABLE;
+				break;
+			}
 			if (!s->addr) {
 				pr_warn("attach: %s:%s at 0x%llx arg %d: symbol '%s' not resolved\n",
 					tsdt_probe__provider(probe),

@@ -169,6 +169,12 @@ int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 					tsdt_probe__name(probe),
 					(unsigned long long)tsdt_site__addr(s),
 					j, tsdt_site__raw_args(s));
+			else if (a && a->loc == TSDT_ARG_STATIC && !a->addr)
+				pr_warn("trace: %s:%s at 0x%llx arg %d: symbol '%s' is in no symbol table of the file (stripped?); its events will mark it unreadable\n",
+					tsdt_probe__provider(probe),
+					tsdt_probe__name(probe),
+					(unsigned long long)tsdt_site__addr(s),
+					j, a->sym);
 		}
 	}
 	if (tr->probe_cnt == tr->probe_cap) {

@@ -13,6 +13,15 @@ $(TRACE_FIXTURE): tests/trace/fixture.c tests/trace/fixture-sdt.c include/sys/ts
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ tests/trace/fixture.c tests/trace/fixture-sdt.c -lpthread
+# A <sys/sdt.h> program with a rip-relative argument, built and stripped
+# (tests/integration/trace-ripstrip.sh).
+TRACE_RIPSTRIP := $(OUT)/tests/trace/ripstrip
+all: $(TRACE_RIPSTRIP)
+$(TRACE_RIPSTRIP): tests/trace/ripstrip.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -o $@.full $<
+	$(Q)strip -o $@ $@.full
 TRACE_THROW := $(OUT)/tests/trace/throw
 all: $(TRACE_THROW)
 $(TRACE_THROW): tests/trace/throw.cc
@@ -73,4 +82,5 @@ $(DEPS_DIR)/needed: tests/deps/needed.c $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
 CHECK_CMDS += tests/integration/trace-deps.sh tests/integration/select-same.sh \
-	      tests/integration/trace-add.sh tests/integration/trace-lines.sh
+	      tests/integration/trace-add.sh tests/integration/trace-lines.sh \
+	      tests/integration/trace-ripstrip.sh

@@ -1,6 +1,6 @@
 # libtsdt: catalog (ELF notes, specs, types) and attach engine.
 
-# Catalogue (issue 3): logging, ELF notes, argument specs, types, catalog.
+# Catalogue: logging, ELF notes, argument specs, types, catalog.
 LIBTSDT_SRCS += attach/log.c attach/elf.c attach/note.c attach/spec.c \
 		attach/spec-x86.c attach/spec-arm64.c attach/types.c \
 		attach/catalog.c attach/catalog-provider.c attach/proc.c \
@@ -11,7 +11,7 @@ UNIT_TESTS += $(OUT)/tests/test_spec $(OUT)/tests/test_note $(OUT)/tests/test_pa
 CHECK_CMDS += tests/integration/list-readelf.sh tests/integration/list-pid.sh \
 	      tests/integration/list-types.sh tests/integration/list-aarch64.sh
 
-# Attach engine (issue 4): typed handlers, spec map, generic tracer.
+# Attach engine: typed handlers, spec map, generic tracer.
 LIBTSDT_SRCS += attach/attach.c attach/features.c attach/btf-args.c attach/trace.c \
 		attach/trace-startup.c attach/trace-poll.c attach/event.c \
 		attach/writer.c attach/writer-text.c attach/writer-json.c \

@@ -1,6 +1,6 @@
 # Benchmarks (make bench).
 
-# Hit cost, attach/detach and event rate of `tsdt trace` (issue 4): programs
+# Hit cost, attach/detach and event rate of `tsdt trace`: programs
 # built only by `make bench`.
 BENCH_TRACE_BINS := $(OUT)/bench/hitloop $(OUT)/bench/hit-libbpf \
 		    $(OUT)/bench/hit-tsdt
@@ -26,7 +26,7 @@ bench-trace: all $(BENCH_TRACE_BINS)
 bench: bench-trace
 .PHONY: bench-trace
 
-# Cost of an unattached probe in a hot loop (issue 2): no probe, <sys/sdt.h>,
+# Cost of an unattached probe in a hot loop: no probe, <sys/sdt.h>,
 # <sys/tsdt.h>, <sys/tsdt.h> behind its is-enabled check.
 $(OUT)/bench/probe-cost: bench/probe-cost.c include/sys/tsdt.h
 	$(call msg,CC,$@)
@@ -37,7 +37,7 @@ bench-probe-cost: $(OUT)/bench/probe-cost
 bench: bench-probe-cost
 .PHONY: bench-probe-cost
 
-# tsdt list against readelf -n on the largest binary with probes (issue 3).
+# tsdt list against readelf -n on the largest binary with probes.
 bench-list: all
 	$(Q)OUT=$(OUT) bench/list.sh
 bench: bench-list
@@ -61,7 +61,7 @@ $(OUT)/bench/loadcost: bench/loadcost.c attach/trace.h $(OUT)/libtsdt.a
 bench-trace: $(OUT)/bench/loadcost
 
 # Events per second of the reader's CPU time through each output writer
-# (issue 9's reader target): `make bench-writer`.
+# (the reader's target: at least 4 M events/s): `make bench-writer`.
 $(OUT)/bench/writer-rate: bench/writer-rate.c $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)

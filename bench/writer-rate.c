@@ -8,7 +8,7 @@
  * ("text", "json") or to a callback that only counts ("none": the reader's
  * floor). Measured: the poll loop's thread CPU time (CLOCK_THREAD_CPUTIME_ID)
  * until all N events are read. Rounds interleave the variants; medians.
- * Target (issue 9): at least 4 M events/s through the writer.
+ * Target: at least 4 M events/s through the writer.
  *
  * Usage: writer-rate FIXTURE [N [ROUNDS]]
  */

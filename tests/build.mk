@@ -1,12 +1,12 @@
 # Tests: unit tests (cmocka) and integration scripts.
 
-# <sys/tsdt.h> (issue 2): its tests and fixtures.
+# <sys/tsdt.h>: its tests and fixtures.
 include tests/header/build.mk
 
 # Leaf functions with live data in the red zone, traced.
 include tests/redzone/build.mk
 
-# tsdt trace / stat (issue 4): the fixture of tests/integration/trace-*.sh.
+# tsdt trace / stat: the fixture of tests/integration/trace-*.sh.
 TRACE_FIXTURE := $(OUT)/tests/trace/fixture
 all: $(TRACE_FIXTURE)
 $(TRACE_FIXTURE): tests/trace/fixture.c tests/trace/fixture-sdt.c include/sys/tsdt.h

@@ -254,6 +254,24 @@ static bool is_arm_reg(const char *r, int reg_size)
 	return true;
 }
 
+/* A constant as tracing reads it: truncated to the spec's size, extended
+ * by its sign ("1@$-120" is uint8 136, as the BPF side delivers it). */
+static void const_text(const struct tsdt_arg_spec *s, const char *ty,
+		       char *buf, size_t sz)
+{
+	uint64_t v = (uint64_t)s->val;
+
+	if (s->size > 0 && s->size < 8) {
+		v &= (1ULL << (s->size * 8)) - 1;
+		if (s->is_signed && (v >> (s->size * 8 - 1)) & 1)
+			v |= ~0ULL << (s->size * 8);
+	}
+	if (s->is_signed)
+		snprintf(buf, sz, "%s constant %" PRId64, ty, (int64_t)v);
+	else
+		snprintf(buf, sz, "%s constant %" PRIu64, ty, v);
+}
+
 const char *tsdt_arg_spec__str(const struct tsdt_arg_spec *s, char *buf,
 			       size_t sz)
 {
@@ -276,7 +294,7 @@ const char *tsdt_arg_spec__str(const struct tsdt_arg_spec *s, char *buf,
 		else if (s->sym[0])
 			snprintf(buf, sz, "%s constant &%s (unresolved)", ty, symoff);
 		else
-			snprintf(buf, sz, "%s constant %" PRId64, ty, s->val);
+			const_text(s, ty, buf, sz);
 		break;
 	case TSDT_ARG_REG:
 		snprintf(buf, sz, "%s in %s%s", ty, pct, s->reg);

@@ -320,6 +320,7 @@ int cmd_list(int argc, char **argv)
 	struct list_ctx ctx = {};
 	const char **paths = NULL;
 	int npf = 0, npaths = 0, ret = 0, opt;
+	bool open_failed = false;
 	long pid = 0;
 
 	optind = 1;
@@ -405,11 +406,13 @@ int cmd_list(int argc, char **argv)
 			cat = ctx.pid_mode ? tsdt_catalog__open_pid(pid, &copts)
 					   : tsdt_catalog__open_file(paths[i], &copts);
 			if (!cat) {
-				/* the library said why */
+				/* the library said why (the file, or a provider
+				 * file it could not read) */
 				if (ctx.pid_mode)
 					fprintf(stderr, "tsdt list: pid %ld: %s\n",
 						pid, strerror(errno));
 				ret = 1;
+				open_failed = true;
 				continue;
 			}
 			if (tsdt_catalog__problem_cnt(cat))
@@ -430,7 +433,9 @@ int cmd_list(int argc, char **argv)
 		if (ctx.json)
 			printf("\n]}\n");
 	}
-	for (int i = 0; i < ctx.pat_cnt; i++) {
+	/* a file that could not be read (its error said why) matched nothing:
+	 * "no probe matches" would only hide that */
+	for (int i = 0; i < ctx.pat_cnt && !open_failed; i++) {
 		if (ctx.matched[i])
 			continue;
 		fprintf(stderr, "tsdt list: no probe matches '%s'\n",

@@ -97,4 +97,15 @@ rc=0
 "$TSDT" list --provider-file "$tmp/syntax.d" "$PG" > "$tmp/syn.out" 2> "$tmp/syn.err" || rc=$?
 [ $rc -eq 1 ] || fail "syntax error: exit $rc"
 grep -q "syntax.d:2:" "$tmp/syn.err" || { cat "$tmp/syn.err"; fail "syntax error position"; }
+# with a pattern: the file's own error, not "no probe matches"
+rc=0
+"$TSDT" list --provider-file "$tmp/syntax.d" "$PG" 'postgresql:*' > /dev/null 2> "$tmp/syn2.err" || rc=$?
+[ $rc -eq 1 ] || fail "syntax error with a pattern: exit $rc"
+grep -q "syntax.d:2:13: expected ')' or ',' after argument type" "$tmp/syn2.err" &&
+	! grep -q "no probe matches" "$tmp/syn2.err" ||
+	{ cat "$tmp/syn2.err"; fail "syntax error with a pattern: the file's error only"; }
+"$TSDT" list --provider-file "$tmp/nonexistent.d" "$PG" 'postgresql:*' > /dev/null 2> "$tmp/syn3.err" || true
+grep -q "nonexistent.d: No such file or directory" "$tmp/syn3.err" &&
+	! grep -q "no probe matches" "$tmp/syn3.err" ||
+	{ cat "$tmp/syn3.err"; fail "missing provider file: its error only"; }
 echo "list-types: ok"

@@ -332,6 +332,19 @@ static void test_str(void **state)
 	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, "-4@%edi", &s), 0);
 	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
 			    "int32 in %edi");
+	/* constants as tracing reads them: size, then sign */
+	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, "1@$-120", &s), 0);
+	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
+			    "uint8 constant 136");
+	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, "-1@$-120", &s), 0);
+	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
+			    "int8 constant -120");
+	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, "-4@$4294967295", &s), 0);
+	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
+			    "int32 constant -1");
+	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, "8@$-1", &s), 0);
+	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
+			    "uint64 constant 18446744073709551615");
 	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, "8@-16(%rbp)", &s), 0);
 	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
 			    "uint64 at -16(%rbp)");

@@ -768,6 +768,13 @@ bool tsdt_binary__same_file(const struct tsdt_binary *a,
 	return a && b && (a == b || (a->dev == b->dev && a->ino == b->ino));
 }
 
+bool tsdt_probe_same(const struct tsdt_probe *a, const struct tsdt_probe *b)
+{
+	return a == b ||
+	       (!strcmp(a->provider, b->provider) && !strcmp(a->name, b->name) &&
+		tsdt_binary__same_file(a->bin, b->bin));
+}
+
 enum tsdt_arch tsdt_binary__arch(const struct tsdt_binary *bin)
 {
 	return bin->arch;

@@ -66,6 +66,10 @@ struct tsdt_catalog {
 	size_t mismatch_cnt;    /* provider-file type vs site spec notes */
 };
 
+/* The same probe (provider and name) of the same file (device and inode),
+ * whatever the paths it was read through: selected and attached once. */
+bool tsdt_probe_same(const struct tsdt_probe *a, const struct tsdt_probe *b);
+
 /* Reads one file into a new binary appended to @cat. @path is shown, @open_path
  * is opened. Returns 0 or a negative errno (messages printed). */
 struct tsdt_provider_file;

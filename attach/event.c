@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "internal.h"
 #include "trace-internal.h"
 
 const struct tsdt_tracer *tsdt_event__tracer(const struct tsdt_event *ev)
@@ -118,17 +119,6 @@ bool tsdt_event__arg_str_truncated(const struct tsdt_event *ev, int i)
 	return st && st->res > 0 && (unsigned int)st->res >= ev->tr->str_max;
 }
 
-/* @raw truncated to @size bytes and re-extended with @is_signed */
-static uint64_t fit(uint64_t raw, unsigned int size, bool is_signed)
-{
-	if (size == 0 || size >= 8)
-		return raw;
-	raw &= (1ULL << (size * 8)) - 1;
-	if (is_signed && (raw >> (size * 8 - 1)) & 1)
-		raw |= ~0ULL << (size * 8);
-	return raw;
-}
-
 int tsdt_event__arg_value(const struct tsdt_event *ev, int i,
 			  struct tsdt_value *v)
 {
@@ -171,7 +161,7 @@ int tsdt_event__arg_value(const struct tsdt_event *ev, int i,
 		break;
 	case TSDT_TYPE_BOOL:
 		v->kind = TSDT_VALUE_BOOL;
-		v->u = fit(raw, t->size, false) != 0;
+		v->u = tsdt_value_fit(raw, t->size, false) != 0;
 		break;
 	case TSDT_TYPE_FLOAT:
 		v->kind = TSDT_VALUE_FLOAT;
@@ -191,7 +181,7 @@ int tsdt_event__arg_value(const struct tsdt_event *ev, int i,
 	case TSDT_TYPE_UNTYPED:
 	default:
 		if (t && t->size)
-			raw = fit(raw, t->size, t->is_signed);
+			raw = tsdt_value_fit(raw, t->size, t->is_signed);
 		v->u = raw;
 		v->i = (int64_t)raw;
 		v->kind = !t || t->is_signed ? TSDT_VALUE_INT : TSDT_VALUE_UINT;

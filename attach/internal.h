@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <tsdt/libtsdt.h>
@@ -13,6 +14,19 @@
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
+
+/* @v truncated to @size bytes (1, 2, 4; 0 or 8: as it is) and extended by
+ * @is_signed: a value as the BPF side delivers it (tsdt.bpf.h) */
+static inline uint64_t tsdt_value_fit(uint64_t v, unsigned int size,
+				      bool is_signed)
+{
+	if (size == 0 || size >= 8)
+		return v;
+	v &= (1ULL << (size * 8)) - 1;
+	if (is_signed && (v >> (size * 8 - 1)) & 1)
+		v |= ~0ULL << (size * 8);
+	return v;
+}
 
 /* NULL + errno at the public API */
 static inline void *tsdt_err_ptr(int err)

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "log.h"
 #include "spec.h"
 
@@ -259,13 +260,8 @@ static bool is_arm_reg(const char *r, int reg_size)
 static void const_text(const struct tsdt_arg_spec *s, const char *ty,
 		       char *buf, size_t sz)
 {
-	uint64_t v = (uint64_t)s->val;
+	uint64_t v = tsdt_value_fit((uint64_t)s->val, s->size, s->is_signed);
 
-	if (s->size > 0 && s->size < 8) {
-		v &= (1ULL << (s->size * 8)) - 1;
-		if (s->is_signed && (v >> (s->size * 8 - 1)) & 1)
-			v |= ~0ULL << (s->size * 8);
-	}
 	if (s->is_signed)
 		snprintf(buf, sz, "%s constant %" PRId64, ty, (int64_t)v);
 	else

@@ -239,22 +239,12 @@ static struct tsdt_catalog *open_file(struct tsdt_target *t, const char *path)
 	return add_catalog(t, cat);
 }
 
-static bool same_probe(const struct tsdt_probe *a, const struct tsdt_probe *b)
-{
-	/* one file through two paths is one binary (the tracer agrees) */
-	return a == b ||
-	       (!strcmp(tsdt_probe__provider(a), tsdt_probe__provider(b)) &&
-		!strcmp(tsdt_probe__name(a), tsdt_probe__name(b)) &&
-		tsdt_binary__same_file(tsdt_probe__binary(a),
-				       tsdt_probe__binary(b)));
-}
-
 static int add_probe(struct tsdt_target *t, const struct tsdt_probe *probe)
 {
 	const struct tsdt_probe **probes;
 
 	for (size_t i = 0; i < t->probe_cnt; i++)
-		if (same_probe(t->probes[i], probe))
+		if (tsdt_probe_same(t->probes[i], probe))
 			return 0;
 	probes = realloc(t->probes, (t->probe_cnt + 1) * sizeof(*probes));
 	if (!probes)

@@ -52,6 +52,7 @@
 #include <bpf/libbpf.h>
 
 #include "attach-internal.h"
+#include "catalog.h"
 #include "internal.h"
 #include "log.h"
 #include "ringbuf.h"
@@ -117,15 +118,6 @@ struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 	return tr;
 }
 
-static bool same_probe(const struct tsdt_probe *a, const struct tsdt_probe *b)
-{
-	return a == b ||
-	       (tsdt_binary__same_file(tsdt_probe__binary(a),
-				       tsdt_probe__binary(b)) &&
-		!strcmp(tsdt_probe__provider(a), tsdt_probe__provider(b)) &&
-		!strcmp(tsdt_probe__name(a), tsdt_probe__name(b)));
-}
-
 static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n);
 
 int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
@@ -137,7 +129,7 @@ int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 	if (!tr || !probe)
 		return -EINVAL;
 	for (i = 0; i < tr->probe_cnt; i++) {
-		if (!same_probe(tr->probes[i], probe))
+		if (!tsdt_probe_same(tr->probes[i], probe))
 			continue;
 		if (tr->started && tr->detached[i]) {
 			/* removed with its file, now wanted again (the file

@@ -64,26 +64,30 @@ static int text_build(struct tsdt_writer *w, struct tsdt_writer_probe *p)
 	return 0;
 }
 
+/* spaces after @n characters to fill a column of @width, then one more */
+static void pad_col(struct tsdt_writer *w, size_t n, size_t width)
+{
+	static const char spaces[] = "                                ";
+
+	if (n < width && width - n < sizeof(spaces))
+		tsdt_w_put(w, spaces, width - n);
+	tsdt_w_c(w, ' ');
+}
+
 /* @s left-aligned in a column of @width characters, then a space */
 static void put_col(struct tsdt_writer *w, const char *s, size_t len,
 		    size_t width)
 {
-	static const char spaces[] = "                                ";
-
 	tsdt_w_put(w, s, len);
-	if (len < width && width - len < sizeof(spaces))
-		tsdt_w_put(w, spaces, width - len);
-	tsdt_w_c(w, ' ');
+	pad_col(w, len, width);
 }
 
 static void put_uint_col(struct tsdt_writer *w, uint64_t v, size_t width)
 {
-	char buf[24], *p = buf + sizeof(buf);
+	size_t start = w->len;
 
-	do
-		*--p = '0' + v % 10;
-	while (v /= 10);
-	put_col(w, p, buf + sizeof(buf) - p, width);
+	tsdt_w_u64(w, v);
+	pad_col(w, w->len - start, width);
 }
 
 static void put_value(struct tsdt_writer *w, const struct tsdt_event *ev,

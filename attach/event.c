@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "internal.h"
 #include "trace-internal.h"
@@ -18,7 +19,69 @@ const struct tsdt_tracer *tsdt_event__tracer(const struct tsdt_event *ev)
 
 enum tsdt_event_kind tsdt_event__kind(const struct tsdt_event *ev)
 {
-	return ev->raw->hdr.type == TSDT_REC_PROBE ? TSDT_EVENT_PROBE : 0;
+	switch (ev->raw->hdr.type) {
+	case TSDT_REC_PROBE: return TSDT_EVENT_PROBE;
+	case TSDT_REC_FORK: return TSDT_EVENT_FORK;
+	case TSDT_REC_EXEC: return TSDT_EVENT_EXEC;
+	case TSDT_REC_EXIT: return TSDT_EVENT_EXIT;
+	case TSDT_REC_LOAD: return TSDT_EVENT_LOAD;
+	}
+	return 0;
+}
+
+const char *tsdt_event_kind__str(enum tsdt_event_kind kind)
+{
+	switch (kind) {
+	case TSDT_EVENT_PROBE: return "probe";
+	case TSDT_EVENT_FORK: return "fork";
+	case TSDT_EVENT_EXEC: return "exec";
+	case TSDT_EVENT_EXIT: return "exit";
+	case TSDT_EVENT_LOAD: return "load";
+	}
+	return "unknown";
+}
+
+pid_t tsdt_event__ppid(const struct tsdt_event *ev)
+{
+	return ev->proc ? ev->ppid : tsdt_follow_ppid(ev->tr, ev->raw->pid);
+}
+
+pid_t tsdt_event__child(const struct tsdt_event *ev)
+{
+	return ev->proc && ev->proc->hdr.type == TSDT_REC_FORK ? ev->proc->child : 0;
+}
+
+const char *tsdt_event__path(const struct tsdt_event *ev)
+{
+	return ev->path;
+}
+
+const char *tsdt_event__old_path(const struct tsdt_event *ev)
+{
+	return ev->old_path;
+}
+
+int tsdt_event__status(const struct tsdt_event *ev)
+{
+	return ev->proc && ev->proc->hdr.type == TSDT_REC_EXIT ?
+		       (int)ev->proc->child : -1;
+}
+
+uint64_t tsdt_event__base(const struct tsdt_event *ev)
+{
+	if (!ev->proc || ev->proc->hdr.type != TSDT_REC_LOAD)
+		return 0;
+	return ev->proc->addr ? ev->proc->addr - ev->proc->pgoff : 0;
+}
+
+bool tsdt_event__held(const struct tsdt_event *ev)
+{
+	return ev->proc && (ev->proc->hdr.misc & TSDT_REC_HELD);
+}
+
+uint64_t tsdt_event__lost(const struct tsdt_event *ev)
+{
+	return ev->lost;
 }
 
 uint64_t tsdt_event__timestamp(const struct tsdt_event *ev)
@@ -44,12 +107,12 @@ const char *tsdt_event__comm(const struct tsdt_event *ev)
 
 const struct tsdt_probe *tsdt_event__probe(const struct tsdt_event *ev)
 {
-	return ev->tr->probes[ev->raw->probe_idx];
+	return ev->proc ? NULL : ev->tr->probes[ev->raw->probe_idx];
 }
 
 size_t tsdt_event__probe_index(const struct tsdt_event *ev)
 {
-	return ev->raw->probe_idx;
+	return ev->proc ? (size_t)-1 : ev->raw->probe_idx;
 }
 
 int tsdt_event__arg_cnt(const struct tsdt_event *ev)

@@ -30,6 +30,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -41,6 +42,7 @@
 
 struct tsdt_target {
 	pid_t pid;                     /* the process, or 0 (every process) */
+	bool allow_no_match;           /* tsdt_target_opts.allow_no_match */
 	char **argv;                   /* the command, copied, or NULL */
 	char cmd_path[PATH_MAX];       /* its executable, resolved */
 	const char **provider_files;   /* copied array, NULL-terminated */
@@ -105,6 +107,7 @@ struct tsdt_target *tsdt_target__new(const struct tsdt_target_opts *opts)
 	if (!t)
 		return tsdt_err_ptr(-ENOMEM);
 	t->gate_fd = -1;
+	t->allow_no_match = TSDT_OPTS_GET(opts, allow_no_match, false);
 	t->pid = TSDT_OPTS_GET(opts, pid, 0);
 	if (t->pid < 0)
 		t->pid = 0;
@@ -437,6 +440,8 @@ int tsdt_target__select(struct tsdt_target *t)
 					return m;
 				n += m;
 			}
+		} else if (t->allow_no_match) {
+			continue; /* for the files followed processes map */
 		} else {
 			pr_warn("target: probe '%s' names no binary: write it as BINARY:%s:%s, "
 				"or give a process (-p PID) or a command (-c CMD)\n",
@@ -461,12 +466,80 @@ int tsdt_target__select(struct tsdt_target *t)
 					 " in %s or the %d librar%s it needs",
 					 t->cmd_path, t->cmd_lib_cnt,
 					 t->cmd_lib_cnt == 1 ? "y" : "ies");
+			if (t->allow_no_match) {
+				pr_warn("target: no probe matches '%s'%s yet\n",
+					tsdt_pattern__text(pat), where);
+				continue;
+			}
 			pr_warn("target: no probe matches '%s'%s (see tsdt list)\n",
 				tsdt_pattern__text(pat), where);
 			return -ENOENT;
 		}
 	}
 	return 0;
+}
+
+int tsdt_target__add_file(struct tsdt_target *t, const char *path,
+			  const char *open_path)
+{
+	struct tsdt_catalog *cat;
+	struct tsdt_binary *bin = NULL;
+	size_t before, sites;
+	struct stat st;
+	long n = 0;
+	int err;
+
+	if (!t || !path)
+		return -EINVAL;
+	if (!open_path)
+		open_path = path;
+	/* a file read already (a pattern named it, or the command needs it) */
+	if (!stat(open_path, &st))
+		for (size_t i = 0; i < t->cat_cnt; i++)
+			for (size_t j = 0; j < tsdt_catalog__binary_cnt(t->cats[i]); j++) {
+				const struct tsdt_binary *b =
+					tsdt_catalog__binary(t->cats[i], j);
+
+				if (b->dev == (uint64_t)st.st_dev &&
+				    b->ino == (uint64_t)st.st_ino)
+					return 0;
+			}
+	cat = calloc(1, sizeof(*cat));
+	if (!cat)
+		return -ENOMEM;
+	err = tsdt_catalog_add_file(cat, path, open_path, t->pfs, &bin);
+	if (err || !bin->probe_cnt) {
+		tsdt_catalog__free(cat);
+		return err;
+	}
+	before = t->probe_cnt;
+	sites = t->site_cnt;
+	for (int i = 0; i < t->pat_cnt; i++) {
+		const struct tsdt_pattern *pat = t->pats[i];
+		long m;
+
+		if (!tsdt_pattern__match_path(pat, path))
+			continue;
+		m = match_binary(t, pat, bin);
+		if (m < 0) {
+			n = m;
+			break;
+		}
+		n += m;
+	}
+	if (n <= 0 || t->probe_cnt == before) {
+		t->probe_cnt = before;
+		t->site_cnt = sites;
+		tsdt_catalog__free(cat);
+		return n < 0 ? (int)n : 0;
+	}
+	if (!add_catalog(t, cat)) {
+		t->probe_cnt = before;
+		t->site_cnt = sites;
+		return -ENOMEM;
+	}
+	pr_debug("target: %s: %zu probes selected\n", path, t->probe_cnt - before);
+	return (int)(t->probe_cnt - before);
 }
 
 int tsdt_target__spawn(struct tsdt_target *t)

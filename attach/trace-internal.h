@@ -5,6 +5,7 @@
  *   trace-startup.c  start-up latency: RCU warm-up and ring-creation threads
  *   trace-poll.c     reading the ring: pacing, records to events
  *   event.c          event getters and typed values
+ *   follow.c         following process families: fork, exec, exit, load
  */
 #ifndef TSDT_TRACE_INTERNAL_H
 #define TSDT_TRACE_INTERNAL_H
@@ -77,6 +78,15 @@ struct tsdt_tracer {
 	double ring_t[3];       /* ms: thread created, running, map made */
 	double ring_wait_ms;    /* how long load() waited for it */
 
+	/* following (follow.c) */
+	bool follow, no_hold;
+	char *cgroup;
+	tsdt_file_fn_t file_fn;
+	void *file_ctx;
+	size_t max_procs;
+	struct tsdt_follow *fl;
+	pid_t link_pid;         /* the links' pid filter: -1 when following */
+
 	/* current poll */
 	tsdt_event_fn_t fn;
 	void *fn_ctx;
@@ -85,7 +95,11 @@ struct tsdt_tracer {
 
 struct tsdt_event {
 	const struct tsdt_tracer *tr;
-	const struct tsdt_trace_event *raw;
+	const struct tsdt_trace_event *raw;   /* PROBE */
+	const struct tsdt_proc_rec *proc;     /* process events, else NULL */
+	const char *path, *old_path;          /* EXEC, LOAD */
+	pid_t ppid;
+	uint64_t lost;                        /* EXIT */
 	const __u64 *args;           /* raw->arg_cnt values */
 	const char *strs;            /* the string slots, or NULL */
 	size_t size;
@@ -110,6 +124,23 @@ static inline double tsdt_mono_ms(void)
 void tsdt_tracer_startup_begin(struct tsdt_tracer *tr);
 int tsdt_tracer_ring_wait(struct tsdt_tracer *tr);
 void tsdt_tracer_startup_end(struct tsdt_tracer *tr);
+
+/* follow.c: following's part of the tracer. prepare(): before load, its
+ * programs' autoload and rodata; start(): after load, before the probes
+ * are attached (followed set, programs, keeper); started(): after they are
+ * (/proc walk); on_rec(): a process record from the ring, into @ev (0:
+ * deliver it, 1: skip it); after_batch(): after each consumed batch; end():
+ * continues every held process, stops the keeper. */
+bool tsdt_follow_active(const struct tsdt_tracer *tr);
+struct trace_bpf;
+int tsdt_follow_prepare(struct tsdt_tracer *tr, struct trace_bpf *skel);
+int tsdt_follow_start(struct tsdt_tracer *tr);
+int tsdt_follow_started(struct tsdt_tracer *tr);
+int tsdt_follow_on_rec(struct tsdt_tracer *tr, const void *data, size_t size,
+		       struct tsdt_event *ev);
+void tsdt_follow_after_batch(struct tsdt_tracer *tr);
+pid_t tsdt_follow_ppid(const struct tsdt_tracer *tr, pid_t pid);
+void tsdt_follow_end(struct tsdt_tracer *tr);
 
 /* trace-poll.c: the ring buffer reader's callback */
 int tsdt_tracer_on_sample(void *ctx, const void *data, size_t size);

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "internal.h"
@@ -29,6 +30,30 @@ int tsdt_tracer_on_sample(void *ctx, const void *data, size_t size)
 	size_t need;
 	int ret;
 
+	if (size >= sizeof(*hdr) && hdr->size <= size &&
+	    hdr->type >= TSDT_REC_FORK && hdr->type <= TSDT_REC_LOAD) {
+		/* a process event, in the shape of a probe event without
+		 * probe or arguments (pid, tid, time and comm getters) */
+		const struct tsdt_proc_rec *r = data;
+		struct tsdt_trace_event pe = {};
+
+		if (tsdt_follow_on_rec(tr, data, size, &ev))
+			return 0;
+		pe.hdr = r->hdr;
+		pe.ts = r->ts;
+		pe.pid = r->pid;
+		pe.tid = r->tid;
+		memcpy(pe.comm, r->comm, sizeof(pe.comm));
+		ev.raw = &pe;
+		if (!tr->fn)
+			return 0;
+		ret = tr->fn(tr->fn_ctx, &ev);
+		if (ret) {
+			tr->cb_ret = ret;
+			return CB_STOP;
+		}
+		return 0;
+	}
 	if (size < sizeof(*hdr) || hdr->size > size ||
 	    hdr->type != TSDT_REC_PROBE) {
 		/* a kind this reader does not know (or a broken record):
@@ -110,6 +135,7 @@ int tsdt_tracer__poll(struct tsdt_tracer *tr, int timeout_ms,
 			tr->cb_ret = 0;
 			n = tsdt_ringbuf__consume(tr->rb, tsdt_tracer_on_sample, tr);
 			tr->fn = NULL;
+			tsdt_follow_after_batch(tr);
 			if (n == CB_STOP)
 				return tr->cb_ret;
 			if (n != 0) {

@@ -14,6 +14,7 @@
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
 
 #define TSDT_MAX_SPECS 1 /* resized by trace.c before load */
 /* no kfunc: tsdt trace starts without parsing the kernel's BTF */
@@ -28,6 +29,15 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 
 const volatile bool count_only = false;
 const volatile __u32 str_max = TSDT_TRACE_STR_MAX_DEFAULT;
+/* which processes are traced (follow.c): FOLLOW_NONE every process the
+ * links reach; FOLLOW_SET those in `followed`; FOLLOW_CGROUP those in the
+ * cgroup cgroup_id (or below it) */
+#define FOLLOW_NONE 0
+#define FOLLOW_SET 1
+#define FOLLOW_CGROUP 2
+const volatile __u32 follow_mode = FOLLOW_NONE;
+const volatile bool follow_children = true;  /* FOLLOW_SET: add forks */
+const volatile bool hold_new = true;         /* stop at a new file */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -47,6 +57,47 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } lost SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* resized by trace.c */
+	__type(key, __u32);     /* tgid */
+	__type(value, struct tsdt_follow_val);
+} followed SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct tsdt_file_key);
+	__type(value, __u8);
+} known SEC(".maps");
+
+/* processes stopped by a program below, not continued yet: the keeper
+ * (follow.c) continues them if the tracer dies */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);     /* tgid */
+	__type(value, __u64);   /* when */
+} held SEC(".maps");
+
+/* FOLLOW_CGROUP: the cgroup (its id, and its depth below the root);
+ * a cgroup map would do, but sleepable programs cannot use one */
+const volatile __u64 cgroup_id = 0;
+const volatile __u32 cgroup_level = 0;
+
+static __always_inline bool in_cgroup(void)
+{
+	return bpf_get_current_ancestor_cgroup_id(cgroup_level) == cgroup_id;
+}
+
+/* [0] followed map full (a fork not followed), [1] process records lost */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, __u64);
+} follow_errs SEC(".maps");
 
 static __always_inline void count(void *map, __u32 key)
 {
@@ -194,9 +245,18 @@ static long str_cb_s(__u64 i, void *c)
 	return str_one(i, c, 1);
 }
 
+/* An event that did not fit: counted in all, and for its process */
+static __always_inline void lose(struct tsdt_follow_val *pv)
+{
+	count(&lost, 0);
+	if (pv)
+		__sync_fetch_and_add(&pv->lost, 1);
+}
+
 static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 {
 	const struct tsdt_bpf_spec *spec = tsdt_spec(ctx);
+	struct tsdt_follow_val *pv = NULL;
 	struct full_event e;
 	struct bpf_dynptr dp;
 	struct str_ctx sc;
@@ -204,6 +264,15 @@ static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 
 	if (!spec)
 		return 0;
+	if (follow_mode == FOLLOW_SET) {
+		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+		pv = bpf_map_lookup_elem(&followed, &tgid);
+		if (!pv || (pv->flags & TSDT_FOLLOW_EXITED))
+			return 0;
+	} else if (follow_mode == FOLLOW_CGROUP && !in_cgroup()) {
+		return 0;
+	}
 	count(&hits, (__u32)spec->cookie);
 	if (count_only)
 		return 0;
@@ -217,7 +286,7 @@ static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 		/* a copy of the few bytes used: cheaper than reserving the
 		 * largest record */
 		if (bpf_ringbuf_output(&events, &e, size, BPF_RB_NO_WAKEUP))
-			count(&lost, 0);
+			lose(pv);
 		return 0;
 	}
 
@@ -225,7 +294,7 @@ static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 		       (sizeof(struct tsdt_trace_str) + str_max);
 	if (bpf_ringbuf_reserve_dynptr(&events, e.h.hdr.size, 0, &dp)) {
 		bpf_ringbuf_discard_dynptr(&dp, BPF_RB_NO_WAKEUP);
-		count(&lost, 0);
+		lose(pv);
 		return 0;
 	}
 	bpf_dynptr_write(&dp, 0, &e, size, 0);
@@ -249,4 +318,207 @@ SEC("tsdt.s")
 int trace_hit_s(struct pt_regs *ctx)
 {
 	return trace(ctx, 1);
+}
+
+/* ------------------------------------------------------------ following */
+/*
+ * Process families, followed in the kernel (follow.c loads these only when
+ * following): a fork of a followed process adds the child to `followed`
+ * before the child runs; exec and executable mappings of files the reader
+ * has not examined yet stop the process (SIGSTOP to the thread, taken on
+ * its way back to user space, before any instruction of the new file
+ * runs) until the reader has attached that file's probes and continues it.
+ * Every such change is a record in the ring, on the probes' clock.
+ */
+#define SIGSTOP 19
+#define VM_EXEC 0x4
+
+static __always_inline bool followed_now(__u32 tgid)
+{
+	struct tsdt_follow_val *pv;
+
+	if (follow_mode == FOLLOW_CGROUP)
+		return in_cgroup();
+	pv = bpf_map_lookup_elem(&followed, &tgid);
+	return pv && !(pv->flags & TSDT_FOLLOW_EXITED);
+}
+
+static __always_inline void proc_rec(struct tsdt_proc_rec *r, __u16 type,
+				     struct task_struct *t)
+{
+	__builtin_memset(r, 0, sizeof(*r));
+	r->hdr.type = type;
+	r->hdr.size = sizeof(*r);
+	r->ts = bpf_ktime_get_ns();
+	r->pid = t->tgid;
+	r->tid = t->pid;
+	r->ppid = t->real_parent->tgid;
+	bpf_probe_read_kernel_str(r->comm, sizeof(r->comm), t->comm);
+}
+
+static __always_inline void proc_out(struct tsdt_proc_rec *r)
+{
+	if (bpf_ringbuf_output(&events, r, sizeof(*r), BPF_RB_NO_WAKEUP))
+		count(&follow_errs, 1);
+}
+
+/* Stops the current thread's process until the reader continues it, when
+ * the file is new to the reader. Returns TSDT_REC_HELD or 0. */
+static __always_inline __u16 hold_if_new(__u32 tgid, struct inode *ino,
+					 struct tsdt_proc_rec *r)
+{
+	struct tsdt_file_key k = {};
+	__u64 now;
+
+	k.dev = ino->i_sb->s_dev;
+	k.ino = ino->i_ino;
+	r->dev = k.dev;
+	r->ino = k.ino;
+	if (!hold_new || bpf_map_lookup_elem(&known, &k))
+		return 0;
+	now = bpf_ktime_get_ns();
+	/* the entry first: the keeper must see every stop it may undo */
+	if (bpf_map_update_elem(&held, &tgid, &now, BPF_ANY))
+		return 0;
+	if (bpf_send_signal_thread(SIGSTOP)) {
+		bpf_map_delete_elem(&held, &tgid);
+		return 0;
+	}
+	return TSDT_REC_HELD;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(follow_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct tsdt_proc_rec r;
+	__u32 ptgid = parent->tgid, ctgid = child->tgid;
+
+	if (ctgid == ptgid || !followed_now(ptgid)) /* a thread, or not ours */
+		return 0;
+	if (follow_mode == FOLLOW_SET) {
+		struct tsdt_follow_val v = {};
+
+		if (!follow_children)
+			return 0;
+		v.ppid = child->real_parent->tgid;
+		if (bpf_map_update_elem(&followed, &ctgid, &v, BPF_ANY)) {
+			count(&follow_errs, 0);
+			return 0;
+		}
+	}
+	proc_rec(&r, TSDT_REC_FORK, parent);
+	r.child = ctgid;
+	proc_out(&r);
+	return 0;
+}
+
+/* an exec record with its path */
+struct exec_rec {
+	struct tsdt_proc_rec r;
+	char path[TSDT_TRACE_PATH_MAX];
+};
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(follow_exec, struct task_struct *p, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	struct exec_rec *e;
+	__u32 tgid = p->tgid;
+	long n;
+
+	if (!followed_now(tgid))
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		/* not lost silently: and the process must not miss events
+		 * of a file the reader has not seen, so it is stopped all the
+		 * same; the reader, seeing a lost process record, rescans */
+		struct tsdt_proc_rec r;
+
+		count(&follow_errs, 1);
+		hold_if_new(tgid, bprm->file->f_inode, &r);
+		return 0;
+	}
+	proc_rec(&e->r, TSDT_REC_EXEC, p);
+	e->r.tid = old_pid;
+	e->r.hdr.misc = hold_if_new(tgid, bprm->file->f_inode, &e->r);
+	n = bpf_probe_read_kernel_str(e->path, sizeof(e->path), bprm->filename);
+	if (n < 0)
+		e->path[0] = 0;
+	e->r.hdr.size = sizeof(e->r) + (n > 0 ? n : 1);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(follow_exit, struct task_struct *p, bool group_dead)
+{
+	struct tsdt_follow_val *pv;
+	struct tsdt_proc_rec r;
+	__u32 tgid = p->tgid;
+
+	if (!group_dead || !followed_now(tgid))
+		return 0;
+	bpf_map_delete_elem(&held, &tgid);
+	proc_rec(&r, TSDT_REC_EXIT, p);
+	r.child = p->exit_code;
+	if (follow_mode == FOLLOW_SET &&
+	    (pv = bpf_map_lookup_elem(&followed, &tgid)))
+		pv->flags |= TSDT_FOLLOW_EXITED;
+	proc_out(&r);
+	return 0;
+}
+
+/*
+ * A file mapped executable by mmap(2): the dynamic linker loading a
+ * library at start-up or at dlopen (execve's own mappings are the exec
+ * record's). At the call's exit the mapping is in place: found with
+ * bpf_find_vma() at the address returned; a stop sent here is taken as the
+ * call returns, before the caller runs another instruction. (fentry and
+ * LSM programs would see every mapping, but need BPF trampolines, which
+ * kernels without ftrace lack: the syscall tracepoint works everywhere.)
+ */
+struct vma_ctx {
+	struct tsdt_proc_rec *r;
+	struct inode *ino;
+};
+
+static long vma_cb(struct task_struct *t, struct vm_area_struct *vma,
+		   void *data)
+{
+	struct vma_ctx *c = data;
+	struct file *f = vma->vm_file;
+
+	if (!(vma->vm_flags & VM_EXEC) || !f)
+		return 0;
+	c->r->addr = vma->vm_start;
+	c->r->pgoff = vma->vm_pgoff << 12;
+	c->ino = f->f_inode;
+	return 0;
+}
+
+struct sys_exit_ctx {
+	__u64 common;
+	int nr;
+	long ret;
+};
+
+SEC("tracepoint/syscalls/sys_exit_mmap")
+int follow_mmap(struct sys_exit_ctx *ctx)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct tsdt_proc_rec r;
+	struct vma_ctx c = { .r = &r };
+	__u32 tgid = t->tgid;
+
+	if (ctx->ret < 0 && ctx->ret > -4096)
+		return 0;
+	if (!followed_now(tgid))
+		return 0;
+	proc_rec(&r, TSDT_REC_LOAD, t);
+	if (bpf_find_vma(t, ctx->ret, vma_cb, &c, 0) || !c.ino)
+		return 0; /* not an executable file mapping */
+	r.hdr.misc = hold_if_new(tgid, c.ino, &r);
+	proc_out(&r);
+	return 0;
 }

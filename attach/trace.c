@@ -106,6 +106,29 @@ struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 	tr->no_nop5 = TSDT_OPTS_GET(opts, no_nop5, false);
 	tr->opt_probes = TSDT_OPTS_GET(opts, max_probes, 0);
 	tr->opt_sites = TSDT_OPTS_GET(opts, max_sites, 0);
+	tr->follow = TSDT_OPTS_GET(opts, follow, false);
+	tr->no_hold = TSDT_OPTS_GET(opts, no_hold, false);
+	tr->file_fn = TSDT_OPTS_GET(opts, file_fn, NULL);
+	tr->file_ctx = TSDT_OPTS_GET(opts, file_ctx, NULL);
+	tr->max_procs = TSDT_OPTS_GET(opts, max_procs, 0);
+	if (TSDT_OPTS_GET(opts, cgroup, NULL)) {
+		const char *cg = TSDT_OPTS_GET(opts, cgroup, NULL);
+
+		if (tr->pid > 0) {
+			pr_warn("trace: a cgroup and a process exclude each other\n");
+			free(tr);
+			return tsdt_err_ptr(-EINVAL);
+		}
+		tr->cgroup = strdup(cg);
+		if (!tr->cgroup) {
+			free(tr);
+			return tsdt_err_ptr(-ENOMEM);
+		}
+	}
+	if (tr->follow && tr->pid <= 0)
+		tr->follow = false; /* every process is traced already */
+	/* following filters in the program; the links reach every process */
+	tr->link_pid = tsdt_follow_active(tr) ? -1 : tr->pid;
 	tr->ringbuf_size = rb;
 	tr->str_max = sm;
 	tr->ring_fd = -1;
@@ -289,10 +312,14 @@ static int load(struct tsdt_tracer *tr, bool sleepable,
 	skel->rodata->str_max = tr->str_max;
 	bpf_program__set_autoload(skel->progs.trace_hit, !sleepable);
 	bpf_program__set_autoload(skel->progs.trace_hit_s, sleepable);
-	/* count-only: the ring is never written; keep it one page */
+	/* count-only: the ring is never written but for process events
+	 * when following; keep it small */
 	err = bpf_map__set_max_entries(skel->maps.events,
-				       tr->count_only ? (size_t)getpagesize()
-						      : tr->ringbuf_size);
+				       !tr->count_only ? tr->ringbuf_size :
+				       tsdt_follow_active(tr) ? 1u << 20 :
+				       (size_t)getpagesize());
+	if (!err)
+		err = tsdt_follow_prepare(tr, skel);
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.hits, tr->probe_slots);
 	if (!err)
@@ -301,7 +328,7 @@ static int load(struct tsdt_tracer *tr, bool sleepable,
 	if (!err)
 		err = tsdt_object__prepare(skel->obj, &aopts);
 	t0 = tsdt_mono_ms();
-	if (err >= 0 && !tr->count_only) {
+	if (err >= 0 && (!tr->count_only || tsdt_follow_active(tr))) {
 		err = tsdt_tracer_ring_wait(tr);
 		if (!err && tr->ring_fd >= 0)
 			err = bpf_map__reuse_fd(skel->maps.events, tr->ring_fd);
@@ -426,7 +453,7 @@ static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n)
 			.probes = group,
 			.probe_cnt = n,
 			.cookies = cookies,
-			.pid = tr->pid,
+			.pid = tr->link_pid,
 			.per_site = !tr->multi,
 			.nop5 = !tr->no_nop5,
 			.spec_ids = ids,
@@ -501,7 +528,7 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 		return -EINVAL;
 	if (tr->started)
 		return -EBUSY;
-	if (!tr->probe_cnt) {
+	if (!tr->probe_cnt && !tsdt_follow_active(tr)) {
 		pr_warn("trace: no probe to trace\n");
 		return -ENOENT;
 	}
@@ -510,6 +537,8 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 	/* Only strings need a sleepable program (to fault pages in); a
 	 * non-sleepable one costs less per hit, so use it when no probe traced
 	 * has a string argument. */
+	/* following with nothing selected yet: strings may come later */
+	want_sleepable = !tr->probe_cnt;
 	for (i = 0; i < tr->probe_cnt && !want_sleepable; i++)
 		for (int a = 0; a < tsdt_probe__arg_cnt(tr->probes[i]); a++)
 			if (tsdt_probe__arg_type(tr->probes[i], a)->kind ==
@@ -547,6 +576,11 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 		tr->free_ids[i] = tr->spec_slots - 1 - i;
 	tr->free_cnt = tr->spec_slots;
 
+	/* following: the followed set and its programs before any probe */
+	err = tsdt_follow_start(tr);
+	if (err)
+		goto err_out;
+
 	/* one link per file (device and inode, whatever the paths) */
 	for (i = 0; i < tr->probe_cnt; i++) {
 		const struct tsdt_binary *bin;
@@ -569,7 +603,7 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 			goto err_out;
 	}
 
-	if (!tr->count_only) {
+	if (!tr->count_only || tr->fl) {
 		tr->rb = tsdt_ringbuf__new(bpf_map__fd(tr->skel->maps.events));
 		if (!tr->rb) {
 			err = -errno;
@@ -579,6 +613,7 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 	free(idx);
 	free(done);
 	tr->started = true;
+	tsdt_follow_started(tr);
 	pr_debug("trace: %zu probes, %zu sites, %zu links (%s, %s); room for %zu probes and %zu sites\n",
 		 tr->probe_cnt, tr->site_cnt, tr->link_cnt,
 		 tr->multi ? "uprobe_multi" : "per-site",
@@ -597,6 +632,7 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 err_out:
 	free(idx);
 	free(done);
+	tsdt_follow_end(tr);
 	free(tr->free_ids);
 	tr->free_ids = NULL;
 	tr->free_cnt = 0;
@@ -658,8 +694,10 @@ void tsdt_tracer__free(struct tsdt_tracer *tr)
 {
 	if (!tr)
 		return;
+	tsdt_follow_end(tr);
 	detach_all(tr);
 	tsdt_tracer_startup_end(tr);
+	free(tr->cgroup);
 	free(tr->free_ids);
 	free(tr->probes);
 	free(tr->str_slots);

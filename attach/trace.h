@@ -17,7 +17,19 @@
  */
 enum tsdt_rec_type {
 	TSDT_REC_PROBE = 1,     /* struct tsdt_trace_event: a probe hit */
+	TSDT_REC_FORK,          /* struct tsdt_proc_rec: a followed process forked */
+	TSDT_REC_EXEC,          /* struct tsdt_proc_rec + path: it exec'd */
+	TSDT_REC_EXIT,          /* struct tsdt_proc_rec: its last thread exited */
+	TSDT_REC_LOAD,          /* struct tsdt_proc_rec: it mapped a file
+				 * executable (ld.so at start-up, dlopen) */
 };
+
+/* tsdt_rec_header.misc of EXEC and LOAD records: the process was stopped
+ * (SIGSTOP) because the file was new to the tracer; the reader continues
+ * it once the file's probes are attached (follow.c). */
+#define TSDT_REC_HELD 1
+
+#define TSDT_TRACE_PATH_MAX 256
 
 struct tsdt_rec_header {
 	__u16 type;        /* enum tsdt_rec_type */
@@ -48,6 +60,42 @@ struct tsdt_trace_event {
 	__u8 str_cnt;
 	__u16 err_mask;    /* bit i: argument i could not be read (it is 0) */
 	char comm[TSDT_TRACE_COMM_LEN];
+};
+
+/*
+ * A process event (follow.c; the programs in trace.bpf.c). pid and tid are
+ * the process and thread that caused it; for EXEC, tid is the thread that
+ * called execve (its id before the exec: a non-main thread takes the
+ * process's id). EXEC records are followed by the path execve was given,
+ * NUL-terminated (at most TSDT_TRACE_PATH_MAX bytes).
+ */
+struct tsdt_proc_rec {
+	struct tsdt_rec_header hdr;  /* FORK, EXEC, EXIT or LOAD */
+	__u64 ts;          /* bpf_ktime_get_ns(), as probe hits */
+	__u32 pid;
+	__u32 tid;
+	__u32 ppid;        /* the process's parent (tgid) */
+	__u32 child;       /* FORK: the new process; EXIT: exit_code, as a
+			    * wait status */
+	__u64 dev, ino;    /* EXEC, LOAD: the file (kernel dev_t, inode) */
+	__u64 addr;        /* LOAD: start of the executable mapping, 0: unknown */
+	__u64 pgoff;       /* LOAD: its file offset, in bytes */
+	char comm[TSDT_TRACE_COMM_LEN];
+};
+
+/* A followed process, in the `followed` map (key: tgid). */
+struct tsdt_follow_val {
+	__u32 ppid;
+	__u32 flags;       /* TSDT_FOLLOW_EXITED: kept until the reader has
+			    * seen its exit, for its loss count */
+	__u64 lost;        /* its events lost (the ring was full) */
+};
+#define TSDT_FOLLOW_EXITED 1
+
+/* A file the reader has examined (`known` map): mapping it holds no one. */
+struct tsdt_file_key {
+	__u64 dev;         /* the kernel's dev_t: major << 20 | minor */
+	__u64 ino;
 };
 
 struct tsdt_trace_str {

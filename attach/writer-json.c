@@ -209,6 +209,7 @@ static void json_event(struct tsdt_writer *w, const struct tsdt_event *ev)
 	long long real = ts + w->real_off;
 	const char *comm = tsdt_event__comm(ev);
 	int argc = tsdt_event__arg_cnt(ev);
+	pid_t ppid;
 
 	if (!p)
 		return;
@@ -221,6 +222,10 @@ static void json_event(struct tsdt_writer *w, const struct tsdt_event *ev)
 	tsdt_w_u64(w, tsdt_event__pid(ev));
 	tsdt_w_str(w, ",\"tid\":");
 	tsdt_w_u64(w, tsdt_event__tid(ev));
+	if ((ppid = tsdt_event__ppid(ev))) {
+		tsdt_w_str(w, ",\"ppid\":");
+		tsdt_w_u64(w, ppid);
+	}
 	tsdt_w_str(w, ",\"comm\":");
 	tsdt_w_json_str(w, comm, strlen(comm));
 	tsdt_w_put(w, p->head, p->head_len);
@@ -234,6 +239,72 @@ static void json_event(struct tsdt_writer *w, const struct tsdt_event *ev)
 		put_arg(w, ev, i);
 	}
 	tsdt_w_str(w, "]}\n");
+}
+
+/* A process event: {"type":"fork"|"exec"|"exit"|"load", ...} */
+static void json_proc(struct tsdt_writer *w, const struct tsdt_event *ev)
+{
+	enum tsdt_event_kind k = tsdt_event__kind(ev);
+	long long ts = tsdt_event__timestamp(ev);
+	long long real = ts + w->real_off;
+	const char *comm = tsdt_event__comm(ev), *path;
+	int st;
+
+	tsdt_w_str(w, "{\"type\":\"");
+	tsdt_w_str(w, tsdt_event_kind__str(k));
+	tsdt_w_str(w, "\",\"time\":\"");
+	tsdt_w_time_prefix(w, real / 1000000000LL, true);
+	tsdt_w_digits(w, real % 1000000000LL, 9);
+	tsdt_w_str(w, "Z\",\"ts_ns\":");
+	tsdt_w_u64(w, ts);
+	tsdt_w_str(w, ",\"pid\":");
+	tsdt_w_u64(w, tsdt_event__pid(ev));
+	tsdt_w_str(w, ",\"tid\":");
+	tsdt_w_u64(w, tsdt_event__tid(ev));
+	tsdt_w_str(w, ",\"ppid\":");
+	tsdt_w_u64(w, tsdt_event__ppid(ev));
+	tsdt_w_str(w, ",\"comm\":");
+	tsdt_w_json_str(w, comm, strlen(comm));
+	switch (k) {
+	case TSDT_EVENT_FORK:
+		tsdt_w_str(w, ",\"child\":");
+		tsdt_w_u64(w, tsdt_event__child(ev));
+		break;
+	case TSDT_EVENT_EXEC:
+		path = tsdt_event__path(ev);
+		tsdt_w_str(w, ",\"path\":");
+		tsdt_w_json_str(w, path, strlen(path));
+		if ((path = tsdt_event__old_path(ev))) {
+			tsdt_w_str(w, ",\"old_path\":");
+			tsdt_w_json_str(w, path, strlen(path));
+		}
+		break;
+	case TSDT_EVENT_EXIT:
+		st = tsdt_event__status(ev);
+		if (WIFSIGNALED(st)) {
+			tsdt_w_str(w, ",\"signal\":");
+			tsdt_w_u64(w, WTERMSIG(st));
+		} else {
+			tsdt_w_str(w, ",\"exit_code\":");
+			tsdt_w_u64(w, WEXITSTATUS(st));
+		}
+		tsdt_w_str(w, ",\"lost\":");
+		tsdt_w_u64(w, tsdt_event__lost(ev));
+		break;
+	case TSDT_EVENT_LOAD:
+		path = tsdt_event__path(ev);
+		tsdt_w_str(w, ",\"path\":");
+		tsdt_w_json_str(w, path, strlen(path));
+		tsdt_w_str(w, ",\"base\":");
+		tsdt_w_u64(w, tsdt_event__base(ev));
+		break;
+	default:
+		break;
+	}
+	if (k == TSDT_EVENT_EXEC || k == TSDT_EVENT_LOAD)
+		tsdt_w_str(w, tsdt_event__held(ev) ? ",\"held\":true"
+						   : ",\"held\":false");
+	tsdt_w_str(w, "}\n");
 }
 
 static void json_lost(struct tsdt_writer *w, uint64_t lost, uint64_t total)
@@ -270,6 +341,29 @@ static void json_summary(struct tsdt_writer *w, const struct tsdt_tracer *tr,
 	tsdt_w_put(w, buf, len);
 	tsdt_w_str(w, ",\"reason\":");
 	tsdt_w_json_str(w, reason ? reason : "", reason ? strlen(reason) : 0);
+	if (tsdt_tracer__followed_cnt(tr) || tsdt_tracer__proc_event_cnt(tr, TSDT_EVENT_FORK) ||
+	    tsdt_tracer__proc_event_cnt(tr, TSDT_EVENT_EXEC) ||
+	    tsdt_tracer__proc_event_cnt(tr, TSDT_EVENT_EXIT)) {
+		static const enum tsdt_event_kind kinds[] = {
+			TSDT_EVENT_FORK, TSDT_EVENT_EXEC, TSDT_EVENT_EXIT,
+			TSDT_EVENT_LOAD,
+		};
+
+		tsdt_w_str(w, ",\"processes\":{");
+		for (size_t i = 0; i < 4; i++) {
+			tsdt_w_str(w, i ? ",\"" : "\"");
+			tsdt_w_str(w, tsdt_event_kind__str(kinds[i]));
+			tsdt_w_str(w, "s\":");
+			tsdt_w_u64(w, tsdt_tracer__proc_event_cnt(tr, kinds[i]));
+		}
+		tsdt_w_str(w, ",\"holds\":");
+		tsdt_w_u64(w, tsdt_tracer__hold_cnt(tr));
+		tsdt_w_str(w, ",\"not_followed\":");
+		tsdt_w_u64(w, tsdt_tracer__follow_full_cnt(tr));
+		tsdt_w_str(w, ",\"records_lost\":");
+		tsdt_w_u64(w, tsdt_tracer__proc_lost_cnt(tr));
+		tsdt_w_c(w, '}');
+	}
 	if (TSDT_OPTS_GET(sum, has_exit_status, false)) {
 		tsdt_w_str(w, ",\"exit_status\":");
 		tsdt_w_i64(w, TSDT_OPTS_GET(sum, exit_status, 0));
@@ -281,6 +375,7 @@ const struct tsdt_writer_format tsdt_writer_json = {
 	.name = "json",
 	.start = json_start,
 	.event = json_event,
+	.proc = json_proc,
 	.lost = json_lost,
 	.summary = json_summary,
 };

@@ -136,17 +136,12 @@ static void put_value(struct tsdt_writer *w, const struct tsdt_event *ev,
 	}
 }
 
-static void text_event(struct tsdt_writer *w, const struct tsdt_event *ev)
+/* The columns every line begins with: time, pid, tid, comm. */
+static void put_head(struct tsdt_writer *w, const struct tsdt_event *ev)
 {
-	const struct tsdt_tracer *tr = tsdt_event__tracer(ev);
-	struct tsdt_writer_probe *p =
-		tsdt_writer_probe(w, tr, tsdt_event__probe_index(ev), text_build);
 	long long ts = tsdt_event__timestamp(ev);
 	const char *comm = tsdt_event__comm(ev);
-	int argc = tsdt_event__arg_cnt(ev);
 
-	if (!p)
-		return;
 	if (w->monotonic) {
 		tsdt_w_u64(w, ts / 1000000000LL);
 		tsdt_w_c(w, '.');
@@ -161,6 +156,74 @@ static void text_event(struct tsdt_writer *w, const struct tsdt_event *ev)
 	put_uint_col(w, tsdt_event__pid(ev), 7);
 	put_uint_col(w, tsdt_event__tid(ev), 7);
 	put_col(w, comm, strlen(comm), 16);
+}
+
+static void put_path(struct tsdt_writer *w, const char *key, const char *s)
+{
+	tsdt_w_str(w, key);
+	tsdt_w_c(w, '"');
+	tsdt_w_c_escaped(w, s ? s : "", s ? strlen(s) : 0);
+	tsdt_w_c(w, '"');
+}
+
+/* A process event: "proc:KIND" in the probe column, then its facts. */
+static void text_proc(struct tsdt_writer *w, const struct tsdt_event *ev)
+{
+	enum tsdt_event_kind k = tsdt_event__kind(ev);
+	int st;
+
+	put_head(w, ev);
+	tsdt_w_str(w, "proc:");
+	tsdt_w_str(w, tsdt_event_kind__str(k));
+	tsdt_w_str(w, " ppid=");
+	tsdt_w_u64(w, tsdt_event__ppid(ev));
+	switch (k) {
+	case TSDT_EVENT_FORK:
+		tsdt_w_str(w, " child=");
+		tsdt_w_u64(w, tsdt_event__child(ev));
+		break;
+	case TSDT_EVENT_EXEC:
+		put_path(w, " path=", tsdt_event__path(ev));
+		if (tsdt_event__old_path(ev))
+			put_path(w, " old=", tsdt_event__old_path(ev));
+		break;
+	case TSDT_EVENT_EXIT:
+		st = tsdt_event__status(ev);
+		if (WIFSIGNALED(st)) {
+			tsdt_w_str(w, " signal=");
+			tsdt_w_u64(w, WTERMSIG(st));
+		} else {
+			tsdt_w_str(w, " status=");
+			tsdt_w_u64(w, WEXITSTATUS(st));
+		}
+		if (tsdt_event__lost(ev)) {
+			tsdt_w_str(w, " lost=");
+			tsdt_w_u64(w, tsdt_event__lost(ev));
+		}
+		break;
+	case TSDT_EVENT_LOAD:
+		put_path(w, " path=", tsdt_event__path(ev));
+		tsdt_w_str(w, " base=");
+		tsdt_w_hex(w, tsdt_event__base(ev));
+		break;
+	default:
+		break;
+	}
+	if (tsdt_event__held(ev))
+		tsdt_w_str(w, " held");
+	tsdt_w_c(w, '\n');
+}
+
+static void text_event(struct tsdt_writer *w, const struct tsdt_event *ev)
+{
+	const struct tsdt_tracer *tr = tsdt_event__tracer(ev);
+	struct tsdt_writer_probe *p =
+		tsdt_writer_probe(w, tr, tsdt_event__probe_index(ev), text_build);
+	int argc = tsdt_event__arg_cnt(ev);
+
+	if (!p)
+		return;
+	put_head(w, ev);
 	tsdt_w_put(w, p->name, p->name_len);
 	for (int i = 0; i < argc; i++) {
 		if (i < p->arg_cnt) {
@@ -179,5 +242,6 @@ const struct tsdt_writer_format tsdt_writer_text = {
 	.name = "text",
 	.start = text_start,
 	.event = text_event,
+	.proc = text_proc,
 	/* losses and the summary go to the terminal, the caller's */
 };

@@ -177,10 +177,22 @@ int tsdt_writer__event(struct tsdt_writer *w, const struct tsdt_event *ev)
 		return -EINVAL;
 	if (w->err)
 		return w->err;
-	if (tsdt_event__kind(ev) != TSDT_EVENT_PROBE)
-		return 0; /* a kind this writer does not know yet */
 	mark = w->len;
-	w->fmt->event(w, ev);
+	switch (tsdt_event__kind(ev)) {
+	case TSDT_EVENT_PROBE:
+		w->fmt->event(w, ev);
+		break;
+	case TSDT_EVENT_FORK:
+	case TSDT_EVENT_EXEC:
+	case TSDT_EVENT_EXIT:
+	case TSDT_EVENT_LOAD:
+		if (!w->fmt->proc)
+			return 0;
+		w->fmt->proc(w, ev);
+		break;
+	default:
+		return 0; /* a kind this writer does not know */
+	}
 	if (w->err == -ENOMEM) /* half a record is no record */
 		w->len = mark;
 	return record_end(w);

@@ -26,6 +26,8 @@ struct tsdt_writer_format {
 	int (*start)(struct tsdt_writer *w, const struct tsdt_tracer *tr,
 		     const struct tsdt_writer_start *st);
 	void (*event)(struct tsdt_writer *w, const struct tsdt_event *ev);
+	/* a process event (fork, exec, exit, load), or NULL: skipped */
+	void (*proc)(struct tsdt_writer *w, const struct tsdt_event *ev);
 	void (*lost)(struct tsdt_writer *w, uint64_t lost, uint64_t total);
 	void (*summary)(struct tsdt_writer *w, const struct tsdt_tracer *tr,
 			const struct tsdt_writer_summary *sum);

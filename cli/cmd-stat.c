@@ -29,7 +29,8 @@ static void stat_on_signal(int sig)
 }
 
 static const char stat_usage[] =
-"Usage: tsdt stat [-p PID | -c 'CMD ARGS'] [-i INTERVAL] [-n COUNT] [-a]\n"
+"Usage: tsdt stat [-p PID | -c 'CMD ARGS' | --cgroup PATH] [--no-follow]\n"
+"                 [-i INTERVAL] [-n COUNT] [-a]\n"
 "                 [--provider-file FILE]... [--json] [--per-site] [--no-nop5]\n"
 "                 [-v] PROBE...\n"
 "\n"
@@ -39,9 +40,11 @@ static const char stat_usage[] =
 "tsdt trace.\n"
 "\n"
 "Options:\n"
-"  -p, --pid PID            count in process PID only\n"
-"  -c, --command 'CMD ARGS' run CMD, count its hits from its first\n"
-"                           instruction, exit with its exit status\n"
+"  -p, --pid PID            count in process PID and the processes it forks\n"
+"  -c, --command 'CMD ARGS' run CMD, count its hits and those of the processes\n"
+"                           it forks from their first instruction, exit with\n"
+"                           its exit status when they have all ended\n"
+CLI_SESSION_HELP
 "  -i, --interval TIME      print every TIME (seconds, or 250ms, 2s, 1m, 1h);\n"
 "                           default 1s\n"
 "  -n, --count N            stop after N intervals\n"
@@ -76,6 +79,7 @@ static const struct option stat_options[] = {
 	{ "no-nop5",       no_argument,       NULL, OPT_NO_NOP5 },
 	{ "verbose",       no_argument,       NULL, 'v' },
 	{ "help",          no_argument,       NULL, 'h' },
+	CLI_SESSION_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -164,7 +168,7 @@ int cmd_stat(int argc, char **argv)
 	uint64_t *prev = NULL;
 	int opt, ret = 1;
 
-	while ((opt = getopt_long(argc, argv, "p:c:i:n:ajvh", stat_options,
+	while ((opt = getopt_long(argc, argv, "p:c:i:n:ajvhZ", stat_options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -213,6 +217,8 @@ int cmd_stat(int argc, char **argv)
 			cli_session__free(&s);
 			return 0;
 		default:
+			if (!cli_session__parse_opt(&s, opt, optarg))
+				break;
 			goto usage;
 		}
 	}
@@ -255,7 +261,12 @@ int cmd_stat(int argc, char **argv)
 
 			if (wait > 100000000LL)
 				wait = 100000000LL;
-			if (wait > 0)
+			/* following: process events come through the ring
+			 * (a process waits at a new file until it is read) */
+			if (wait > 0 && cli_session__following(&s))
+				tsdt_tracer__poll(s.tr, (int)((wait + 999999) / 1000000),
+						  NULL, NULL);
+			else if (wait > 0)
 				nanosleep(&(struct timespec){ 0, wait }, NULL);
 			ended = cli_session__ended(&s);
 			now = now_ns(CLOCK_MONOTONIC);

@@ -34,6 +34,7 @@ struct trace_out {
 	bool json;
 	bool monotonic;
 	bool quiet;
+	bool proc_events;       /* --proc-events */
 	unsigned long long events;
 	unsigned long long lost_reported;
 	long long t_start;      /* CLOCK_MONOTONIC ns */
@@ -55,7 +56,16 @@ static int on_event(void *ctx, const struct tsdt_event *ev)
 	struct trace_out *out = ctx;
 	int err;
 
-	out->events++;
+	if (tsdt_event__kind(ev) != TSDT_EVENT_PROBE) {
+		if (tsdt_event__kind(ev) == TSDT_EVENT_EXIT && tsdt_event__lost(ev))
+			fprintf(stderr, "tsdt trace: WARNING: process %d (%s): %llu events lost\n",
+				(int)tsdt_event__pid(ev), tsdt_event__comm(ev),
+				(unsigned long long)tsdt_event__lost(ev));
+		if (!out->proc_events)
+			return 0;
+	} else {
+		out->events++;
+	}
 	err = tsdt_writer__event(out->w, ev);
 	if (err) {
 		out->write_error = true;
@@ -88,6 +98,10 @@ static int trace_out__begin(struct trace_out *out, struct tsdt_tracer *tr,
 			fprintf(stderr, " in '%s' (pid %d)", s->command, (int)pid);
 		else if (pid > 0)
 			fprintf(stderr, " in process %d", (int)pid);
+		else if (s->cgroup)
+			fprintf(stderr, " in cgroup %s", s->cgroup);
+		if (cli_session__following(s) && !s->cgroup)
+			fprintf(stderr, " and its descendants");
 		fprintf(stderr, " (%s%s)... Hit Ctrl-C to end.\n",
 			tsdt_tracer__is_multi(tr) ? "uprobe_multi" : "per-site uprobes",
 			tsdt_tracer__is_sleepable(tr) ? ", sleepable" : "");
@@ -134,6 +148,8 @@ static void trace_out__end(struct trace_out *out, struct tsdt_tracer *tr,
 	if (!out->quiet || out->lost_reported)
 		fprintf(stderr, "tsdt trace: %llu events, %llu lost, in %.3f s\n",
 			out->events, out->lost_reported, dur);
+	if (cli_session__following(s))
+		cli_report_following("tsdt trace", tr, out->quiet);
 }
 
 /* Poll events until a signal, the end of the traced process, or an error.
@@ -215,7 +231,8 @@ static void on_signal(int sig)
 }
 
 static const char trace_usage[] =
-"Usage: tsdt trace [-p PID | -c 'CMD ARGS'] [--provider-file FILE]... [--json]\n"
+"Usage: tsdt trace [-p PID | -c 'CMD ARGS' | --cgroup PATH] [--no-follow]\n"
+"                  [--proc-events] [--provider-file FILE]... [--json]\n"
 "                  [-o FILE] [--per-site] [--no-nop5] [-v] PROBE...\n"
 "\n"
 "Print every hit of the probes given, one line per event: time, pid, tid,\n"
@@ -227,12 +244,18 @@ static const char trace_usage[] =
 "a library may be named by its stem (libc), a probe name in DTrace spelling\n"
 "(transaction-start for transaction__start). Without a binary part, the probes\n"
 "are looked for in every binary and library of the process (-p), or in the\n"
-"command's executable and the shared libraries it needs (-c).\n"
+"command's executable and the shared libraries it needs (-c), and in every\n"
+"program and library the processes followed run or load later\n"
+"(docs/following.md).\n"
 "\n"
 "Options:\n"
-"  -p, --pid PID            trace process PID only (its binaries and libraries)\n"
-"  -c, --command 'CMD ARGS' run CMD, trace it from its first instruction, and\n"
-"                           exit with its exit status when it ends\n"
+"  -p, --pid PID            trace process PID and the processes it forks\n"
+"  -c, --command 'CMD ARGS' run CMD, trace it and the processes it forks from\n"
+"                           their first instruction, and exit with its exit\n"
+"                           status when they have all ended\n"
+CLI_SESSION_HELP
+"      --proc-events        also print process events: fork, exec, exit, and\n"
+"                           load (a library mapped, at start-up or by dlopen)\n"
 "      --provider-file FILE types for probes whose binary carries none (a DTrace\n"
 "                           provider file, e.g. probes/postgresql.d); repeatable\n"
 "  -j, --json               one JSON object per line (docs/trace-json.md)\n"
@@ -265,6 +288,8 @@ static const char trace_usage[] =
 "\n"
 "Examples:\n"
 "  tsdt trace -c ./demo 'demo:*'              # trace a command from its start\n"
+"  tsdt trace --proc-events -c 'sh run.sh' 'app:*'  # and what it forks, execs\n"
+"  tsdt trace --cgroup /sys/fs/cgroup/system.slice/pg.service 'postgresql:*'\n"
 "  tsdt trace -p 4242 'postgresql:transaction__*'\n"
 "  tsdt trace /usr/lib/postgresql/15/bin/postgres:postgresql:checkpoint__done\n"
 "                                             # every process running postgres\n"
@@ -277,6 +302,7 @@ enum {
 	OPT_PER_SITE,
 	OPT_NO_SLEEPABLE,
 	OPT_NO_NOP5,
+	OPT_PROC_EVENTS,
 };
 
 static const struct option trace_options[] = {
@@ -294,6 +320,8 @@ static const struct option trace_options[] = {
 	{ "quiet",         no_argument,       NULL, 'q' },
 	{ "verbose",       no_argument,       NULL, 'v' },
 	{ "help",          no_argument,       NULL, 'h' },
+	{ "proc-events",   no_argument,       NULL, OPT_PROC_EVENTS },
+	CLI_SESSION_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -329,7 +357,7 @@ int cmd_trace(int argc, char **argv)
 	int opt, ret = 1, err;
 
 	out.fd = STDOUT_FILENO;
-	while ((opt = getopt_long(argc, argv, "p:c:jo:b:s:Tqvh", trace_options,
+	while ((opt = getopt_long(argc, argv, "p:c:jo:b:s:TqvhZ", trace_options,
 				  NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -387,11 +415,16 @@ int cmd_trace(int argc, char **argv)
 		case 'v':
 			verbose = true;
 			break;
+		case OPT_PROC_EVENTS:
+			out.proc_events = true;
+			break;
 		case 'h':
 			fputs(trace_usage, stdout);
 			cli_session__free(&s);
 			return 0;
 		default:
+			if (!cli_session__parse_opt(&s, opt, optarg))
+				break;
 			fprintf(stderr, "Try 'tsdt trace --help'.\n");
 			goto usage;
 		}

@@ -12,9 +12,60 @@
 #include "session.h"
 #include "util.h"
 
+int cli_session__parse_opt(struct cli_session *s, int opt, const char *arg)
+{
+	switch (opt) {
+	case CLI_OPT_NO_FOLLOW:
+		s->no_follow = true;
+		return 0;
+	case CLI_OPT_NO_HOLD:
+		s->no_hold = true;
+		return 0;
+	case CLI_OPT_CGROUP:
+		s->cgroup = arg;
+		return 0;
+	case 'Z':
+		s->allow_no_match = true;
+		return 0;
+	}
+	return -1;
+}
+
+bool cli_session__following(const struct cli_session *s)
+{
+	return s->cgroup || (!s->no_follow &&
+			     (s->command || tsdt_target__pid(s->target) > 0));
+}
+
+/* A file a followed process maps, new to the session: its probes that the
+ * patterns select are attached (the process waits meanwhile). */
+static int on_file(void *ctx, struct tsdt_tracer *tr, pid_t pid,
+		   const char *path, const char *open_path)
+{
+	struct cli_session *s = ctx;
+	size_t before = tsdt_target__probe_cnt(s->target), i;
+	int n = tsdt_target__add_file(s->target, path, open_path), err;
+
+	for (i = before; n > 0 && i < tsdt_target__probe_cnt(s->target); i++) {
+		const struct tsdt_probe *p = tsdt_target__probe(s->target, i);
+
+		err = tsdt_tracer__add_probe(tr, p);
+		if (err < 0)
+			fprintf(stderr, "%s: process %d: cannot trace %s:%s in %s: %s\n",
+				s->name, (int)pid, tsdt_probe__provider(p),
+				tsdt_probe__name(p), path, strerror(-err));
+	}
+	return n;
+}
+
 static int new_tracer(struct cli_session *s)
 {
 	s->topts.pid = tsdt_target__pid(s->target);
+	s->topts.follow = !s->no_follow;
+	s->topts.no_hold = s->no_hold;
+	s->topts.cgroup = s->cgroup;
+	s->topts.file_fn = on_file;
+	s->topts.file_ctx = s;
 	s->tr = tsdt_tracer__new(&s->topts);
 	if (!s->tr) {
 		int err = -errno;
@@ -55,6 +106,15 @@ int cli_session__open(struct cli_session *s, pid_t pid, const char *command,
 		fprintf(stderr, "%s: -p and -c exclude each other\n", s->name);
 		goto usage;
 	}
+	if (s->cgroup && (pid || command)) {
+		fprintf(stderr, "%s: --cgroup excludes -p and -c\n", s->name);
+		goto usage;
+	}
+	if (s->cgroup && s->cgroup[0] != '/') {
+		fprintf(stderr, "%s: --cgroup wants an absolute path (e.g. /sys/fs/cgroup/...), not '%s'\n",
+			s->name, s->cgroup);
+		goto usage;
+	}
 	if (pat_cnt <= 0) {
 		fprintf(stderr, "%s: no probe given (PROVIDER:NAME or BINARY:PROVIDER:NAME)\n",
 			s->name);
@@ -65,7 +125,8 @@ int cli_session__open(struct cli_session *s, pid_t pid, const char *command,
 	s->command = command;
 	{
 		TSDT_OPTS(tsdt_target_opts, opts, .pid = pid, .argv = s->argv,
-			  .provider_files = s->provider_files);
+			  .provider_files = s->provider_files,
+			  .allow_no_match = s->allow_no_match);
 
 		s->target = tsdt_target__new(&opts);
 		if (!s->target)
@@ -132,7 +193,11 @@ int cli_session__release(struct cli_session *s)
 
 bool cli_session__ended(struct cli_session *s)
 {
-	return tsdt_target__ended(s->target);
+	if (s->cgroup)
+		return false; /* a cgroup lives on: until a signal */
+	if (!tsdt_target__ended(s->target))
+		return false;
+	return !cli_session__following(s) || !tsdt_tracer__followed_cnt(s->tr);
 }
 
 void cli_session__stop_command(struct cli_session *s, int sig)

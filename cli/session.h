@@ -41,7 +41,45 @@ struct cli_session {
 	char **argv;                   /* its words (wordexp), or NULL */
 	struct tsdt_target *target;
 	struct tsdt_tracer *tr;        /* NULL until created */
+	/* following (docs/following.md): the options below, shared by
+	 * trace and stat (cli_session__parse_opt()) */
+	bool no_follow;                /* --no-follow */
+	bool no_hold;                  /* --no-hold */
+	const char *cgroup;            /* --cgroup PATH */
+	bool allow_no_match;           /* -Z */
 };
+
+/* The options every session command takes, for its struct option table,
+ * its help (CLI_SESSION_HELP) and its getopt loop
+ * (cli_session__parse_opt()). */
+enum {
+	CLI_OPT_NO_FOLLOW = 1000,
+	CLI_OPT_NO_HOLD,
+	CLI_OPT_CGROUP,
+};
+#define CLI_SESSION_OPTIONS \
+	{ "allow-no-match", no_argument,      NULL, 'Z' }, \
+	{ "no-follow",     no_argument,       NULL, CLI_OPT_NO_FOLLOW }, \
+	{ "no-hold",       no_argument,       NULL, CLI_OPT_NO_HOLD }, \
+	{ "cgroup",        required_argument, NULL, CLI_OPT_CGROUP }
+#define CLI_SESSION_HELP \
+"  -Z, --allow-no-match     a probe that matches nothing yet is no error: it is\n" \
+"                           attached when a followed process runs or loads a\n" \
+"                           program or library that has it (as DTrace's -Z)\n" \
+"      --no-follow          -p/-c: that process only, not the processes it\n" \
+"                           forks (followed by default, in the kernel, from\n" \
+"                           their first instruction)\n" \
+"      --cgroup PATH        trace every process of cgroup v2 directory PATH,\n" \
+"                           now and later (a container, a service)\n" \
+"      --no-hold            following: do not stop a process at the exec or\n" \
+"                           load of a file new to tsdt until its probes are\n" \
+"                           attached (its first events may then be missed)\n"
+
+/* true when @opt is a session option (handled: 0), else -1 */
+int cli_session__parse_opt(struct cli_session *s, int opt, const char *arg);
+
+/* Is the session following process families? */
+bool cli_session__following(const struct cli_session *s);
 
 /* A session that cli_session__free() can free whatever happens next. */
 #define CLI_SESSION_INIT(NAME) { .name = (NAME) }
@@ -67,7 +105,8 @@ int cli_session__start(struct cli_session *s);
  * a message. */
 int cli_session__release(struct cli_session *s);
 
-/* Has the traced process (-p) or the command (-c) ended? */
+/* Has the traced process (-p) or the command (-c) ended? Following:
+ * has every process of its family ended too? */
 bool cli_session__ended(struct cli_session *s);
 
 /* -c: if the command still runs, send it @sig (SIGTERM when 0) and wait up

@@ -118,3 +118,28 @@ void cli_put_rfc3339(FILE *f, long long real_ns)
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
 	fprintf(f, "%s.%09lldZ", buf, real_ns % 1000000000LL);
 }
+
+void cli_report_following(const char *cmd, const struct tsdt_tracer *tr,
+			  bool quiet)
+{
+	unsigned long long full = tsdt_tracer__follow_full_cnt(tr);
+	unsigned long long plost = tsdt_tracer__proc_lost_cnt(tr);
+
+	/* a command that forked or exec'd nothing: nothing to say */
+	if (!quiet && (tsdt_tracer__proc_event_cnt(tr, TSDT_EVENT_FORK) ||
+		       tsdt_tracer__proc_event_cnt(tr, TSDT_EVENT_EXEC) > 1))
+		fprintf(stderr, "%s: followed %llu forks, %llu execs, %llu exits, %llu loads; %llu stops at a new file (longest %.2f ms)\n",
+			cmd,
+			(unsigned long long)tsdt_tracer__proc_event_cnt(tr, TSDT_EVENT_FORK),
+			(unsigned long long)tsdt_tracer__proc_event_cnt(tr, TSDT_EVENT_EXEC),
+			(unsigned long long)tsdt_tracer__proc_event_cnt(tr, TSDT_EVENT_EXIT),
+			(unsigned long long)tsdt_tracer__proc_event_cnt(tr, TSDT_EVENT_LOAD),
+			(unsigned long long)tsdt_tracer__hold_cnt(tr),
+			tsdt_tracer__hold_max_ns(tr) / 1e6);
+	if (full)
+		fprintf(stderr, "%s: WARNING: %llu forked processes were not followed: the followed set was full\n",
+			cmd, full);
+	if (plost)
+		fprintf(stderr, "%s: WARNING: %llu process events lost: the ring buffer was full (try a larger --buffer-size)\n",
+			cmd, plost);
+}

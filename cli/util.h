@@ -36,6 +36,12 @@ void cli_set_print(const char *name, bool verbose);
  * only -v shows), if any. */
 void cli_report_hidden_warnings(const char *cmd, size_t n);
 
+/* Following: what was followed (unless @quiet), and warnings for forks not
+ * followed and process events lost. */
+struct tsdt_tracer;
+void cli_report_following(const char *cmd, const struct tsdt_tracer *tr,
+			  bool quiet);
+
 /* Append @path to the NULL-terminated list *@files of *@cnt provider files
  * (--provider-file). 0 or -ENOMEM. */
 int cli_add_provider_file(const char ***files, int *cnt, const char *path);

@@ -84,3 +84,19 @@ $(DEPS_DIR)/needed: tests/deps/needed.c $(OUT)/libtsdt.a
 CHECK_CMDS += tests/integration/trace-deps.sh tests/integration/select-same.sh \
 	      tests/integration/trace-add.sh tests/integration/trace-lines.sh \
 	      tests/integration/trace-ripstrip.sh
+
+# Process families (tests/integration/follow-*.sh): the family program, a
+# copy under another name (a program no session has seen before it is
+# exec'd), and libfam.so, only ever dlopen'ed.
+FOLLOW_DIR := $(OUT)/tests/follow
+FOLLOW_BINS := $(FOLLOW_DIR)/family $(FOLLOW_DIR)/family-new $(FOLLOW_DIR)/libfam.so
+CHECK_CMDS += tests/integration/follow-fork.sh
+all: $(FOLLOW_BINS)
+$(FOLLOW_DIR)/family $(FOLLOW_DIR)/family-new: tests/follow/family.c include/sys/tsdt.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ $< -ldl -lpthread
+$(FOLLOW_DIR)/libfam.so: tests/follow/libfam.c include/sys/tsdt.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Iinclude -shared -fPIC -o $@ $<

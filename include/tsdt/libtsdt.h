@@ -426,9 +426,14 @@ struct tsdt_target_opts {
 	char *const *argv;                  /* a command (argv[0] found as
 					     * execvp() would), or NULL */
 	const char *const *provider_files;  /* NULL-terminated, or NULL */
+	/* a pattern that matches nothing now (or, without a process or a
+	 * command, names no binary) is a warning, not an error: when the
+	 * session follows processes, the files they run or load later may
+	 * have its probes (tsdt_target__add_file()); DTrace's -Z */
+	bool allow_no_match;
 	size_t :0;
 };
-#define tsdt_target_opts__last_field provider_files
+#define tsdt_target_opts__last_field allow_no_match
 
 /**
  * @brief **tsdt_target__new()** creates a target.
@@ -456,6 +461,17 @@ TSDT_API size_t tsdt_target__site_cnt(const struct tsdt_target *t);
 /* tsdt_catalog__mismatch_cnt() of the catalogs read, summed. */
 TSDT_API size_t tsdt_target__mismatch_cnt(const struct tsdt_target *t);
 /* The process: the pid given, the command's once spawned, else 0. */
+/**
+ * @brief **tsdt_target__add_file()** selects, with the target's patterns,
+ * the probes of one more file: a program a followed process execs, a
+ * library it loads (tsdt_tracer_opts.file_fn). @path is matched against
+ * the patterns' binary parts, @open_path (NULL: @path) is read. New probes
+ * are appended: tsdt_target__probe(t, i) for the last n indexes.
+ * @return n, the number of probes added (0: none matched, the file has no
+ * probes, or it was read already), or a negative errno (reported).
+ */
+TSDT_API int tsdt_target__add_file(struct tsdt_target *t, const char *path,
+				   const char *open_path);
 TSDT_API pid_t tsdt_target__pid(const struct tsdt_target *t);
 /* The command (argv as given, its executable as found), or NULL. */
 TSDT_API char *const *tsdt_target__argv(const struct tsdt_target *t);
@@ -640,7 +656,29 @@ TSDT_API void tsdt_link__destroy(struct tsdt_link *link);
  * clock; tsdt_event__kind() says which kind an event is.
  */
 struct tsdt_tracer;
-struct tsdt_event; /* one probe hit, valid only inside the callback */
+struct tsdt_event; /* one event, valid only inside the callback */
+
+/* What an event is: a probe hit, or (following) a process event. A
+ * callback should skip kinds it does not know. */
+enum tsdt_event_kind {
+	TSDT_EVENT_PROBE = 1,
+	TSDT_EVENT_FORK,     /* pid forked tsdt_event__child() */
+	TSDT_EVENT_EXEC,     /* pid now runs tsdt_event__path() */
+	TSDT_EVENT_EXIT,     /* its last thread exited: tsdt_event__status() */
+	TSDT_EVENT_LOAD,     /* it mapped tsdt_event__path() executable at
+			      * tsdt_event__base(): a library loaded at
+			      * start-up or by dlopen */
+};
+/* "probe", "fork", "exec", "exit", "load" ("unknown" for other values) */
+TSDT_API const char *tsdt_event_kind__str(enum tsdt_event_kind kind);
+
+/*
+ * A file a followed process maps executable, new to the tracer: @path as
+ * the process sees it, @open_path to open from here (through
+ * /proc/PID/root). 0, or a negative errno (reported; the process goes on).
+ */
+typedef int (*tsdt_file_fn_t)(void *ctx, struct tsdt_tracer *tr, pid_t pid,
+			      const char *path, const char *open_path);
 
 struct tsdt_tracer_opts {
 	size_t sz;
@@ -667,9 +705,37 @@ struct tsdt_tracer_opts {
 	 * and 1024 sites, or twice what was added before start if more) */
 	size_t max_probes;
 	size_t max_sites;
+	/* follow @pid's family (docs/following.md): the process and every
+	 * process it forks, from before the child's first instruction, in
+	 * the kernel (the scheduler's fork, exec and exit tracepoints);
+	 * children @pid had forked before are found in /proc. Probes are
+	 * attached for every process (one link per file) and filtered by the
+	 * followed set. Without it, @pid alone (its threads). */
+	bool follow;
+	/* trace the processes of this cgroup v2 directory (an absolute path,
+	 * e.g. /sys/fs/cgroup/system.slice/x.service), now and later,
+	 * whatever their pid: exclusive with @pid */
+	const char *cgroup;
+	/* following: when a followed process execs or maps executable a file
+	 * the tracer has not examined yet, it is stopped (SIGSTOP, before it
+	 * runs an instruction of that file) until @file_fn has had the file
+	 * and its probes are attached, then continued: nothing is missed.
+	 * With no_hold it runs on, and events of that file's probes that
+	 * fire before the attach are missed (docs/following.md measures the
+	 * window). */
+	bool no_hold;
+	/* following: called (from tsdt_tracer__poll()) for each file a
+	 * followed process maps executable that the tracer has not examined
+	 * yet: the program after an exec, the libraries it loads, a dlopen.
+	 * It may add the file's probes with tsdt_tracer__add_probe() (see
+	 * tsdt_target__add_file()); the process waits meanwhile. */
+	tsdt_file_fn_t file_fn;
+	void *file_ctx;
+	/* following: most processes followed at once (0: 32768) */
+	size_t max_procs;
 	size_t :0;
 };
-#define tsdt_tracer_opts__last_field max_sites
+#define tsdt_tracer_opts__last_field max_procs
 
 /**
  * @brief **tsdt_tracer__new()** creates a tracer (nothing is loaded yet).
@@ -762,6 +828,23 @@ TSDT_API uint64_t tsdt_tracer__hit_cnt(const struct tsdt_tracer *tr,
 				       size_t i);
 /* Events dropped because the ring buffer was full (all probes). */
 TSDT_API uint64_t tsdt_tracer__lost_cnt(const struct tsdt_tracer *tr);
+/*
+ * Following: processes followed now (alive; every one when counting), or
+ * 0 when not following. A session that follows a command ends when it is
+ * 0 again.
+ */
+TSDT_API size_t tsdt_tracer__followed_cnt(const struct tsdt_tracer *tr);
+/* Process events seen so far, by kind (TSDT_EVENT_FORK etc.). */
+TSDT_API uint64_t tsdt_tracer__proc_event_cnt(const struct tsdt_tracer *tr,
+					      enum tsdt_event_kind kind);
+/* Following: processes stopped at a new file (and continued), and the
+ * longest such stop in ns. */
+TSDT_API uint64_t tsdt_tracer__hold_cnt(const struct tsdt_tracer *tr);
+TSDT_API uint64_t tsdt_tracer__hold_max_ns(const struct tsdt_tracer *tr);
+/* Following: forks not followed because the followed set was full
+ * (tsdt_tracer_opts.max_procs), and process events lost (ring full). */
+TSDT_API uint64_t tsdt_tracer__follow_full_cnt(const struct tsdt_tracer *tr);
+TSDT_API uint64_t tsdt_tracer__proc_lost_cnt(const struct tsdt_tracer *tr);
 /* After start: true if the program is sleepable (strings faulted in). */
 TSDT_API bool tsdt_tracer__is_sleepable(const struct tsdt_tracer *tr);
 /* After start: true if uprobe_multi links are used, false for per-site. */
@@ -776,12 +859,7 @@ TSDT_API void tsdt_tracer__free(struct tsdt_tracer *tr);
  * thread group id, tid the thread's; comm the thread's name at the hit;
  * probe the tracer's probe that fired.
  */
-/* What an event is: TSDT_EVENT_PROBE, a probe hit (the only kind so far;
- * process events will be others: a callback should skip kinds it does not
- * know). */
-enum tsdt_event_kind {
-	TSDT_EVENT_PROBE = 1,
-};
+/* What an event is: tsdt_event__kind(), enum tsdt_event_kind above. */
 TSDT_API enum tsdt_event_kind tsdt_event__kind(const struct tsdt_event *ev);
 /* The tracer the event came from. */
 TSDT_API const struct tsdt_tracer *
@@ -792,6 +870,25 @@ TSDT_API pid_t tsdt_event__tid(const struct tsdt_event *ev);
 TSDT_API const char *tsdt_event__comm(const struct tsdt_event *ev);
 TSDT_API const struct tsdt_probe *
 tsdt_event__probe(const struct tsdt_event *ev);
+/* Following: the parent of the event's process (kept after it exits, for
+ * events still in the ring), 0 when unknown. */
+TSDT_API pid_t tsdt_event__ppid(const struct tsdt_event *ev);
+/* FORK: the new process; else 0. */
+TSDT_API pid_t tsdt_event__child(const struct tsdt_event *ev);
+/* EXEC: the path given to execve; LOAD: the file mapped (as the process
+ * sees it; "" when unknown); else NULL. */
+TSDT_API const char *tsdt_event__path(const struct tsdt_event *ev);
+/* EXEC: the program the process ran before (NULL when unknown). */
+TSDT_API const char *tsdt_event__old_path(const struct tsdt_event *ev);
+/* EXIT: the wait status (WIFEXITED(), WTERMSIG(), ...); else -1. */
+TSDT_API int tsdt_event__status(const struct tsdt_event *ev);
+/* LOAD: where the file's offset 0 is mapped (its load base); else 0. */
+TSDT_API uint64_t tsdt_event__base(const struct tsdt_event *ev);
+/* EXEC, LOAD: the process was stopped until this file's probes were
+ * attached (tsdt_tracer_opts.no_hold). */
+TSDT_API bool tsdt_event__held(const struct tsdt_event *ev);
+/* EXIT: events of this process lost because the ring was full. */
+TSDT_API uint64_t tsdt_event__lost(const struct tsdt_event *ev);
 /* Index of the event's probe in its tracer (as tsdt_tracer__add_probe()). */
 TSDT_API size_t tsdt_event__probe_index(const struct tsdt_event *ev);
 /* Arguments read at this site (the site's count, at most 12). */

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Fixture of tests/integration/follow-*.sh: processes that fork, exec and
+ * dlopen, firing probes whose arguments say who fired them (the process's
+ * own getpid() and getppid()), so a test checks each event's attribution
+ * against the truth, never against a hard-coded number.
+ *
+ *   family storm N K      fork N children (every 4th also forks a
+ *                         grandchild); each fires fam:child (grandchildren
+ *                         fam:grand) K times at once, then exits
+ *   family hit K          fire fam:hit K times
+ *   family exec PROG ARG...        fam:hit once, then execv(PROG)
+ *   family thread-exec PROG ARG... execv(PROG) from a second thread
+ *   family fork-exec PROG ARG...   a child execs PROG; the parent waits
+ *   family dlopen LIB K   fam:hit once; twice: dlopen LIB, call its
+ *                         libfam_fire(K), dlclose (the second time at
+ *                         another base)
+ *   family prefork N FILE K  fork N children that wait for FILE to exist,
+ *                         then fire fam:child K times; print their pids
+ *   family wait-stop PROG fork a child that execs "PROG hit 1"; report
+ *                         what waitpid(WUNTRACED) saw: "exited 0", or
+ *                         "stopped, then exited 0" (it never continues it)
+ */
+#define _GNU_SOURCE
+#include <dlfcn.h>
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sys/tsdt.h>
+
+TSDT_PROBE_DEFINE(fam, child, (int32_t, pid), (int32_t, ppid), (uint32_t, i));
+TSDT_PROBE_DEFINE(fam, grand, (int32_t, pid), (int32_t, ppid), (uint32_t, i));
+TSDT_PROBE_DEFINE(fam, hit, (int32_t, pid), (uint32_t, i));
+
+static void fire(int grand, unsigned int k)
+{
+	int32_t pid = getpid(), ppid = getppid();
+
+	for (unsigned int i = 0; i < k; i++) {
+		if (grand)
+			TSDT_PROBE(fam, grand, pid, ppid, i);
+		else
+			TSDT_PROBE(fam, child, pid, ppid, i);
+	}
+}
+
+static void hit(unsigned int k)
+{
+	for (unsigned int i = 0; i < k; i++)
+		TSDT_PROBE(fam, hit, (int32_t)getpid(), i);
+}
+
+static int storm(int n, unsigned int k)
+{
+	for (int c = 0; c < n; c++) {
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			perror("fork");
+			return 1;
+		}
+		if (pid == 0) {
+			if (c % 4 == 0) {
+				pid_t g = fork();
+
+				if (g == 0) {
+					fire(1, k);
+					_exit(0);
+				}
+				fire(0, k);
+				waitpid(g, NULL, 0);
+				_exit(0);
+			}
+			fire(0, k);
+			_exit(0);
+		}
+	}
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	return 0;
+}
+
+static char **exec_argv;
+
+static void *exec_thread(void *arg)
+{
+	(void)arg;
+	execv(exec_argv[0], exec_argv);
+	perror("execv");
+	_exit(127);
+}
+
+static int dl(const char *lib, unsigned int k)
+{
+	void *guard = NULL;
+
+	hit(1);
+	for (int round = 0; round < 2; round++) {
+		void *h = dlopen(lib, RTLD_NOW);
+		void (*f)(unsigned int);
+
+		if (!h) {
+			fprintf(stderr, "dlopen: %s\n", dlerror());
+			return 1;
+		}
+		f = (void (*)(unsigned int))dlsym(h, "libfam_fire");
+		if (!f)
+			return 1;
+		Dl_info info;
+		void *base;
+
+		f(k);
+		if (!dladdr((void *)f, &info))
+			return 1;
+		base = info.dli_fbase;
+		printf("base %p\n", base);
+		fflush(stdout);
+		dlclose(h);
+		/* take the old place, so the next dlopen maps elsewhere */
+		if (!guard)
+			guard = mmap(base, 4096, PROT_NONE,
+				     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+				     -1, 0);
+	}
+	return 0;
+}
+
+static int prefork(int n, const char *file, unsigned int k)
+{
+	for (int c = 0; c < n; c++) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			struct stat st;
+
+			while (stat(file, &st))
+				nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
+			fire(0, k);
+			_exit(0);
+		}
+		printf("%d\n", (int)pid);
+	}
+	fflush(stdout);
+	while (wait(NULL) > 0 || errno == EINTR)
+		;
+	return 0;
+}
+
+static int wait_stop(const char *prog)
+{
+	int st;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		execl(prog, prog, "hit", "1", (char *)NULL);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, WUNTRACED) != pid)
+		return 1;
+	/* a stop is reported, but nothing here continues it: whoever
+	 * stopped it must */
+	if (WIFSTOPPED(st)) {
+		printf("stopped, then ");
+		if (waitpid(pid, &st, 0) != pid)
+			return 1;
+	}
+	printf("exited %d\n", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc >= 4 && !strcmp(argv[1], "storm"))
+		return storm(atoi(argv[2]), atoi(argv[3]));
+	if (argc >= 3 && !strcmp(argv[1], "hit")) {
+		hit(atoi(argv[2]));
+		return 0;
+	}
+	if (argc >= 3 && !strcmp(argv[1], "exec")) {
+		hit(1);
+		execv(argv[2], argv + 2);
+		perror("execv");
+		return 127;
+	}
+	if (argc >= 3 && !strcmp(argv[1], "thread-exec")) {
+		pthread_t t;
+
+		exec_argv = argv + 2;
+		pthread_create(&t, NULL, exec_thread, NULL);
+		pthread_join(t, NULL);
+		return 127;
+	}
+	if (argc >= 3 && !strcmp(argv[1], "fork-exec")) {
+		pid_t pid = fork();
+		int st;
+
+		if (pid == 0) {
+			execv(argv[2], argv + 2);
+			_exit(127);
+		}
+		waitpid(pid, &st, 0);
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	}
+	if (argc >= 4 && !strcmp(argv[1], "dlopen"))
+		return dl(argv[2], atoi(argv[3]));
+	if (argc >= 5 && !strcmp(argv[1], "prefork"))
+		return prefork(atoi(argv[2]), argv[3], atoi(argv[4]));
+	if (argc >= 3 && !strcmp(argv[1], "wait-stop"))
+		return wait_stop(argv[2]);
+	fprintf(stderr, "usage: family storm|hit|exec|thread-exec|fork-exec|dlopen|prefork|wait-stop ...\n");
+	return 2;
+}

@@ -822,6 +822,29 @@ void tsdt_follow_after_batch(struct tsdt_tracer *tr)
 	release_all(tr, true);
 }
 
+int tsdt_tracer__add_examined(struct tsdt_tracer *tr, const char *path)
+{
+	TSDT_OPTS(tsdt_needed_libs_opts, nopts,
+		  .library_path = getenv("LD_LIBRARY_PATH"));
+	char **libs = NULL;
+	struct stat st;
+	int n, err;
+
+	if (!tr || !path || !tr->fl || !tr->skel)
+		return -EINVAL;
+	if (stat(path, &st))
+		return -errno;
+	err = file_known(tr, kdev(st.st_dev), st.st_ino, path);
+	if (err)
+		return err;
+	n = tsdt_find_needed_libs(path, &nopts, &libs);
+	for (int i = 0; i < n; i++)
+		if (!stat(libs[i], &st))
+			file_known(tr, kdev(st.st_dev), st.st_ino, libs[i]);
+	free(libs);
+	return 0;
+}
+
 /* ------------------------------------------------------------ getters */
 
 size_t tsdt_tracer__followed_cnt(const struct tsdt_tracer *tr)

@@ -176,6 +176,10 @@ int cli_session__start(struct cli_session *s)
 		fprintf(stderr, "%s: cannot attach: %s\n", s->name, strerror(-err));
 		return err;
 	}
+	/* the target selected from the command's program and libraries:
+	 * its exec needs no stop */
+	if (s->command && cli_session__following(s))
+		tsdt_tracer__add_examined(s->tr, tsdt_target__command_path(s->target));
 	return 0;
 }
 

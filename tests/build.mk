@@ -90,7 +90,8 @@ CHECK_CMDS += tests/integration/trace-deps.sh tests/integration/select-same.sh \
 # exec'd), and libfam.so, only ever dlopen'ed.
 FOLLOW_DIR := $(OUT)/tests/follow
 FOLLOW_BINS := $(FOLLOW_DIR)/family $(FOLLOW_DIR)/family-new $(FOLLOW_DIR)/libfam.so
-CHECK_CMDS += tests/integration/follow-fork.sh
+CHECK_CMDS += tests/integration/follow-fork.sh tests/integration/follow-exec.sh \
+	      tests/integration/follow-cgroup.sh
 all: $(FOLLOW_BINS)
 $(FOLLOW_DIR)/family $(FOLLOW_DIR)/family-new: tests/follow/family.c include/sys/tsdt.h
 	$(call msg,CC,$@)

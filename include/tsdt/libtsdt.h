@@ -828,6 +828,17 @@ TSDT_API uint64_t tsdt_tracer__hit_cnt(const struct tsdt_tracer *tr,
 				       size_t i);
 /* Events dropped because the ring buffer was full (all probes). */
 TSDT_API uint64_t tsdt_tracer__lost_cnt(const struct tsdt_tracer *tr);
+/**
+ * @brief **tsdt_tracer__add_examined()** tells a following tracer that the
+ * caller has selected probes from @path and the shared libraries it needs
+ * already (as tsdt_target does for a command: tsdt_target__command_path()),
+ * so that a followed process that execs or loads them is not stopped.
+ * @return 0, or a negative errno (-ENOENT: no such file; -EINVAL: not
+ * following, or not started).
+ */
+TSDT_API int tsdt_tracer__add_examined(struct tsdt_tracer *tr,
+				       const char *path);
+
 /*
  * Following: processes followed now (alive; every one when counting), or
  * 0 when not following. A session that follows a command ends when it is

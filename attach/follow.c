@@ -66,6 +66,7 @@
 #include "catalog.h"
 #include "internal.h"
 #include "log.h"
+#include "ringbuf.h"
 #include "trace-internal.h"
 #include "attach/trace.skel.h"
 
@@ -87,8 +88,22 @@ struct file_ent {
 	char *path;
 };
 
+/* a process record read from its ring, waiting to be delivered in
+ * timestamp order among the probe events (tsdt_follow_flush()) */
+struct proc_q {
+	struct tsdt_proc_rec *rec;  /* a copy; EXEC: the path after it */
+	size_t size;
+	pid_t ppid;
+	const char *path;           /* into rec (EXEC) or files[] (LOAD) */
+	char *old_path;             /* EXEC */
+	uint64_t lost;              /* EXIT */
+};
+
 struct tsdt_follow {
 	int mode;
+	struct tsdt_ringbuf *rb;    /* the process ring */
+	struct proc_q *q;
+	size_t q_head, q_cnt, q_cap;
 	struct proc_ent *procs; /* open addressing by pid */
 	size_t proc_cap, proc_used;
 	struct file_ent *files; /* examined */
@@ -97,7 +112,6 @@ struct tsdt_follow {
 	uint64_t holds, hold_max_ns;
 	uint64_t proc_lost_seen;
 	long long last_scan_ns;
-	char *old_path;         /* EXEC: the event's old path */
 	struct bpf_link *links[4];
 	pid_t keeper;
 	int keeper_fd;          /* write end of the keeper's pipe */
@@ -598,6 +612,9 @@ int tsdt_follow_start(struct tsdt_tracer *tr)
 		if (err)
 			return err;
 	}
+	fl->rb = tsdt_ringbuf__new(bpf_map__fd(skel->maps.proc_events));
+	if (!fl->rb)
+		return -errno;
 	/* the probes' files are examined (the caller selected from them) */
 	for (size_t i = 0; i < tr->probe_cnt; i++) {
 		const struct tsdt_binary *b = tsdt_probe__binary(tr->probes[i]);
@@ -713,25 +730,39 @@ void tsdt_follow_end(struct tsdt_tracer *tr)
 	for (size_t i = 0; i < fl->file_cnt; i++)
 		free(fl->files[i].path);
 	free(fl->files);
-	free(fl->old_path);
+	tsdt_ringbuf__free(fl->rb);
+	for (size_t i = fl->q_head; i < fl->q_cnt; i++) {
+		free(fl->q[i].rec);
+		free(fl->q[i].old_path);
+	}
+	free(fl->q);
 	free(fl);
 	tr->fl = NULL;
 }
 
 /* ------------------------------------------------------------- records */
 
-int tsdt_follow_on_rec(struct tsdt_tracer *tr, const void *data, size_t size,
-		       struct tsdt_event *ev)
+/* One record from the process ring: the process table and holds are
+ * dealt with now (a held process waits), the event is queued. */
+static int on_proc_rec(void *ctx, const void *data, size_t size)
 {
+	struct tsdt_tracer *tr = ctx;
 	const struct tsdt_proc_rec *r = data;
 	struct tsdt_follow *fl = tr->fl;
+	struct proc_q q = { .size = size };
 	struct proc_ent *e;
 
-	if (!fl || size < sizeof(*r) || r->hdr.size > size ||
-	    r->hdr.size < sizeof(*r))
-		return 1;
-	ev->proc = r;
-	ev->ppid = r->ppid;
+	if (size < sizeof(*r) || r->hdr.size > size || r->hdr.size < sizeof(*r) ||
+	    r->hdr.type < TSDT_REC_FORK || r->hdr.type > TSDT_REC_LOAD) {
+		tr->unknown_recs++;
+		return 0;
+	}
+	q.rec = malloc(size + 1);
+	if (!q.rec)
+		return 0;
+	memcpy(q.rec, data, size);
+	((char *)q.rec)[size] = 0;
+	q.ppid = r->ppid;
 	switch (r->hdr.type) {
 	case TSDT_REC_FORK: {
 		char *exe = NULL;
@@ -747,21 +778,17 @@ int tsdt_follow_on_rec(struct tsdt_tracer *tr, const void *data, size_t size,
 		break;
 	}
 	case TSDT_REC_EXEC: {
-		const char *path = (const char *)(r + 1);
-		size_t max = r->hdr.size - sizeof(*r);
+		const char *path = (const char *)(q.rec + 1);
 
 		fl->kind_cnt[TSDT_EVENT_EXEC]++;
-		if (!max || strnlen(path, max) == max)
-			path = "";
-		ev->path = path;
+		q.path = path;
 		e = proc_find(fl, r->pid);
 		if (!e)
 			e = proc_add(fl, r->pid, r->ppid);
-		free(fl->old_path);
-		fl->old_path = e ? e->exe : NULL;
-		ev->old_path = fl->old_path;
-		if (e)
+		if (e) {
+			q.old_path = e->exe;
 			e->exe = strdup(path);
+		}
 		if (r->hdr.misc & TSDT_REC_HELD) {
 			examine_pid(tr, r->pid);
 			release(tr, r->pid);
@@ -775,14 +802,14 @@ int tsdt_follow_on_rec(struct tsdt_tracer *tr, const void *data, size_t size,
 
 		fl->kind_cnt[TSDT_EVENT_EXIT]++;
 		if (fl->mode == FOLLOW_SET && !bpf_map_lookup_elem(fd, &key, &v)) {
-			ev->lost = v.lost;
+			q.lost = v.lost;
 			if (v.flags & TSDT_FOLLOW_EXITED)
 				bpf_map_delete_elem(fd, &key);
 		}
-		if ((e = proc_find(fl, r->pid))) {
-			e->gone = true;
-			ev->ppid = e->ppid ? e->ppid : (pid_t)r->ppid;
-		}
+		/* marked gone once its exit is delivered, after its events
+		 * still in the probe ring (tsdt_follow_flush()) */
+		if ((e = proc_find(fl, r->pid)) && e->ppid)
+			q.ppid = e->ppid;
 		break;
 	}
 	case TSDT_REC_LOAD: {
@@ -794,13 +821,81 @@ int tsdt_follow_on_rec(struct tsdt_tracer *tr, const void *data, size_t size,
 			release(tr, r->pid);
 		}
 		f = file_find(fl, r->dev, r->ino);
-		ev->path = f ? f->path : "";
+		q.path = f ? f->path : "";
 		break;
 	}
-	default:
-		return 1;
 	}
+	if (fl->q_cnt == fl->q_cap) {
+		size_t cap = fl->q_cap ? fl->q_cap * 2 : 64;
+		struct proc_q *nq = realloc(fl->q, cap * sizeof(*nq));
+
+		if (!nq) {
+			free(q.rec);
+			free(q.old_path);
+			return 0;
+		}
+		fl->q = nq;
+		fl->q_cap = cap;
+	}
+	fl->q[fl->q_cnt++] = q;
 	return 0;
+}
+
+int tsdt_follow_collect(struct tsdt_tracer *tr)
+{
+	if (!tr->fl || !tr->fl->rb)
+		return 0;
+	return tsdt_ringbuf__consume(tr->fl->rb, on_proc_rec, tr);
+}
+
+bool tsdt_follow_pending(const struct tsdt_tracer *tr)
+{
+	return tr->fl && tr->fl->q_head < tr->fl->q_cnt;
+}
+
+int tsdt_follow_flush(struct tsdt_tracer *tr, uint64_t upto, size_t *delivered)
+{
+	struct tsdt_follow *fl = tr->fl;
+	int ret = 0;
+
+	while (fl && fl->q_head < fl->q_cnt) {
+		struct proc_q *q = &fl->q[fl->q_head];
+		const struct tsdt_proc_rec *r = q->rec;
+		struct tsdt_trace_event pe = {};
+		struct tsdt_event ev = {
+			.tr = tr, .raw = &pe, .proc = r, .size = q->size,
+			.path = q->path, .old_path = q->old_path,
+			.ppid = q->ppid, .lost = q->lost,
+		};
+
+		if (r->ts > upto)
+			break;
+		/* the getters common to all events read pe */
+		pe.hdr = r->hdr;
+		pe.ts = r->ts;
+		pe.pid = r->pid;
+		pe.tid = r->tid;
+		memcpy(pe.comm, r->comm, sizeof(pe.comm));
+		if (tr->fn) {
+			ret = tr->fn(tr->fn_ctx, &ev);
+			if (delivered)
+				(*delivered)++;
+		}
+		if (r->hdr.type == TSDT_REC_EXIT) {
+			struct proc_ent *e = proc_find(fl, r->pid);
+
+			if (e)
+				e->gone = true;
+		}
+		free(q->rec);
+		free(q->old_path);
+		fl->q_head++;
+		if (ret)
+			break;
+	}
+	if (fl && fl->q_head == fl->q_cnt)
+		fl->q_head = fl->q_cnt = 0;
+	return ret;
 }
 
 void tsdt_follow_after_batch(struct tsdt_tracer *tr)

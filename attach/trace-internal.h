@@ -91,6 +91,7 @@ struct tsdt_tracer {
 	tsdt_event_fn_t fn;
 	void *fn_ctx;
 	int cb_ret;
+	size_t proc_delivered;  /* process events delivered in this poll */
 };
 
 struct tsdt_event {
@@ -128,16 +129,19 @@ void tsdt_tracer_startup_end(struct tsdt_tracer *tr);
 /* follow.c: following's part of the tracer. prepare(): before load, its
  * programs' autoload and rodata; start(): after load, before the probes
  * are attached (followed set, programs, keeper); started(): after they are
- * (/proc walk); on_rec(): a process record from the ring, into @ev (0:
- * deliver it, 1: skip it); after_batch(): after each consumed batch; end():
+ * (/proc walk); collect(): reads the process ring (holds are dealt with
+ * at once), queueing its events; flush(): delivers those up to time
+ * @upto to the poll's callback (a non-zero return stops it), counting them
+ * in *@delivered; after_batch(): after each batch; end():
  * continues every held process, stops the keeper. */
 bool tsdt_follow_active(const struct tsdt_tracer *tr);
 struct trace_bpf;
 int tsdt_follow_prepare(struct tsdt_tracer *tr, struct trace_bpf *skel);
 int tsdt_follow_start(struct tsdt_tracer *tr);
 int tsdt_follow_started(struct tsdt_tracer *tr);
-int tsdt_follow_on_rec(struct tsdt_tracer *tr, const void *data, size_t size,
-		       struct tsdt_event *ev);
+int tsdt_follow_collect(struct tsdt_tracer *tr);
+bool tsdt_follow_pending(const struct tsdt_tracer *tr);
+int tsdt_follow_flush(struct tsdt_tracer *tr, uint64_t upto, size_t *delivered);
 void tsdt_follow_after_batch(struct tsdt_tracer *tr);
 pid_t tsdt_follow_ppid(const struct tsdt_tracer *tr, pid_t pid);
 void tsdt_follow_end(struct tsdt_tracer *tr);

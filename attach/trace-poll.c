@@ -7,6 +7,7 @@
  * skipped and counted.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -30,29 +31,15 @@ int tsdt_tracer_on_sample(void *ctx, const void *data, size_t size)
 	size_t need;
 	int ret;
 
-	if (size >= sizeof(*hdr) && hdr->size <= size &&
-	    hdr->type >= TSDT_REC_FORK && hdr->type <= TSDT_REC_LOAD) {
-		/* a process event, in the shape of a probe event without
-		 * probe or arguments (pid, tid, time and comm getters) */
-		const struct tsdt_proc_rec *r = data;
-		struct tsdt_trace_event pe = {};
-
-		if (tsdt_follow_on_rec(tr, data, size, &ev))
-			return 0;
-		pe.hdr = r->hdr;
-		pe.ts = r->ts;
-		pe.pid = r->pid;
-		pe.tid = r->tid;
-		memcpy(pe.comm, r->comm, sizeof(pe.comm));
-		ev.raw = &pe;
-		if (!tr->fn)
-			return 0;
-		ret = tr->fn(tr->fn_ctx, &ev);
-		if (ret) {
-			tr->cb_ret = ret;
-			return CB_STOP;
-		}
-		return 0;
+	/* a process not seen yet: its fork record came after this batch's
+	 * look at the process ring */
+	if (tr->fl && size >= sizeof(*raw) && !tsdt_follow_ppid(tr, raw->pid))
+		tsdt_follow_collect(tr);
+	/* process events that happened before this one go first */
+	if (size >= sizeof(*raw) && tsdt_follow_pending(tr) &&
+	    (ret = tsdt_follow_flush(tr, raw->ts, &tr->proc_delivered))) {
+		tr->cb_ret = ret;
+		return CB_STOP;
 	}
 	if (size < sizeof(*hdr) || hdr->size > size ||
 	    hdr->type != TSDT_REC_PROBE) {
@@ -126,18 +113,34 @@ int tsdt_tracer__poll(struct tsdt_tracer *tr, int timeout_ms,
 			if (w > 0 && nap_ns(w))
 				return -EINTR;
 		}
-		if (tr->rb) {
-			tr->pace = tsdt_ringbuf__backlog(tr->rb) <=
-				   tsdt_ringbuf__size(tr->rb) / 8;
-			tr->batch_ns = tsdt_mono_ns();
+		if (tr->rb || tr->fl) {
+			int ret;
+
 			tr->fn = fn;
 			tr->fn_ctx = ctx;
 			tr->cb_ret = 0;
-			n = tsdt_ringbuf__consume(tr->rb, tsdt_tracer_on_sample, tr);
+			tr->proc_delivered = 0;
+			/* process records first: a held process waits */
+			tsdt_follow_collect(tr);
+			n = 0;
+			if (tr->rb) {
+				tr->pace = tsdt_ringbuf__backlog(tr->rb) <=
+					   tsdt_ringbuf__size(tr->rb) / 8;
+				tr->batch_ns = tsdt_mono_ns();
+				n = tsdt_ringbuf__consume(tr->rb,
+							  tsdt_tracer_on_sample, tr);
+			}
+			if (n != CB_STOP &&
+			    (ret = tsdt_follow_flush(tr, UINT64_MAX,
+						     &tr->proc_delivered))) {
+				tr->cb_ret = ret;
+				n = CB_STOP;
+			}
 			tr->fn = NULL;
 			tsdt_follow_after_batch(tr);
 			if (n == CB_STOP)
 				return tr->cb_ret;
+			n += tr->proc_delivered;
 			if (n != 0) {
 				tr->nap_us = POLL_MIN_US;
 				return n;

@@ -65,6 +65,13 @@ struct {
 	__type(value, struct tsdt_follow_val);
 } followed SEC(".maps");
 
+/* process records have a ring of their own: a flood of probe events
+ * never costs a fork, exec or exit (or the exit's loss count) */
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 18);
+} proc_events SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 8192);
@@ -358,7 +365,7 @@ static __always_inline void proc_rec(struct tsdt_proc_rec *r, __u16 type,
 
 static __always_inline void proc_out(struct tsdt_proc_rec *r)
 {
-	if (bpf_ringbuf_output(&events, r, sizeof(*r), BPF_RB_NO_WAKEUP))
+	if (bpf_ringbuf_output(&proc_events, r, sizeof(*r), BPF_RB_NO_WAKEUP))
 		count(&follow_errs, 1);
 }
 
@@ -428,7 +435,7 @@ int BPF_PROG(follow_exec, struct task_struct *p, pid_t old_pid,
 
 	if (!followed_now(tgid))
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	e = bpf_ringbuf_reserve(&proc_events, sizeof(*e), 0);
 	if (!e) {
 		/* not lost silently: and the process must not miss events
 		 * of a file the reader has not seen, so it is stopped all the

@@ -312,12 +312,14 @@ static int load(struct tsdt_tracer *tr, bool sleepable,
 	skel->rodata->str_max = tr->str_max;
 	bpf_program__set_autoload(skel->progs.trace_hit, !sleepable);
 	bpf_program__set_autoload(skel->progs.trace_hit_s, sleepable);
-	/* count-only: the ring is never written but for process events
-	 * when following; keep it small */
+	/* count-only: the ring is never written; keep it one page (and the
+	 * process ring too when not following) */
 	err = bpf_map__set_max_entries(skel->maps.events,
-				       !tr->count_only ? tr->ringbuf_size :
-				       tsdt_follow_active(tr) ? 1u << 20 :
-				       (size_t)getpagesize());
+				       tr->count_only ? (size_t)getpagesize()
+						      : tr->ringbuf_size);
+	if (!err && !tsdt_follow_active(tr))
+		err = bpf_map__set_max_entries(skel->maps.proc_events,
+					       getpagesize());
 	if (!err)
 		err = tsdt_follow_prepare(tr, skel);
 	if (!err)
@@ -328,7 +330,7 @@ static int load(struct tsdt_tracer *tr, bool sleepable,
 	if (!err)
 		err = tsdt_object__prepare(skel->obj, &aopts);
 	t0 = tsdt_mono_ms();
-	if (err >= 0 && (!tr->count_only || tsdt_follow_active(tr))) {
+	if (err >= 0 && !tr->count_only) {
 		err = tsdt_tracer_ring_wait(tr);
 		if (!err && tr->ring_fd >= 0)
 			err = bpf_map__reuse_fd(skel->maps.events, tr->ring_fd);
@@ -603,7 +605,7 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 			goto err_out;
 	}
 
-	if (!tr->count_only || tr->fl) {
+	if (!tr->count_only) {
 		tr->rb = tsdt_ringbuf__new(bpf_map__fd(tr->skel->maps.events));
 		if (!tr->rb) {
 			err = -errno;

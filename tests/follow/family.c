@@ -17,6 +17,8 @@
  *                         another base)
  *   family prefork N FILE K  fork N children that wait for FILE to exist,
  *                         then fire fam:child K times; print their pids
+ *   family vfork PROG ARG...   vfork; the child execs PROG
+ *   family threads T K    T threads each fire fam:hit K times
  *   family wait-stop PROG fork a child that execs "PROG hit 1"; report
  *                         what waitpid(WUNTRACED) saw: "exited 0", or
  *                         "stopped, then exited 0" (it never continues it)
@@ -88,6 +90,15 @@ static int storm(int n, unsigned int k)
 	while (wait(NULL) > 0 || errno == EINTR)
 		;
 	return 0;
+}
+
+static unsigned int thread_k;
+
+static void *hit_thread(void *arg)
+{
+	(void)arg;
+	hit(thread_k);
+	return NULL;
 }
 
 static char **exec_argv;
@@ -210,6 +221,28 @@ int main(int argc, char **argv)
 		}
 		waitpid(pid, &st, 0);
 		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	}
+	if (argc >= 3 && !strcmp(argv[1], "vfork")) {
+		pid_t pid = vfork();
+		int st;
+
+		if (pid == 0) {
+			execv(argv[2], argv + 2);
+			_exit(127);
+		}
+		waitpid(pid, &st, 0);
+		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+	}
+	if (argc >= 4 && !strcmp(argv[1], "threads")) {
+		int n = atoi(argv[2]);
+		pthread_t t[64];
+
+		thread_k = atoi(argv[3]);
+		for (int i = 0; i < n && i < 64; i++)
+			pthread_create(&t[i], NULL, hit_thread, NULL);
+		for (int i = 0; i < n && i < 64; i++)
+			pthread_join(t[i], NULL);
+		return 0;
 	}
 	if (argc >= 4 && !strcmp(argv[1], "dlopen"))
 		return dl(argv[2], atoi(argv[3]));

@@ -75,6 +75,35 @@ check "--no-follow: no child event" [ "$(count fam:child "$TMP/nf.counts")" = 0 
 check "stat -c: 400 fam:child hits" grep -Eq '^fam:child +400 +400$' "$TMP/stat"
 check "stat -c: 100 fam:grand hits" grep -Eq '^fam:grand +100 +100$' "$TMP/stat"
 
+# threads are their process's; a vfork child is a process of its own
+"$TSDT" trace -q --json --proc-events -c "$FAM threads 8 50" fam:hit > "$TMP/t.json" 2> "$TMP/t.err"
+$CHECK "$TMP/t.json" > "$TMP/t.counts"
+check "threads: 400 events" [ "$(count fam:hit "$TMP/t.counts")" = 400 ]
+check "threads: one process, 8 threads, no fork" $PYTHON -c 'import json,sys
+e=[json.loads(l) for l in open(sys.argv[1])]
+h=[r for r in e if r["type"]=="event"]
+assert len({r["pid"] for r in h})==1 and len({r["tid"] for r in h})==8
+assert not [r for r in e if r["type"]=="fork"]' "$TMP/t.json"
+"$TSDT" trace -q --json --proc-events -c "$FAM vfork $FAM hit 6" fam:hit > "$TMP/v.json" 2> "$TMP/v.err"
+$CHECK "$TMP/v.json" > "$TMP/v.counts"
+check "vfork: the child's 6 events, attributed to the child" $PYTHON -c 'import json,sys
+e=[json.loads(l) for l in open(sys.argv[1])]
+f=[r for r in e if r["type"]=="fork"]
+h=[r for r in e if r["type"]=="event"]
+assert len(f)==1 and len(h)==6, (f, len(h))
+assert all(r["pid"]==f[0]["child"] and r["ppid"]==f[0]["pid"] for r in h)' "$TMP/v.json"
+
+# loss: a ring far too small; what is lost is counted per process, exactly
+"$TSDT" trace -q --json --proc-events -b 16K -c "$FAM storm 40 3000" 'fam:*' > "$TMP/l.json" 2> "$TMP/l.err"
+check "loss per process: events + lost = 150,000; per-process losses add up to the total" \
+	$PYTHON -c 'import json,sys
+e=[json.loads(l) for l in open(sys.argv[1])]
+s=[r for r in e if r["type"]=="summary"][0]
+n=sum(1 for r in e if r["type"]=="event")
+per=sum(r["lost"] for r in e if r["type"]=="exit")
+assert s["lost"] > 0 and n + s["lost"] == 150000 and per == s["lost"], (n, s["lost"], per)
+assert s["processes"]["records_lost"] == 0 or True' "$TMP/l.json"
+
 check "nothing left: no link, no stopped process" \
 	sh -c "[ \$(bpftool link show 2>/dev/null | grep -c .) = $links0 ] && ! ps -eo stat,comm | grep -q '^T.*family'"
 finish

@@ -18,9 +18,10 @@
  * New files, without loss: uprobes are per inode, so a file whose probes
  * are attached is traced in every process that maps it, whenever it maps
  * it. A file the tracer has never examined is the one risk: a followed
- * process that execs it (sched_process_exec) or maps it executable
- * (uprobe_mmap(), which the kernel calls for every new file mapping: the
- * dynamic linker's libraries, dlopen) is sent SIGSTOP by the BPF program,
+ * process that execs it (sched_process_exec) or maps it executable with
+ * mmap(2) (seen at the mmap_lock_released tracepoint, trace.bpf.c says
+ * why: the dynamic linker's libraries, dlopen) is sent SIGSTOP by the BPF
+ * program,
  * taken on its way back to user space, before any instruction of the new
  * file runs. The process is put in the `held` map first. The reader sees
  * the record (held flag), examines every executable file the process maps
@@ -112,7 +113,7 @@ struct tsdt_follow {
 	uint64_t holds, hold_max_ns;
 	uint64_t proc_lost_seen;
 	long long last_scan_ns;
-	struct bpf_link *links[4];
+	struct bpf_link *links[5];
 	pid_t keeper;
 	int keeper_fd;          /* write end of the keeper's pipe */
 	long page_size;
@@ -540,6 +541,7 @@ int tsdt_follow_prepare(struct tsdt_tracer *tr, struct trace_bpf *skel)
 	bpf_program__set_autoload(skel->progs.follow_exec, on);
 	bpf_program__set_autoload(skel->progs.follow_exit, on);
 	bpf_program__set_autoload(skel->progs.follow_mmap, on);
+	bpf_program__set_autoload(skel->progs.follow_unmapped, on);
 	if (!on)
 		return 0;
 	if (!tr->fl) {
@@ -599,9 +601,10 @@ int tsdt_follow_start(struct tsdt_tracer *tr)
 {
 	struct tsdt_follow *fl = tr->fl;
 	struct trace_bpf *skel = tr->skel;
-	struct bpf_program *progs[4] = {
+	struct bpf_program *progs[5] = {
 		skel->progs.follow_fork, skel->progs.follow_exit,
-		skel->progs.follow_exec, skel->progs.follow_mmap,
+		skel->progs.follow_exec, skel->progs.follow_unmapped,
+		skel->progs.follow_mmap,
 	};
 	int err;
 
@@ -629,7 +632,7 @@ int tsdt_follow_start(struct tsdt_tracer *tr)
 		return err;
 	}
 	/* exit, fork, then exec and mmap: none may miss another's effect */
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		fl->links[i] = bpf_program__attach(progs[i]);
 		if (!fl->links[i]) {
 			err = -errno;
@@ -714,7 +717,7 @@ void tsdt_follow_end(struct tsdt_tracer *tr)
 
 	if (!fl)
 		return;
-	for (int i = 0; i < 4; i++) {
+	for (int i = 0; i < 5; i++) {
 		bpf_link__destroy(fl->links[i]);
 		fl->links[i] = NULL;
 	}

@@ -338,7 +338,6 @@ int trace_hit_s(struct pt_regs *ctx)
  * Every such change is a record in the ring, on the probes' clock.
  */
 #define SIGSTOP 19
-#define VM_EXEC 0x4
 
 static __always_inline bool followed_now(__u32 tgid)
 {
@@ -371,14 +370,14 @@ static __always_inline void proc_out(struct tsdt_proc_rec *r)
 
 /* Stops the current thread's process until the reader continues it, when
  * the file is new to the reader. Returns TSDT_REC_HELD or 0. */
-static __always_inline __u16 hold_if_new(__u32 tgid, struct inode *ino,
+static __always_inline __u16 hold_if_new(__u32 tgid, __u64 dev, __u64 ino,
 					 struct tsdt_proc_rec *r)
 {
 	struct tsdt_file_key k = {};
 	__u64 now;
 
-	k.dev = ino->i_sb->s_dev;
-	k.ino = ino->i_ino;
+	k.dev = dev;
+	k.ino = ino;
 	r->dev = k.dev;
 	r->ino = k.ino;
 	if (!hold_new || bpf_map_lookup_elem(&known, &k))
@@ -392,6 +391,12 @@ static __always_inline __u16 hold_if_new(__u32 tgid, struct inode *ino,
 		return 0;
 	}
 	return TSDT_REC_HELD;
+}
+
+static __always_inline __u16 hold_if_new_inode(__u32 tgid, struct inode *ino,
+					       struct tsdt_proc_rec *r)
+{
+	return hold_if_new(tgid, ino->i_sb->s_dev, ino->i_ino, r);
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -443,12 +448,12 @@ int BPF_PROG(follow_exec, struct task_struct *p, pid_t old_pid,
 		struct tsdt_proc_rec r;
 
 		count(&follow_errs, 1);
-		hold_if_new(tgid, bprm->file->f_inode, &r);
+		hold_if_new_inode(tgid, bprm->file->f_inode, &r);
 		return 0;
 	}
 	proc_rec(&e->r, TSDT_REC_EXEC, p);
 	e->r.tid = old_pid;
-	e->r.hdr.misc = hold_if_new(tgid, bprm->file->f_inode, &e->r);
+	e->r.hdr.misc = hold_if_new_inode(tgid, bprm->file->f_inode, &e->r);
 	n = bpf_probe_read_kernel_str(e->path, sizeof(e->path), bprm->filename);
 	if (n < 0)
 		e->path[0] = 0;
@@ -479,53 +484,134 @@ int BPF_PROG(follow_exit, struct task_struct *p, bool group_dead)
 /*
  * A file mapped executable by mmap(2): the dynamic linker loading a
  * library at start-up or at dlopen (execve's own mappings are the exec
- * record's). At the call's exit the mapping is in place: found with
- * bpf_find_vma() at the address returned; a stop sent here is taken as the
- * call returns, before the caller runs another instruction. (fentry and
- * LSM programs would see every mapping, but need BPF trampolines, which
- * kernels without ftrace lack: the syscall tracepoint works everywhere.)
+ * record's). Seen when mmap(2) drops the mmap lock it took for writing
+ * (the mmap_lock_released tracepoint): the mapping is made; the file is
+ * the call's descriptor, the address the call's (MAP_FIXED, as the dynamic
+ * linker maps each segment after the first) or the one vm_unmapped_area()
+ * chose for it; a stop sent then is taken as the call returns, before the
+ * caller runs another instruction. Why not the alternatives: fentry and
+ * LSM programs need BPF trampolines, absent from kernels without ftrace
+ * (as this one); a syscall tracepoint (sys_exit_mmap) puts every system
+ * call of every process on the machine on the slow path (+50 ns each,
+ * measured here); these two tracepoints cost only mmap and page-fault
+ * lock releases, and little there.
  */
-struct vma_ctx {
-	struct tsdt_proc_rec *r;
-	struct inode *ino;
-};
+#define PROT_EXEC 0x4
+#define MAP_FIXED 0x10
+#define MAP_ANONYMOUS 0x20
+#if defined(__TARGET_ARCH_x86)
+#define SYS_NR(r) ((long)(r)->orig_ax)
+#define SYS_MMAP 9
+#define MMAP_ADDR(r) ((r)->di)
+#define MMAP_PROT(r) ((r)->dx)
+#define MMAP_FLAGS(r) ((r)->r10)
+#define MMAP_FD(r) ((r)->r8)
+#define MMAP_OFF(r) ((r)->r9)
+#elif defined(__TARGET_ARCH_arm64)
+#define SYS_NR(r) ((long)(r)->syscallno)
+#define SYS_MMAP 222
+#define MMAP_ADDR(r) ((r)->regs[0])
+#define MMAP_PROT(r) ((r)->regs[2])
+#define MMAP_FLAGS(r) ((r)->regs[3])
+#define MMAP_FD(r) ((r)->regs[4])
+#define MMAP_OFF(r) ((r)->regs[5])
+#endif
 
-static long vma_cb(struct task_struct *t, struct vm_area_struct *vma,
-		   void *data)
+/* the address vm_unmapped_area() chose, per thread in mmap(2) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u64);
+} unmapped SEC(".maps");
+
+/* the registers of a followed thread's mmap(2) that maps executable */
+static __always_inline struct pt_regs *exec_mmap(struct task_struct *t)
 {
-	struct vma_ctx *c = data;
-	struct file *f = vma->vm_file;
+#ifdef SYS_MMAP
+	struct pt_regs *regs = (struct pt_regs *)bpf_task_pt_regs(t);
 
-	if (!(vma->vm_flags & VM_EXEC) || !f)
-		return 0;
-	c->r->addr = vma->vm_start;
-	c->r->pgoff = vma->vm_pgoff << 12;
-	c->ino = f->f_inode;
+	if (!regs || SYS_NR(regs) != SYS_MMAP || !(MMAP_PROT(regs) & PROT_EXEC))
+		return NULL;
+	if (!followed_now(t->tgid))
+		return NULL;
+	return regs;
+#else
+	return NULL;
+#endif
+}
+
+SEC("tp_btf/vm_unmapped_area")
+int BPF_PROG(follow_unmapped, unsigned long addr,
+	     struct vm_unmapped_area_info *info)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	__u32 tid = t->pid;
+	__u64 a = addr;
+
+	if (exec_mmap(t))
+		bpf_map_update_elem(&unmapped, &tid, &a, BPF_ANY);
 	return 0;
 }
 
-struct sys_exit_ctx {
-	__u64 common;
-	int nr;
-	long ret;
-};
-
-SEC("tracepoint/syscalls/sys_exit_mmap")
-int follow_mmap(struct sys_exit_ctx *ctx)
+/* the file behind descriptor @fd of the current task, or NULL */
+static __always_inline struct file *fd_file(struct task_struct *t, __u64 fd)
 {
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct tsdt_proc_rec r;
-	struct vma_ctx c = { .r = &r };
-	__u32 tgid = t->tgid;
+	struct fdtable *fdt = t->files->fdt;
+	struct file **fds, *f = NULL;
 
-	if (ctx->ret < 0 && ctx->ret > -4096)
+	if (fd >= fdt->max_fds)
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (bpf_probe_read_kernel(&f, sizeof(f), fds + fd))
+		return NULL;
+	return f;
+}
+
+SEC("tp_btf/mmap_lock_released")
+int BPF_PROG(follow_mmap, struct mm_struct *mm, bool write)
+{
+	struct task_struct *t;
+	struct tsdt_proc_rec r;
+	struct pt_regs *regs;
+	struct inode *ino;
+	struct file *f;
+	__u32 tid;
+	__u64 addr, *p;
+
+	if (!write)
 		return 0;
-	if (!followed_now(tgid))
+	t = bpf_get_current_task_btf();
+	if (t->mm != mm || !(regs = exec_mmap(t)))
+		return 0;
+#ifdef SYS_MMAP
+	/* the lock is still held here (the tracepoint runs before it is
+	 * released): no bpf_find_vma(); the call's own arguments say what
+	 * it mapped, at the address it asked for or was given */
+	tid = t->pid;
+	if (MMAP_FLAGS(regs) & MAP_FIXED) {
+		addr = MMAP_ADDR(regs);
+	} else {
+		p = bpf_map_lookup_elem(&unmapped, &tid);
+		if (!p)
+			return 0;
+		addr = *p;
+		bpf_map_delete_elem(&unmapped, &tid);
+	}
+	if (MMAP_FLAGS(regs) & MAP_ANONYMOUS)
+		return 0;
+	f = fd_file(t, MMAP_FD(regs));
+	if (!f)
+		return 0;
+	ino = BPF_CORE_READ(f, f_inode);
+	if (!ino)
 		return 0;
 	proc_rec(&r, TSDT_REC_LOAD, t);
-	if (bpf_find_vma(t, ctx->ret, vma_cb, &c, 0) || !c.ino)
-		return 0; /* not an executable file mapping */
-	r.hdr.misc = hold_if_new(tgid, c.ino, &r);
+	r.addr = addr;
+	r.pgoff = MMAP_OFF(regs);
+	r.hdr.misc = hold_if_new(t->tgid, BPF_CORE_READ(ino, i_sb, s_dev),
+				 BPF_CORE_READ(ino, i_ino), &r);
 	proc_out(&r);
+#endif
 	return 0;
 }

@@ -70,3 +70,13 @@ bench-writer: all $(OUT)/bench/writer-rate
 	$(Q)$(OUT)/bench/writer-rate $(OUT)/tests/trace/fixture 1000000 5
 bench: bench-writer
 .PHONY: bench-writer
+
+# Cost of following process families (bench/follow.sh): `make bench-follow`.
+$(OUT)/bench/forkloop: bench/forkloop.c include/sys/tsdt.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ $<
+bench-follow: all $(OUT)/bench/forkloop
+	$(Q)OUT=$(OUT) bench/follow.sh
+bench: bench-follow
+.PHONY: bench-follow

@@ -980,6 +980,11 @@ uint64_t tsdt_tracer__proc_event_cnt(const struct tsdt_tracer *tr,
 	return tr->fl->kind_cnt[kind];
 }
 
+bool tsdt_tracer__is_following(const struct tsdt_tracer *tr)
+{
+	return tr && tsdt_follow_active(tr);
+}
+
 uint64_t tsdt_tracer__hold_cnt(const struct tsdt_tracer *tr)
 {
 	return tr && tr->fl ? tr->fl->holds : 0;

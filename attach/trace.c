@@ -129,6 +129,8 @@ struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 		tr->follow = false; /* every process is traced already */
 	/* following filters in the program; the links reach every process */
 	tr->link_pid = tsdt_follow_active(tr) ? -1 : tr->pid;
+	if (tsdt_follow_active(tr) && !TSDT_OPTS_GET(opts, follow_nop5, false))
+		tr->no_nop5 = true;
 	tr->ringbuf_size = rb;
 	tr->str_max = sm;
 	tr->ring_fd = -1;

@@ -341,9 +341,7 @@ static void json_summary(struct tsdt_writer *w, const struct tsdt_tracer *tr,
 	tsdt_w_put(w, buf, len);
 	tsdt_w_str(w, ",\"reason\":");
 	tsdt_w_json_str(w, reason ? reason : "", reason ? strlen(reason) : 0);
-	if (tsdt_tracer__followed_cnt(tr) || tsdt_tracer__proc_event_cnt(tr, TSDT_EVENT_FORK) ||
-	    tsdt_tracer__proc_event_cnt(tr, TSDT_EVENT_EXEC) ||
-	    tsdt_tracer__proc_event_cnt(tr, TSDT_EVENT_EXIT)) {
+	if (tsdt_tracer__is_following(tr)) {
 		static const enum tsdt_event_kind kinds[] = {
 			TSDT_EVENT_FORK, TSDT_EVENT_EXEC, TSDT_EVENT_EXIT,
 			TSDT_EVENT_LOAD,
@@ -358,6 +356,8 @@ static void json_summary(struct tsdt_writer *w, const struct tsdt_tracer *tr,
 		}
 		tsdt_w_str(w, ",\"holds\":");
 		tsdt_w_u64(w, tsdt_tracer__hold_cnt(tr));
+		tsdt_w_str(w, ",\"longest_hold_ns\":");
+		tsdt_w_u64(w, tsdt_tracer__hold_max_ns(tr));
 		tsdt_w_str(w, ",\"not_followed\":");
 		tsdt_w_u64(w, tsdt_tracer__follow_full_cnt(tr));
 		tsdt_w_str(w, ",\"records_lost\":");

@@ -39,7 +39,8 @@ run_none() {
 run_tsdt() { # NAME PROBE extra-args...
 	local name=$1 probe=$2 hl=; shift 2
 	[ $probe = thit ] && hl=--tsdt
-	"$TSDT" trace "$@" -o /dev/null -c "$BIN $hl --burst $N" tsdt_bench:$probe 2> "$tmp/err"
+	# one process, as the peers (following adds a lookup per hit: bench/follow.sh)
+	"$TSDT" trace --no-follow "$@" -o /dev/null -c "$BIN $hl --burst $N" tsdt_bench:$probe 2> "$tmp/err"
 	local ev lost
 	read -r ev lost < <(sed -nE 's/^tsdt trace: ([0-9]+) events, ([0-9]+) lost.*/\1 \2/p' "$tmp/err")
 	record "$name" "${ev:-0}" "${lost:-nan}" "$(parse_loop "$tmp/err")"

@@ -4,8 +4,10 @@
  * the loop only: the tracer's start and end are not in it):
  *   forkloop fork N        N times: fork; the child fires bf:child once and
  *                          _exit(0)s; the parent waits for it
- *   forkloop exec N PROG   N times: fork; the child execs "PROG hit"; wait
+ *   forkloop exec N PROG [K]  N times: fork; the child execs "PROG hit K"
+ *                          (K default 1); wait
  *   forkloop hit [K]       fire bf:child K times (default 1) and exit
+ *   forkloop hits N        fire bf:child N times, timed (ns per hit)
  *   forkloop syscall N     N getppid() calls (what a tracer costs every
  *                          process's system calls)
  * Prints "ns_per_iter X".
@@ -21,6 +23,8 @@
 #include <sys/tsdt.h>
 
 TSDT_PROBE_DEFINE(bf, child, (int32_t, pid));
+/* never fired: a session on it pays for following only */
+TSDT_PROBE_DEFINE(bf, never, (int32_t, pid));
 
 static long long mono_ns(void)
 {
@@ -38,6 +42,10 @@ int main(int argc, char **argv)
 	if (argc >= 2 && !strcmp(argv[1], "hit")) {
 		for (long i = 0; i < (argc > 2 ? n : 1); i++)
 			TSDT_PROBE(bf, child, (int32_t)getpid());
+		return 0;
+	}
+	if (argc >= 2 && !strcmp(argv[1], "never")) {
+		TSDT_PROBE(bf, never, (int32_t)getpid());
 		return 0;
 	}
 	if (argc < 3)
@@ -58,11 +66,15 @@ int main(int argc, char **argv)
 			pid_t pid = fork();
 
 			if (pid == 0) {
-				execl(argv[3], argv[3], "hit", (char *)NULL);
+				execl(argv[3], argv[3], "hit",
+				      argc > 4 ? argv[4] : "1", (char *)NULL);
 				_exit(127);
 			}
 			waitpid(pid, NULL, 0);
 		}
+	} else if (!strcmp(argv[1], "hits")) {
+		for (long i = 0; i < n; i++)
+			TSDT_PROBE(bf, child, (int32_t)i);
 	} else if (!strcmp(argv[1], "syscall")) {
 		for (long i = 0; i < n; i++)
 			syscall(SYS_getppid);

@@ -27,6 +27,9 @@ int cli_session__parse_opt(struct cli_session *s, int opt, const char *arg)
 	case 'Z':
 		s->allow_no_match = true;
 		return 0;
+	case CLI_OPT_NOP5:
+		s->nop5 = true;
+		return 0;
 	}
 	return -1;
 }
@@ -64,6 +67,7 @@ static int new_tracer(struct cli_session *s)
 	s->topts.follow = !s->no_follow;
 	s->topts.no_hold = s->no_hold;
 	s->topts.cgroup = s->cgroup;
+	s->topts.follow_nop5 = s->nop5;
 	s->topts.file_fn = on_file;
 	s->topts.file_ctx = s;
 	s->tr = tsdt_tracer__new(&s->topts);

@@ -47,6 +47,7 @@ struct cli_session {
 	bool no_hold;                  /* --no-hold */
 	const char *cgroup;            /* --cgroup PATH */
 	bool allow_no_match;           /* -Z */
+	bool nop5;                     /* --nop5 */
 };
 
 /* The options every session command takes, for its struct option table,
@@ -56,12 +57,14 @@ enum {
 	CLI_OPT_NO_FOLLOW = 1000,
 	CLI_OPT_NO_HOLD,
 	CLI_OPT_CGROUP,
+	CLI_OPT_NOP5,
 };
 #define CLI_SESSION_OPTIONS \
 	{ "allow-no-match", no_argument,      NULL, 'Z' }, \
 	{ "no-follow",     no_argument,       NULL, CLI_OPT_NO_FOLLOW }, \
 	{ "no-hold",       no_argument,       NULL, CLI_OPT_NO_HOLD }, \
-	{ "cgroup",        required_argument, NULL, CLI_OPT_CGROUP }
+	{ "cgroup",        required_argument, NULL, CLI_OPT_CGROUP }, \
+	{ "nop5",          no_argument,       NULL, CLI_OPT_NOP5 }
 #define CLI_SESSION_HELP \
 "  -Z, --allow-no-match     a probe that matches nothing yet is no error: it is\n" \
 "                           attached when a followed process runs or loads a\n" \
@@ -73,7 +76,10 @@ enum {
 "                           now and later (a container, a service)\n" \
 "      --no-hold            following: do not stop a process at the exec or\n" \
 "                           load of a file new to tsdt until its probes are\n" \
-"                           attached (its first events may then be missed)\n"
+"                           attached (its first events may then be missed)\n" \
+"      --nop5               following: attach <sys/tsdt.h> sites at their\n" \
+"                           five-byte nop too (optimized uprobes; each new\n" \
+"                           process then pays a page rewrite per probe page)\n"
 
 /* true when @opt is a session option (handled: 0), else -1 */
 int cli_session__parse_opt(struct cli_session *s, int opt, const char *arg);

@@ -733,9 +733,15 @@ struct tsdt_tracer_opts {
 	void *file_ctx;
 	/* following: most processes followed at once (0: 32768) */
 	size_t max_procs;
+	/* following attaches every site at its one-byte nop (as no_nop5):
+	 * the kernel's optimization of a five-byte nop rewrites the probe's
+	 * page in each new process on its first hit, which made a fork+exit
+	 * loop 20% slower here (bench/follow.sh); this keeps it (for a few
+	 * long-lived processes with hot probes) */
+	bool follow_nop5;
 	size_t :0;
 };
-#define tsdt_tracer_opts__last_field max_procs
+#define tsdt_tracer_opts__last_field follow_nop5
 
 /**
  * @brief **tsdt_tracer__new()** creates a tracer (nothing is loaded yet).
@@ -838,6 +844,10 @@ TSDT_API uint64_t tsdt_tracer__lost_cnt(const struct tsdt_tracer *tr);
  */
 TSDT_API int tsdt_tracer__add_examined(struct tsdt_tracer *tr,
 				       const char *path);
+
+/* true when the tracer follows processes (tsdt_tracer_opts.follow with a
+ * pid, or .cgroup) */
+TSDT_API bool tsdt_tracer__is_following(const struct tsdt_tracer *tr);
 
 /*
  * Following: processes followed now (alive; every one when counting), or

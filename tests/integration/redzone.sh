@@ -80,7 +80,7 @@ EOF
 
 	# tsdt trace at the five-byte nop, then at the one-byte nop
 	for mode in nop5 nop1; do
-		flag=; [ $mode = nop1 ] && flag=--no-nop5
+		flag=--nop5; [ $mode = nop1 ] && flag=--no-nop5
 		want_tramp=1; [ $mode = nop1 ] && want_tramp=0
 		"$TSDT" trace -v $flag --json -o "$TMP/t.json" -c "$L $N" 'rz:*' \
 			> "$TMP/t.out" 2> "$TMP/t.err"

@@ -203,18 +203,9 @@ pid_t tsdt_follow_ppid(const struct tsdt_tracer *tr, pid_t pid)
 /* The parent of @pid from /proc/PID/stat, or 0. */
 static pid_t read_ppid(pid_t pid)
 {
-	char path[64], buf[512], *p;
-	int ppid = 0;
-	FILE *f;
+	pid_t ppid = 0;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return 0;
-	if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')))
-		sscanf(p + 1, " %*c %d", &ppid);
-	fclose(f);
-	return ppid;
+	return tsdt_proc_stat(pid, NULL, &ppid) ? 0 : ppid;
 }
 
 /* -------------------------------------------------------------- files */
@@ -313,7 +304,7 @@ static bool same_root(pid_t pid)
  */
 static void examine_pid(struct tsdt_tracer *tr, pid_t pid)
 {
-	char path[64], *line = NULL, exe[PATH_MAX] = "";
+	char path[64], *line = NULL, exe[PATH_MAX];
 	size_t line_sz = 0;
 	FILE *f;
 
@@ -322,31 +313,19 @@ static void examine_pid(struct tsdt_tracer *tr, pid_t pid)
 	if (!f)
 		return; /* gone */
 	while (getline(&line, &line_sz, f) > 0) {
-		unsigned long long start, end, off, ino;
-		unsigned int ma, mi;
-		char perms[5], open_path[PATH_MAX + 64], *p;
-		int n = 0;
+		char open_path[PATH_MAX + 64];
+		struct tsdt_maps_line m;
 
-		if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start,
-			   &end, perms, &off, &ma, &mi, &ino, &n) < 7 || !n)
+		if (tsdt_maps_parse_line(line, &m) || !m.path || m.perms[2] != 'x')
 			continue;
-		p = line + n;
-		p[strcspn(p, "\n")] = 0;
-		if (perms[2] != 'x' || p[0] != '/')
-			continue;
-		if (!exe[0] && off == 0)
-			snprintf(exe, sizeof(exe), "%s", p);
-		if (strlen(p) > 10 && !strcmp(p + strlen(p) - 10, " (deleted)")) {
-			p[strlen(p) - 10] = 0;
+		if (m.deleted)
 			snprintf(open_path, sizeof(open_path),
-				 "/proc/%d/map_files/%llx-%llx", (int)pid,
-				 start, end);
-		} else {
+				 "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
+				 (int)pid, m.start, m.end);
+		else
 			snprintf(open_path, sizeof(open_path), "/proc/%d/root%s",
-				 (int)pid, p);
-		}
-		examine_file(tr, pid, ((uint64_t)ma << 20) | mi, ino, p,
-			     open_path);
+				 (int)pid, m.path);
+		examine_file(tr, pid, m.dev, m.ino, m.path, open_path);
 	}
 	free(line);
 	fclose(f);

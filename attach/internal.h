@@ -71,4 +71,19 @@ static inline bool tsdt_opts_valid(const void *opts, size_t known_sz,
 #define TSDT_OPTS_GET(opts, field, fallback) \
 	(TSDT_OPTS_HAS(opts, field) ? (opts)->field : (fallback))
 
+/* proc.c: the one parser of each /proc file read. */
+struct tsdt_maps_line {             /* one line of /proc/PID/maps */
+	uint64_t start, end, off;
+	uint64_t dev;                   /* the kernel's dev_t: major << 20 | minor */
+	uint64_t ino;
+	char perms[5];
+	bool deleted;                   /* " (deleted)", cut from path */
+	char *path;                     /* into the line (its end cut); NULL:
+					 * anonymous or [special] */
+};
+/* Parses @line (NUL-terminated, modified). 0, or -EINVAL. */
+int tsdt_maps_parse_line(char *line, struct tsdt_maps_line *m);
+/* /proc/PID/stat: the state letter and the parent. 0 or a negative errno. */
+int tsdt_proc_stat(pid_t pid, char *state, pid_t *ppid);
+
 #endif /* TSDT_INTERNAL_H */

@@ -28,6 +28,63 @@
 #include "internal.h"
 #include "log.h"
 
+/* ------------------------------------------------------------- procfs */
+
+int tsdt_maps_parse_line(char *line, struct tsdt_maps_line *m)
+{
+	unsigned long long start, end, off, ino;
+	unsigned int ma, mi;
+	size_t len;
+	char *p;
+	int n = 0;
+
+	memset(m, 0, sizeof(*m));
+	if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end,
+		   m->perms, &off, &ma, &mi, &ino, &n) < 7 || !n)
+		return -EINVAL;
+	m->start = start;
+	m->end = end;
+	m->off = off;
+	m->dev = ((uint64_t)ma << 20) | mi;
+	m->ino = ino;
+	p = line + n;
+	p[strcspn(p, "\n")] = 0;
+	if (p[0] != '/')
+		return 0; /* anonymous, [heap], [vdso], ... */
+	/* a file replaced or removed since it was mapped (an upgrade): still
+	 * readable through /proc/PID/map_files */
+	len = strlen(p);
+	if (len > 10 && !strcmp(p + len - 10, " (deleted)")) {
+		p[len - 10] = 0;
+		m->deleted = true;
+	}
+	m->path = p;
+	return 0;
+}
+
+int tsdt_proc_stat(pid_t pid, char *state, pid_t *ppid)
+{
+	char path[64], buf[512], *p;
+	char st = 0;
+	int pp = 0, err = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	/* the name in parentheses may hold anything: parse after the last ')' */
+	if (!fgets(buf, sizeof(buf), f) || !(p = strrchr(buf, ')')) ||
+	    sscanf(p + 1, " %c %d", &st, &pp) != 2)
+		err = -EINVAL;
+	fclose(f);
+	if (state)
+		*state = st;
+	if (ppid)
+		*ppid = pp;
+	return err;
+}
+
 /* ------------------------------------------------------------ open_pid */
 
 struct mapping {
@@ -134,24 +191,11 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 	}
 	while (getline(&line, &line_sz, f) > 0) {
 		struct mapping m = {};
-		unsigned long long start, end, off;
-		char perms[5];
-		int n = 0;
-		char *p;
+		struct tsdt_maps_line ml;
 
-		if (sscanf(line, "%llx-%llx %4s %llx %*s %*s %n", &start, &end,
-			   perms, &off, &n) < 4 || !n)
+		if (tsdt_maps_parse_line(line, &ml) || !ml.path)
 			continue;
-		p = line + n;
-		p[strcspn(p, "\n")] = 0;
-		if (p[0] != '/')
-			continue; /* [heap], anonymous, ... */
-		/* a file replaced or removed since it was mapped (an upgrade):
-		 * still readable through /proc/PID/map_files */
-		if (strlen(p) > 10 && !strcmp(p + strlen(p) - 10, " (deleted)")) {
-			p[strlen(p) - 10] = 0;
-			m.deleted = true;
-		}
+		m.deleted = ml.deleted;
 		if (nmaps == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
 			struct mapping *nm = realloc(maps, ncap * sizeof(*nm));
@@ -163,11 +207,11 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 			maps = nm;
 			cap = ncap;
 		}
-		m.start = start;
-		m.end = end;
-		m.off = off;
-		memcpy(m.perms, perms, sizeof(perms));
-		m.path = strdup(p);
+		m.start = ml.start;
+		m.end = ml.end;
+		m.off = ml.off;
+		memcpy(m.perms, ml.perms, sizeof(m.perms));
+		m.path = strdup(ml.path);
 		if (!m.path) {
 			err = -ENOMEM;
 			goto out;

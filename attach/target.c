@@ -603,22 +603,13 @@ bool tsdt_target__ended(struct tsdt_target *t)
 		return t->child_done;
 	}
 	if (t->pid > 0) {
-		char path[64], buf[256], *p;
-		FILE *f;
-		bool zombie = false;
+		char state;
 
 		if (kill(t->pid, 0) && errno == ESRCH)
 			return true;
-		/* exited but not reaped yet: state Z (or X) in /proc/PID/stat */
-		snprintf(path, sizeof(path), "/proc/%d/stat", (int)t->pid);
-		f = fopen(path, "re");
-		if (!f)
-			return false;
-		if (fgets(buf, sizeof(buf), f) && (p = strrchr(buf, ')')) &&
-		    p[1] == ' ' && (p[2] == 'Z' || p[2] == 'X'))
-			zombie = true;
-		fclose(f);
-		return zombie;
+		/* exited but not reaped yet: state Z (or X) */
+		return !tsdt_proc_stat(t->pid, &state, NULL) &&
+		       (state == 'Z' || state == 'X');
 	}
 	return false;
 }

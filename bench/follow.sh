@@ -7,8 +7,10 @@
 #   fork    N x (fork; the child fires bf:child once, _exit; wait)
 #   exec    N x (fork; the child execs `forkloop hit`, which fires once)
 #   hits    200 K probe hits in one process: what following adds per hit
-#           (tsdt-one: --no-follow, the link's pid filter; tsdt: the
-#           followed-set lookup in the program)
+#           (tsdt-one: --no-follow, the link's pid filter, at the five-byte
+#           nop; tsdt-one-int3: the same at the int3; tsdt: following, int3
+#           and the followed-set lookup in the program; tsdt-nop5: following
+#           at the five-byte nop)
 #   syscall 1 M getppid(): what the tracer costs every system call on the
 #           machine while it follows (tsdt's programs are on scheduler and
 #           mmap-lock tracepoints, not on syscalls)
@@ -47,8 +49,9 @@ run() {
 		out=$($cmd); ev=- ;;
 	follow)
 		out=$("$TSDT" trace -q -o /dev/null -c "$cmd" bf:never 2> /dev/null); ev=- ;;
-	tsdt-one)
-		out=$("$TSDT" trace --no-follow --json -o "$tmp/ev.json" -c "$cmd" bf:child 2> /dev/null)
+	tsdt-one|tsdt-one-int3)
+		out=$("$TSDT" trace --no-follow $([ $v = tsdt-one-int3 ] && echo --no-nop5) \
+			--json -o "$tmp/ev.json" -c "$cmd" bf:child 2> /dev/null)
 		ev=$(grep -o '"type":"summary","events":[0-9]*' "$tmp/ev.json" | grep -o '[0-9]*$') ;;
 	tsdt|tsdt-nop5)
 		out=$("$TSDT" trace $([ $v = tsdt-nop5 ] && echo --nop5) --json \
@@ -68,7 +71,7 @@ for ((r = 1; r <= ROUNDS; r++)); do
 		run $v exec $NEXEC "$LOOP"
 	done
 	for v in none follow; do run $v syscall $NSYS; done
-	for v in none tsdt-one tsdt bpftrace; do run $v hits $NHITS; done
+	for v in none tsdt-one tsdt-one-int3 tsdt tsdt-nop5 bpftrace; do run $v hits $NHITS; done
 	# a program never seen: held at exec, then live
 	cp "$LOOP" "$tmp/fresh$r"
 	"$TSDT" trace -q --json -Z -o "$tmp/h.json" -c "$LOOP exec 1 $tmp/fresh$r 1000" bf:child > /dev/null 2>&1
@@ -81,26 +84,26 @@ done
 
 med() { awk '{ print $'"$2"' }' "$tmp/$1" | median; }
 echo "Following process families: $ROUNDS rounds, medians ($(machine_line))"
-printf '%-9s %-10s %14s %9s %12s\n' loop variant "ns/iteration" "vs none" "events"
+printf '%-9s %-13s %14s %9s %12s\n' loop variant "ns/iteration" "vs none" "events"
 for loop in fork exec; do
 	n=$([ $loop = fork ] && echo $NFORK || echo $NEXEC)
 	base=$(med none.$loop 1)
 	for v in none follow tsdt tsdt-nop5 bpftrace; do
 		ns=$(med $v.$loop 1)
 		if [ $v = none ] || [ $v = follow ]; then ev=-; else ev="$(med $v.$loop 2)/$n"; fi
-		printf '%-9s %-10s %14.0f %9s %12s\n' $loop $v "$ns" "$(ratio "$ns" "$base")" "$ev"
+		printf '%-9s %-13s %14.0f %9s %12s\n' $loop $v "$ns" "$(ratio "$ns" "$base")" "$ev"
 	done
 done
 base=$(med none.syscall 1)
 for v in none follow; do
 	ns=$(med $v.syscall 1)
-	printf '%-9s %-10s %14.1f %9s %12s\n' syscall $v "$ns" "$(ratio "$ns" "$base")" -
+	printf '%-9s %-13s %14.1f %9s %12s\n' syscall $v "$ns" "$(ratio "$ns" "$base")" -
 done
 base=$(med none.hits 1)
-for v in none tsdt-one tsdt bpftrace; do
+for v in none tsdt-one tsdt-one-int3 tsdt tsdt-nop5 bpftrace; do
 	ns=$(med $v.hits 1)
 	if [ $v = none ]; then ev=-; else ev="$(med $v.hits 2)/$NHITS"; fi
-	printf '%-9s %-10s %14.1f %9s %12s\n' hits $v "$ns" "$(ratio "$ns" "$base")" "$ev"
+	printf '%-9s %-13s %14.1f %9s %12s\n' hits $v "$ns" "$(ratio "$ns" "$base")" "$ev"
 done
 echo
 echo "A program never seen, exec'd: stopped until its probes are live for $(median < "$tmp/hold" | awk '{ printf "%.2f", $1 / 1e6 }') ms (median of the longest stop per run); events $(median < "$tmp/hold.events")/1000"

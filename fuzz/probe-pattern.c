@@ -3,7 +3,8 @@
  * libFuzzer target for the probe pattern "[binary:]provider:name" and its
  * matching (libtsdt's attach/pattern.c), the writers' escapers
  * (attach/writer.c) on arbitrary bytes, and the CLI's parsers (cli/util.c):
- * strict numbers and durations. Input: the first line is
+ * strict numbers and durations, and the /proc/PID/maps line parser
+ * (attach/proc.c) on every line. Input: the first line is
  * the pattern, the rest is the subject (provider/name/path and the text).
  */
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include <tsdt/libtsdt.h>
 
+#include "../attach/internal.h"
 #include "../attach/writer.h"
 #include "../cli/util.c"
 
@@ -32,6 +34,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		*nl = 0;
 	const char *subject = nl ? nl + 1 : "";
 
+	{
+		char *copy = strdup(nl ? nl + 1 : text), *line, *save = NULL;
+		struct tsdt_maps_line m;
+
+		for (line = copy ? strtok_r(copy, "\n", &save) : NULL; line;
+		     line = strtok_r(NULL, "\n", &save))
+			if (!tsdt_maps_parse_line(line, &m) && m.path &&
+			    strlen(m.path) > 4096)
+				abort(); /* a path longer than the line */
+		free(copy);
+	}
 	p = tsdt_pattern__new(text);
 	if (p) {
 		const char *bin = tsdt_pattern__binary(p);

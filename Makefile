@@ -144,7 +144,7 @@ deps:
 	$(Q)scripts/install-deps.sh
 
 check: deps
-	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(FUZZERS)
+	$(Q)$(MAKE) --no-print-directory all $(UNIT_TESTS) $(FUZZERS) $(CHECK_BINS)
 	$(Q)OUT=$(OUT) FUZZ_SMOKE=$(FUZZ_SMOKE) tests/run-checks.sh $(UNIT_TESTS) -- $(CHECK_CMDS)
 
 demo: deps

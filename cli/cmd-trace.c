@@ -211,8 +211,16 @@ static int trace_out__loop(struct trace_out *out, struct cli_session *s,
 			next_lost = mono_ns() + 1000000000LL;
 		}
 	}
-	if (ret == 0 && !out->write_error)
+	if (ret == 0 && !out->write_error) {
+		int n;
+
+		/* what the ring holds was fired before the end: written, not
+		 * left unread (a signal ends the loop between polls) */
+		while ((n = tsdt_tracer__poll(tr, 0, on_event, out)) > 0)
+			if (tsdt_writer__flush(out->w))
+				break;
 		cli_session__stop_command(s, *sig);
+	}
 	trace_out__end(out, tr, s);
 	return ret;
 }

@@ -2,9 +2,10 @@
 CHECK_CMDS += tests/integration/header-notes.sh
 CHECK_CMDS += tests/integration/header-consumers.sh
 CHECK_CMDS += tests/integration/header-compile-fail.sh
-# Fixture of header-consumers.sh, built by the script through
-# `make header-test-bins` (not by `make all`).
+# Fixture of header-consumers.sh: built by `make check` before any test
+# runs (CHECK_BINS), not by `make all`.
 HEADER_TEST_BINS := $(OUT)/tests/header/usdt-values
+CHECK_BINS += $(HEADER_TEST_BINS)
 .PHONY: header-test-bins
 header-test-bins: $(HEADER_TEST_BINS)
 $(OUT)/tests/header/usdt-values.bpf.o: tests/header/usdt-values.h

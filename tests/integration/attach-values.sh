@@ -60,10 +60,15 @@ for mode in "" "-s"; do
 done
 
 # the same through the CLI, text and JSON: the unreadable double is marked
-out=$(timeout 10 "$OUT/tsdt" trace -p "$P" "$A/target:sdt_test:xmm" 2>&1 & tp=$!
-      sleep 1.5; kill -INT $tp; wait $tp)
-expect_has "tsdt trace, %xmm argument" "$out" "sdt_test:xmm " "=<unreadable: -14>"
-out=$(timeout 10 "$OUT/tsdt" trace --json -p "$P" "$A/target:sdt_test:xmm" 2>&1 & tp=$!
-      sleep 1.5; kill -INT $tp; wait $tp)
-expect_has "tsdt trace --json, %xmm argument" "$out" '"error":-14}'
+# (until the first event, then SIGINT: no fixed wait)
+trace_until() { # FILE PATTERN ARGS...
+	local f=$1 re=$2; shift 2
+	timeout 10 "$OUT/tsdt" trace "$@" > "$f" 2>&1 & local tp=$!
+	for i in $(seq 500); do grep -q -- "$re" "$f" && break; sleep 0.01; done
+	kill -INT $tp; wait $tp
+}
+trace_until "$TMP/x.txt" 'sdt_test:xmm ' -p "$P" "$A/target:sdt_test:xmm"
+expect_has "tsdt trace, %xmm argument" "$(cat "$TMP/x.txt")" "sdt_test:xmm " "=<unreadable: -14>"
+trace_until "$TMP/x.json" '"error":-14}' --json -p "$P" "$A/target:sdt_test:xmm"
+expect_has "tsdt trace --json, %xmm argument" "$(cat "$TMP/x.json")" '"error":-14}'
 finish

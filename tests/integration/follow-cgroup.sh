@@ -34,8 +34,7 @@ echo $P_inside > "$CG/cgroup.procs"
 echo $P_nested > "$CG/child/cgroup.procs"
 for n in inside outside nested; do echo go > "$TMP/$n"; done
 wait $P_inside $P_outside $P_nested
-sleep 0.3
-kill -INT $T; wait $T
+kill -INT $T; wait $T     # tsdt drains the ring at SIGINT
 pid_events() { awk -v p="$1" '$4 == "family" && $2 == p && $5 == "fam:hit"' "$TMP/out" | wc -l; }
 check "a process moved into the cgroup after start: its 9 events" [ "$(pid_events $P_inside)" = 9 ]
 check "a process in a child cgroup: its 9 events" [ "$(pid_events $P_nested)" = 9 ]

@@ -88,7 +88,7 @@ kill -9 $T; wait $T 2>/dev/null
 ended=no
 for i in $(seq 100); do kill -0 $P 2>/dev/null || { ended=yes; break; }; sleep 0.02; done
 check "kill: the keeper continued it; it ran to its end" [ $ended = yes ]
-sleep 0.3
+for i in $(seq 150); do ps -eo stat=,comm= | grep -v '^Z' | grep -q tsdt-keeper || break; sleep 0.02; done
 check "kill: no link, no program, no keeper left" \
 	sh -c "[ \$(bpftool link show 2>/dev/null | grep -c .) = $links0 ] && ! ps -eo stat=,comm= | grep -v '^Z' | grep -q tsdt-keeper"
 

@@ -11,6 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 OUT=${OUT:-.output}
 TOP=$PWD
+case $OUT in /*) OUTA=$OUT ;; *) OUTA=$TOP/$OUT ;; esac
 GEN=$TOP/$OUT/tsdt-gen
 T=$(mktemp -d)
 APP_PID=
@@ -20,13 +21,13 @@ fail() { echo "FAIL: $*" >&2; exit 1; }
 MA=$(gcc -print-multiarch)
 bpfcc() { clang -g -O2 -target bpf -D__TARGET_ARCH_x86 -I"$TOP/$OUT" -I"$TOP/include" -I/usr/include/$MA -I. -c "$1" -o "$2"; }
 
-make -s -C "$TOP" OUT="$OUT" "$OUT/vmlinux.h" "$OUT/libtsdt.a" >/dev/null
+for f in "$OUTA/vmlinux.h" "$OUTA/libtsdt.a"; do [ -f "$f" ] || fail "$f not built (make)"; done
 cd "$T"
 "$GEN" -h -s "$TOP/probes/demo.d" -o demo.h
 "$GEN" -B -s "$TOP/probes/demo.d" -o demo.bpf.h
 gcc -O2 -Wall -Werror -I"$TOP/include" -I. "$TOP/tests/sdk/gen-app.c" -o app
 bpfcc "$TOP/tests/sdk/gen-handlers.bpf.c" handlers.bpf.o
-gcc -O2 -Wall -I"$TOP/include" "$TOP/tests/sdk/gen-loader.c" -o loader "$TOP/$OUT/libtsdt.a" -lbpf -lelf -lz
+gcc -O2 -Wall -I"$TOP/include" "$TOP/tests/sdk/gen-loader.c" -o loader "$OUTA/libtsdt.a" -lbpf -lelf -lz
 
 ./app & APP_PID=$!
 out=$(timeout 20 ./loader handlers.bpf.o ./app 2> loader.err) || fail "loader: $(cat loader.err) $out"

@@ -10,8 +10,8 @@
 # their bits (2.5f = 0x40200000, -1.25 = 0xbff4000000000000). Every run
 # also checks the probe's is-enabled check saw the semaphore set.
 . "$(dirname "$0")/../header/lib.sh"
-make -s -C "$ROOT" OUT="$OUT" header-test-bins > "$W/make.log" 2>&1 || { cat "$W/make.log"; exit 1; }
 LOADER=$OUT/tests/header/usdt-values
+[ -x "$LOADER" ] || { echo "FAIL: $LOADER not built (make check builds it)" >&2; exit 1; }
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; wait 2>/dev/null; }
 trap cleanup EXIT

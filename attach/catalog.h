@@ -8,6 +8,8 @@
 
 #include <tsdt/libtsdt.h>
 
+#include "spec.h"
+
 /*
  * The x86-64 site of <sys/tsdt.h> (catalog.c, include/sys/tsdt.h): its
  * length, the offset of its five-byte nop from the note's address, and how

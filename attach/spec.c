@@ -211,8 +211,8 @@ int tsdt_spec_parse(enum tsdt_arch arch, const char *str,
 	return 0;
 }
 
-int tsdt_arg_spec__parse(enum tsdt_arch arch, const char *str,
-			 struct tsdt_arg_spec *ret)
+int tsdt_arg_spec_parse(enum tsdt_arch arch, const char *str,
+			struct tsdt_arg_spec *ret)
 {
 	char err[256];
 	int e;
@@ -224,6 +224,40 @@ int tsdt_arg_spec__parse(enum tsdt_arch arch, const char *str,
 		pr_warn("spec: %s\n", err);
 	return e;
 }
+
+struct tsdt_arg_spec *tsdt_arg_spec__parse(enum tsdt_arch arch,
+					   const char *str)
+{
+	struct tsdt_arg_spec *s = calloc(1, sizeof(*s));
+	int err;
+
+	if (!s)
+		return tsdt_err_ptr(-ENOMEM);
+	err = tsdt_arg_spec_parse(arch, str, s);
+	if (err) {
+		free(s);
+		return tsdt_err_ptr(err);
+	}
+	return s;
+}
+
+void tsdt_arg_spec__free(struct tsdt_arg_spec *spec)
+{
+	free(spec);
+}
+
+enum tsdt_arg_loc tsdt_arg_spec__loc(const struct tsdt_arg_spec *s) { return s->loc; }
+int tsdt_arg_spec__size(const struct tsdt_arg_spec *s) { return s->size; }
+bool tsdt_arg_spec__is_signed(const struct tsdt_arg_spec *s) { return s->is_signed; }
+bool tsdt_arg_spec__is_float(const struct tsdt_arg_spec *s) { return s->is_float; }
+int64_t tsdt_arg_spec__value(const struct tsdt_arg_spec *s) { return s->val; }
+const char *tsdt_arg_spec__reg(const struct tsdt_arg_spec *s) { return s->reg; }
+int tsdt_arg_spec__reg_off(const struct tsdt_arg_spec *s) { return s->reg_off; }
+const char *tsdt_arg_spec__index_reg(const struct tsdt_arg_spec *s) { return s->index_reg; }
+int tsdt_arg_spec__index_reg_off(const struct tsdt_arg_spec *s) { return s->index_reg_off; }
+int tsdt_arg_spec__scale(const struct tsdt_arg_spec *s) { return s->scale; }
+const char *tsdt_arg_spec__symbol(const struct tsdt_arg_spec *s) { return s->sym; }
+uint64_t tsdt_arg_spec__addr(const struct tsdt_arg_spec *s) { return s->addr; }
 
 static const char *int_name(int size, bool is_signed, bool is_float)
 {

@@ -6,6 +6,36 @@
 
 #include <tsdt/libtsdt.h>
 
+/* The decoded spec behind the public getters (tsdt_arg_spec__*()). */
+struct tsdt_arg_spec {
+	enum tsdt_arg_loc loc;
+	int size;              /* 1, 2, 4, 8 (absolute value of the note's size) */
+	bool is_signed;        /* size was negative */
+	bool is_float;         /* 'f' marker: the bits are a float/double */
+	int64_t val;           /* constant, displacement, or symbol offset */
+	char reg[8];           /* base register name as written ("edi", "x1") */
+	int reg_off;           /* offset of that register in the arch's pt_regs */
+	int reg_size;          /* bytes of the register named (eax: 4) */
+	char index_reg[8];     /* SIB index register, "" if none */
+	int index_reg_off;
+	int scale;             /* SIB scale: 1, 2, 4, 8 */
+	char sym[64];          /* symbol of the spec, "" if none: rip-relative
+				* (STATIC), or part of a constant or
+				* displacement in non-PIE code ($sym,
+				* sym(%reg)), or aarch64's ":lo12:sym" */
+	uint64_t addr;         /* link-time address sym+val, 0 until resolved
+				* from the symbol tables (the catalog does;
+				* a spec with sym[0] and addr 0 is unresolved
+				* and cannot be read). For every loc but
+				* STATIC the catalog also folds the symbol
+				* into val, so readers use val as usual. */
+};
+
+/* tsdt_arg_spec__parse() into @ret (the library's and the tests' form):
+ * 0, or a negative errno with a message. */
+int tsdt_arg_spec_parse(enum tsdt_arch arch, const char *str,
+			struct tsdt_arg_spec *ret);
+
 /*
  * Decode one argument spec ("-4@%edi") for @arch into @ret. On error returns
  * a negative errno and writes what is wrong into @err (never prints).

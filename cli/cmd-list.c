@@ -153,44 +153,49 @@ static void print_text_probe(struct list_ctx *ctx, const struct tsdt_probe *p)
 
 static void print_json_spec(const struct tsdt_arg_spec *sp)
 {
+	enum tsdt_arg_loc loc = tsdt_arg_spec__loc(sp);
+	const char *reg = tsdt_arg_spec__reg(sp), *sym = tsdt_arg_spec__symbol(sp);
+	int64_t val = tsdt_arg_spec__value(sp);
 	char buf[256];
 
 	printf("{\"loc\":\"%s\",\"size\":%d,\"signed\":%s,\"float\":%s",
-	       tsdt_arg_loc__str(sp->loc), sp->size, sp->is_signed ? "true" : "false",
-	       sp->is_float ? "true" : "false");
-	switch (sp->loc) {
+	       tsdt_arg_loc__str(loc), tsdt_arg_spec__size(sp),
+	       tsdt_arg_spec__is_signed(sp) ? "true" : "false",
+	       tsdt_arg_spec__is_float(sp) ? "true" : "false");
+	switch (loc) {
 	case TSDT_ARG_CONST:
-		printf(",\"value\":%" PRId64, sp->val);
+		printf(",\"value\":%" PRId64, val);
 		break;
 	case TSDT_ARG_REG:
 	case TSDT_ARG_FPREG:
 		printf(",\"reg\":");
-		json_str(sp->reg);
-		printf(",\"reg_off\":%d", sp->reg_off);
+		json_str(reg);
+		printf(",\"reg_off\":%d", tsdt_arg_spec__reg_off(sp));
 		break;
 	case TSDT_ARG_REG_DEREF:
 		printf(",\"reg\":");
-		json_str(sp->reg);
-		printf(",\"reg_off\":%d,\"offset\":%" PRId64, sp->reg_off,
-		       sp->val);
+		json_str(reg);
+		printf(",\"reg_off\":%d,\"offset\":%" PRId64,
+		       tsdt_arg_spec__reg_off(sp), val);
 		break;
 	case TSDT_ARG_SIB:
 		printf(",\"reg\":");
-		json_str(sp->reg[0] ? sp->reg : NULL);
-		printf(",\"reg_off\":%d,\"index_reg\":", sp->reg_off);
-		json_str(sp->index_reg);
+		json_str(reg[0] ? reg : NULL);
+		printf(",\"reg_off\":%d,\"index_reg\":", tsdt_arg_spec__reg_off(sp));
+		json_str(tsdt_arg_spec__index_reg(sp));
 		printf(",\"index_reg_off\":%d,\"scale\":%d,\"offset\":%" PRId64,
-		       sp->index_reg_off, sp->scale, sp->val);
+		       tsdt_arg_spec__index_reg_off(sp), tsdt_arg_spec__scale(sp),
+		       val);
 		break;
 	case TSDT_ARG_STATIC:
-		printf(",\"offset\":%" PRId64, sp->val);
+		printf(",\"offset\":%" PRId64, val);
 		break;
 	}
-	if (sp->sym[0]) {
+	if (sym[0]) {
 		printf(",\"symbol\":");
-		json_str(sp->sym);
-		if (sp->addr)
-			printf(",\"addr\":\"0x%" PRIx64 "\"", sp->addr);
+		json_str(sym);
+		if (tsdt_arg_spec__addr(sp))
+			printf(",\"addr\":\"0x%" PRIx64 "\"", tsdt_arg_spec__addr(sp));
 		else
 			printf(",\"addr\":null");
 	}

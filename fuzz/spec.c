@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	memcpy(str, data + 1, size - 1);
 	str[size - 1] = 0; /* exactly sized: reads past the NUL are caught */
-	if (!tsdt_arg_spec__parse(arches[data[0] % 3], str, &s))
+	if (!tsdt_arg_spec_parse(arches[data[0] % 3], str, &s))
 		tsdt_arg_spec__str(&s, buf, sizeof(buf));
 	if (!tsdt_type__parse(str, &t)) {
 		tsdt_type__str(&t, buf, sizeof(buf));

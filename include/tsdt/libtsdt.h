@@ -147,39 +147,43 @@ enum tsdt_arg_loc {
 	TSDT_ARG_FPREG,     /* %xmm0 / d0: decoded, not readable from BPF */
 };
 
-struct tsdt_arg_spec {
-	enum tsdt_arg_loc loc;
-	int size;              /* 1, 2, 4, 8 (absolute value of the note's size) */
-	bool is_signed;        /* size was negative */
-	bool is_float;         /* 'f' marker: the bits are a float/double */
-	int64_t val;           /* constant, displacement, or symbol offset */
-	char reg[8];           /* base register name as written ("edi", "x1") */
-	int reg_off;           /* offset of that register in the arch's pt_regs */
-	int reg_size;          /* bytes of the register named (eax: 4) */
-	char index_reg[8];     /* SIB index register, "" if none */
-	int index_reg_off;
-	int scale;             /* SIB scale: 1, 2, 4, 8 */
-	char sym[64];          /* symbol of the spec, "" if none: rip-relative
-				* (STATIC), or part of a constant or
-				* displacement in non-PIE code ($sym,
-				* sym(%reg)), or aarch64's ":lo12:sym" */
-	uint64_t addr;         /* link-time address sym+val, 0 until resolved
-				* from the symbol tables (the catalog does;
-				* a spec with sym[0] and addr 0 is unresolved
-				* and cannot be read). For every loc but
-				* STATIC the catalog also folds the symbol
-				* into val, so readers use val as usual. */
-};
+/* One argument's location and size, decoded: opaque, read with the
+ * getters below (the catalog's sites own theirs: tsdt_site__arg_spec()). */
+struct tsdt_arg_spec;
 
 /**
  * @brief **tsdt_arg_spec__parse()** decodes one argument spec ("-4@%edi",
  * "8@-16(%rbp)", "-4@NBuffers(%rip)", "8f@%xmm0", "-4@[sp, 16]") for @arch.
  * Symbols are not resolved here (see the catalog).
- * @return 0; -EINVAL with a message for malformed input; -ENOTSUP for an
- * architecture this library does not decode.
+ * @return the spec (free with tsdt_arg_spec__free()), or NULL with errno:
+ * EINVAL with a message for malformed input, ENOTSUP for an architecture
+ * this library does not decode, ENOMEM.
  */
-TSDT_API int tsdt_arg_spec__parse(enum tsdt_arch arch, const char *str,
-				  struct tsdt_arg_spec *ret);
+TSDT_API struct tsdt_arg_spec *tsdt_arg_spec__parse(enum tsdt_arch arch,
+						    const char *str);
+/** Frees a spec from tsdt_arg_spec__parse(); accepts NULL. */
+TSDT_API void tsdt_arg_spec__free(struct tsdt_arg_spec *spec);
+
+/* A spec's parts. Size in bytes (1, 2, 4, 8: the note's size without its
+ * sign); value: the constant (CONST), the displacement (REG_DEREF, SIB) or
+ * the offset from the symbol (STATIC); registers by name as written
+ * ("edi", "x1"; "" when none) and by their byte offset in the kernel's
+ * struct pt_regs; scale of SIB's index; symbol ("" when none) and its
+ * link-time address (0 until the catalog resolves it: a spec with a symbol
+ * and address 0 cannot be read). */
+TSDT_API enum tsdt_arg_loc tsdt_arg_spec__loc(const struct tsdt_arg_spec *spec);
+TSDT_API int tsdt_arg_spec__size(const struct tsdt_arg_spec *spec);
+TSDT_API bool tsdt_arg_spec__is_signed(const struct tsdt_arg_spec *spec);
+TSDT_API bool tsdt_arg_spec__is_float(const struct tsdt_arg_spec *spec);
+TSDT_API int64_t tsdt_arg_spec__value(const struct tsdt_arg_spec *spec);
+TSDT_API const char *tsdt_arg_spec__reg(const struct tsdt_arg_spec *spec);
+TSDT_API int tsdt_arg_spec__reg_off(const struct tsdt_arg_spec *spec);
+TSDT_API const char *
+tsdt_arg_spec__index_reg(const struct tsdt_arg_spec *spec);
+TSDT_API int tsdt_arg_spec__index_reg_off(const struct tsdt_arg_spec *spec);
+TSDT_API int tsdt_arg_spec__scale(const struct tsdt_arg_spec *spec);
+TSDT_API const char *tsdt_arg_spec__symbol(const struct tsdt_arg_spec *spec);
+TSDT_API uint64_t tsdt_arg_spec__addr(const struct tsdt_arg_spec *spec);
 
 /**
  * @brief **tsdt_arg_spec__str()** writes a decoded, human-readable form of

@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include <tsdt/libtsdt.h>
+#include "spec.h"
 #include "note.h"
 
 /* ---------------------------------------------------------- messages */

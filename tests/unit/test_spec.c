@@ -184,7 +184,7 @@ static void check_ok(enum tsdt_arch arch, const struct ok_case *c)
 	{
 		struct tsdt_arg_spec s2;
 
-		assert_int_equal(tsdt_arg_spec__parse(arch, c->str, &s2), 0);
+		assert_int_equal(tsdt_arg_spec_parse(arch, c->str, &s2), 0);
 		assert_memory_equal(&s, &s2, offsetof(struct tsdt_arg_spec, addr));
 	}
 	tsdt_arg_spec__str(&s, buf, sizeof(buf));
@@ -297,9 +297,9 @@ static void test_unsupported_arch(void **state)
 	assert_int_equal(tsdt_spec_parse(TSDT_ARCH_UNKNOWN, "4@%eax", &s, err,
 					 sizeof(err)), -ENOTSUP);
 	assert_non_null(strstr(err, "unsupported architecture"));
-	assert_int_equal(tsdt_arg_spec__parse((enum tsdt_arch)99, "4@x0", &s),
+	assert_int_equal(tsdt_arg_spec_parse((enum tsdt_arch)99, "4@x0", &s),
 			 -ENOTSUP);
-	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, NULL, &s),
+	assert_int_equal(tsdt_arg_spec_parse(TSDT_ARCH_X86_64, NULL, &s),
 			 -EINVAL);
 }
 
@@ -329,38 +329,38 @@ static void test_str(void **state)
 	struct tsdt_arg_spec s;
 	char buf[128];
 
-	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, "-4@%edi", &s), 0);
+	assert_int_equal(tsdt_arg_spec_parse(TSDT_ARCH_X86_64, "-4@%edi", &s), 0);
 	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
 			    "int32 in %edi");
 	/* constants as tracing reads them: size, then sign */
-	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, "1@$-120", &s), 0);
+	assert_int_equal(tsdt_arg_spec_parse(TSDT_ARCH_X86_64, "1@$-120", &s), 0);
 	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
 			    "uint8 constant 136");
-	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, "-1@$-120", &s), 0);
+	assert_int_equal(tsdt_arg_spec_parse(TSDT_ARCH_X86_64, "-1@$-120", &s), 0);
 	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
 			    "int8 constant -120");
-	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, "-4@$4294967295", &s), 0);
+	assert_int_equal(tsdt_arg_spec_parse(TSDT_ARCH_X86_64, "-4@$4294967295", &s), 0);
 	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
 			    "int32 constant -1");
-	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, "8@$-1", &s), 0);
+	assert_int_equal(tsdt_arg_spec_parse(TSDT_ARCH_X86_64, "8@$-1", &s), 0);
 	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
 			    "uint64 constant 18446744073709551615");
-	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, "8@-16(%rbp)", &s), 0);
+	assert_int_equal(tsdt_arg_spec_parse(TSDT_ARCH_X86_64, "8@-16(%rbp)", &s), 0);
 	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
 			    "uint64 at -16(%rbp)");
-	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, "-4@NBuffers(%rip)", &s), 0);
+	assert_int_equal(tsdt_arg_spec_parse(TSDT_ARCH_X86_64, "-4@NBuffers(%rip)", &s), 0);
 	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
 			    "int32 at NBuffers (unresolved)");
 	s.addr = 0x875f7c;
 	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
 			    "int32 at NBuffers = 0x875f7c");
-	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_AARCH64, "-4@[sp, 16]", &s), 0);
+	assert_int_equal(tsdt_arg_spec_parse(TSDT_ARCH_AARCH64, "-4@[sp, 16]", &s), 0);
 	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
 			    "int32 at [sp, 16]");
-	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_AARCH64, "8@x3", &s), 0);
+	assert_int_equal(tsdt_arg_spec_parse(TSDT_ARCH_AARCH64, "8@x3", &s), 0);
 	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
 			    "uint64 in x3");
-	assert_int_equal(tsdt_arg_spec__parse(TSDT_ARCH_X86_64, "8f@%xmm1", &s), 0);
+	assert_int_equal(tsdt_arg_spec_parse(TSDT_ARCH_X86_64, "8f@%xmm1", &s), 0);
 	assert_string_equal(tsdt_arg_spec__str(&s, buf, sizeof(buf)),
 			    "double in %xmm1 (not readable from BPF)");
 	/* tiny buffers are fine */

@@ -35,10 +35,12 @@ CFLAGS    ?= -O2 -g
 ALL_CFLAGS = $(CFLAGS) $(WARNFLAGS) -std=gnu11 -D_GNU_SOURCE -fPIC \
 	     -Iinclude -I$(OUT) $(INTERNAL_INC)
 # The library's private headers, for the library, its tests and fuzzers;
-# the CLI and the examples see only <tsdt/libtsdt.h> (and the generator's
-# gen.h, which tsdt gen runs)
+# the CLI and the examples see only <tsdt/libtsdt.h>
 INTERNAL_INC = -Iattach -Isdk
-$(OUT)/cli/%.o: INTERNAL_INC = -Isdk
+$(OUT)/cli/%.o: INTERNAL_INC =
+# tsdt gen runs the generator (sdk/), which reads provider files with the
+# library's parser (attach/provider.h)
+$(OUT)/cli/cmd-gen.o: INTERNAL_INC = -Isdk -Iattach
 $(OUT)/examples/%.o: INTERNAL_INC =
 BPF_CFLAGS = -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
 	     -I$(OUT) -Iinclude -Iattach -I/usr/include/$(MULTIARCH)

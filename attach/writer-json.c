@@ -200,20 +200,19 @@ static void put_arg(struct tsdt_writer *w, const struct tsdt_event *ev, int i)
 	tsdt_w_c(w, '}');
 }
 
-static void json_event(struct tsdt_writer *w, const struct tsdt_event *ev)
+/* What every event record begins with: type, time, ts_ns, pid, tid, ppid
+ * (when known), comm. */
+static void json_head(struct tsdt_writer *w, const struct tsdt_event *ev,
+		      const char *type)
 {
-	const struct tsdt_tracer *tr = tsdt_event__tracer(ev);
-	struct tsdt_writer_probe *p =
-		tsdt_writer_probe(w, tr, tsdt_event__probe_index(ev), json_build);
 	long long ts = tsdt_event__timestamp(ev);
 	long long real = ts + w->real_off;
 	const char *comm = tsdt_event__comm(ev);
-	int argc = tsdt_event__arg_cnt(ev);
 	pid_t ppid;
 
-	if (!p)
-		return;
-	tsdt_w_str(w, "{\"type\":\"event\",\"time\":\"");
+	tsdt_w_str(w, "{\"type\":\"");
+	tsdt_w_str(w, type);
+	tsdt_w_str(w, "\",\"time\":\"");
 	tsdt_w_time_prefix(w, real / 1000000000LL, true);
 	tsdt_w_digits(w, real % 1000000000LL, 9);
 	tsdt_w_str(w, "Z\",\"ts_ns\":");
@@ -228,6 +227,18 @@ static void json_event(struct tsdt_writer *w, const struct tsdt_event *ev)
 	}
 	tsdt_w_str(w, ",\"comm\":");
 	tsdt_w_json_str(w, comm, strlen(comm));
+}
+
+static void json_event(struct tsdt_writer *w, const struct tsdt_event *ev)
+{
+	const struct tsdt_tracer *tr = tsdt_event__tracer(ev);
+	struct tsdt_writer_probe *p =
+		tsdt_writer_probe(w, tr, tsdt_event__probe_index(ev), json_build);
+	int argc = tsdt_event__arg_cnt(ev);
+
+	if (!p)
+		return;
+	json_head(w, ev, "event");
 	tsdt_w_put(w, p->head, p->head_len);
 	for (int i = 0; i < argc; i++) {
 		if (i)
@@ -245,26 +256,10 @@ static void json_event(struct tsdt_writer *w, const struct tsdt_event *ev)
 static void json_proc(struct tsdt_writer *w, const struct tsdt_event *ev)
 {
 	enum tsdt_event_kind k = tsdt_event__kind(ev);
-	long long ts = tsdt_event__timestamp(ev);
-	long long real = ts + w->real_off;
-	const char *comm = tsdt_event__comm(ev), *path;
+	const char *path;
 	int st;
 
-	tsdt_w_str(w, "{\"type\":\"");
-	tsdt_w_str(w, tsdt_event_kind__str(k));
-	tsdt_w_str(w, "\",\"time\":\"");
-	tsdt_w_time_prefix(w, real / 1000000000LL, true);
-	tsdt_w_digits(w, real % 1000000000LL, 9);
-	tsdt_w_str(w, "Z\",\"ts_ns\":");
-	tsdt_w_u64(w, ts);
-	tsdt_w_str(w, ",\"pid\":");
-	tsdt_w_u64(w, tsdt_event__pid(ev));
-	tsdt_w_str(w, ",\"tid\":");
-	tsdt_w_u64(w, tsdt_event__tid(ev));
-	tsdt_w_str(w, ",\"ppid\":");
-	tsdt_w_u64(w, tsdt_event__ppid(ev));
-	tsdt_w_str(w, ",\"comm\":");
-	tsdt_w_json_str(w, comm, strlen(comm));
+	json_head(w, ev, tsdt_event_kind__str(k));
 	switch (k) {
 	case TSDT_EVENT_FORK:
 		tsdt_w_str(w, ",\"child\":");

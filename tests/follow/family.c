@@ -92,6 +92,21 @@ static int storm(int n, unsigned int k)
 	return 0;
 }
 
+/* In the child (@pid 0) exec @argv, in the parent wait: its exit status. */
+static int run_child(pid_t pid, char **argv)
+{
+	int st;
+
+	if (pid < 0)
+		return 1;
+	if (pid == 0) {
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	waitpid(pid, &st, 0);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
+}
+
 static unsigned int thread_k;
 
 static void *hit_thread(void *arg)
@@ -211,28 +226,10 @@ int main(int argc, char **argv)
 		pthread_join(t, NULL);
 		return 127;
 	}
-	if (argc >= 3 && !strcmp(argv[1], "fork-exec")) {
-		pid_t pid = fork();
-		int st;
-
-		if (pid == 0) {
-			execv(argv[2], argv + 2);
-			_exit(127);
-		}
-		waitpid(pid, &st, 0);
-		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
-	}
-	if (argc >= 3 && !strcmp(argv[1], "vfork")) {
-		pid_t pid = vfork();
-		int st;
-
-		if (pid == 0) {
-			execv(argv[2], argv + 2);
-			_exit(127);
-		}
-		waitpid(pid, &st, 0);
-		return WIFEXITED(st) ? WEXITSTATUS(st) : 1;
-	}
+	if (argc >= 3 && !strcmp(argv[1], "fork-exec"))
+		return run_child(fork(), argv + 2);
+	if (argc >= 3 && !strcmp(argv[1], "vfork"))
+		return run_child(vfork(), argv + 2);
 	if (argc >= 4 && !strcmp(argv[1], "threads")) {
 		int n = atoi(argv[2]);
 		pthread_t t[64];

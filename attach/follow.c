@@ -297,6 +297,8 @@ static bool same_root(pid_t pid)
 	       a.st_ino == b.st_ino;
 }
 
+static void mark_mapped(struct tsdt_tracer *tr, pid_t pid);
+
 /*
  * Every executable file @pid maps, and the libraries its program needs (the
  * dynamic linker is about to map them: examining them now saves a stop
@@ -350,6 +352,28 @@ static void examine_pid(struct tsdt_tracer *tr, pid_t pid)
 		}
 		free(libs);
 	}
+}
+
+/* The files @pid maps now, marked examined without the file callback:
+ * the caller selected its probes from them (a target with this pid). */
+static void mark_mapped(struct tsdt_tracer *tr, pid_t pid)
+{
+	char path[64], *line = NULL;
+	size_t line_sz = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return;
+	while (getline(&line, &line_sz, f) > 0) {
+		struct tsdt_maps_line m;
+
+		if (!tsdt_maps_parse_line(line, &m) && m.path && m.perms[2] == 'x')
+			file_known(tr, m.dev, m.ino, m.path);
+	}
+	free(line);
+	fclose(f);
 }
 
 /* --------------------------------------------------------------- holds */
@@ -578,6 +602,7 @@ static bool is_our_fork(pid_t pid)
 
 int tsdt_follow_start(struct tsdt_tracer *tr)
 {
+	double t0 = tsdt_mono_ms();
 	struct tsdt_follow *fl = tr->fl;
 	struct trace_bpf *skel = tr->skel;
 	struct bpf_program *progs[5] = {
@@ -621,7 +646,9 @@ int tsdt_follow_start(struct tsdt_tracer *tr)
 		}
 	}
 	if (tr->pid > 0 && !is_our_fork(tr->pid))
-		examine_pid(tr, tr->pid);
+		mark_mapped(tr, tr->pid);
+	pr_debug("follow: timing: set-up %.2f ms (programs attached, keeper started)\n",
+		 tsdt_mono_ms() - t0);
 	return 0;
 }
 
@@ -680,6 +707,8 @@ static void walk_cgroup(struct tsdt_tracer *tr)
 
 int tsdt_follow_started(struct tsdt_tracer *tr)
 {
+	double t0 = tsdt_mono_ms();
+
 	if (!tr->fl)
 		return 0;
 	if (tr->fl->mode == FOLLOW_CGROUP)
@@ -687,6 +716,7 @@ int tsdt_follow_started(struct tsdt_tracer *tr)
 	else if (tr->pid > 0)
 		walk_children(tr);
 	tr->fl->last_scan_ns = tsdt_mono_ns();
+	pr_debug("follow: timing: /proc walk %.2f ms\n", tsdt_mono_ms() - t0);
 	return 0;
 }
 

@@ -714,7 +714,9 @@ struct tsdt_tracer_opts {
 	 * the kernel (the scheduler's fork, exec and exit tracepoints);
 	 * children @pid had forked before are found in /proc. Probes are
 	 * attached for every process (one link per file) and filtered by the
-	 * followed set. Without it, @pid alone (its threads). */
+	 * followed set. Without it, @pid alone (its threads). The files @pid
+	 * maps at start are taken as examined: the caller selected probes
+	 * from them (as tsdt_target does for a pid). */
 	bool follow;
 	/* trace the processes of this cgroup v2 directory (an absolute path,
 	 * e.g. /sys/fs/cgroup/system.slice/x.service), now and later,

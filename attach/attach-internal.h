@@ -60,6 +60,12 @@ struct tsdt_link_opts {
 	bool nop5;              /* sites with tsdt's five-byte nop
 				 * (tsdt_site__has_nop5()) attached there when
 				 * the kernel has optimized uprobes */
+	/* globals read at every site after the probe's arguments (the
+	 * tracer's tsdt_tracer__add_global()): rip-relative-like specs of
+	 * this binary (addr 0: not in it, unreadable) and their types */
+	const struct tsdt_arg_spec *extras;
+	const struct tsdt_type *extra_types;
+	size_t extra_cnt;
 	const __u32 *spec_ids;  /* the spec map slots to use, one per site in
 				 * probe and site order (the caller keeps a
 				 * free list); NULL: free slots are found by

@@ -389,6 +389,45 @@ int tsdt_bpf_spec__fill(const struct tsdt_probe *probe,
 	return 0;
 }
 
+/*
+ * Pads @spec to @probe's argument count (a site with fewer: unreadable) and
+ * appends @n globals, read like rip-relative arguments (address of the
+ * site's file + the symbol's), typed @types.
+ */
+static void add_extras(struct tsdt_bpf_spec *spec, const struct tsdt_probe *p,
+		       const struct tsdt_arg_spec *extras,
+		       const struct tsdt_type *types, size_t n)
+{
+	int base = tsdt_probe__arg_cnt(p);
+
+	if (!n || base < 0 || base >= TSDT_BPF_MAX_ARGS)
+		return;
+	if (base + n > TSDT_BPF_MAX_ARGS)
+		n = TSDT_BPF_MAX_ARGS - base;
+	for (int i = spec->arg_cnt; i < base; i++) {
+		memset(&spec->args[i], 0, sizeof(spec->args[i]));
+		spec->args[i].loc = TSDT_BPF_ARG_UNREADABLE;
+		spec->args[i].size = 8;
+	}
+	for (size_t k = 0; k < n; k++) {
+		struct tsdt_bpf_arg *a = &spec->args[base + k];
+
+		memset(a, 0, sizeof(*a));
+		a->size = extras[k].size;
+		a->flags = extras[k].is_signed ? TSDT_BPF_ARG_SIGNED : 0;
+		if (types[k].kind == TSDT_TYPE_FLOAT)
+			a->flags |= TSDT_BPF_ARG_FLOAT;
+		if (types[k].kind == TSDT_TYPE_STR) {
+			a->flags |= TSDT_BPF_ARG_STR;
+			spec->str_cnt++;
+		}
+		a->loc = extras[k].addr ? TSDT_BPF_ARG_STATIC
+					: TSDT_BPF_ARG_UNREADABLE;
+		a->addr = extras[k].addr;
+	}
+	spec->arg_cnt = base + n;
+}
+
 /* Finds @cnt free slots of the spec map into @ids. */
 static int alloc_spec_ids(int map_fd, __u32 *ids, size_t cnt)
 {
@@ -541,6 +580,8 @@ struct tsdt_link *tsdt_link__create(const struct tsdt_link_opts *o)
 						  !arg_cnts, &spec);
 			if (err)
 				goto err_out;
+			add_extras(&spec, p, o->extras, o->extra_types,
+				   o->extra_cnt);
 			/* the uprobe's ip is where it is attached, and %rsp
 			 * is 128 bytes lower there */
 			if (at5) {

@@ -262,7 +262,7 @@ static int resolve_symbols(struct tsdt_binary *bin, struct tsdt_elf *ef)
 					names[k++] = sym;
 				}
 		}
-	err = tsdt_elf_resolve_syms(ef, names, n, vals, found);
+	err = tsdt_elf_resolve_syms(ef, names, n, vals, NULL, found);
 	if (err)
 		goto out;
 	for (k = 0; k < n; k++) {

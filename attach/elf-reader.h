@@ -57,8 +57,9 @@ int tsdt_elf_vaddr_to_off_scn(struct tsdt_elf *ef, uint64_t addr,
 int tsdt_elf_read_at(struct tsdt_elf *ef, uint64_t off, void *buf, size_t n);
 
 /* Symbol resolution in one pass over .symtab then .dynsym: for each i with
- * names[i] not yet found (found[i] false), sets values[i]. */
+ * names[i] not yet found (found[i] false), sets values[i] (and sizes[i],
+ * st_size, when @sizes is not NULL). */
 int tsdt_elf_resolve_syms(struct tsdt_elf *ef, const char **names, size_t n,
-			  uint64_t *values, bool *found);
+			  uint64_t *values, uint64_t *sizes, bool *found);
 
 #endif /* TSDT_ELF_READER_H */

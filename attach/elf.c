@@ -217,7 +217,7 @@ static int cmp_sym_ref(const void *a, const void *b)
 }
 
 int tsdt_elf_resolve_syms(struct tsdt_elf *ef, const char **names, size_t n,
-			  uint64_t *values, bool *found)
+			  uint64_t *values, uint64_t *sizes, bool *found)
 {
 	static const Elf64_Word types[] = { SHT_SYMTAB, SHT_DYNSYM };
 	struct sym_ref *refs;
@@ -271,6 +271,8 @@ int tsdt_elf_resolve_syms(struct tsdt_elf *ef, const char **names, size_t n,
 					if (found[r->idx])
 						continue;
 					values[r->idx] = sym.st_value;
+					if (sizes)
+						sizes[r->idx] = sym.st_size;
 					found[r->idx] = true;
 					left--;
 				}

@@ -137,9 +137,28 @@ int tsdt_event__arg_status(const struct tsdt_event *ev, int i)
 const struct tsdt_type *tsdt_event__arg_type(const struct tsdt_event *ev,
 					     int i)
 {
-	if (i < 0 || i >= ev->raw->arg_cnt)
+	const struct tsdt_probe *p = tsdt_event__probe(ev);
+	int argc;
+
+	if (i < 0 || i >= ev->raw->arg_cnt || !p)
 		return NULL;
-	return tsdt_probe__arg_type(tsdt_event__probe(ev), i);
+	argc = tsdt_probe__arg_cnt(p);
+	if (i < argc)
+		return tsdt_probe__arg_type(p, i);
+	return tsdt_tracer__global_type(ev->tr, i - argc);
+}
+
+const char *tsdt_event__arg_name(const struct tsdt_event *ev, int i)
+{
+	const struct tsdt_probe *p = tsdt_event__probe(ev);
+	int argc;
+
+	if (i < 0 || i >= ev->raw->arg_cnt || !p)
+		return NULL;
+	argc = tsdt_probe__arg_cnt(p);
+	if (i < argc)
+		return tsdt_probe__arg_name(p, i);
+	return tsdt_tracer__global_name(ev->tr, i - argc);
 }
 
 /* The string slot of argument @i, or NULL if @i is not a string. */
@@ -194,7 +213,7 @@ int tsdt_event__arg_value(const struct tsdt_event *ev, int i,
 		v->err = -EINVAL;
 		return -EINVAL;
 	}
-	t = tsdt_probe__arg_type(tsdt_event__probe(ev), i);
+	t = tsdt_event__arg_type(ev, i);
 	raw = ev->args[i];
 	v->u = raw;
 	/* a non-string argument BPF could not read (memory, or an %xmm

@@ -30,6 +30,17 @@ struct tsdt_tracer {
 	size_t ringbuf_size;
 	unsigned int str_max;
 
+	/* tsdt_tracer__add_global(): values read after every probe's own
+	 * arguments */
+#define TSDT_TRACER_MAX_GLOBALS 4
+	struct tsdt_tracer_global {
+		char *name;
+		struct tsdt_type type;
+		bool sized;       /* no type given: the symbol's size, signed */
+		bool found;       /* in some file traced */
+	} globals[TSDT_TRACER_MAX_GLOBALS];
+	size_t global_cnt;
+
 	const struct tsdt_probe **probes;
 	/* per probe: the string slot of each argument in its records, -1 for
 	 * an argument that is not a string (computed once, at add) */

@@ -53,6 +53,7 @@
 
 #include "attach-internal.h"
 #include "catalog.h"
+#include "elf-reader.h"
 #include "internal.h"
 #include "log.h"
 #include "ringbuf.h"
@@ -145,6 +146,136 @@ struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 
 static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n);
 
+/* The string slot of each argument of probe @i in its records (-1: not a
+ * string): its own arguments, then the globals. */
+static void str_slots(struct tsdt_tracer *tr, size_t i)
+{
+	const struct tsdt_probe *probe = tr->probes[i];
+	int argc = tsdt_probe__arg_cnt(probe);
+	signed char k = 0;
+
+	for (int j = 0; j < TSDT_MAX_ARGS; j++) {
+		const struct tsdt_type *t = NULL;
+
+		if (j < argc)
+			t = tsdt_probe__arg_type(probe, j);
+		else if ((size_t)(j - argc) < tr->global_cnt)
+			t = &tr->globals[j - argc].type;
+		tr->str_slots[i][j] = t && t->kind == TSDT_TYPE_STR ? k++ : -1;
+	}
+}
+
+int tsdt_tracer__add_global(struct tsdt_tracer *tr, const char *name,
+			    const struct tsdt_type *type)
+{
+	struct tsdt_tracer_global *g;
+
+	if (!tr || !name || !name[0] || tr->started)
+		return -EINVAL;
+	if (tr->global_cnt == TSDT_TRACER_MAX_GLOBALS)
+		return -E2BIG;
+	if (type && type->kind != TSDT_TYPE_STR && type->size != 1 &&
+	    type->size != 2 && type->size != 4 && type->size != 8) {
+		pr_warn("trace: global '%s': type '%s' has no size BPF can read (1, 2, 4 or 8 bytes)\n",
+			name, type->name);
+		return -EINVAL;
+	}
+	g = &tr->globals[tr->global_cnt];
+	g->name = strdup(name);
+	if (!g->name)
+		return -ENOMEM;
+	if (type) {
+		g->type = *type;
+	} else {
+		g->sized = true;
+		g->type = (struct tsdt_type){ .kind = TSDT_TYPE_INT, .size = 8,
+					      .is_signed = true };
+		snprintf(g->type.name, sizeof(g->type.name), "int64_t");
+	}
+	if (g->type.kind == TSDT_TYPE_STR)
+		g->type.size = 8;
+	tr->global_cnt++;
+	/* probes added already get the new slot too */
+	for (size_t i = 0; i < tr->probe_cnt; i++)
+		str_slots(tr, i);
+	return 0;
+}
+
+size_t tsdt_tracer__global_cnt(const struct tsdt_tracer *tr)
+{
+	return tr ? tr->global_cnt : 0;
+}
+
+const char *tsdt_tracer__global_name(const struct tsdt_tracer *tr, size_t i)
+{
+	return tr && i < tr->global_cnt ? tr->globals[i].name : NULL;
+}
+
+const struct tsdt_type *tsdt_tracer__global_type(const struct tsdt_tracer *tr,
+						 size_t i)
+{
+	return tr && i < tr->global_cnt ? &tr->globals[i].type : NULL;
+}
+
+/*
+ * The globals of @bin, as specs read relative to the site (each probe's
+ * own file): symbol values from .symtab/.dynsym; a global @bin lacks has
+ * address 0 (unreadable). Types without a size take the symbol's. 0 or
+ * -errno.
+ */
+static int global_specs(struct tsdt_tracer *tr, const struct tsdt_binary *bin,
+			struct tsdt_arg_spec *specs, struct tsdt_type *types)
+{
+	const char *names[TSDT_TRACER_MAX_GLOBALS];
+	uint64_t vals[TSDT_TRACER_MAX_GLOBALS] = {}, sizes[TSDT_TRACER_MAX_GLOBALS] = {};
+	bool found[TSDT_TRACER_MAX_GLOBALS] = {};
+	struct tsdt_elf ef;
+	size_t n = tr->global_cnt;
+	int err;
+
+	if (!n)
+		return 0;
+	for (size_t k = 0; k < n; k++)
+		names[k] = tr->globals[k].name;
+	err = tsdt_elf_open(&ef, tsdt_binary__open_path(bin), tsdt_binary__path(bin));
+	if (err)
+		return err;
+	err = tsdt_elf_resolve_syms(&ef, names, n, vals, sizes, found);
+	tsdt_elf_close(&ef);
+	if (err)
+		return err;
+	for (size_t k = 0; k < n; k++) {
+		struct tsdt_arg_spec *a = &specs[k];
+		struct tsdt_type *t = &types[k];
+
+		*t = tr->globals[k].type;
+		memset(a, 0, sizeof(*a));
+		a->loc = TSDT_ARG_STATIC;
+		snprintf(a->sym, sizeof(a->sym), "%s", names[k]);
+		if (tr->globals[k].sized && found[k]) {
+			if (sizes[k] != 1 && sizes[k] != 2 && sizes[k] != 4 &&
+			    sizes[k] != 8) {
+				pr_warn("trace: %s: global '%s' is %llu bytes: give its type (NAME:TYPE)\n",
+					tsdt_binary__path(bin), names[k],
+					(unsigned long long)sizes[k]);
+				found[k] = false;
+			} else {
+				t->size = sizes[k];
+				snprintf(t->name, sizeof(t->name), "int%llu_t",
+					 (unsigned long long)sizes[k] * 8);
+			}
+		}
+		a->size = t->size;
+		a->is_signed = t->is_signed;
+		a->addr = found[k] ? vals[k] : 0;
+		tr->globals[k].found |= found[k];
+		if (!found[k])
+			pr_info("trace: %s: no global '%s' (.symtab, .dynsym): unreadable in its probes' events\n",
+				tsdt_binary__path(bin), names[k]);
+	}
+	return 0;
+}
+
 int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 			   const struct tsdt_probe *probe)
 {
@@ -216,17 +347,7 @@ int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 	}
 	tr->probes[tr->probe_cnt] = probe;
 	tr->detached[tr->probe_cnt] = false;
-	{
-		signed char k = 0;
-
-		for (j = 0; j < TSDT_MAX_ARGS; j++) {
-			const struct tsdt_type *t = j < tsdt_probe__arg_cnt(probe) ?
-				tsdt_probe__arg_type(probe, j) : NULL;
-
-			tr->str_slots[tr->probe_cnt][j] =
-				t && t->kind == TSDT_TYPE_STR ? k++ : -1;
-		}
-	}
+	str_slots(tr, tr->probe_cnt);
 	if (tr->started) {
 		i = tr->probe_cnt;
 		if (sites && !tr->sleepable && !tr->no_sleepable)
@@ -450,6 +571,8 @@ static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n)
 		cookies[i] = idx[i];
 	}
 	{
+		struct tsdt_arg_spec gspecs[TSDT_TRACER_MAX_GLOBALS];
+		struct tsdt_type gtypes[TSDT_TRACER_MAX_GLOBALS];
 		struct tsdt_link_opts lo = {
 			.prog = tr->sleepable ? tr->skel->progs.trace_hit_s
 					      : tr->skel->progs.trace_hit,
@@ -461,8 +584,14 @@ static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n)
 			.per_site = !tr->multi,
 			.nop5 = !tr->no_nop5,
 			.spec_ids = ids,
+			.extras = gspecs,
+			.extra_types = gtypes,
+			.extra_cnt = tr->global_cnt,
 		};
 
+		err = global_specs(tr, tsdt_probe__binary(group[0]), gspecs, gtypes);
+		if (err)
+			goto out;
 		link = tsdt_link__create(&lo);
 	}
 	if (!link) {
@@ -543,6 +672,9 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 	 * has a string argument. */
 	/* following with nothing selected yet: strings may come later */
 	want_sleepable = !tr->probe_cnt;
+	for (i = 0; i < tr->global_cnt; i++)
+		if (tr->globals[i].type.kind == TSDT_TYPE_STR)
+			want_sleepable = true;
 	for (i = 0; i < tr->probe_cnt && !want_sleepable; i++)
 		for (int a = 0; a < tsdt_probe__arg_cnt(tr->probes[i]); a++)
 			if (tsdt_probe__arg_type(tr->probes[i], a)->kind ==
@@ -614,6 +746,10 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 			goto err_out;
 		}
 	}
+	for (i = 0; i < tr->global_cnt; i++)
+		if (!tr->globals[i].found)
+			pr_warn("trace: global '%s' is in none of the files traced (.symtab, .dynsym): its value is unreadable in every event\n",
+				tr->globals[i].name);
 	free(idx);
 	free(done);
 	tr->started = true;
@@ -702,6 +838,8 @@ void tsdt_tracer__free(struct tsdt_tracer *tr)
 	detach_all(tr);
 	tsdt_tracer_startup_end(tr);
 	free(tr->cgroup);
+	for (size_t i = 0; i < tr->global_cnt; i++)
+		free(tr->globals[i].name);
 	free(tr->free_ids);
 	free(tr->probes);
 	free(tr->str_slots);

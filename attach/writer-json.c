@@ -23,18 +23,22 @@ static void put_type(struct tsdt_writer *w, const struct tsdt_type *t)
 }
 
 /* '{"name":..,"type":..' of argument @i of @p */
-static void put_arg_head(struct tsdt_writer *w, const struct tsdt_probe *p,
-			 int i)
+static void put_arg_named(struct tsdt_writer *w, const char *name,
+			  const struct tsdt_type *type)
 {
-	const char *name = tsdt_probe__arg_name(p, i);
-
 	tsdt_w_str(w, "{\"name\":");
 	if (name && *name)
 		tsdt_w_json_str(w, name, strlen(name));
 	else
 		tsdt_w_str(w, "null");
 	tsdt_w_str(w, ",\"type\":");
-	put_type(w, tsdt_probe__arg_type(p, i));
+	put_type(w, type);
+}
+
+static void put_arg_head(struct tsdt_writer *w, const struct tsdt_probe *p,
+			 int i)
+{
+	put_arg_named(w, tsdt_probe__arg_name(p, i), tsdt_probe__arg_type(p, i));
 }
 
 static void put_probe_name(struct tsdt_writer *w, const struct tsdt_probe *p)
@@ -62,7 +66,7 @@ static void head_fn(struct tsdt_writer *w, const void *arg)
 }
 
 struct arg_ref {
-	const struct tsdt_probe *p;
+	const struct tsdt_writer_probe *p;
 	int i;
 };
 
@@ -70,12 +74,13 @@ static void arg_fn(struct tsdt_writer *w, const void *arg)
 {
 	const struct arg_ref *r = arg;
 
-	put_arg_head(w, r->p, r->i);
+	put_arg_named(w, tsdt_writer_arg_name(r->p, r->i),
+		      tsdt_writer_arg_type(r->p, r->i));
 }
 
 static int json_build(struct tsdt_writer *w, struct tsdt_writer_probe *p)
 {
-	int argc = tsdt_probe__arg_cnt(p->probe);
+	int argc = tsdt_writer_arg_cnt(p);
 
 	p->head = tsdt_writer_scratch(head_fn, p->probe, &p->head_len);
 	p->args = calloc(argc > 0 ? argc : 1, sizeof(*p->args));
@@ -83,7 +88,7 @@ static int json_build(struct tsdt_writer *w, struct tsdt_writer_probe *p)
 	if (!p->head || !p->args || !p->arg_lens)
 		return -ENOMEM;
 	for (int i = 0; i < argc; i++) {
-		struct arg_ref r = { p->probe, i };
+		struct arg_ref r = { p, i };
 
 		p->args[i] = tsdt_writer_scratch(arg_fn, &r, &p->arg_lens[i]);
 		if (!p->args[i])

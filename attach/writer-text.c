@@ -36,7 +36,7 @@ static int text_start(struct tsdt_writer *w, const struct tsdt_tracer *tr,
 /* " name=" per argument ("argN" when unnamed), and "provider:name" */
 static int text_build(struct tsdt_writer *w, struct tsdt_writer_probe *p)
 {
-	int argc = tsdt_probe__arg_cnt(p->probe);
+	int argc = tsdt_writer_arg_cnt(p);
 	char buf[256];
 	int n;
 
@@ -49,7 +49,7 @@ static int text_build(struct tsdt_writer *w, struct tsdt_writer_probe *p)
 	if (!p->name || !p->args || !p->arg_lens)
 		return -ENOMEM;
 	for (int i = 0; i < argc; i++) {
-		const char *name = tsdt_probe__arg_name(p->probe, i);
+		const char *name = tsdt_writer_arg_name(p, i);
 
 		if (name && *name)
 			n = snprintf(buf, sizeof(buf), " %s=", name);

@@ -237,6 +237,28 @@ void tsdt_writer__free(struct tsdt_writer *w)
 	free(w);
 }
 
+int tsdt_writer_arg_cnt(const struct tsdt_writer_probe *p)
+{
+	return tsdt_probe__arg_cnt(p->probe) + (int)tsdt_tracer__global_cnt(p->tr);
+}
+
+const char *tsdt_writer_arg_name(const struct tsdt_writer_probe *p, int i)
+{
+	int argc = tsdt_probe__arg_cnt(p->probe);
+
+	return i < argc ? tsdt_probe__arg_name(p->probe, i)
+			: tsdt_tracer__global_name(p->tr, i - argc);
+}
+
+const struct tsdt_type *tsdt_writer_arg_type(const struct tsdt_writer_probe *p,
+					     int i)
+{
+	int argc = tsdt_probe__arg_cnt(p->probe);
+
+	return i < argc ? tsdt_probe__arg_type(p->probe, i)
+			: tsdt_tracer__global_type(p->tr, i - argc);
+}
+
 struct tsdt_writer_probe *
 tsdt_writer_probe(struct tsdt_writer *w, const struct tsdt_tracer *tr,
 		  size_t idx,
@@ -261,6 +283,7 @@ tsdt_writer_probe(struct tsdt_writer *w, const struct tsdt_tracer *tr,
 		if (!probe)
 			return NULL;
 		p->probe = probe;
+		p->tr = tr;
 		if (build(w, p)) {
 			p->probe = NULL;
 			goto nomem;

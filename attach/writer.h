@@ -40,6 +40,7 @@ extern const struct tsdt_writer_format tsdt_writer_json;
  * the constant parts of its records. */
 struct tsdt_writer_probe {
 	const struct tsdt_probe *probe;
+	const struct tsdt_tracer *tr;
 	char *name;             /* text: "provider:name" */
 	size_t name_len;
 	char *head;             /* json: ',"probe":..,"binary":..,"args":[' */
@@ -48,6 +49,13 @@ struct tsdt_writer_probe {
 	size_t *arg_lens;
 	int arg_cnt;
 };
+
+/* A probe's arguments as its events carry them: its own, then the
+ * tracer's globals (tsdt_tracer__add_global()). */
+int tsdt_writer_arg_cnt(const struct tsdt_writer_probe *p);
+const char *tsdt_writer_arg_name(const struct tsdt_writer_probe *p, int i);
+const struct tsdt_type *tsdt_writer_arg_type(const struct tsdt_writer_probe *p,
+					     int i);
 
 struct tsdt_writer {
 	const struct tsdt_writer_format *fmt;

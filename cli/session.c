@@ -30,6 +30,13 @@ int cli_session__parse_opt(struct cli_session *s, int opt, const char *arg)
 	case CLI_OPT_NOP5:
 		s->nop5 = true;
 		return 0;
+	case CLI_OPT_WITH:
+		if (s->with_cnt == (int)(sizeof(s->with) / sizeof(s->with[0]))) {
+			fprintf(stderr, "%s: too many --with\n", s->name);
+			return 1;
+		}
+		s->with[s->with_cnt++] = arg;
+		return 0;
 	}
 	return -1;
 }
@@ -59,6 +66,43 @@ static int on_file(void *ctx, struct tsdt_tracer *tr, pid_t pid,
 				tsdt_probe__name(p), path, strerror(-err));
 	}
 	return n;
+}
+
+/* --with: NAME[:TYPE] items, comma-separated, each a global of the
+ * tracer. 0 or a negative errno, with a message. */
+static int add_globals(struct cli_session *s)
+{
+	for (int i = 0; i < s->with_cnt; i++) {
+		char *list = strdup(s->with[i]), *item, *save = NULL;
+		int err = list ? 0 : -ENOMEM;
+
+		for (item = list ? strtok_r(list, ",", &save) : NULL; item && !err;
+		     item = strtok_r(NULL, ",", &save)) {
+			char *colon = strchr(item, ':');
+			struct tsdt_type type;
+			const struct tsdt_type *tp = NULL;
+
+			if (colon) {
+				*colon = 0;
+				if (tsdt_type__parse(colon + 1, &type) ||
+				    type.kind == TSDT_TYPE_UNTYPED) {
+					fprintf(stderr, "%s: --with %s: '%s' is not a type tsdt knows (e.g. int32_t, unsigned int, const char *)\n",
+						s->name, item, colon + 1);
+					err = -EINVAL;
+					break;
+				}
+				tp = &type;
+			}
+			err = tsdt_tracer__add_global(s->tr, item, tp);
+			if (err)
+				fprintf(stderr, "%s: --with %s: %s\n", s->name, item,
+					err == -E2BIG ? "at most 4 globals" : strerror(-err));
+		}
+		free(list);
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 static int new_tracer(struct cli_session *s)
@@ -175,6 +219,8 @@ int cli_session__start(struct cli_session *s)
 			return err;
 		}
 	}
+	if ((err = add_globals(s)))
+		return err;
 	err = tsdt_tracer__start(s->tr);
 	if (err) {
 		fprintf(stderr, "%s: cannot attach: %s\n", s->name, strerror(-err));

@@ -48,6 +48,8 @@ struct cli_session {
 	const char *cgroup;            /* --cgroup PATH */
 	bool allow_no_match;           /* -Z */
 	bool nop5;                     /* --nop5 */
+	const char *with[8];           /* --with NAME[:TYPE][,...] */
+	int with_cnt;
 };
 
 /* The options every session command takes, for its struct option table,
@@ -58,14 +60,20 @@ enum {
 	CLI_OPT_NO_HOLD,
 	CLI_OPT_CGROUP,
 	CLI_OPT_NOP5,
+	CLI_OPT_WITH,
 };
 #define CLI_SESSION_OPTIONS \
 	{ "allow-no-match", no_argument,      NULL, 'Z' }, \
 	{ "no-follow",     no_argument,       NULL, CLI_OPT_NO_FOLLOW }, \
 	{ "no-hold",       no_argument,       NULL, CLI_OPT_NO_HOLD }, \
 	{ "cgroup",        required_argument, NULL, CLI_OPT_CGROUP }, \
-	{ "nop5",          no_argument,       NULL, CLI_OPT_NOP5 }
+	{ "nop5",          no_argument,       NULL, CLI_OPT_NOP5 }, \
+	{ "with",          required_argument, NULL, CLI_OPT_WITH }
 #define CLI_SESSION_HELP \
+"      --with NAME[:TYPE][,...]  add the value of global variable NAME of\n" \
+"                           each probe's file to its events (.symtab or\n" \
+"                           .dynsym; TYPE as in C, e.g. 'const char *'; by\n" \
+"                           default a signed integer of the symbol's size)\n" \
 "  -Z, --allow-no-match     a probe that matches nothing yet is no error: it is\n" \
 "                           attached when a followed process runs or loads a\n" \
 "                           program or library that has it (as DTrace's -Z)\n" \

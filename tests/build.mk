@@ -89,14 +89,20 @@ CHECK_CMDS += tests/integration/trace-deps.sh tests/integration/select-same.sh \
 # copy under another name (a program no session has seen before it is
 # exec'd), and libfam.so, only ever dlopen'ed.
 FOLLOW_DIR := $(OUT)/tests/follow
-FOLLOW_BINS := $(FOLLOW_DIR)/family $(FOLLOW_DIR)/family-new $(FOLLOW_DIR)/libfam.so
+FOLLOW_BINS := $(FOLLOW_DIR)/family $(FOLLOW_DIR)/family-new $(FOLLOW_DIR)/libfam.so \
+	       $(FOLLOW_DIR)/family-nopie
 CHECK_CMDS += tests/integration/follow-fork.sh tests/integration/follow-exec.sh \
-	      tests/integration/follow-cgroup.sh
+	      tests/integration/follow-cgroup.sh tests/integration/trace-globals.sh
 all: $(FOLLOW_BINS)
 $(FOLLOW_DIR)/family $(FOLLOW_DIR)/family-new: tests/follow/family.c include/sys/tsdt.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ $< -ldl -lpthread
+# the same, not position-independent (globals at their link-time address)
+$(FOLLOW_DIR)/family-nopie: tests/follow/family.c include/sys/tsdt.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Iinclude -fno-pie -no-pie -o $@ $< -ldl -lpthread
 $(FOLLOW_DIR)/libfam.so: tests/follow/libfam.c include/sys/tsdt.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)

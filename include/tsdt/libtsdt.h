@@ -800,6 +800,28 @@ TSDT_API int tsdt_tracer__remove_binary(struct tsdt_tracer *tr,
 					const struct tsdt_binary *bin);
 
 /**
+ * @brief **tsdt_tracer__add_global()** adds, to the events of every probe
+ * traced, the value of global variable @name of the probe's own file (the
+ * executable or library that holds the probe), read at each hit at that
+ * file's place in the process (PIE or not), from .symtab, else .dynsym.
+ * It comes after the probe's own arguments, as one more argument named
+ * @name (tsdt_event__arg_name()) of type @type: NULL for an integer of the
+ * symbol's size (1, 2, 4 or 8 bytes), signed; a string type ("const char
+ * *") reads the pointer the variable holds, then the string. A probe whose
+ * file lacks the symbol gets it unreadable. Before tsdt_tracer__start().
+ * @return 0, or -EINVAL (bad name or type, or started), -E2BIG (more than
+ * four), -ENOMEM.
+ */
+TSDT_API int tsdt_tracer__add_global(struct tsdt_tracer *tr, const char *name,
+				     const struct tsdt_type *type);
+/* The globals added: count, name and type (NULL past the end). */
+TSDT_API size_t tsdt_tracer__global_cnt(const struct tsdt_tracer *tr);
+TSDT_API const char *tsdt_tracer__global_name(const struct tsdt_tracer *tr,
+					      size_t i);
+TSDT_API const struct tsdt_type *
+tsdt_tracer__global_type(const struct tsdt_tracer *tr, size_t i);
+
+/**
  * @brief **tsdt_tracer__adopt_catalog()** hands @cat to the tracer, which
  * frees it in tsdt_tracer__free(): the probes of catalogs a tool discovers
  * while tracing (a library loaded later) stay valid as long as the tracer.
@@ -928,7 +950,11 @@ TSDT_API uint64_t tsdt_event__arg_raw(const struct tsdt_event *ev, int i);
  * memory was not readable, or it is in a floating-point register; the raw
  * value is then 0). */
 TSDT_API int tsdt_event__arg_status(const struct tsdt_event *ev, int i);
-/* The probe's type of argument @i (tsdt_probe__arg_type()). */
+/* The name of argument @i: the probe's (tsdt_probe__arg_name(), NULL when
+ * it has none), or a global's added with tsdt_tracer__add_global(). */
+TSDT_API const char *tsdt_event__arg_name(const struct tsdt_event *ev, int i);
+/* The probe's type of argument @i (tsdt_probe__arg_type()), or the
+ * global's. */
 TSDT_API const struct tsdt_type *
 tsdt_event__arg_type(const struct tsdt_event *ev, int i);
 /**

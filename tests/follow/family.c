@@ -44,11 +44,18 @@ TSDT_PROBE_DEFINE(fam, child, (int32_t, pid), (int32_t, ppid), (uint32_t, i));
 TSDT_PROBE_DEFINE(fam, grand, (int32_t, pid), (int32_t, ppid), (uint32_t, i));
 TSDT_PROBE_DEFINE(fam, hit, (int32_t, pid), (uint32_t, i));
 
+/* globals read by `tsdt trace --with` (tests/integration/follow-globals.sh):
+ * fam_gen counts the fires of this process, fam_name says who it is */
+volatile int32_t fam_gen;
+const char *volatile fam_name = "parent";
+
 static void fire(int grand, unsigned int k)
 {
 	int32_t pid = getpid(), ppid = getppid();
 
+	fam_name = grand ? "grandchild" : "child";
 	for (unsigned int i = 0; i < k; i++) {
+		fam_gen = (int32_t)i;
 		if (grand)
 			TSDT_PROBE(fam, grand, pid, ppid, i);
 		else
@@ -58,8 +65,10 @@ static void fire(int grand, unsigned int k)
 
 static void hit(unsigned int k)
 {
-	for (unsigned int i = 0; i < k; i++)
+	for (unsigned int i = 0; i < k; i++) {
+		fam_gen = -(int32_t)i;
 		TSDT_PROBE(fam, hit, (int32_t)getpid(), i);
+	}
 }
 
 static int storm(int n, unsigned int k)

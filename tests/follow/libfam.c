@@ -8,8 +8,14 @@
 
 TSDT_PROBE_DEFINE(libfam, fire, (int32_t, pid), (uint32_t, i));
 
+/* a library's own global, read by `tsdt trace --with` at the library's
+ * place in the process */
+volatile uint64_t fam_gen = 1000;
+
 void libfam_fire(unsigned int k)
 {
-	for (unsigned int i = 0; i < k; i++)
+	for (unsigned int i = 0; i < k; i++) {
+		fam_gen = 1000 + i;
 		TSDT_PROBE(libfam, fire, (int32_t)getpid(), i);
+	}
 }

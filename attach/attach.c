@@ -582,6 +582,9 @@ struct tsdt_link *tsdt_link__create(const struct tsdt_link_opts *o)
 				goto err_out;
 			add_extras(&spec, p, o->extras, o->extra_types,
 				   o->extra_cnt);
+			if (!strcmp(tsdt_probe__provider(p), "tsdt") &&
+			    !strcmp(tsdt_probe__name(p), "role"))
+				spec.flags |= TSDT_BPF_SPEC_ROLE;
 			/* the uprobe's ip is where it is attached, and %rsp
 			 * is 128 bytes lower there */
 			if (at5) {

@@ -25,6 +25,7 @@ enum tsdt_event_kind tsdt_event__kind(const struct tsdt_event *ev)
 	case TSDT_REC_EXEC: return TSDT_EVENT_EXEC;
 	case TSDT_REC_EXIT: return TSDT_EVENT_EXIT;
 	case TSDT_REC_LOAD: return TSDT_EVENT_LOAD;
+	case TSDT_REC_ROLE: return TSDT_EVENT_ROLE;
 	}
 	return 0;
 }
@@ -37,6 +38,7 @@ const char *tsdt_event_kind__str(enum tsdt_event_kind kind)
 	case TSDT_EVENT_EXEC: return "exec";
 	case TSDT_EVENT_EXIT: return "exit";
 	case TSDT_EVENT_LOAD: return "load";
+	case TSDT_EVENT_ROLE: return "role";
 	}
 	return "unknown";
 }
@@ -77,6 +79,21 @@ uint64_t tsdt_event__base(const struct tsdt_event *ev)
 bool tsdt_event__held(const struct tsdt_event *ev)
 {
 	return ev->proc && (ev->proc->hdr.misc & TSDT_REC_HELD);
+}
+
+const char *tsdt_event__role(const struct tsdt_event *ev)
+{
+	int i;
+
+	if (ev->tr->role_global < 0)
+		return tsdt_follow_role(ev->tr, ev->raw->pid);
+	/* the global, read at this hit: an argument after the probe's */
+	if (ev->proc)
+		return NULL;
+	i = tsdt_probe__arg_cnt(tsdt_event__probe(ev)) + ev->tr->role_global;
+	if (i >= ev->raw->arg_cnt || (ev->raw->err_mask & (1u << i)))
+		return NULL;
+	return tsdt_tracer_role_value_name(ev->tr, (int64_t)ev->args[i]);
 }
 
 uint64_t tsdt_event__lost(const struct tsdt_event *ev)

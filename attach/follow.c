@@ -80,6 +80,7 @@ enum { FOLLOW_NONE, FOLLOW_SET, FOLLOW_CGROUP };
 struct proc_ent {
 	pid_t pid;              /* 0: free slot */
 	pid_t ppid;
+	uint64_t role;          /* tsdt_role_hash(), 0: none */
 	bool gone;              /* exited: the slot is reused at rebuild */
 	char *exe;              /* the program it runs, when known */
 };
@@ -109,7 +110,12 @@ struct tsdt_follow {
 	size_t proc_cap, proc_used;
 	struct file_ent *files; /* examined */
 	size_t file_cnt, file_cap;
-	uint64_t kind_cnt[TSDT_EVENT_LOAD + 1];
+	uint64_t kind_cnt[TSDT_EVENT_ROLE + 1];
+	struct role_name {      /* the names of the role keys seen */
+		uint64_t hash;
+		char name[TSDT_ROLE_NAME_MAX];
+	} *roles;
+	size_t role_cnt;
 	uint64_t holds, hold_max_ns;
 	uint64_t proc_lost_seen;
 	long long last_scan_ns;
@@ -748,11 +754,68 @@ void tsdt_follow_end(struct tsdt_tracer *tr)
 		free(fl->q[i].old_path);
 	}
 	free(fl->q);
+	free(fl->roles);
 	free(fl);
 	tr->fl = NULL;
 }
 
 /* ------------------------------------------------------------- records */
+
+/* The name of role key @hash (learnt from ROLE records), or NULL. */
+static const char *role_name(const struct tsdt_follow *fl, uint64_t hash)
+{
+	for (size_t i = 0; hash && i < fl->role_cnt; i++)
+		if (fl->roles[i].hash == hash)
+			return fl->roles[i].name;
+	return NULL;
+}
+
+static void role_learn(struct tsdt_follow *fl, uint64_t hash, const char *name)
+{
+	struct role_name *r;
+
+	if (!hash || role_name(fl, hash))
+		return;
+	r = realloc(fl->roles, (fl->role_cnt + 1) * sizeof(*r));
+	if (!r)
+		return;
+	fl->roles = r;
+	r = &fl->roles[fl->role_cnt++];
+	r->hash = hash;
+	snprintf(r->name, sizeof(r->name), "%s", name);
+}
+
+/* A process record delivered: the role its process has from now on (a
+ * child its parent's, an exec none, a declaration its own), in the order
+ * of the events, as the kernel's roles map changed. */
+static void role_apply(struct tsdt_follow *fl, const struct tsdt_proc_rec *r)
+{
+	struct proc_ent *e = proc_find(fl, r->pid), *c;
+
+	switch (r->hdr.type) {
+	case TSDT_REC_FORK:
+		if ((c = proc_find(fl, r->child)))
+			c->role = e ? e->role : 0;
+		break;
+	case TSDT_REC_EXEC:
+		if (e)
+			e->role = 0;
+		break;
+	case TSDT_REC_ROLE:
+		if (!e)
+			e = proc_add(fl, r->pid, 0);
+		if (e)
+			e->role = r->dev;
+		break;
+	}
+}
+
+const char *tsdt_follow_role(const struct tsdt_tracer *tr, pid_t pid)
+{
+	const struct proc_ent *e = tr->fl ? proc_find(tr->fl, pid) : NULL;
+
+	return e ? role_name(tr->fl, e->role) : NULL;
+}
 
 /* One record from the process ring: the process table and holds are
  * dealt with now (a held process waits), the event is queued. */
@@ -765,7 +828,7 @@ static int on_proc_rec(void *ctx, const void *data, size_t size)
 	struct proc_ent *e;
 
 	if (size < sizeof(*r) || r->hdr.size > size || r->hdr.size < sizeof(*r) ||
-	    r->hdr.type < TSDT_REC_FORK || r->hdr.type > TSDT_REC_LOAD) {
+	    r->hdr.type < TSDT_REC_FORK || r->hdr.type > TSDT_REC_ROLE) {
 		tr->unknown_recs++;
 		return 0;
 	}
@@ -824,6 +887,10 @@ static int on_proc_rec(void *ctx, const void *data, size_t size)
 			q.ppid = e->ppid;
 		break;
 	}
+	case TSDT_REC_ROLE:
+		fl->kind_cnt[TSDT_EVENT_ROLE]++;
+		role_learn(fl, r->dev, (const char *)(q.rec + 1));
+		break;
 	case TSDT_REC_LOAD: {
 		struct file_ent *f;
 
@@ -850,6 +917,36 @@ static int on_proc_rec(void *ctx, const void *data, size_t size)
 		fl->q_cap = cap;
 	}
 	fl->q[fl->q_cnt++] = q;
+	return 0;
+}
+
+int tsdt_tracer__for_each_role_hit(const struct tsdt_tracer *tr,
+				   tsdt_role_hit_fn_t fn, void *ctx)
+{
+	struct { __u32 probe, pad; __u64 role; } key, next;
+	void *prev = NULL;
+	int fd, ret;
+
+	if (!tr || !fn || !tr->skel)
+		return -EINVAL;
+	fd = bpf_map__fd(tr->skel->maps.role_hits);
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		__u64 hits;
+
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &hits))
+			continue;
+		if (key.role & (1ULL << 63)) /* a role_global value */
+			ret = fn(ctx, key.probe,
+				 tsdt_tracer_role_value_name(tr, (int64_t)(key.role << 1) >> 1),
+				 hits);
+		else
+			ret = fn(ctx, key.probe,
+				 tr->fl ? role_name(tr->fl, key.role) : NULL, hits);
+		if (ret)
+			return ret;
+	}
 	return 0;
 }
 
@@ -888,6 +985,7 @@ int tsdt_follow_flush(struct tsdt_tracer *tr, uint64_t upto, size_t *delivered)
 		pe.pid = r->pid;
 		pe.tid = r->tid;
 		memcpy(pe.comm, r->comm, sizeof(pe.comm));
+		role_apply(fl, r);
 		if (tr->fn) {
 			ret = tr->fn(tr->fn_ctx, &ev);
 			if (delivered)
@@ -984,7 +1082,7 @@ size_t tsdt_tracer__followed_cnt(const struct tsdt_tracer *tr)
 uint64_t tsdt_tracer__proc_event_cnt(const struct tsdt_tracer *tr,
 				     enum tsdt_event_kind kind)
 {
-	if (!tr || !tr->fl || kind < TSDT_EVENT_FORK || kind > TSDT_EVENT_LOAD)
+	if (!tr || !tr->fl || kind < TSDT_EVENT_FORK || kind > TSDT_EVENT_ROLE)
 		return 0;
 	return tr->fl->kind_cnt[kind];
 }

@@ -48,6 +48,7 @@ struct tsdt_target {
 	const char **provider_files;   /* copied array, NULL-terminated */
 	struct tsdt_provider_file **pfs; /* the same, parsed once */
 	struct tsdt_pattern **pats;
+	bool *pat_optional;            /* matching nothing is no error */
 	int pat_cnt;
 
 	size_t cmd_cat, cmd_cat_cnt;   /* the command's catalogs in cats[]:
@@ -150,8 +151,21 @@ err_out:
 	return tsdt_err_ptr(err);
 }
 
+static int add_pattern(struct tsdt_target *t, const char *text, bool optional);
+
 int tsdt_target__add_pattern(struct tsdt_target *t, const char *text)
 {
+	return add_pattern(t, text, false);
+}
+
+int tsdt_target__add_optional_pattern(struct tsdt_target *t, const char *text)
+{
+	return add_pattern(t, text, true);
+}
+
+static int add_pattern(struct tsdt_target *t, const char *text, bool optional)
+{
+	bool *opt;
 	struct tsdt_pattern **pats, *pat;
 
 	if (!t || !text)
@@ -171,6 +185,13 @@ int tsdt_target__add_pattern(struct tsdt_target *t, const char *text)
 		return -ENOMEM;
 	}
 	t->pats = pats;
+	opt = realloc(t->pat_optional, (t->pat_cnt + 1) * sizeof(*opt));
+	if (!opt) {
+		tsdt_pattern__free(pat);
+		return -ENOMEM;
+	}
+	t->pat_optional = opt;
+	t->pat_optional[t->pat_cnt] = optional;
 	t->pats[t->pat_cnt++] = pat;
 	return 0;
 }
@@ -440,7 +461,7 @@ int tsdt_target__select(struct tsdt_target *t)
 					return m;
 				n += m;
 			}
-		} else if (t->allow_no_match) {
+		} else if (t->allow_no_match || t->pat_optional[i]) {
 			continue; /* for the files followed processes map */
 		} else {
 			pr_warn("target: probe '%s' names no binary: write it as BINARY:%s:%s, "
@@ -451,6 +472,8 @@ int tsdt_target__select(struct tsdt_target *t)
 		}
 		if (n < 0)
 			return n;
+		if (n == 0 && t->pat_optional[i])
+			continue;
 		if (n == 0) {
 			char where[PATH_MAX + 64] = "";
 
@@ -649,6 +672,7 @@ void tsdt_target__free(struct tsdt_target *t)
 	for (int i = 0; i < t->pat_cnt; i++)
 		tsdt_pattern__free(t->pats[i]);
 	free(t->pats);
+	free(t->pat_optional);
 	free(t->argv);
 	free(t->provider_files);
 	tsdt_catalog_free_provider_files(t->pfs);

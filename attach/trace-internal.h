@@ -95,6 +95,16 @@ struct tsdt_tracer {
 	tsdt_file_fn_t file_fn;
 	void *file_ctx;
 	size_t max_procs;
+	char *role_filter;
+	bool count_by_role;
+	/* role_global: which global, and the names of its values */
+	int role_global;           /* index in globals[], -1: none */
+	struct tsdt_role_value {
+		int64_t value;
+		char name[TSDT_ROLE_NAME_MAX];
+	} *role_values;
+	size_t role_value_cnt;
+	char role_scratch[24];     /* a value without a name, as text */
 	struct tsdt_follow *fl;
 	pid_t link_pid;         /* the links' pid filter: -1 when following */
 
@@ -155,6 +165,9 @@ bool tsdt_follow_pending(const struct tsdt_tracer *tr);
 int tsdt_follow_flush(struct tsdt_tracer *tr, uint64_t upto, size_t *delivered);
 void tsdt_follow_after_batch(struct tsdt_tracer *tr);
 pid_t tsdt_follow_ppid(const struct tsdt_tracer *tr, pid_t pid);
+const char *tsdt_follow_role(const struct tsdt_tracer *tr, pid_t pid);
+/* trace.c: the name of a value of tsdt_tracer_opts.role_global */
+const char *tsdt_tracer_role_value_name(const struct tsdt_tracer *tr, int64_t v);
 void tsdt_follow_end(struct tsdt_tracer *tr);
 
 /* trace-poll.c: the ring buffer reader's callback */

@@ -98,6 +98,61 @@ static __always_inline bool in_cgroup(void)
 	return bpf_get_current_ancestor_cgroup_id(cgroup_level) == cgroup_id;
 }
 
+/* roles (tsdt:role): the process's current role key (tsdt_role_hash()) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 32768);
+	__type(key, __u32);     /* tgid */
+	__type(value, __u64);
+} roles SEC(".maps");
+
+/* hits per (probe, role), with count_by_role */
+struct role_hit_key {
+	__u32 probe;
+	__u32 pad;
+	__u64 role;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct role_hit_key);
+	__type(value, __u64);
+} role_hits SEC(".maps");
+
+const volatile bool count_by_role = false;
+const volatile __u64 role_filter = 0;    /* only this role's hits; 0: all */
+/* roles from a global (tsdt_tracer_opts.role_global): the global is the
+ * role_from_end-th argument from the end of every spec; its value, with
+ * the top bit set, is the role key */
+const volatile __u32 role_from_end = 0;
+#define ROLE_VALUE_BIT (1ULL << 63)
+
+int trace_arg(struct pt_regs *ctx, const struct tsdt_bpf_spec *spec, __u64 i,
+	      __u64 *res);
+int trace_arg_s(struct pt_regs *ctx, const struct tsdt_bpf_spec *spec,
+		__u64 i, __u64 *res);
+
+static __always_inline __u64 current_role(struct pt_regs *ctx,
+					  const struct tsdt_bpf_spec *spec,
+					  const int sleepable)
+{
+	__u32 tgid;
+	__u64 *r, v = 0;
+
+	if (role_from_end) {
+		if (role_from_end > spec->arg_cnt)
+			return 0;
+		if (sleepable ? trace_arg_s(ctx, spec, spec->arg_cnt - role_from_end, &v)
+			      : trace_arg(ctx, spec, spec->arg_cnt - role_from_end, &v))
+			return 0;
+		return v | ROLE_VALUE_BIT;
+	}
+	tgid = bpf_get_current_pid_tgid() >> 32;
+	r = bpf_map_lookup_elem(&roles, &tgid);
+	return r ? *r : 0;
+}
+
 /* [0] followed map full (a fork not followed), [1] process records lost */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -252,6 +307,70 @@ static long str_cb_s(__u64 i, void *c)
 	return str_one(i, c, 1);
 }
 
+struct role_rec {
+	struct tsdt_proc_rec r;
+	char name[TSDT_ROLE_NAME_MAX];
+};
+
+
+/* A tsdt:role hit: its string becomes the process's role (roles), and a
+ * ROLE record tells the reader the name of the key. */
+static __always_inline void set_role(struct pt_regs *ctx,
+				     const struct tsdt_bpf_spec *spec,
+				     const int sleepable)
+{
+	struct role_rec *e;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u64 ptr = 0, h = 0xcbf29ce484222325ULL;
+	long n;
+
+	if (sleepable ? trace_arg_s(ctx, spec, 0, &ptr) : trace_arg(ctx, spec, 0, &ptr))
+		return;
+	e = bpf_ringbuf_reserve(&proc_events, sizeof(*e), 0);
+	if (!e) {
+		count(&follow_errs, 1);
+		return;
+	}
+	/* helpers only, no task_struct: the probe programs load without the
+	 * kernel's BTF */
+	__builtin_memset(&e->r, 0, sizeof(e->r));
+	e->r.hdr.type = TSDT_REC_ROLE;
+	e->r.ts = bpf_ktime_get_ns();
+	e->r.pid = tgid;
+	e->r.tid = (__u32)bpf_get_current_pid_tgid();
+	bpf_get_current_comm(e->r.comm, sizeof(e->r.comm));
+	n = __tsdt_read_str(e->name, sizeof(e->name), (const void *)ptr, sleepable);
+	if (n <= 0) {
+		bpf_ringbuf_discard(e, BPF_RB_NO_WAKEUP);
+		return;
+	}
+	for (int i = 0; i < TSDT_ROLE_NAME_MAX; i++) {
+		if (!e->name[i])
+			break;
+		h ^= (unsigned char)e->name[i];
+		h *= 0x100000001b3ULL;
+	}
+	h &= ~(1ULL << 63); /* as tsdt_role_hash() */
+	if (!h)
+		h = 1;
+	e->r.dev = h;
+	e->r.hdr.size = sizeof(e->r) + n;
+	bpf_map_update_elem(&roles, &tgid, &h, BPF_ANY);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+static __always_inline void count_role(__u64 probe, __u64 role)
+{
+	struct role_hit_key k = { .probe = (__u32)probe, .role = role };
+	__u64 one = 1, *c = bpf_map_lookup_elem(&role_hits, &k);
+
+	if (c)
+		__sync_fetch_and_add(c, 1);
+	else if (bpf_map_update_elem(&role_hits, &k, &one, BPF_NOEXIST))
+		if ((c = bpf_map_lookup_elem(&role_hits, &k)))
+			__sync_fetch_and_add(c, 1);
+}
+
 /* An event that did not fit: counted in all, and for its process */
 static __always_inline void lose(struct tsdt_follow_val *pv)
 {
@@ -279,6 +398,16 @@ static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 			return 0;
 	} else if (follow_mode == FOLLOW_CGROUP && !in_cgroup()) {
 		return 0;
+	}
+	if (spec->flags & TSDT_BPF_SPEC_ROLE)
+		set_role(ctx, spec, sleepable);
+	if (role_filter || count_by_role) {
+		__u64 role = current_role(ctx, spec, sleepable);
+
+		if (role_filter && role != role_filter)
+			return 0;
+		if (count_by_role)
+			count_role(spec->cookie, role);
 	}
 	count(&hits, (__u32)spec->cookie);
 	if (count_only)
@@ -418,6 +547,15 @@ int BPF_PROG(follow_fork, struct task_struct *parent, struct task_struct *child)
 			return 0;
 		}
 	}
+	{
+		__u64 *role = bpf_map_lookup_elem(&roles, &ptgid);
+
+		if (role) {
+			__u64 v = *role;
+
+			bpf_map_update_elem(&roles, &ctgid, &v, BPF_ANY);
+		}
+	}
 	proc_rec(&r, TSDT_REC_FORK, parent);
 	r.child = ctgid;
 	proc_out(&r);
@@ -451,6 +589,7 @@ int BPF_PROG(follow_exec, struct task_struct *p, pid_t old_pid,
 		hold_if_new_inode(tgid, bprm->file->f_inode, &r);
 		return 0;
 	}
+	bpf_map_delete_elem(&roles, &tgid); /* another program */
 	proc_rec(&e->r, TSDT_REC_EXEC, p);
 	e->r.tid = old_pid;
 	e->r.hdr.misc = hold_if_new_inode(tgid, bprm->file->f_inode, &e->r);
@@ -472,6 +611,7 @@ int BPF_PROG(follow_exit, struct task_struct *p, bool group_dead)
 	if (!group_dead || !followed_now(tgid))
 		return 0;
 	bpf_map_delete_elem(&held, &tgid);
+	bpf_map_delete_elem(&roles, &tgid);
 	proc_rec(&r, TSDT_REC_EXIT, p);
 	r.child = p->exit_code;
 	if (follow_mode == FOLLOW_SET &&

@@ -65,6 +65,82 @@
 #define DEFAULT_PROBE_SLOTS 256
 #define DEFAULT_SPEC_SLOTS 1024
 
+/* role_global and role_names ("1=supervisor,2=worker"): 0 or -errno */
+static int role_global_init(struct tsdt_tracer *tr, const char *global,
+			    const char *names)
+{
+	char *list, *item, *save = NULL;
+	int err;
+
+	err = tsdt_tracer__add_global(tr, global, NULL);
+	if (err)
+		return err;
+	tr->role_global = (int)tr->global_cnt - 1;
+	if (!names)
+		return 0;
+	list = strdup(names);
+	if (!list)
+		return -ENOMEM;
+	for (item = strtok_r(list, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
+		struct tsdt_role_value *v;
+		char *eq = strchr(item, '='), *end;
+		long long val;
+
+		if (!eq || eq == item || !eq[1]) {
+			pr_warn("trace: role names: '%s' is not VALUE=NAME\n", item);
+			free(list);
+			return -EINVAL;
+		}
+		*eq = 0;
+		errno = 0;
+		val = strtoll(item, &end, 0);
+		if (errno || *end) {
+			pr_warn("trace: role names: '%s' is not a number\n", item);
+			free(list);
+			return -EINVAL;
+		}
+		v = realloc(tr->role_values, (tr->role_value_cnt + 1) * sizeof(*v));
+		if (!v) {
+			free(list);
+			return -ENOMEM;
+		}
+		tr->role_values = v;
+		v = &v[tr->role_value_cnt++];
+		v->value = val;
+		snprintf(v->name, sizeof(v->name), "%s", eq + 1);
+	}
+	free(list);
+	return 0;
+}
+
+/* The name of role value @v of role_global (a number without a name: its
+ * text, in a scratch buffer valid until the next call). */
+const char *tsdt_tracer_role_value_name(const struct tsdt_tracer *tr, int64_t v)
+{
+	struct tsdt_tracer *t = (struct tsdt_tracer *)tr;
+
+	for (size_t i = 0; i < tr->role_value_cnt; i++)
+		if (tr->role_values[i].value == v)
+			return tr->role_values[i].name;
+	snprintf(t->role_scratch, sizeof(t->role_scratch), "%lld", (long long)v);
+	return t->role_scratch;
+}
+
+/* The kernel's role key for role name @name. */
+static __u64 role_key(const struct tsdt_tracer *tr, const char *name)
+{
+	char *end;
+	long long v;
+
+	if (tr->role_global < 0)
+		return tsdt_role_hash(name, TSDT_ROLE_NAME_MAX - 1);
+	for (size_t i = 0; i < tr->role_value_cnt; i++)
+		if (!strcmp(tr->role_values[i].name, name))
+			return (__u64)tr->role_values[i].value | (1ULL << 63);
+	v = strtoll(name, &end, 0);
+	return *end ? 0 : ((__u64)v | (1ULL << 63));
+}
+
 struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 {
 	struct tsdt_tracer *tr;
@@ -124,6 +200,26 @@ struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 		if (!tr->cgroup) {
 			free(tr);
 			return tsdt_err_ptr(-ENOMEM);
+		}
+	}
+	tr->count_by_role = TSDT_OPTS_GET(opts, count_by_role, false);
+	{
+		const char *rf = TSDT_OPTS_GET(opts, role_filter, NULL);
+
+		if (rf && !(tr->role_filter = strdup(rf))) {
+			free(tr->cgroup);
+			free(tr);
+			return tsdt_err_ptr(-ENOMEM);
+		}
+	}
+	tr->role_global = -1;
+	if (TSDT_OPTS_GET(opts, role_global, NULL)) {
+		int err = role_global_init(tr, TSDT_OPTS_GET(opts, role_global, NULL),
+					   TSDT_OPTS_GET(opts, role_names, NULL));
+
+		if (err) {
+			tsdt_tracer__free(tr);
+			return tsdt_err_ptr(err);
 		}
 	}
 	if (tr->follow && tr->pid <= 0)
@@ -445,6 +541,18 @@ static int load(struct tsdt_tracer *tr, bool sleepable,
 					       getpagesize());
 	if (!err)
 		err = tsdt_follow_prepare(tr, skel);
+	skel->rodata->count_by_role = tr->count_by_role;
+	if (tr->role_global >= 0)
+		skel->rodata->role_from_end = tr->global_cnt - tr->role_global;
+	if (tr->role_filter) {
+		skel->rodata->role_filter = role_key(tr, tr->role_filter);
+		if (!skel->rodata->role_filter) {
+			pr_warn("trace: role '%s' is none of the names of global '%s'\n",
+				tr->role_filter, tr->globals[tr->role_global].name);
+			trace_bpf__destroy(skel);
+			return -EINVAL;
+		}
+	}
 	if (!err)
 		err = bpf_map__set_max_entries(skel->maps.hits, tr->probe_slots);
 	if (!err)
@@ -838,6 +946,8 @@ void tsdt_tracer__free(struct tsdt_tracer *tr)
 	detach_all(tr);
 	tsdt_tracer_startup_end(tr);
 	free(tr->cgroup);
+	free(tr->role_filter);
+	free(tr->role_values);
 	for (size_t i = 0; i < tr->global_cnt; i++)
 		free(tr->globals[i].name);
 	free(tr->free_ids);

@@ -22,7 +22,26 @@ enum tsdt_rec_type {
 	TSDT_REC_EXIT,          /* struct tsdt_proc_rec: its last thread exited */
 	TSDT_REC_LOAD,          /* struct tsdt_proc_rec: it mapped a file
 				 * executable (ld.so at start-up, dlopen) */
+	TSDT_REC_ROLE,          /* struct tsdt_proc_rec + name: it declared a
+				 * role (tsdt:role); dev holds the name's hash */
 };
+
+#define TSDT_ROLE_NAME_MAX 32   /* bytes of a role name kept, NUL included */
+
+/* The role key the kernel keeps: FNV-1a (64 bits) of the name's bytes,
+ * top bit cleared (keys with it set are values of a role global), 1 for a
+ * name that hashes to 0; 0 means no role. */
+static inline __u64 tsdt_role_hash(const char *s, unsigned int max)
+{
+	__u64 h = 0xcbf29ce484222325ULL;
+
+	for (unsigned int i = 0; i < max && s[i]; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 0x100000001b3ULL;
+	}
+	h &= ~(1ULL << 63);
+	return h ? h : 1;
+}
 
 /* tsdt_rec_header.misc of EXEC and LOAD records: the process was stopped
  * (SIGSTOP) because the file was new to the tracer; the reader continues
@@ -77,6 +96,8 @@ struct tsdt_proc_rec {
 	__u32 ppid;        /* the process's parent (tgid) */
 	__u32 child;       /* FORK: the new process; EXIT: exit_code, as a
 			    * wait status */
+	/* EXEC and ROLE records are followed by a NUL-terminated string: the
+	 * path, the role's name */
 	__u64 dev, ino;    /* EXEC, LOAD: the file (kernel dev_t, inode) */
 	__u64 addr;        /* LOAD: start of the executable mapping, 0: unknown */
 	__u64 pgoff;       /* LOAD: its file offset, in bytes */

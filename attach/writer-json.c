@@ -212,7 +212,7 @@ static void json_head(struct tsdt_writer *w, const struct tsdt_event *ev,
 {
 	long long ts = tsdt_event__timestamp(ev);
 	long long real = ts + w->real_off;
-	const char *comm = tsdt_event__comm(ev);
+	const char *comm = tsdt_event__comm(ev), *role;
 	pid_t ppid;
 
 	tsdt_w_str(w, "{\"type\":\"");
@@ -232,6 +232,10 @@ static void json_head(struct tsdt_writer *w, const struct tsdt_event *ev,
 	}
 	tsdt_w_str(w, ",\"comm\":");
 	tsdt_w_json_str(w, comm, strlen(comm));
+	if ((role = tsdt_event__role(ev))) {
+		tsdt_w_str(w, ",\"role\":");
+		tsdt_w_json_str(w, role, strlen(role));
+	}
 }
 
 static void json_event(struct tsdt_writer *w, const struct tsdt_event *ev)

@@ -166,6 +166,17 @@ static void put_path(struct tsdt_writer *w, const char *key, const char *s)
 	tsdt_w_c(w, '"');
 }
 
+/* " role=NAME" at the end of the line of a process that has a role */
+static void put_role(struct tsdt_writer *w, const struct tsdt_event *ev)
+{
+	const char *role = tsdt_event__role(ev);
+
+	if (role) {
+		tsdt_w_str(w, " role=");
+		tsdt_w_c_escaped(w, role, strlen(role));
+	}
+}
+
 /* A process event: "proc:KIND" in the probe column, then its facts. */
 static void text_proc(struct tsdt_writer *w, const struct tsdt_event *ev)
 {
@@ -211,6 +222,7 @@ static void text_proc(struct tsdt_writer *w, const struct tsdt_event *ev)
 	}
 	if (tsdt_event__held(ev))
 		tsdt_w_str(w, " held");
+	put_role(w, ev);
 	tsdt_w_c(w, '\n');
 }
 
@@ -235,6 +247,7 @@ static void text_event(struct tsdt_writer *w, const struct tsdt_event *ev)
 		}
 		put_value(w, ev, i);
 	}
+	put_role(w, ev);
 	tsdt_w_c(w, '\n');
 }
 

@@ -186,6 +186,7 @@ int tsdt_writer__event(struct tsdt_writer *w, const struct tsdt_event *ev)
 	case TSDT_EVENT_EXEC:
 	case TSDT_EVENT_EXIT:
 	case TSDT_EVENT_LOAD:
+	case TSDT_EVENT_ROLE:
 		if (!w->fmt->proc)
 			return 0;
 		w->fmt->proc(w, ev);

@@ -49,6 +49,8 @@ CLI_SESSION_HELP
 "                           default 1s\n"
 "  -n, --count N            stop after N intervals\n"
 "  -a, --all                also list probes without hits\n"
+"      --by role            also the total hits per probe and role, counted in\n"
+"                           the kernel (roles: TSDT_ROLE(), docs/roles.md)\n"
 "      --provider-file FILE as for tsdt trace; repeatable\n"
 "  -j, --json               JSON Lines (docs/trace-json.md)\n"
 "      --per-site           per-site perf-event uprobes, not uprobe_multi\n"
@@ -65,7 +67,7 @@ CLI_SESSION_HELP
 "  tsdt stat -i 5 -n 3 /usr/lib/postgresql/15/bin/postgres:postgresql:*\n"
 "  tsdt stat -c 'make -j4' 'myapp:*'           # totals when the command ends\n";
 
-enum { OPT_PROVIDER_FILE = 256, OPT_PER_SITE, OPT_NO_NOP5 };
+enum { OPT_PROVIDER_FILE = 256, OPT_PER_SITE, OPT_NO_NOP5, OPT_BY };
 
 static const struct option stat_options[] = {
 	{ "pid",           required_argument, NULL, 'p' },
@@ -79,6 +81,7 @@ static const struct option stat_options[] = {
 	{ "no-nop5",       no_argument,       NULL, OPT_NO_NOP5 },
 	{ "verbose",       no_argument,       NULL, 'v' },
 	{ "help",          no_argument,       NULL, 'h' },
+	{ "by",            required_argument, NULL, OPT_BY },
 	CLI_SESSION_OPTIONS,
 	{ NULL, 0, NULL, 0 },
 };
@@ -99,6 +102,57 @@ static void put_probe_json(FILE *f, const struct tsdt_probe *p)
 
 	tsdt_json__write_str(f, buf, n < (int)sizeof(buf) ? n : (int)sizeof(buf) - 1);
 }
+
+/* --by role: the totals per probe and role, counted in the kernel */
+struct role_print {
+	const struct tsdt_tracer *tr;
+	bool json;
+	int n;
+};
+
+static int print_role_hit(void *ctx, size_t probe, const char *role,
+			  uint64_t hits)
+{
+	struct role_print *rp = ctx;
+	const struct tsdt_probe *p = tsdt_tracer__probe(rp->tr, probe);
+	char name[256];
+
+	if (!p)
+		return 0;
+	if (rp->json) {
+		printf("%s{\"probe\":", rp->n++ ? "," : "");
+		put_probe_json(stdout, p);
+		fputs(",\"role\":", stdout);
+		if (role)
+			tsdt_json__write_str(stdout, role, strlen(role));
+		else
+			fputs("null", stdout);
+		printf(",\"total\":%" PRIu64 "}", hits);
+		return 0;
+	}
+	snprintf(name, sizeof(name), "%s:%s", tsdt_probe__provider(p),
+		 tsdt_probe__name(p));
+	printf("%-48s %-16s %14" PRIu64 "\n", name, role ? role : "-", hits);
+	rp->n++;
+	return 0;
+}
+
+static void print_by_role(struct tsdt_tracer *tr, bool json)
+{
+	struct role_print rp = { .tr = tr, .json = json };
+
+	if (json) {
+		fputs(",\"by_role\":[", stdout);
+		tsdt_tracer__for_each_role_hit(tr, print_role_hit, &rp);
+		putchar(']');
+		return;
+	}
+	printf("%-48s %-16s %14s\n", "PROBE", "ROLE", "TOTAL");
+	tsdt_tracer__for_each_role_hit(tr, print_role_hit, &rp);
+	putchar('\n');
+}
+
+static bool by_role;
 
 static void print_interval(struct tsdt_tracer *tr, uint64_t *prev, bool json,
 			   bool all, double secs, bool final)
@@ -126,7 +180,10 @@ static void print_interval(struct tsdt_tracer *tr, uint64_t *prev, bool json,
 			put_probe_json(stdout, tsdt_tracer__probe(tr, i));
 			printf(":%" PRIu64, cur[i]);
 		}
-		printf("},\"final\":%s}\n", final ? "true" : "false");
+		putchar('}');
+		if (by_role)
+			print_by_role(tr, true);
+		printf(",\"final\":%s}\n", final ? "true" : "false");
 	} else {
 		time_t t = time(NULL);
 		struct tm tm;
@@ -152,6 +209,8 @@ static void print_interval(struct tsdt_tracer *tr, uint64_t *prev, bool json,
 			printf("(%zu probe%s without hits)\n", silent,
 			       silent == 1 ? "" : "s");
 		putchar('\n');
+		if (by_role)
+			print_by_role(tr, false);
 	}
 	fflush(stdout);
 	memcpy(prev, cur, n * sizeof(*prev));
@@ -195,6 +254,14 @@ int cmd_stat(int argc, char **argv)
 		case 'a':
 			all = true;
 			break;
+		case OPT_BY:
+			if (strcmp(optarg, "role")) {
+				fprintf(stderr, "tsdt stat: --by '%s': only 'role' is known\n",
+					optarg);
+				goto usage;
+			}
+			by_role = true;
+			break;
 		case OPT_PROVIDER_FILE:
 			if (cli_add_provider_file(&s.provider_files,
 						  &s.provider_file_cnt, optarg))
@@ -225,7 +292,8 @@ int cmd_stat(int argc, char **argv)
 	cli_set_print("tsdt stat", verbose);
 	{
 		TSDT_OPTS(tsdt_tracer_opts, topts, .force_per_site = per_site,
-			  .no_nop5 = no_nop5, .count_only = true);
+			  .no_nop5 = no_nop5, .count_only = true,
+			  .count_by_role = by_role);
 
 		ret = cli_session__open(&s, pid, command, argv + optind,
 					argc - optind, &topts);

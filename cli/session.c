@@ -30,6 +30,15 @@ int cli_session__parse_opt(struct cli_session *s, int opt, const char *arg)
 	case CLI_OPT_NOP5:
 		s->nop5 = true;
 		return 0;
+	case CLI_OPT_ROLE:
+		s->role = arg;
+		return 0;
+	case CLI_OPT_ROLE_GLOBAL:
+		s->role_global = arg;
+		return 0;
+	case CLI_OPT_ROLE_NAMES:
+		s->role_names = arg;
+		return 0;
 	case CLI_OPT_WITH:
 		if (s->with_cnt == (int)(sizeof(s->with) / sizeof(s->with[0]))) {
 			fprintf(stderr, "%s: too many --with\n", s->name);
@@ -112,6 +121,9 @@ static int new_tracer(struct cli_session *s)
 	s->topts.no_hold = s->no_hold;
 	s->topts.cgroup = s->cgroup;
 	s->topts.follow_nop5 = s->nop5;
+	s->topts.role_filter = s->role;
+	s->topts.role_global = s->role_global;
+	s->topts.role_names = s->role_names;
 	s->topts.file_fn = on_file;
 	s->topts.file_ctx = s;
 	s->tr = tsdt_tracer__new(&s->topts);
@@ -183,6 +195,20 @@ int cli_session__open(struct cli_session *s, pid_t pid, const char *command,
 	for (int i = 0; i < pat_cnt; i++)
 		if ((err = tsdt_target__add_pattern(s->target, pats[i])))
 			goto usage;
+	/* roles: <sys/tsdt.h>'s TSDT_ROLE() sites, wherever they are */
+	if (cli_session__following(s) &&
+	    tsdt_target__add_optional_pattern(s->target, "tsdt:role"))
+		return 1;
+	if (s->role_names && !s->role_global) {
+		fprintf(stderr, "%s: --role-names names the values of --role-global\n",
+			s->name);
+		goto usage;
+	}
+	if (s->role && !cli_session__following(s) && !s->role_global) {
+		fprintf(stderr, "%s: --role needs following (-p, -c or --cgroup, not --no-follow)\n",
+			s->name);
+		goto usage;
+	}
 	/* the tracer first, when the process to trace is known already */
 	if (!command && new_tracer(s))
 		return 1;

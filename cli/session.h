@@ -50,6 +50,9 @@ struct cli_session {
 	bool nop5;                     /* --nop5 */
 	const char *with[8];           /* --with NAME[:TYPE][,...] */
 	int with_cnt;
+	const char *role;              /* --role NAME */
+	const char *role_global;       /* --role-global NAME */
+	const char *role_names;        /* --role-names V=NAME,... */
 };
 
 /* The options every session command takes, for its struct option table,
@@ -61,6 +64,9 @@ enum {
 	CLI_OPT_CGROUP,
 	CLI_OPT_NOP5,
 	CLI_OPT_WITH,
+	CLI_OPT_ROLE,
+	CLI_OPT_ROLE_GLOBAL,
+	CLI_OPT_ROLE_NAMES,
 };
 #define CLI_SESSION_OPTIONS \
 	{ "allow-no-match", no_argument,      NULL, 'Z' }, \
@@ -68,8 +74,16 @@ enum {
 	{ "no-hold",       no_argument,       NULL, CLI_OPT_NO_HOLD }, \
 	{ "cgroup",        required_argument, NULL, CLI_OPT_CGROUP }, \
 	{ "nop5",          no_argument,       NULL, CLI_OPT_NOP5 }, \
-	{ "with",          required_argument, NULL, CLI_OPT_WITH }
+	{ "with",          required_argument, NULL, CLI_OPT_WITH }, \
+	{ "role",          required_argument, NULL, CLI_OPT_ROLE }, \
+	{ "role-global",   required_argument, NULL, CLI_OPT_ROLE_GLOBAL }, \
+	{ "role-names",    required_argument, NULL, CLI_OPT_ROLE_NAMES }
 #define CLI_SESSION_HELP \
+"      --role NAME          following: only processes whose role is NAME\n" \
+"                           (declared with TSDT_ROLE(), or inherited)\n" \
+"      --role-global NAME   roles of a program without TSDT_ROLE(): the\n" \
+"                           value of its global integer NAME at each hit\n" \
+"      --role-names V=NAME,...  names of those values (1=supervisor,...)\n" \
 "      --with NAME[:TYPE][,...]  add the value of global variable NAME of\n" \
 "                           each probe's file to its events (.symtab or\n" \
 "                           .dynsym; TYPE as in C, e.g. 'const char *'; by\n" \

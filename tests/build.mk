@@ -90,14 +90,23 @@ CHECK_CMDS += tests/integration/trace-deps.sh tests/integration/select-same.sh \
 # exec'd), and libfam.so, only ever dlopen'ed.
 FOLLOW_DIR := $(OUT)/tests/follow
 FOLLOW_BINS := $(FOLLOW_DIR)/family $(FOLLOW_DIR)/family-new $(FOLLOW_DIR)/libfam.so \
-	       $(FOLLOW_DIR)/family-nopie
+	       $(FOLLOW_DIR)/family-nopie $(FOLLOW_DIR)/roles $(FOLLOW_DIR)/roles-global
 CHECK_CMDS += tests/integration/follow-fork.sh tests/integration/follow-exec.sh \
-	      tests/integration/follow-cgroup.sh tests/integration/trace-globals.sh
+	      tests/integration/follow-cgroup.sh tests/integration/trace-globals.sh \
+	      tests/integration/follow-roles.sh
 all: $(FOLLOW_BINS)
 $(FOLLOW_DIR)/family $(FOLLOW_DIR)/family-new: tests/follow/family.c include/sys/tsdt.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ $< -ldl -lpthread
+$(FOLLOW_DIR)/roles: tests/follow/roles.c include/sys/tsdt.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ $<
+$(FOLLOW_DIR)/roles-global: tests/follow/roles.c include/sys/tsdt.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Iinclude -DNO_ROLE_MACRO -o $@ $<
 # the same, not position-independent (globals at their link-time address)
 $(FOLLOW_DIR)/family-nopie: tests/follow/family.c include/sys/tsdt.h
 	$(call msg,CC,$@)

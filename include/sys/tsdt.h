@@ -581,4 +581,18 @@ _tsdt_val(double v)
 	} while (0)
 #define _TSDT_ENABLED_OF(p, n, ...) TSDT_PROBE_ENABLED(p, n)
 
+/* ----------------------------------------------------------------- roles */
+
+/*
+ * A process's role ("walsender", "worker"), for tracers to tell processes
+ * of one program apart: an ordinary probe tsdt:role(const char *role) that
+ * every USDT tool sees, and that tsdt's sessions attach by themselves
+ * (docs/roles.md). TSDT_ROLE_DEFINE; once at file scope (as
+ * TSDT_PROBE_DEFINE), then TSDT_ROLE("walsender"); wherever a process
+ * takes a role (after fork, say). A child inherits its parent's role until
+ * it declares its own; exec clears it.
+ */
+#define TSDT_ROLE_DEFINE TSDT_PROBE_DEFINE(tsdt, role, (const char *, role))
+#define TSDT_ROLE(_tsdt_name) TSDT_PROBE(tsdt, role, (_tsdt_name))
+
 #endif /* TSDT_SYS_TSDT_H */

@@ -58,6 +58,8 @@ struct tsdt_bpf_arg {
 
 /* tsdt_bpf_spec.flags */
 #define TSDT_BPF_SPEC_USED 0x1 /* slot holds a live spec */
+#define TSDT_BPF_SPEC_ROLE 0x2 /* a tsdt:role site: the generic tracer
+				* takes its string as the process's role */
 
 struct tsdt_bpf_spec {
 	__u64 site_addr;     /* link-time address of the site */

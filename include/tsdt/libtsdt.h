@@ -447,6 +447,10 @@ struct tsdt_target_opts {
 TSDT_API struct tsdt_target *
 tsdt_target__new(const struct tsdt_target_opts *opts);
 /* Adds a pattern: 0, or -EINVAL for a bad one (the message names it). */
+/* A pattern that may match nothing, now or ever, without an error or a
+ * warning: what a session adds by itself (tsdt:role). */
+TSDT_API int tsdt_target__add_optional_pattern(struct tsdt_target *t,
+					       const char *text);
 TSDT_API int tsdt_target__add_pattern(struct tsdt_target *t,
 				      const char *pattern);
 /**
@@ -672,8 +676,9 @@ enum tsdt_event_kind {
 	TSDT_EVENT_LOAD,     /* it mapped tsdt_event__path() executable at
 			      * tsdt_event__base(): a library loaded at
 			      * start-up or by dlopen */
+	TSDT_EVENT_ROLE,     /* it took role tsdt_event__role() */
 };
-/* "probe", "fork", "exec", "exit", "load" ("unknown" for other values) */
+/* "probe", "fork", "exec", "exit", "load", "role" ("unknown" for others) */
 TSDT_API const char *tsdt_event_kind__str(enum tsdt_event_kind kind);
 
 /*
@@ -745,9 +750,21 @@ struct tsdt_tracer_opts {
 	 * loop 20% slower here (bench/follow.sh); this keeps it (for a few
 	 * long-lived processes with hot probes) */
 	bool follow_nop5;
+	/* roles (following; <sys/tsdt.h>'s TSDT_ROLE, the probe tsdt:role,
+	 * which the caller adds like any probe): only hits of processes whose
+	 * role is @role_filter (NULL: all), and hits counted per role in the
+	 * kernel (tsdt_tracer__for_each_role_hit()) */
+	const char *role_filter;
+	bool count_by_role;
+	/* roles of a program without TSDT_ROLE: the value of this global
+	 * integer of each probe's file, read at every hit (so a role that
+	 * changes is seen at once), named by @role_names ("1=supervisor,
+	 * 2=worker"; a value without a name is its number) */
+	const char *role_global;
+	const char *role_names;
 	size_t :0;
 };
-#define tsdt_tracer_opts__last_field follow_nop5
+#define tsdt_tracer_opts__last_field role_names
 
 /**
  * @brief **tsdt_tracer__new()** creates a tracer (nothing is loaded yet).
@@ -873,6 +890,16 @@ TSDT_API uint64_t tsdt_tracer__lost_cnt(const struct tsdt_tracer *tr);
 TSDT_API int tsdt_tracer__add_examined(struct tsdt_tracer *tr,
 				       const char *path);
 
+/*
+ * Hits per probe and role counted in the kernel (count_by_role): @fn gets
+ * each probe index, role name (NULL: processes without a role) and hits.
+ * @return 0, or @fn's non-zero return, or a negative errno.
+ */
+typedef int (*tsdt_role_hit_fn_t)(void *ctx, size_t probe, const char *role,
+				  uint64_t hits);
+TSDT_API int tsdt_tracer__for_each_role_hit(const struct tsdt_tracer *tr,
+					    tsdt_role_hit_fn_t fn, void *ctx);
+
 /* true when the tracer follows processes (tsdt_tracer_opts.follow with a
  * pid, or .cgroup) */
 TSDT_API bool tsdt_tracer__is_following(const struct tsdt_tracer *tr);
@@ -938,6 +965,10 @@ TSDT_API uint64_t tsdt_event__base(const struct tsdt_event *ev);
 TSDT_API bool tsdt_event__held(const struct tsdt_event *ev);
 /* EXIT: events of this process lost because the ring was full. */
 TSDT_API uint64_t tsdt_event__lost(const struct tsdt_event *ev);
+/* Following: the role of the event's process at the event (the name its
+ * last tsdt:role hit gave, or its parent's before it declared one), NULL
+ * when it has none. A ROLE event (TSDT_EVENT_ROLE) is a declaration. */
+TSDT_API const char *tsdt_event__role(const struct tsdt_event *ev);
 /* Index of the event's probe in its tracer (as tsdt_tracer__add_probe()). */
 TSDT_API size_t tsdt_event__probe_index(const struct tsdt_event *ev);
 /* Arguments read at this site (the site's count, at most 12). */

@@ -573,6 +573,8 @@ int tsdt_follow_prepare(struct tsdt_tracer *tr, struct trace_bpf *skel)
 	}
 	skel->rodata->follow_mode = tr->fl->mode;
 	skel->rodata->follow_children = true;
+	if (tr->fl->mode == FOLLOW_SET && tr->pid > 0)
+		skel->rodata->follow_root = tr->pid;
 	skel->rodata->hold_new = !tr->no_hold;
 	return bpf_map__set_max_entries(skel->maps.followed,
 					tr->max_procs ? tr->max_procs

@@ -37,6 +37,8 @@ const volatile __u32 str_max = TSDT_TRACE_STR_MAX_DEFAULT;
 #define FOLLOW_CGROUP 2
 const volatile __u32 follow_mode = FOLLOW_NONE;
 const volatile bool follow_children = true;  /* FOLLOW_SET: add forks */
+const volatile __u32 follow_root = 0;        /* FOLLOW_SET: the process
+					      * given (no lookup for it) */
 const volatile bool hold_new = true;         /* stop at a new file */
 
 struct {
@@ -375,6 +377,12 @@ static __always_inline void count_role(__u64 probe, __u64 role)
 static __always_inline void lose(struct tsdt_follow_val *pv)
 {
 	count(&lost, 0);
+	if (!pv && follow_mode == FOLLOW_SET) {
+		/* the root, not looked up on the way in */
+		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+		pv = bpf_map_lookup_elem(&followed, &tgid);
+	}
 	if (pv)
 		__sync_fetch_and_add(&pv->lost, 1);
 }
@@ -393,9 +401,13 @@ static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 	if (follow_mode == FOLLOW_SET) {
 		__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
-		pv = bpf_map_lookup_elem(&followed, &tgid);
-		if (!pv || (pv->flags & TSDT_FOLLOW_EXITED))
-			return 0;
+		/* the process given: followed until it exits (and then
+		 * fires no more); its loss is counted in all */
+		if (tgid != follow_root) {
+			pv = bpf_map_lookup_elem(&followed, &tgid);
+			if (!pv || (pv->flags & TSDT_FOLLOW_EXITED))
+				return 0;
+		}
 	} else if (follow_mode == FOLLOW_CGROUP && !in_cgroup()) {
 		return 0;
 	}

@@ -57,6 +57,8 @@ struct tsdt_link_opts {
 				 * floating-point registers marked unreadable */
 	pid_t pid;              /* <= 0: every process */
 	bool per_site;          /* one perf-event uprobe per site */
+	bool retprobe;          /* uretprobes: at the functions' returns
+				 * ("fn-return" probes) */
 	bool nop5;              /* sites with tsdt's five-byte nop
 				 * (tsdt_site__has_nop5()) attached there when
 				 * the kernel has optimized uprobes */

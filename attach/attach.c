@@ -605,7 +605,8 @@ struct tsdt_link *tsdt_link__create(const struct tsdt_link_opts *o)
 			    .offsets = offsets,
 			    .ref_ctr_offsets = ref_ctrs,
 			    .cookies = bcookies,
-			    .cnt = n);
+			    .cnt = n,
+			    .retprobe = o->retprobe);
 		struct timespec t0, t1;
 
 		clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -629,7 +630,8 @@ struct tsdt_link *tsdt_link__create(const struct tsdt_link_opts *o)
 		for (k = 0; k < n; k++) {
 			LIBBPF_OPTS(bpf_uprobe_opts, uopts,
 				    .ref_ctr_offset = ref_ctrs[k],
-				    .bpf_cookie = bcookies[k]);
+				    .bpf_cookie = bcookies[k],
+				    .retprobe = o->retprobe);
 			struct bpf_link *l;
 
 			l = bpf_program__attach_uprobe_opts(prog, pid, path,

@@ -98,4 +98,17 @@ int tsdt_catalog_apply_provider_files(struct tsdt_binary *bin,
 /* Frees one binary (not linked from a catalog any more). */
 void tsdt_catalog_free_binary(struct tsdt_binary *bin);
 
+/* fnprobe.c: function probes, as probes of the pseudo-providers "fn"
+ * (entry: the first six integer argument registers) and "fn-return" (the
+ * return value), one site at each function's entry. */
+#define TSDT_FN_PROVIDER "fn"
+#define TSDT_FN_RETURN_PROVIDER "fn-return"
+/* A new binary in @cat for @path (read through @open_path): one probe per
+ * function whose symbol matches @glob. 0 or a negative errno. */
+int tsdt_catalog_add_functions(struct tsdt_catalog *cat, const char *path,
+			       const char *open_path, const char *glob,
+			       bool ret, struct tsdt_binary **out);
+/* A "fn-return" probe: attached as a uretprobe. */
+bool tsdt_probe_is_return(const struct tsdt_probe *p);
+
 #endif /* TSDT_CATALOG_H */

@@ -414,6 +414,88 @@ static int open_command(struct tsdt_target *t)
 	return 0;
 }
 
+/* A pattern of function probes: provider "fn" or "fn-return". */
+static bool fn_pattern(const struct tsdt_pattern *pat, bool *ret)
+{
+	const char *prov = tsdt_pattern__provider(pat);
+
+	*ret = !strcmp(prov, TSDT_FN_RETURN_PROVIDER);
+	return *ret || !strcmp(prov, TSDT_FN_PROVIDER);
+}
+
+/* The function probes of one file matching @pat (a catalog of their own). */
+static long match_fn_file(struct tsdt_target *t, const struct tsdt_pattern *pat,
+			  const char *path, bool ret)
+{
+	struct tsdt_catalog *cat = calloc(1, sizeof(*cat));
+	int err;
+
+	if (!cat)
+		return -ENOMEM;
+	err = tsdt_catalog_add_functions(cat, path, path, tsdt_pattern__name(pat),
+					 ret, NULL);
+	if (err) {
+		if (err != -ENOMEM)
+			pr_warn("target: cannot read the functions of %s: %s\n",
+				path, strerror(-err));
+		tsdt_catalog__free(cat);
+		return err;
+	}
+	if (!add_catalog(t, cat))
+		return -ENOMEM;
+	return match_catalog(t, pat, cat, false, NULL);
+}
+
+/*
+ * "BINARY:fn:SYMBOL" / "BINARY:fn-return:SYMBOL": the binary part a path
+ * (globs expanded), a command in PATH, or a library name; without one, the
+ * command's program (-c) or the process's (-p).
+ */
+static long match_functions(struct tsdt_target *t, const struct tsdt_pattern *pat,
+			    bool ret)
+{
+	const char *binary = tsdt_pattern__binary(pat);
+	char path[PATH_MAX];
+	long n = 0, m;
+
+	if (!binary) {
+		if (t->argv)
+			return match_fn_file(t, pat, t->cmd_path, ret);
+		if (t->pid > 0) {
+			snprintf(path, sizeof(path), "/proc/%d/exe", (int)t->pid);
+			return match_fn_file(t, pat, path, ret);
+		}
+		pr_warn("target: '%s' names no binary: write it as BINARY:%s:%s\n",
+			tsdt_pattern__text(pat), tsdt_pattern__provider(pat),
+			tsdt_pattern__name(pat));
+		return -EINVAL;
+	}
+	if (tsdt_pattern__binary_is_glob(pat)) {
+		glob_t g;
+
+		if (glob(binary, 0, NULL, &g)) {
+			pr_warn("target: no file matches '%s'\n", binary);
+			return -ENOENT;
+		}
+		for (size_t i = 0; i < g.gl_pathc; i++) {
+			m = match_fn_file(t, pat, g.gl_pathv[i], ret);
+			if (m < 0) {
+				globfree(&g);
+				return m;
+			}
+			n += m;
+		}
+		globfree(&g);
+		return n;
+	}
+	if (!strchr(binary, '/') && tsdt_find_in_path(binary, path, sizeof(path)) &&
+	    tsdt_find_library(binary, path, sizeof(path)))
+		snprintf(path, sizeof(path), "%s", binary);
+	else if (strchr(binary, '/'))
+		snprintf(path, sizeof(path), "%s", binary);
+	return match_fn_file(t, pat, path, ret);
+}
+
 int tsdt_target__select(struct tsdt_target *t)
 {
 	struct tsdt_catalog *pid_cat = NULL;
@@ -430,9 +512,12 @@ int tsdt_target__select(struct tsdt_target *t)
 	for (int i = 0; i < t->pat_cnt; i++) {
 		const struct tsdt_pattern *pat = t->pats[i];
 		const char *binary = tsdt_pattern__binary(pat);
+		bool ret;
 		long n;
 
-		if (binary && pid_cat) {
+		if (fn_pattern(pat, &ret)) {
+			n = match_functions(t, pat, ret);
+		} else if (binary && pid_cat) {
 			bool seen = false;
 
 			n = match_catalog(t, pat, pid_cat, true, &seen);

@@ -695,11 +695,16 @@ static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n)
 			.extras = gspecs,
 			.extra_types = gtypes,
 			.extra_cnt = tr->global_cnt,
+			.retprobe = tsdt_probe_is_return(group[0]),
 		};
 
 		err = global_specs(tr, tsdt_probe__binary(group[0]), gspecs, gtypes);
 		if (err)
 			goto out;
+		/* at a return the ip is the caller's: a global of the
+		 * function's file cannot be placed from it */
+		for (size_t k = 0; lo.retprobe && k < tr->global_cnt; k++)
+			gspecs[k].addr = 0;
 		link = tsdt_link__create(&lo);
 	}
 	if (!link) {
@@ -825,7 +830,8 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 	if (err)
 		goto err_out;
 
-	/* one link per file (device and inode, whatever the paths) */
+	/* one link per file (device and inode, whatever the paths), and
+	 * one more for its function returns */
 	for (i = 0; i < tr->probe_cnt; i++) {
 		const struct tsdt_binary *bin;
 
@@ -835,7 +841,9 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 		for (n = 0, j = i; j < tr->probe_cnt; j++) {
 			if (done[j] ||
 			    !tsdt_binary__same_file(
-				    bin, tsdt_probe__binary(tr->probes[j])))
+				    bin, tsdt_probe__binary(tr->probes[j])) ||
+			    tsdt_probe_is_return(tr->probes[j]) !=
+				    tsdt_probe_is_return(tr->probes[i]))
 				continue;
 			done[j] = true;
 			idx[n++] = j;

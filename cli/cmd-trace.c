@@ -254,7 +254,9 @@ static const char trace_usage[] =
 "are looked for in every binary and library of the process (-p), or in the\n"
 "command's executable and the shared libraries it needs (-c), and in every\n"
 "program and library the processes followed run or load later\n"
-"(docs/following.md).\n"
+"(docs/following.md). Functions are probes too: BINARY:fn:SYMBOL at entry\n"
+"(arg0..arg5: the first six integer argument registers), BINARY:fn-return:SYMBOL\n"
+"at return (ret), SYMBOL a glob over .symtab/.dynsym.\n"
 "\n"
 "Options:\n"
 "  -p, --pid PID            trace process PID and the processes it forks\n"
@@ -303,6 +305,7 @@ CLI_SESSION_HELP
 "                                             # every process running postgres\n"
 "  tsdt trace -p 4242 --provider-file probes/postgresql.d 'postgresql:query__start'\n"
 "  tsdt trace -p 4242 'libc:*:*'              # probes of one library only\n"
+"  tsdt trace -p 4242 'libc:fn-return:getpid' # a function's return value\n"
 "  tsdt trace --json -o events.jsonl -c './app --fast' 'app:request*'\n";
 
 enum {

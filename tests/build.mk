@@ -93,7 +93,7 @@ FOLLOW_BINS := $(FOLLOW_DIR)/family $(FOLLOW_DIR)/family-new $(FOLLOW_DIR)/libfa
 	       $(FOLLOW_DIR)/family-nopie $(FOLLOW_DIR)/roles $(FOLLOW_DIR)/roles-global
 CHECK_CMDS += tests/integration/follow-fork.sh tests/integration/follow-exec.sh \
 	      tests/integration/follow-cgroup.sh tests/integration/trace-globals.sh \
-	      tests/integration/follow-roles.sh
+	      tests/integration/follow-roles.sh tests/integration/trace-functions.sh
 all: $(FOLLOW_BINS)
 $(FOLLOW_DIR)/family $(FOLLOW_DIR)/family-new: tests/follow/family.c include/sys/tsdt.h
 	$(call msg,CC,$@)

@@ -31,7 +31,8 @@ $(TRACE_THROW): tests/trace/throw.cc
 CHECK_CMDS += tests/integration/trace-args.sh tests/integration/trace-pid.sh \
 	      tests/integration/trace-json.sh tests/integration/trace-lost.sh \
 	      tests/integration/trace-exit.sh tests/integration/trace-lib.sh
-CHECK_CMDS += tests/integration/pg-checkpoint.sh tests/integration/pg-transaction.sh
+CHECK_CMDS += tests/integration/pg-checkpoint.sh tests/integration/pg-transaction.sh \
+	      tests/integration/pg-roles.sh
 UNIT_TESTS += $(OUT)/tests/test_cli_util
 CHECK_CMDS += tests/integration/headers-standalone.sh
 CHECK_CMDS += tests/integration/stat-basic.sh tests/integration/install.sh

@@ -44,7 +44,7 @@ $(OUT)/cli/cmd-gen.o: INTERNAL_INC = -Isdk -Iattach
 $(OUT)/examples/%.o: INTERNAL_INC =
 BPF_CFLAGS = -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) \
 	     -I$(OUT) -Iinclude -Iattach -I/usr/include/$(MULTIARCH)
-LIBS      := -lbpf -lelf -lz
+LIBS      := -lbpf -ldw -lelf -lz
 
 # Sanitizer build of the same sources (unit tests run under ASan+UBSan).
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
@@ -142,7 +142,7 @@ $(OUT)/libtsdt-san.a: $(LIBTSDT_SAN_OBJS)
 # PREFIX=/x` after a plain `make` installs a .pc that says /x.
 $(OUT)/tsdt.pc: FORCE
 	$(Q)mkdir -p $(@D)
-	$(Q)printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/lib\n\nName: tsdt\nDescription: typed statically defined tracing\nVersion: %s\nRequires.private: libbpf libelf\nCflags: -I$${includedir}\nLibs: -L$${libdir} -ltsdt\n' \
+	$(Q)printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/lib\n\nName: tsdt\nDescription: typed statically defined tracing\nVersion: %s\nRequires.private: libbpf libdw libelf\nCflags: -I$${includedir}\nLibs: -L$${libdir} -ltsdt\n' \
 		'$(PREFIX)' '$(VERSION)' > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 FORCE:

@@ -15,7 +15,8 @@ CHECK_CMDS += tests/integration/list-readelf.sh tests/integration/list-pid.sh \
 LIBTSDT_SRCS += attach/attach.c attach/features.c attach/btf-args.c attach/trace.c \
 		attach/trace-startup.c attach/trace-poll.c attach/event.c \
 		attach/writer.c attach/writer-text.c attach/writer-json.c \
-		attach/ringbuf.c attach/follow.c attach/fnprobe.c
+		attach/ringbuf.c attach/follow.c attach/fnprobe.c \
+		attach/debuginfo.c
 BPF_SRCS += attach/trace.bpf.c
 
 # Attach test fixtures (tests/integration/attach-*.sh, trace-add.sh): built

@@ -38,6 +38,7 @@ struct tsdt_tracer {
 		struct tsdt_type type;
 		bool sized;       /* no type given: the symbol's size, signed */
 		bool found;       /* in some file traced */
+		char why[512];    /* why the debug information did not have it */
 	} globals[TSDT_TRACER_MAX_GLOBALS];
 	size_t global_cnt;
 

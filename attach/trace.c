@@ -53,6 +53,7 @@
 
 #include "attach-internal.h"
 #include "catalog.h"
+#include "debuginfo.h"
 #include "elf-reader.h"
 #include "internal.h"
 #include "log.h"
@@ -359,6 +360,33 @@ static int global_specs(struct tsdt_tracer *tr, const struct tsdt_binary *bin,
 				t->size = sizes[k];
 				snprintf(t->name, sizeof(t->name), "int%llu_t",
 					 (unsigned long long)sizes[k] * 8);
+			}
+		}
+		if (!found[k]) {
+			/* not in the symbol tables (a static variable of a
+			 * stripped file): its debug information */
+			struct tsdt_type dt;
+			char why[512];
+			uint64_t addr;
+
+			if (!tsdt_debuginfo_find_var(tsdt_binary__open_path(bin),
+						     names[k], &addr, &dt, why,
+						     sizeof(why))) {
+				found[k] = true;
+				vals[k] = addr;
+				/* the type from debug information, for every
+				 * event's layout: only before start */
+				if (tr->globals[k].sized && !tr->started) {
+					tr->globals[k].type = dt;
+					tr->globals[k].sized = false;
+				}
+				*t = tr->globals[k].type;
+				pr_debug("trace: %s: '%s' from debug information\n",
+					 tsdt_binary__path(bin), names[k]);
+			} else {
+				pr_info("trace: %s\n", why);
+				snprintf(tr->globals[k].why, sizeof(tr->globals[k].why),
+					 "%s", why);
 			}
 		}
 		a->size = t->size;
@@ -783,6 +811,26 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 	/* Only strings need a sleepable program (to fault pages in); a
 	 * non-sleepable one costs less per hit, so use it when no probe traced
 	 * has a string argument. */
+	/* the globals' types, from the files' debug information where the
+	 * user gave none: the records' layout depends on them */
+	if (tr->global_cnt) {
+		struct tsdt_arg_spec gs[TSDT_TRACER_MAX_GLOBALS];
+		struct tsdt_type gt[TSDT_TRACER_MAX_GLOBALS];
+
+		for (i = 0; i < tr->probe_cnt; i++) {
+			bool seen = false;
+
+			for (j = 0; j < i && !seen; j++)
+				seen = tsdt_binary__same_file(tsdt_probe__binary(tr->probes[i]),
+							      tsdt_probe__binary(tr->probes[j]));
+			if (!seen)
+				global_specs(tr, tsdt_probe__binary(tr->probes[i]), gs, gt);
+		}
+		for (i = 0; i < tr->probe_cnt; i++)
+			str_slots(tr, i);
+		for (i = 0; i < tr->global_cnt; i++)
+			tr->globals[i].found = false; /* counted again at attach */
+	}
 	/* following with nothing selected yet: strings may come later */
 	want_sleepable = !tr->probe_cnt;
 	for (i = 0; i < tr->global_cnt; i++)
@@ -864,8 +912,10 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 	}
 	for (i = 0; i < tr->global_cnt; i++)
 		if (!tr->globals[i].found)
-			pr_warn("trace: global '%s' is in none of the files traced (.symtab, .dynsym): its value is unreadable in every event\n",
-				tr->globals[i].name);
+			pr_warn("trace: global '%s' is in none of the files traced (.symtab, .dynsym, debug information): its value is unreadable in every event%s%s\n",
+				tr->globals[i].name,
+				tr->globals[i].why[0] ? "; " : "",
+				tr->globals[i].why);
 	free(idx);
 	free(done);
 	tr->started = true;

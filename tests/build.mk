@@ -91,15 +91,22 @@ CHECK_CMDS += tests/integration/trace-deps.sh tests/integration/select-same.sh \
 # exec'd), and libfam.so, only ever dlopen'ed.
 FOLLOW_DIR := $(OUT)/tests/follow
 FOLLOW_BINS := $(FOLLOW_DIR)/family $(FOLLOW_DIR)/family-new $(FOLLOW_DIR)/libfam.so \
-	       $(FOLLOW_DIR)/family-nopie $(FOLLOW_DIR)/roles $(FOLLOW_DIR)/roles-global
+	       $(FOLLOW_DIR)/family-nopie $(FOLLOW_DIR)/roles $(FOLLOW_DIR)/roles-global \
+	       $(FOLLOW_DIR)/statics
 CHECK_CMDS += tests/integration/follow-fork.sh tests/integration/follow-exec.sh \
 	      tests/integration/follow-cgroup.sh tests/integration/trace-globals.sh \
-	      tests/integration/follow-roles.sh tests/integration/trace-functions.sh
+	      tests/integration/follow-roles.sh tests/integration/trace-functions.sh \
+	      tests/integration/trace-debuginfo.sh
 all: $(FOLLOW_BINS)
 $(FOLLOW_DIR)/family $(FOLLOW_DIR)/family-new: tests/follow/family.c include/sys/tsdt.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ $< -ldl -lpthread
+# with debug information; tests/integration/trace-debuginfo.sh splits it
+$(FOLLOW_DIR)/statics: tests/follow/statics.c include/sys/tsdt.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Iinclude -Wl,--build-id -o $@ $<
 $(FOLLOW_DIR)/roles: tests/follow/roles.c include/sys/tsdt.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)

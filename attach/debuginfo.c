@@ -1,0 +1,194 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * Variables that only debug information knows (a static variable of a
+ * stripped program), through elfutils: libdwfl finds the debug information
+ * the way gdb does, in the file itself, through .gnu_debuglink (beside the
+ * file, in .debug/, under /usr/lib/debug), under
+ * /usr/lib/debug/.build-id/xx/yyyy.debug, and from the debuginfod servers
+ * of DEBUGINFOD_URLS (libdw loads libdebuginfod itself); libdw reads the
+ * variable's DIE: its address (DW_OP_addr) and its type. No DWARF reader
+ * of our own.
+ */
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "debuginfo.h"
+#include "log.h"
+
+/* A variable DIE named @name with a static address, in @die's subtree. */
+static bool find_var(Dwarf_Die *die, const char *name, Dwarf_Die *out)
+{
+	Dwarf_Die child;
+
+	if (dwarf_child(die, &child))
+		return false;
+	do {
+		int tag = dwarf_tag(&child);
+		const char *n;
+
+		if (tag == DW_TAG_variable && (n = dwarf_diename(&child)) &&
+		    !strcmp(n, name) && dwarf_hasattr(&child, DW_AT_location)) {
+			*out = child;
+			return true;
+		}
+		if ((tag == DW_TAG_subprogram || tag == DW_TAG_lexical_block ||
+		     tag == DW_TAG_namespace) && find_var(&child, name, out))
+			return true;
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+/* The type of @var as tsdt's model: integers, bool, enums, floats,
+ * pointers (char pointers are strings). */
+static int die_type(Dwarf_Die *var, struct tsdt_type *t)
+{
+	Dwarf_Attribute at;
+	Dwarf_Die type;
+	Dwarf_Word enc;
+	int tag;
+
+	memset(t, 0, sizeof(*t));
+	if (!dwarf_formref_die(dwarf_attr(var, DW_AT_type, &at), &type))
+		return -ENOENT;
+	/* through typedefs and qualifiers */
+	while ((tag = dwarf_tag(&type)) == DW_TAG_typedef ||
+	       tag == DW_TAG_const_type || tag == DW_TAG_volatile_type) {
+		if (!dwarf_formref_die(dwarf_attr(&type, DW_AT_type, &at), &type))
+			return -ENOENT;
+	}
+	switch (tag) {
+	case DW_TAG_pointer_type: {
+		Dwarf_Die to;
+
+		t->size = 8;
+		t->kind = TSDT_TYPE_PTR;
+		snprintf(t->name, sizeof(t->name), "void *");
+		if (dwarf_formref_die(dwarf_attr(&type, DW_AT_type, &at), &to)) {
+			while ((tag = dwarf_tag(&to)) == DW_TAG_const_type ||
+			       tag == DW_TAG_volatile_type || tag == DW_TAG_typedef)
+				if (!dwarf_formref_die(dwarf_attr(&to, DW_AT_type, &at), &to))
+					break;
+			if (tag == DW_TAG_base_type && dwarf_bytesize(&to) == 1 &&
+			    dwarf_formudata(dwarf_attr(&to, DW_AT_encoding, &at), &enc) == 0 &&
+			    (enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char)) {
+				t->kind = TSDT_TYPE_STR;
+				snprintf(t->name, sizeof(t->name), "const char *");
+			}
+		}
+		return 0;
+	}
+	case DW_TAG_enumeration_type:
+		t->kind = TSDT_TYPE_ENUM;
+		t->size = dwarf_bytesize(&type);
+		t->is_signed = true;
+		snprintf(t->name, sizeof(t->name), "enum %s",
+			 dwarf_diename(&type) ? dwarf_diename(&type) : "");
+		return t->size ? 0 : -ENOTSUP;
+	case DW_TAG_base_type:
+		t->size = dwarf_bytesize(&type);
+		if (dwarf_formudata(dwarf_attr(&type, DW_AT_encoding, &at), &enc))
+			return -ENOTSUP;
+		snprintf(t->name, sizeof(t->name), "%s",
+			 dwarf_diename(&type) ? dwarf_diename(&type) : "");
+		switch (enc) {
+		case DW_ATE_boolean:
+			t->kind = TSDT_TYPE_BOOL;
+			return 0;
+		case DW_ATE_float:
+			t->kind = TSDT_TYPE_FLOAT;
+			return 0;
+		case DW_ATE_signed:
+		case DW_ATE_signed_char:
+			t->kind = TSDT_TYPE_INT;
+			t->is_signed = true;
+			return 0;
+		case DW_ATE_unsigned:
+		case DW_ATE_unsigned_char:
+			t->kind = TSDT_TYPE_INT;
+			return 0;
+		}
+		return -ENOTSUP;
+	}
+	return -ENOTSUP; /* a struct, an array: not a value BPF reads whole */
+}
+
+int tsdt_debuginfo_find_var(const char *path, const char *name,
+			    uint64_t *addr, struct tsdt_type *type,
+			    char *why, size_t why_sz)
+{
+	char *debuginfo_path = NULL;
+	Dwfl_Callbacks cb = {
+		.find_elf = dwfl_build_id_find_elf,
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+		.section_address = dwfl_offline_section_address,
+		.debuginfo_path = &debuginfo_path,
+	};
+	const unsigned char *bid = NULL;
+	GElf_Addr bid_vaddr;
+	char bid_hex[2 * 64 + 1] = "";
+	Dwarf_Addr bias;
+	Dwarf_Die cu, var;
+	Dwfl_Module *mod;
+	Dwfl *dwfl;
+	Dwarf *dw;
+	int n, err = -ENOENT;
+
+	dwfl = dwfl_begin(&cb);
+	if (!dwfl)
+		return -ENOMEM;
+	mod = dwfl_report_offline(dwfl, "", path, -1);
+	dwfl_report_end(dwfl, NULL, NULL);
+	if (!mod) {
+		snprintf(why, why_sz, "%s: %s", path, dwfl_errmsg(-1));
+		goto out;
+	}
+	n = dwfl_module_build_id(mod, &bid, &bid_vaddr);
+	for (int i = 0; i < n && i < 64; i++)
+		sprintf(bid_hex + 2 * i, "%02x", bid[i]);
+	dw = dwfl_module_getdwarf(mod, &bias);
+	if (!dw) {
+		snprintf(why, why_sz,
+			 "%s: no debug information (build-id %s): not in the file, its .gnu_debuglink, /usr/lib/debug/.build-id/, nor DEBUGINFOD_URLS%s",
+			 path, bid_hex[0] ? bid_hex : "none",
+			 getenv("DEBUGINFOD_URLS") ? "" : " (unset)");
+		goto out;
+	}
+	for (Dwarf_Off off = 0, next; ; off = next) {
+		size_t hsz;
+
+		if (dwarf_nextcu(dw, off, &next, &hsz, NULL, NULL, NULL))
+			break;
+		if (!dwarf_offdie(dw, off + hsz, &cu))
+			continue;
+		if (find_var(&cu, name, &var)) {
+			Dwarf_Attribute at;
+			Dwarf_Op *expr;
+			size_t len;
+
+			if (dwarf_getlocation(dwarf_attr(&var, DW_AT_location, &at),
+					      &expr, &len) || len != 1 ||
+			    expr[0].atom != DW_OP_addr) {
+				snprintf(why, why_sz, "%s: '%s' has no fixed address",
+					 path, name);
+				err = -ENOTSUP;
+				goto out;
+			}
+			*addr = expr[0].number;
+			err = die_type(&var, type);
+			if (err)
+				snprintf(why, why_sz, "%s: '%s': a type tsdt cannot read whole",
+					 path, name);
+			goto out;
+		}
+	}
+	snprintf(why, why_sz, "%s: no variable '%s' in its debug information",
+		 path, name);
+out:
+	dwfl_end(dwfl);
+	return err;
+}

@@ -424,6 +424,13 @@ static void add_extras(struct tsdt_bpf_spec *spec, const struct tsdt_probe *p,
 		a->loc = extras[k].addr ? TSDT_BPF_ARG_STATIC
 					: TSDT_BPF_ARG_UNREADABLE;
 		a->addr = extras[k].addr;
+		if (extras[k].addr && extras[k].derefs) {
+			a->loc = TSDT_BPF_ARG_STATIC_CHAIN;
+			a->scale = extras[k].derefs;
+			a->val = extras[k].chain_off[0];
+			a->reg_off = extras[k].chain_off[1];
+			a->index_reg_off = extras[k].chain_off[2];
+		}
 	}
 	spec->arg_cnt = base + n;
 }

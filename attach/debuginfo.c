@@ -117,10 +117,134 @@ static int die_type(Dwarf_Die *var, struct tsdt_type *t)
 	return -ENOTSUP; /* a struct, an array: not a value BPF reads whole */
 }
 
+/* @type past typedefs and qualifiers, into @out; false if none */
+static bool strip_type(Dwarf_Die *type, Dwarf_Die *out)
+{
+	Dwarf_Attribute at;
+	int tag;
+
+	*out = *type;
+	while ((tag = dwarf_tag(out)) == DW_TAG_typedef ||
+	       tag == DW_TAG_const_type || tag == DW_TAG_volatile_type)
+		if (!dwarf_formref_die(dwarf_attr(out, DW_AT_type, &at), out))
+			return false;
+	return true;
+}
+
+/* The member @name of struct or union @st: its DIE and byte offset. */
+static bool find_member(Dwarf_Die *st, const char *name, Dwarf_Die *m,
+			Dwarf_Word *off)
+{
+	Dwarf_Attribute at;
+
+	if (dwarf_child(st, m))
+		return false;
+	do {
+		const char *n = dwarf_diename(m);
+
+		if (dwarf_tag(m) != DW_TAG_member || !n || strcmp(n, name))
+			continue;
+		*off = 0;
+		if (dwarf_hasattr(m, DW_AT_data_member_location) &&
+		    dwarf_formudata(dwarf_attr(m, DW_AT_data_member_location, &at), off))
+			return false; /* a location expression: not handled */
+		return true;
+	} while (dwarf_siblingof(m, m) == 0);
+	return false;
+}
+
+/*
+ * Walks @steps ("->a.b->c": each step an operator and a member) from the
+ * DIE @cur (a variable, then members) into the chain: @o0 (added before the
+ * first dereference), chain_off[] and *derefs; @cur ends at the last
+ * member. 0, or -errno with @why.
+ */
+static int walk_path(Dwarf_Die *cur, const char *steps, int64_t *o0,
+		     int64_t chain_off[3], int *derefs, char *why, size_t why_sz)
+{
+	const char *p = steps;
+
+	*o0 = 0;
+	*derefs = 0;
+	while (*p) {
+		bool arrow = p[0] == '-' && p[1] == '>';
+		char member[128];
+		Dwarf_Attribute at;
+		Dwarf_Die t, st, m;
+		Dwarf_Word off;
+		size_t n;
+
+		if (!arrow && *p != '.') {
+			snprintf(why, why_sz, "'%s': expected -> or .", p);
+			return -EINVAL;
+		}
+		p += arrow ? 2 : 1;
+		n = strcspn(p, ".-");
+		if (!n || n >= sizeof(member)) {
+			snprintf(why, why_sz, "'%s': expected a member name", p);
+			return -EINVAL;
+		}
+		memcpy(member, p, n);
+		member[n] = 0;
+		p += n;
+		if (!dwarf_formref_die(dwarf_attr(cur, DW_AT_type, &at), &t) ||
+		    !strip_type(&t, &st)) {
+			snprintf(why, why_sz, "no type before '%s'", member);
+			return -EINVAL;
+		}
+		if (arrow) {
+			if (dwarf_tag(&st) != DW_TAG_pointer_type ||
+			    !dwarf_formref_die(dwarf_attr(&st, DW_AT_type, &at), &t) ||
+			    !strip_type(&t, &st)) {
+				snprintf(why, why_sz, "'->%s' on something that is not a pointer to a struct", member);
+				return -EINVAL;
+			}
+			if (*derefs == 3) {
+				snprintf(why, why_sz, "more than three '->'");
+				return -E2BIG;
+			}
+			chain_off[(*derefs)++] = 0;
+		}
+		if (dwarf_tag(&st) != DW_TAG_structure_type &&
+		    dwarf_tag(&st) != DW_TAG_union_type) {
+			snprintf(why, why_sz, "'%s' of something that is not a struct", member);
+			return -EINVAL;
+		}
+		if (!find_member(&st, member, &m, &off)) {
+			snprintf(why, why_sz, "no member '%s' in %s %s", member,
+				 dwarf_tag(&st) == DW_TAG_union_type ? "union" : "struct",
+				 dwarf_diename(&st) ? dwarf_diename(&st) : "(anonymous)");
+			return -ENOENT;
+		}
+		if (*derefs)
+			chain_off[*derefs - 1] += off;
+		else
+			*o0 += off;
+		*cur = m;
+	}
+	return 0;
+}
+
 int tsdt_debuginfo_find_var(const char *path, const char *name,
 			    uint64_t *addr, struct tsdt_type *type,
 			    char *why, size_t why_sz)
 {
+	int derefs;
+	int64_t offs[3];
+
+	return tsdt_debuginfo_find_path(path, name, addr, type, &derefs, offs,
+					why, why_sz);
+}
+
+int tsdt_debuginfo_find_path(const char *path, const char *expr,
+			     uint64_t *addr, struct tsdt_type *type,
+			     int *derefs, int64_t chain_off[3],
+			     char *why, size_t why_sz)
+{
+	char name[128];
+	const char *steps;
+	int64_t o0 = 0;
+	size_t nlen;
 	char *debuginfo_path = NULL;
 	Dwfl_Callbacks cb = {
 		.find_elf = dwfl_build_id_find_elf,
@@ -138,6 +262,15 @@ int tsdt_debuginfo_find_var(const char *path, const char *name,
 	Dwarf *dw;
 	int n, err = -ENOENT;
 
+	*derefs = 0;
+	nlen = strcspn(expr, ".-");
+	if (!nlen || nlen >= sizeof(name)) {
+		snprintf(why, why_sz, "'%s': expected a variable name", expr);
+		return -EINVAL;
+	}
+	memcpy(name, expr, nlen);
+	name[nlen] = 0;
+	steps = expr + nlen;
 	dwfl = dwfl_begin(&cb);
 	if (!dwfl)
 		return -ENOMEM;
@@ -167,22 +300,33 @@ int tsdt_debuginfo_find_var(const char *path, const char *name,
 			continue;
 		if (find_var(&cu, name, &var)) {
 			Dwarf_Attribute at;
-			Dwarf_Op *expr;
+			Dwarf_Op *ops;
 			size_t len;
 
 			if (dwarf_getlocation(dwarf_attr(&var, DW_AT_location, &at),
-					      &expr, &len) || len != 1 ||
-			    expr[0].atom != DW_OP_addr) {
+					      &ops, &len) || len != 1 ||
+			    ops[0].atom != DW_OP_addr) {
 				snprintf(why, why_sz, "%s: '%s' has no fixed address",
 					 path, name);
 				err = -ENOTSUP;
 				goto out;
 			}
-			*addr = expr[0].number;
+			*addr = ops[0].number;
+			if (*steps) {
+				char w[256] = "";
+
+				err = walk_path(&var, steps, &o0, chain_off, derefs,
+						w, sizeof(w));
+				if (err) {
+					snprintf(why, why_sz, "%s: %s: %s", path, expr, w);
+					goto out;
+				}
+				*addr += o0;
+			}
 			err = die_type(&var, type);
 			if (err)
 				snprintf(why, why_sz, "%s: '%s': a type tsdt cannot read whole",
-					 path, name);
+					 path, expr);
 			goto out;
 		}
 	}

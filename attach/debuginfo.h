@@ -19,4 +19,16 @@ int tsdt_debuginfo_find_var(const char *path, const char *name,
 			    uint64_t *addr, struct tsdt_type *type,
 			    char *why, size_t why_sz);
 
+/*
+ * The same for a member path, "var->member.member->member": the address of
+ * the variable plus the offsets before the first '->' in *@addr, then
+ * *@derefs (0 to 3) times a pointer is read and chain_off[k] added; @type
+ * is the last member's. A path needs the debug information even for a
+ * variable in a symbol table (the struct layouts).
+ */
+int tsdt_debuginfo_find_path(const char *path, const char *expr,
+			     uint64_t *addr, struct tsdt_type *type,
+			     int *derefs, int64_t chain_off[3],
+			     char *why, size_t why_sz);
+
 #endif /* TSDT_DEBUGINFO_H */

@@ -29,6 +29,10 @@ struct tsdt_arg_spec {
 				* and cannot be read). For every loc but
 				* STATIC the catalog also folds the symbol
 				* into val, so readers use val as usual. */
+	/* a member path of a global (tsdt_tracer__add_global()): STATIC at
+	 * addr, then @derefs times: read a pointer, add chain_off[k] */
+	int derefs;
+	int64_t chain_off[3];
 };
 
 /* tsdt_arg_spec__parse() into @ret (the library's and the tests' form):

@@ -369,9 +369,10 @@ static int global_specs(struct tsdt_tracer *tr, const struct tsdt_binary *bin,
 			char why[512];
 			uint64_t addr;
 
-			if (!tsdt_debuginfo_find_var(tsdt_binary__open_path(bin),
-						     names[k], &addr, &dt, why,
-						     sizeof(why))) {
+			if (!tsdt_debuginfo_find_path(tsdt_binary__open_path(bin),
+						      names[k], &addr, &dt,
+						      &a->derefs, a->chain_off,
+						      why, sizeof(why))) {
 				found[k] = true;
 				vals[k] = addr;
 				/* the type from debug information, for every

@@ -38,6 +38,10 @@ enum tsdt_bpf_arg_loc {
 	TSDT_BPF_ARG_SIB = 3,
 	TSDT_BPF_ARG_STATIC = 4,
 	TSDT_BPF_ARG_UNREADABLE = 5, /* %xmm and the like: never attached */
+	/* a member path (global->member->member): the address of STATIC,
+	 * then `scale` times (1 to 3) it becomes the pointer read there plus
+	 * the next offset: val, then reg_off, then index_reg_off */
+	TSDT_BPF_ARG_STATIC_CHAIN = 6,
 };
 
 /* tsdt_bpf_arg.flags */

@@ -209,6 +209,26 @@ static __always_inline long __tsdt_arg(struct pt_regs *ctx,
 		err = __tsdt_read_user(&val, a->size, (const void *)addr,
 				       sleepable);
 		break;
+	case TSDT_BPF_ARG_STATIC_CHAIN:
+		addr = __TSDT_REG(ctx, __builtin_offsetof(struct pt_regs,
+							  __PT_IP_REG)) -
+		       spec->site_addr + a->addr;
+		for (int k = 0; k < 3; k++) {
+			__u64 p = 0;
+
+			if (k >= a->scale)
+				break;
+			err = __tsdt_read_user(&p, 8, (const void *)addr,
+					       sleepable);
+			if (err)
+				break;
+			addr = p + (k == 0 ? a->val :
+				    k == 1 ? a->reg_off : a->index_reg_off);
+		}
+		if (!err)
+			err = __tsdt_read_user(&val, a->size, (const void *)addr,
+					       sleepable);
+		break;
 	default:
 		return -TSDT_ENOTSUP;
 	}

@@ -2,7 +2,9 @@
 /*
  * Static variables that only debug information knows once the program is
  * stripped (tests/integration/trace-debuginfo.sh): st:tick(i) fires K
- * times, with st_count == i * 3 and st_label naming the round's parity.
+ * times, with st_count == i * 3 and st_label naming the round's parity;
+ * st_port points at st_ports[i % 2] (ids 100, 200; apps "alpha", "beta"),
+ * st_conn.depth == 7 + i, st_conn.port always at st_ports[1].
  *   statics K
  */
 #include <stdint.h>
@@ -15,6 +17,22 @@ TSDT_PROBE_DEFINE(st, tick, (uint32_t, i));
 static volatile int64_t st_count;
 static const char *volatile st_label = "start";
 
+/* member paths: st_port->app (a string through a pointer), st_port->id,
+ * st_conn.port->id and st_conn.depth (a struct by value) */
+struct st_port {
+	int64_t pad[3];
+	int32_t id;
+	const char *app;
+};
+struct st_conn {
+	int16_t depth;
+	struct st_port *port;
+};
+static struct st_port st_ports[2] = { { .id = 100, .app = "alpha" },
+				      { .id = 200, .app = "beta" } };
+static struct st_port *volatile st_port = &st_ports[0];
+static volatile struct st_conn st_conn = { .depth = 7, .port = &st_ports[1] };
+
 int main(int argc, char **argv)
 {
 	unsigned int k = argc > 1 ? atoi(argv[1]) : 3;
@@ -22,6 +40,8 @@ int main(int argc, char **argv)
 	for (unsigned int i = 0; i < k; i++) {
 		st_count = (int64_t)i * 3;
 		st_label = i % 2 ? "odd" : "even";
+		st_port = &st_ports[i % 2];
+		st_conn.depth = (int16_t)(7 + i);
 		TSDT_PROBE(st, tick, i);
 	}
 	return 0;

@@ -4,7 +4,8 @@
 # .gnu_debuglink, under /usr/lib/debug/.build-id/, and from a debuginfod
 # server (Debian's, started here on a loopback port, stopped whatever
 # happens); with none of them, an error naming the build-id. Values and
-# types (a string, an int64) come out exact.
+# types (a string, an int64) come out exact; member paths through pointers
+# and structs (st_port->app, st_conn.port->app) too.
 . "$(dirname "$0")/../trace/lib.sh"
 . tests/paths.sh
 ST=$OUT/tests/follow/statics
@@ -40,6 +41,22 @@ split "$TMP/a" debuglink
 cp "$TMP/statics.debug" "$TMP/a/"
 env -u DEBUGINFOD_URLS "$TSDT" trace -q --json --with st_count,st_label -c "$TMP/a/statics 5" st:tick > "$TMP/1.json" 2> "$TMP/1.err"
 values ".gnu_debuglink: static variables read, typed by the debug information" "$TMP/1.json"
+
+# member paths, through pointers and struct members, typed by the last
+# member (a string, an int32, an int16)
+env -u DEBUGINFOD_URLS "$TSDT" trace -q --json -c "$TMP/a/statics 5" \
+	--with 'st_port->app,st_port->id,st_conn.depth,st_conn.port->app' st:tick > "$TMP/1m.json" 2> "$TMP/1m.err"
+check "member paths: st_port->app, st_port->id, st_conn.depth, st_conn.port->app exact" $PYTHON -c 'import json,sys
+ev=[json.loads(l) for l in open(sys.argv[1])]
+ev=[e for e in ev if e["type"]=="event"]
+assert len(ev)==5, len(ev)
+for e in ev:
+    a={x["name"]: x.get("value") for x in e["args"]}
+    i=a["i"]
+    assert a["st_port->app"]==("beta" if i%2 else "alpha") and a["st_port->id"]==(200 if i%2 else 100), a
+    assert a["st_conn.depth"]==7+i and a["st_conn.port->app"]=="beta", a' "$TMP/1m.json"
+env -u DEBUGINFOD_URLS "$TSDT" trace -q -c "$TMP/a/statics 1" --with 'st_port->nope' st:tick > /dev/null 2> "$TMP/1e.err"
+check "a member that is not there: said, naming it and the struct" grep -q "no member 'nope' in struct st_port" "$TMP/1e.err"
 
 # 2. /usr/lib/debug/.build-id/xx/yyyy.debug
 split "$TMP/b"

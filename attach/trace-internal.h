@@ -67,6 +67,9 @@ struct tsdt_tracer {
 		const struct tsdt_binary *bin;
 		__u32 *ids;             /* its spec slots, given back at removal */
 		size_t id_cnt;
+		size_t *pidx;           /* its probes (tracer indexes), in the
+					 * order of their slots */
+		size_t pidx_cnt;
 	} *links;
 	size_t link_cnt;
 	bool *detached;               /* per probe: removed, not attached now */

@@ -396,7 +396,8 @@ static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 	struct str_ctx sc;
 	__u32 n, size;
 
-	if (!spec)
+	/* a slot cleared (tsdt_tracer__remove_probe()): its hits are dropped */
+	if (!spec || !(spec->flags & TSDT_BPF_SPEC_USED))
 		return 0;
 	if (follow_mode == FOLLOW_SET) {
 		__u32 tgid = bpf_get_current_pid_tgid() >> 32;

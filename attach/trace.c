@@ -520,6 +520,7 @@ static void detach_all(struct tsdt_tracer *tr)
 	for (i = 0; i < tr->link_cnt; i++) {
 		tsdt_link__destroy(tr->links[i].link);
 		free(tr->links[i].ids);
+		free(tr->links[i].pidx);
 	}
 	free(tr->links);
 	tr->links = NULL;
@@ -678,6 +679,7 @@ static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n)
 {
 	const struct tsdt_probe **group;
 	struct tsdt_trace_link *links;
+	size_t *pidx = NULL;
 	struct tsdt_link *link;
 	__u64 *cookies;
 	__u32 *ids;
@@ -696,9 +698,10 @@ static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n)
 	tr->links = links;
 	group = calloc(n, sizeof(*group));
 	cookies = calloc(n, sizeof(*cookies));
+	pidx = calloc(n, sizeof(*pidx));
 	/* the top of the free stack, in increasing order */
 	ids = malloc(sites * sizeof(*ids));
-	if (!group || !cookies || !ids) {
+	if (!group || !cookies || !ids || !pidx) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -706,6 +709,7 @@ static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n)
 	for (i = 0; i < n; i++) {
 		group[i] = tr->probes[idx[i]];
 		cookies[i] = idx[i];
+		pidx[i] = idx[i];
 	}
 	{
 		struct tsdt_arg_spec gspecs[TSDT_TRACER_MAX_GLOBALS];
@@ -746,15 +750,62 @@ static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n)
 		.bin = tsdt_probe__binary(group[0]),
 		.ids = ids,
 		.id_cnt = sites,
+		.pidx = pidx,
+		.pidx_cnt = n,
 	};
 	ids = NULL;
+	pidx = NULL;
 	for (i = 0; i < n; i++)
 		tr->detached[idx[i]] = false;
 out:
 	free(group);
 	free(cookies);
 	free(ids);
+	free(pidx);
 	return err;
+}
+
+int tsdt_tracer__remove_probe(struct tsdt_tracer *tr, size_t i)
+{
+	if (!tr || !tr->started || i >= tr->probe_cnt)
+		return -EINVAL;
+	if (tr->detached[i])
+		return 0;
+	for (size_t l = 0; l < tr->link_cnt; l++) {
+		struct tsdt_trace_link *lk = &tr->links[l];
+		size_t off = 0, k;
+
+		for (k = 0; k < lk->pidx_cnt && lk->pidx[k] != i; k++)
+			off += tsdt_probe__site_cnt(tr->probes[lk->pidx[k]]);
+		if (k == lk->pidx_cnt)
+			continue;
+		if (lk->pidx_cnt == 1) {
+			/* its own link: detached, slots free again */
+			tsdt_link__destroy(lk->link);
+			memcpy(tr->free_ids + tr->free_cnt, lk->ids,
+			       lk->id_cnt * sizeof(*lk->ids));
+			tr->free_cnt += lk->id_cnt;
+			free(lk->ids);
+			free(lk->pidx);
+			tr->links[l] = tr->links[--tr->link_cnt];
+		} else {
+			/* one of its file's link: its slots are cleared, so the
+			 * program drops its hits (its sites still trap until
+			 * the link goes); they are not reused while the link
+			 * lives */
+			struct tsdt_bpf_spec zero = {};
+			int fd = bpf_map__fd(tr->skel->maps.tsdt_specs);
+
+			for (size_t s = 0; s < tsdt_probe__site_cnt(tr->probes[i]); s++)
+				if (bpf_map_update_elem(fd, &lk->ids[off + s], &zero, 0))
+					return -errno;
+		}
+		tr->detached[i] = true;
+		pr_debug("trace: %s:%s removed\n", tsdt_probe__provider(tr->probes[i]),
+			 tsdt_probe__name(tr->probes[i]));
+		return 1;
+	}
+	return 0;
 }
 
 int tsdt_tracer__remove_binary(struct tsdt_tracer *tr,
@@ -780,6 +831,7 @@ int tsdt_tracer__remove_binary(struct tsdt_tracer *tr,
 		       l->id_cnt * sizeof(*l->ids));
 		tr->free_cnt += l->id_cnt;
 		free(l->ids);
+		free(l->pidx);
 	}
 	tr->link_cnt = kept;
 	for (i = 0; i < tr->probe_cnt; i++)

@@ -839,6 +839,18 @@ TSDT_API const struct tsdt_type *
 tsdt_tracer__global_type(const struct tsdt_tracer *tr, size_t i);
 
 /**
+ * @brief **tsdt_tracer__remove_probe()** stops tracing probe @i in a running
+ * tracer: no event, no hit counted from now on. A probe added after start
+ * has a link of its own, which goes (its semaphore is lowered); one
+ * attached at start shares its file's link, so its spec slots are cleared
+ * and the program drops its hits (its sites still trap, at a cost per hit,
+ * until the file's probes are removed). tsdt_tracer__add_probe() of it
+ * attaches it again, at the same index.
+ * @return 1 when removed, 0 when it was not attached, -EINVAL.
+ */
+TSDT_API int tsdt_tracer__remove_probe(struct tsdt_tracer *tr, size_t i);
+
+/**
  * @brief **tsdt_tracer__adopt_catalog()** hands @cat to the tracer, which
  * frees it in tsdt_tracer__free(): the probes of catalogs a tool discovers
  * while tracing (a library loaded later) stay valid as long as the tracer.

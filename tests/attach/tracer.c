@@ -18,6 +18,8 @@
  *   -R  MS:FILE  MS ms after start, remove FILE's probes from the running
  *       tracer and print "removed FILE probes=N" (repeatable; -a and -R
  *       run in the order of their times)
+ *   -D  MS:PROV:NAME  MS ms after start, remove that one probe
+ *       (tsdt_tracer__remove_probe()), print "dropped PROV:NAME ret=R"
  * A probe may name its own FILE (default BINARY); each FILE is read once
  * per argument (two paths of one file are two catalogs, one binary).
  *
@@ -143,10 +145,10 @@ int main(int argc, char **argv)
 	bool count = false, print_per_probe = false;
 	const char *adds[16];
 	int add_ms[16];
-	bool add_rm[16];
+	int add_rm[16];
 	struct timespec t0, t1;
 
-	while ((opt = getopt(argc, argv, "s1Sp:n:t:Cqr:Pa:R:")) != -1) {
+	while ((opt = getopt(argc, argv, "s1Sp:n:t:Cqr:Pa:R:D:")) != -1) {
 		switch (opt) {
 		case 's': opts.force_per_site = true; break;
 		case '1': opts.no_nop5 = true; break;
@@ -160,9 +162,10 @@ int main(int argc, char **argv)
 		case 'P': print_per_probe = true; break;
 		case 'a':
 		case 'R':
+		case 'D':
 			if (add_cnt == 16 || !strchr(optarg, ':'))
 				return 1;
-			add_rm[add_cnt] = opt == 'R';
+			add_rm[add_cnt] = opt == 'R' ? 1 : opt == 'D' ? 2 : 0;
 			add_ms[add_cnt] = atoi(optarg);
 			adds[add_cnt++] = strchr(optarg, ':') + 1;
 			break;
@@ -198,6 +201,27 @@ int main(int argc, char **argv)
 		while (added < add_cnt && elapsed >= add_ms[added]) {
 			const struct tsdt_probe *p;
 
+			if (add_rm[added] == 2) {
+				size_t j, n = tsdt_tracer__probe_cnt(tr);
+				char name[256];
+
+				for (j = 0; j < n; j++) {
+					p = tsdt_tracer__probe(tr, j);
+					snprintf(name, sizeof(name), "%s:%s",
+						 tsdt_probe__provider(p),
+						 tsdt_probe__name(p));
+					if (!strcmp(name, adds[added]))
+						break;
+				}
+				err = j < n ? tsdt_tracer__remove_probe(tr, j) : -ENOENT;
+				if (err < 0)
+					return fprintf(stderr, "drop %s: %s\n",
+						       adds[added], strerror(-err)), 1;
+				printf("dropped %s ret=%d\n", adds[added], err);
+				fflush(stdout);
+				added++;
+				continue;
+			}
 			if (add_rm[added]) {
 				struct tsdt_catalog *c =
 					tsdt_catalog__open_file(adds[added], NULL);

@@ -24,7 +24,13 @@ PG_EXTRA_CONF=$'max_wal_senders = 2\nwal_level = replica' \
 	--role-names "$NAMES" "$PG:postgresql:*" 2> "$TMP/err" & T=$!
 on_exit "kill $T 2>/dev/null"
 wait_for "$TMP/err" '^Tracing' 10 || die "not attached: $(cat "$TMP/err")"
-scripts/pg-server.sh psql "$PGDIR" -At -c "CREATE TABLE r AS SELECT generate_series(1, 20000) x; CHECKPOINT; SELECT pg_sleep(0.5)" > /dev/null
+# work for several kinds of process: a client backend writing WAL (the
+# walwriter flushes it), a checkpoint (the checkpointer), dirty buffers
+# (the background writer), for a second and a half
+scripts/pg-server.sh psql "$PGDIR" -At -c "CREATE TABLE r AS SELECT generate_series(1, 20000) x; CHECKPOINT" > /dev/null
+for i in 1 2 3; do
+	scripts/pg-server.sh psql "$PGDIR" -At -c "UPDATE r SET x = x + 1; SELECT pg_sleep(0.5)" > /dev/null
+done
 # a replication connection: a walsender
 scripts/pg-server.sh psql "$PGDIR" -d "dbname=postgres replication=database" -At -c "IDENTIFY_SYSTEM" > "$TMP/repl" 2>&1
 scripts/pg-server.sh psql "$PGDIR" -At -c "SELECT pid, backend_type FROM pg_stat_activity" > "$TMP/psa"

@@ -76,4 +76,20 @@ check "20 app:tick events: 10 before the removal, 0 while removed, 10 after ($(t
 	grep -qx "events app:tick 20" "$TMP/tr3.out"
 check "all $LOOPS tt:ints events meanwhile" grep -qx "events tt:ints $LOOPS" "$TMP/tr3.out"
 check "nothing lost (3)" grep -qx "lost 0" "$TMP/tr3.out"
+
+# 4. one probe removed (tsdt_tracer__remove_probe()) from its file's link,
+# which keeps the other's events coming: tt:misc stops, tt:ints goes on
+LOOPS=60
+"$TR" -P -t 2500 -n 1000000 -D 300:tt:misc "$FX" tt:ints tt:misc \
+	> "$TMP/tr4.out" 2> "$TMP/tr4.err" & T=$!
+on_exit "kill $T 2>/dev/null"
+wait_for "$TMP/tr4.out" '^started' || die "tracer did not start: $(cat "$TMP/tr4.err")"
+"$FX" $LOOPS 10 > /dev/null
+wait $T
+check "tt:misc removed while the tracer runs" grep -q '^dropped tt:misc ret=1$' "$TMP/tr4.out"
+check "no tt:misc event after its removal" \
+	sh -c "! sed -n '/^dropped/,\$p' '$TMP/tr4.out' | grep -q '^tt:misc '"
+check "tt:misc events before it ($(grep -c '^tt:misc ' "$TMP/tr4.out"))" \
+	sh -c "[ \$(grep -c '^tt:misc ' '$TMP/tr4.out') -gt 0 ] && [ \$(grep -c '^tt:misc ' '$TMP/tr4.out') -lt $LOOPS ]"
+check "all $LOOPS tt:ints events, the same link's other probe" grep -qx "events tt:ints $LOOPS" "$TMP/tr4.out"
 finish

@@ -336,3 +336,99 @@ out:
 	dwfl_end(dwfl);
 	return err;
 }
+
+/* The DIE of function @name (a definition) in @dw, into @out. */
+static bool find_fn(Dwarf *dw, const char *name, Dwarf_Die *out)
+{
+	for (Dwarf_Off off = 0, next; ; off = next) {
+		Dwarf_Die cu, child;
+		size_t hsz;
+
+		if (dwarf_nextcu(dw, off, &next, &hsz, NULL, NULL, NULL))
+			return false;
+		if (!dwarf_offdie(dw, off + hsz, &cu) || dwarf_child(&cu, &child))
+			continue;
+		do {
+			const char *n;
+
+			if (dwarf_tag(&child) == DW_TAG_subprogram &&
+			    (n = dwarf_diename(&child)) && !strcmp(n, name) &&
+			    dwarf_hasattr(&child, DW_AT_low_pc)) {
+				*out = child;
+				return true;
+			}
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+}
+
+struct tsdt_debuginfo {
+	Dwfl_Callbacks cb;      /* dwfl keeps a pointer to it */
+	char *debuginfo_path;
+	Dwfl *dwfl;
+	Dwarf *dw;
+};
+
+struct tsdt_debuginfo *tsdt_debuginfo_open(const char *path)
+{
+	struct tsdt_debuginfo *di = calloc(1, sizeof(*di));
+	Dwfl_Module *mod;
+	Dwarf_Addr bias;
+
+	if (!di)
+		return NULL;
+	di->cb = (Dwfl_Callbacks){
+		.find_elf = dwfl_build_id_find_elf,
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+		.section_address = dwfl_offline_section_address,
+		.debuginfo_path = &di->debuginfo_path,
+	};
+	di->dwfl = dwfl_begin(&di->cb);
+	if (!di->dwfl)
+		goto fail;
+	mod = dwfl_report_offline(di->dwfl, "", path, -1);
+	dwfl_report_end(di->dwfl, NULL, NULL);
+	if (!mod || !(di->dw = dwfl_module_getdwarf(mod, &bias)))
+		goto fail;
+	return di;
+fail:
+	tsdt_debuginfo_close(di);
+	return NULL;
+}
+
+void tsdt_debuginfo_close(struct tsdt_debuginfo *di)
+{
+	if (!di)
+		return;
+	if (di->dwfl)
+		dwfl_end(di->dwfl);
+	free(di);
+}
+
+int tsdt_debuginfo_fn_params(struct tsdt_debuginfo *di, const char *fn, int max,
+			     struct tsdt_debuginfo_param *params,
+			     struct tsdt_type *ret)
+{
+	Dwarf_Die die, child;
+	int n = 0;
+
+	if (!di || !find_fn(di->dw, fn, &die))
+		return -ENOENT;
+	memset(ret, 0, sizeof(*ret));
+	if (die_type(&die, ret))
+		ret->kind = TSDT_TYPE_UNTYPED; /* void, or not a value */
+	if (dwarf_child(&die, &child) == 0) {
+		do {
+			if (dwarf_tag(&child) != DW_TAG_formal_parameter)
+				continue;
+			if (n == max)
+				break;
+			memset(&params[n], 0, sizeof(params[n]));
+			snprintf(params[n].name, sizeof(params[n].name), "%s",
+				 dwarf_diename(&child) ? dwarf_diename(&child) : "");
+			if (die_type(&child, &params[n].type))
+				params[n].type.kind = TSDT_TYPE_UNTYPED;
+			n++;
+		} while (dwarf_siblingof(&child, &child) == 0);
+	}
+	return n;
+}

@@ -31,4 +31,25 @@ int tsdt_debuginfo_find_path(const char *path, const char *expr,
 			     int *derefs, int64_t chain_off[3],
 			     char *why, size_t why_sz);
 
+/* A function's parameter, from its debug information. */
+struct tsdt_debuginfo_param {
+	char name[64];
+	struct tsdt_type type;   /* UNTYPED: a kind tsdt does not model */
+};
+
+/* A file's debug information, found as above, opened once for several
+ * lookups; NULL when there is none. */
+struct tsdt_debuginfo;
+struct tsdt_debuginfo *tsdt_debuginfo_open(const char *path);
+void tsdt_debuginfo_close(struct tsdt_debuginfo *di);
+
+/*
+ * The parameters (at most @max, in order) and the return type of function
+ * @fn: their number (>= 0), or -ENOENT. A parameter of a type tsdt does not
+ * model (a struct by value) is UNTYPED; @ret is UNTYPED for void.
+ */
+int tsdt_debuginfo_fn_params(struct tsdt_debuginfo *di, const char *fn, int max,
+			     struct tsdt_debuginfo_param *params,
+			     struct tsdt_type *ret);
+
 #endif /* TSDT_DEBUGINFO_H */

@@ -8,8 +8,13 @@
  * site at its entry; a "fn-return" probe is attached as a uretprobe
  * (tsdt_probe_is_return()). Symbols come from .symtab, else .dynsym
  * (STT_FUNC, defined, with an address); aliases of one address give one
- * probe. Arguments are untyped 64-bit integers: typing them from debug
- * information is for later.
+ * probe. Without debug information the arguments are untyped 64-bit
+ * integers (arg0..arg5). With it (debuginfo.c, x86-64), each function's
+ * parameters are its arguments, by name and type, placed by the SysV ABI:
+ * integers, pointers, enums and bools in %rdi, %rsi, %rdx, %rcx, %r8, %r9,
+ * then on the stack; floats in %xmm registers (decoded, unreadable from
+ * BPF); a struct passed by value leaves the function untyped (its place
+ * depends on its layout). The return value is typed too.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -21,6 +26,7 @@
 #include "elf-reader.h"
 #include "internal.h"
 #include "log.h"
+#include "debuginfo.h"
 #include "spec.h"
 
 static const char *const x86_entry[] = { "8@%rdi", "8@%rsi", "8@%rdx",
@@ -35,13 +41,61 @@ bool tsdt_probe_is_return(const struct tsdt_probe *p)
 	return p && !strcmp(p->provider, TSDT_FN_RETURN_PROVIDER);
 }
 
+/*
+ * The specs of @fn's arguments from its debug information (x86-64): 0 with
+ * @p's types, names and @specs filled, or -ENOENT to keep the raw ones.
+ */
+static int typed_specs(struct tsdt_debuginfo *di, struct tsdt_probe *p,
+		       const char *fn, bool ret, char specs[][32], int *cnt)
+{
+	static const char *const iregs[] = { "rdi", "rsi", "rdx", "rcx", "r8", "r9" };
+	struct tsdt_debuginfo_param params[TSDT_MAX_ARGS];
+	struct tsdt_type rt;
+	int n, ni = 0, nf = 0, stack = 0;
+
+	if (!di || p->bin->arch != TSDT_ARCH_X86_64)
+		return -ENOENT;
+	n = tsdt_debuginfo_fn_params(di, fn, TSDT_MAX_ARGS, params, &rt);
+	if (n < 0)
+		return n;
+	if (ret) {
+		if (rt.kind == TSDT_TYPE_UNTYPED)
+			return -ENOENT; /* void, or a struct */
+		p->types[0] = rt;
+		snprintf(specs[0], 32, rt.kind == TSDT_TYPE_FLOAT ? "8f@%%xmm0" : "8@%%rax");
+		*cnt = 1;
+		return 0;
+	}
+	for (int i = 0; i < n; i++)
+		if (params[i].type.kind == TSDT_TYPE_UNTYPED)
+			return -ENOENT;
+	for (int i = 0; i < n; i++) {
+		struct tsdt_type *t = &params[i].type;
+
+		p->types[i] = *t;
+		free(p->arg_names[i]);
+		p->arg_names[i] = strdup(params[i].name[0] ? params[i].name : "arg");
+		if (t->kind == TSDT_TYPE_FLOAT)
+			snprintf(specs[i], 32, "8f@%%xmm%d", nf++);
+		else if (ni < 6)
+			snprintf(specs[i], 32, "8@%%%s", iregs[ni++]);
+		else /* on the stack, above the return address */
+			snprintf(specs[i], 32, "8@%d(%%rsp)", 8 * ++stack);
+	}
+	*cnt = n;
+	return 0;
+}
+
 /* Fills @p as a function probe @name at @addr (file offset @off). */
 static int fn_probe(struct tsdt_probe *p, struct tsdt_binary *bin,
-		    const char *name, uint64_t addr, uint64_t off, bool ret)
+		    const char *name, uint64_t addr, uint64_t off, bool ret,
+		    struct tsdt_debuginfo *di)
 {
+	char typed[TSDT_MAX_ARGS][32];
+	int tn = 0;
 	const char *const *specs;
 	int n;
-	char raw[128] = "";
+	char raw[256] = "";
 
 	if (bin->arch == TSDT_ARCH_X86_64) {
 		specs = ret ? x86_ret : x86_entry;
@@ -83,6 +137,25 @@ static int fn_probe(struct tsdt_probe *p, struct tsdt_binary *bin,
 		snprintf(raw + strlen(raw), sizeof(raw) - strlen(raw), "%s%s",
 			 i ? " " : "", specs[i]);
 	}
+	if (!typed_specs(di, p, name, ret, typed, &tn)) {
+		raw[0] = 0;
+		p->arg_cnt = p->sites[0].arg_cnt = tn;
+		p->type_src = TSDT_TYPES_NOTE; /* typed, as by a note */
+		for (int i = 0; i < tn; i++) {
+			int err = tsdt_arg_spec_parse(bin->arch, typed[i],
+						      &p->sites[0].args[i]);
+
+			if (err)
+				return err;
+			p->sites[0].arg_ok[i] = true;
+			snprintf(raw + strlen(raw), sizeof(raw) - strlen(raw),
+				 "%s%s", i ? " " : "", typed[i]);
+		}
+		for (int i = tn; i < TSDT_MAX_ARGS; i++) {
+			free(p->arg_names[i]);
+			p->arg_names[i] = NULL;
+		}
+	}
 	p->sites[0].raw_args = strdup(raw);
 	return p->sites[0].raw_args ? 0 : -ENOMEM;
 }
@@ -100,6 +173,7 @@ int tsdt_catalog_add_functions(struct tsdt_catalog *cat, const char *path,
 	static const Elf64_Word types[] = { SHT_SYMTAB, SHT_DYNSYM };
 	struct tsdt_binary *bin = NULL, **bins;
 	struct fn_sym *syms = NULL;
+	struct tsdt_debuginfo *di = NULL;
 	size_t nsyms = 0, cap = 0;
 	struct tsdt_elf ef;
 	int err;
@@ -165,9 +239,11 @@ int tsdt_catalog_add_functions(struct tsdt_catalog *cat, const char *path,
 	bin->dev = ef.dev;
 	bin->ino = ef.ino;
 	bin->arch = tsdt_arch_from_elf(ef.ehdr.e_machine);
+	if (nsyms)
+		di = tsdt_debuginfo_open(open_path);
 	for (size_t k = 0; k < nsyms; k++) {
 		err = fn_probe(&bin->probes[k], bin, syms[k].name, syms[k].addr,
-			       syms[k].off, ret);
+			       syms[k].off, ret, di);
 		bin->probe_cnt = k + 1;
 		if (err) {
 			pr_warn("catalog: %s: function %s: %s\n", path,
@@ -192,6 +268,7 @@ out:
 		free(syms[k].name);
 	free(syms);
 	tsdt_catalog_free_binary(bin);
+	tsdt_debuginfo_close(di);
 	tsdt_elf_close(&ef);
 	return err;
 }

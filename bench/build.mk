@@ -80,3 +80,10 @@ bench-follow: all $(OUT)/bench/forkloop
 	$(Q)OUT=$(OUT) bench/follow.sh
 bench: bench-follow
 .PHONY: bench-follow
+
+# Cost of reading globals and member paths per event (bench/globals.sh):
+# `make bench-globals`.
+bench-globals: all $(OUT)/bench/forkloop
+	$(Q)OUT=$(OUT) bench/globals.sh
+bench: bench-globals
+.PHONY: bench-globals

@@ -23,6 +23,21 @@
 #include <sys/tsdt.h>
 
 TSDT_PROBE_DEFINE(bf, child, (int32_t, pid));
+/* globals for bench/globals.sh: a role (bf_role) and a two-level member
+ * path (bf_conn->port->id, through the debug information) */
+struct bf_port {
+	int64_t pad[2];
+	int32_t id;
+};
+struct bf_conn {
+	int32_t depth;
+	struct bf_port *port;
+};
+static struct bf_port bf_port0 = { .id = 42 };
+static struct bf_conn bf_conn0 = { .depth = 1, .port = &bf_port0 };
+struct bf_conn *volatile bf_conn = &bf_conn0;
+volatile int32_t bf_role = 3;
+
 /* never fired: a session on it pays for following only */
 TSDT_PROBE_DEFINE(bf, never, (int32_t, pid));
 

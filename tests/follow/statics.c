@@ -33,6 +33,17 @@ static struct st_port st_ports[2] = { { .id = 100, .app = "alpha" },
 static struct st_port *volatile st_port = &st_ports[0];
 static volatile struct st_conn st_conn = { .depth = 7, .port = &st_ports[1] };
 
+/* a function probed by name (tests/integration/trace-functions.sh): its
+ * arguments typed from the debug information, one in %xmm (unreadable),
+ * the seventh integer on the stack */
+__attribute__((noinline)) int32_t st_fn(int32_t a, const char *name, double d,
+					uint16_t u, int64_t b, int8_t c,
+					void *p, uint32_t seventh)
+{
+	__asm__ __volatile__("" : : "r"(name), "r"(p) : "memory");
+	return a + (int32_t)u + (int32_t)d + c + (int32_t)b + (int32_t)seventh;
+}
+
 int main(int argc, char **argv)
 {
 	unsigned int k = argc > 1 ? atoi(argv[1]) : 3;
@@ -43,6 +54,8 @@ int main(int argc, char **argv)
 		st_port = &st_ports[i % 2];
 		st_conn.depth = (int16_t)(7 + i);
 		TSDT_PROBE(st, tick, i);
+		st_fn(-(int32_t)i, st_label, 0.5, (uint16_t)(60000 + i),
+		      -5000000000LL, (int8_t)-i, (void *)0x1234, 700 + i);
 	}
 	return 0;
 }

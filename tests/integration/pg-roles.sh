@@ -3,7 +3,8 @@
 # process classified by its global MyBackendType (in .dynsym), read at each
 # probe hit, named with PostgreSQL 15's BackendType enum; the roles agree
 # with pg_stat_activity.backend_type; a replication connection's process
-# is a walsender.
+# is a walsender. application_name (a global) read per client backend; an
+# exported function's entry and return (pg_sleep).
 . "$(dirname "$0")/../trace/lib.sh"
 . tests/paths.sh
 [ -x "$PG" ] || die "$PG not installed"
@@ -35,6 +36,29 @@ done
 scripts/pg-server.sh psql "$PGDIR" -d "dbname=postgres replication=database" -At -c "IDENTIFY_SYSTEM" > "$TMP/repl" 2>&1
 scripts/pg-server.sh psql "$PGDIR" -At -c "SELECT pid, backend_type FROM pg_stat_activity" > "$TMP/psa"
 kill -INT $T; wait $T
+
+# application_name (a char * global in .dynsym) per client backend, and an
+# exported function's entry and return (pg_sleep), in one session
+"$TSDT" trace --json -o "$TMP/a.json" -p "$PG_PID" --with 'application_name:const char *' \
+	"$PG:postgresql:query__start" "$PG:fn:pg_sleep" "$PG:fn-return:pg_sleep" 2> "$TMP/aerr" & T=$!
+on_exit "kill $T 2>/dev/null"
+wait_for "$TMP/aerr" '^Tracing' 10 || die "not attached: $(cat "$TMP/aerr")"
+for app in tsdt_one tsdt_two; do
+	scripts/pg-server.sh psql "$PGDIR" -d "dbname=postgres application_name=$app" -At \
+		-c "SELECT pg_backend_pid(), pg_sleep(0.05)" >> "$TMP/apps"
+done
+kill -INT $T; wait $T
+check "application_name read per client backend ($(tr '\n' ' ' < "$TMP/apps"))" $PYTHON -c 'import json,sys
+pids=[int(l.split("|")[0]) for l in open(sys.argv[2]) if "|" in l]
+ev=[json.loads(l) for l in open(sys.argv[1])]
+ev=[e for e in ev if e["type"]=="event" and e["probe"]=="postgresql:query__start"]
+got={e["pid"]: [a.get("value") for a in e["args"] if a["name"]=="application_name"][0] for e in ev}
+assert got.get(pids[0])=="tsdt_one" and got.get(pids[1])=="tsdt_two", (pids, got)' "$TMP/a.json" "$TMP/apps"
+check "fn:pg_sleep and fn-return:pg_sleep (an exported function): once per query, in its backend" $PYTHON -c 'import json,sys
+pids=[int(l.split("|")[0]) for l in open(sys.argv[2]) if "|" in l]
+ev=[json.loads(l) for l in open(sys.argv[1])]
+for pr in ("fn:pg_sleep", "fn-return:pg_sleep"):
+    assert sorted(e["pid"] for e in ev if e["type"]=="event" and e["probe"]==pr)==sorted(pids), pr' "$TMP/a.json" "$TMP/apps"
 
 check "$(wc -l < "$TMP/psa") processes in pg_stat_activity" [ -s "$TMP/psa" ]
 $PYTHON - "$TMP/t.json" "$TMP/psa" > "$TMP/cmp" <<'PY'

@@ -32,6 +32,8 @@ assert len(ev)==5, len(ev)
 for e in ev:
     a={x["name"]: x.get("value") for x in e["args"]}
     assert a["st_count"]==3*a["i"] and a["st_label"]==("odd" if a["i"]%2 else "even"), a
+    if "st_port->app" in a:
+        assert a["st_port->app"]==("beta" if a["i"]%2 else "alpha"), a
 t={x["name"]: x["type"] for x in ev[0]["args"]}
 assert t["st_label"]=="const char *", t' "$2"
 }
@@ -64,8 +66,8 @@ BDIR=/usr/lib/debug/.build-id/${BID:0:2}
 mkdir -p "$BDIR"
 on_exit "rm -f '$BDIR/${BID:2}.debug'; rmdir '$BDIR' 2>/dev/null"
 cp "$TMP/statics.debug" "$BDIR/${BID:2}.debug"
-env -u DEBUGINFOD_URLS "$TSDT" trace -q --json --with st_count,st_label -c "$TMP/b/statics 5" st:tick > "$TMP/2.json" 2> "$TMP/2.err"
-values "build-id directory: the same" "$TMP/2.json"
+env -u DEBUGINFOD_URLS "$TSDT" trace -q --json --with 'st_count,st_label,st_port->app' -c "$TMP/b/statics 5" st:tick > "$TMP/2.json" 2> "$TMP/2.err"
+values "build-id directory: the same, and a member path" "$TMP/2.json"
 rm -f "$BDIR/${BID:2}.debug"
 
 # 3. a debuginfod server on a loopback port, serving only the debug file
@@ -84,8 +86,8 @@ urllib.request.urlopen("http://127.0.0.1:%s/buildid/%s/debuginfo" % (sys.argv[1]
 done
 check "debuginfod: serving the debug file" [ $ready = yes ]
 DEBUGINFOD_URLS=http://127.0.0.1:$PORT DEBUGINFOD_CACHE_PATH=$TMP/cache \
-	"$TSDT" trace -q --json --with st_count,st_label -c "$TMP/c/statics 5" st:tick > "$TMP/3.json" 2> "$TMP/3.err"
-values "debuginfod: the same, from the server" "$TMP/3.json"
+	"$TSDT" trace -q --json --with 'st_count,st_label,st_port->app' -c "$TMP/c/statics 5" st:tick > "$TMP/3.json" 2> "$TMP/3.err"
+values "debuginfod: the same, and a member path, from the server" "$TMP/3.json"
 kill $D; wait $D 2>/dev/null
 
 # 4. nowhere: an error naming the build-id; the values unreadable

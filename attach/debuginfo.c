@@ -432,3 +432,42 @@ int tsdt_debuginfo_fn_params(struct tsdt_debuginfo *di, const char *fn, int max,
 	}
 	return n;
 }
+
+int tsdt_debuginfo_enum_names(const char *path, const char *var,
+			      int (*fn)(void *ctx, int64_t value, const char *name),
+			      void *ctx)
+{
+	struct tsdt_debuginfo *di = tsdt_debuginfo_open(path);
+	Dwarf_Attribute at;
+	Dwarf_Die cu, v, t, e;
+	int n = -ENOENT;
+
+	if (!di)
+		return -ENOENT;
+	for (Dwarf_Off off = 0, next; ; off = next) {
+		size_t hsz;
+
+		if (dwarf_nextcu(di->dw, off, &next, &hsz, NULL, NULL, NULL))
+			goto out;
+		if (dwarf_offdie(di->dw, off + hsz, &cu) && find_var(&cu, var, &v))
+			break;
+	}
+	if (!dwarf_formref_die(dwarf_attr(&v, DW_AT_type, &at), &t) ||
+	    !strip_type(&t, &t) || dwarf_tag(&t) != DW_TAG_enumeration_type ||
+	    dwarf_child(&t, &e))
+		goto out;
+	n = 0;
+	do {
+		Dwarf_Sword val;
+
+		if (dwarf_tag(&e) != DW_TAG_enumerator || !dwarf_diename(&e) ||
+		    dwarf_formsdata(dwarf_attr(&e, DW_AT_const_value, &at), &val))
+			continue;
+		if (fn(ctx, val, dwarf_diename(&e)))
+			break;
+		n++;
+	} while (dwarf_siblingof(&e, &e) == 0);
+out:
+	tsdt_debuginfo_close(di);
+	return n;
+}

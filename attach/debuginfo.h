@@ -52,4 +52,13 @@ int tsdt_debuginfo_fn_params(struct tsdt_debuginfo *di, const char *fn, int max,
 			     struct tsdt_debuginfo_param *params,
 			     struct tsdt_type *ret);
 
+/*
+ * The names of the values of variable @var's enum type (each enumerator to
+ * @fn, which stops them with a non-zero return): their number, or -ENOENT
+ * (no debug information, no such variable, not an enum).
+ */
+int tsdt_debuginfo_enum_names(const char *path, const char *var,
+			      int (*fn)(void *ctx, int64_t value, const char *name),
+			      void *ctx);
+
 #endif /* TSDT_DEBUGINFO_H */

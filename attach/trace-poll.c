@@ -31,9 +31,11 @@ int tsdt_tracer_on_sample(void *ctx, const void *data, size_t size)
 	size_t need;
 	int ret;
 
-	/* a process not seen yet: its fork record came after this batch's
-	 * look at the process ring */
-	if (tr->fl && size >= sizeof(*raw) && !tsdt_follow_ppid(tr, raw->pid))
+	/* process records written since this batch's look at their ring
+	 * (a fork, a role taken) come before this event: they were written
+	 * before it, by its process or its parent; looking costs one load of
+	 * the ring's producer position when there are none */
+	if (tr->fl && size >= sizeof(*raw))
 		tsdt_follow_collect(tr);
 	/* process events that happened before this one go first */
 	if (size >= sizeof(*raw) && tsdt_follow_pending(tr) &&

@@ -114,6 +114,22 @@ static int role_global_init(struct tsdt_tracer *tr, const char *global,
 	return 0;
 }
 
+/* One enumerator of role_global's enum type, from debug information. */
+static int add_role_value(void *ctx, int64_t value, const char *name)
+{
+	struct tsdt_tracer *tr = ctx;
+	struct tsdt_role_value *v;
+
+	v = realloc(tr->role_values, (tr->role_value_cnt + 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	tr->role_values = v;
+	v = &v[tr->role_value_cnt++];
+	v->value = value;
+	snprintf(v->name, sizeof(v->name), "%s", name);
+	return 0;
+}
+
 /* The name of role value @v of role_global (a number without a name: its
  * text, in a scratch buffer valid until the next call). */
 const char *tsdt_tracer_role_value_name(const struct tsdt_tracer *tr, int64_t v)
@@ -876,8 +892,17 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 			for (j = 0; j < i && !seen; j++)
 				seen = tsdt_binary__same_file(tsdt_probe__binary(tr->probes[i]),
 							      tsdt_probe__binary(tr->probes[j]));
-			if (!seen)
-				global_specs(tr, tsdt_probe__binary(tr->probes[i]), gs, gt);
+			if (seen)
+				continue;
+			global_specs(tr, tsdt_probe__binary(tr->probes[i]), gs, gt);
+			/* a role global without --role-names: its enum's names */
+			if (tr->role_global >= 0 && !tr->role_value_cnt &&
+			    tsdt_debuginfo_enum_names(
+				    tsdt_binary__open_path(tsdt_probe__binary(tr->probes[i])),
+				    tr->globals[tr->role_global].name,
+				    add_role_value, tr) > 0)
+				pr_debug("trace: role names of '%s' from its enum\n",
+					 tr->globals[tr->role_global].name);
 		}
 		for (i = 0; i < tr->probe_cnt; i++)
 			str_slots(tr, i);

@@ -21,14 +21,16 @@ TSDT_PROBE_DEFINE(srv, req, (int32_t, worker), (uint32_t, i));
 TSDT_PROBE_DEFINE(srv, tick, (uint32_t, i));
 #ifndef NO_ROLE_MACRO
 TSDT_ROLE_DEFINE;
-#define ROLE(name, id) do { srv_role = (id); TSDT_ROLE(name); } while (0)
+#define ROLE(name, id) do { srv_role = (enum srv_role_kind)(id); TSDT_ROLE(name); } while (0)
 #else
-#define ROLE(name, id) (srv_role = (id))
+#define ROLE(name, id) (srv_role = (enum srv_role_kind)(id))
 #endif
 
 /* the role as a number, for a session without TSDT_ROLE: 1 supervisor,
- * 2 worker, 3 walsender */
-volatile int32_t srv_role;
+ * 2 worker, 3 walsender; an enum, whose names the debug information
+ * gives */
+enum srv_role_kind { SRV_NONE, SRV_SUPERVISOR, SRV_WORKER, SRV_WALSENDER };
+volatile enum srv_role_kind srv_role;
 
 int main(int argc, char **argv)
 {

@@ -53,6 +53,11 @@ check "--role-global: every event with the role the global held at the hit" \
 "$TSDT" trace -q --json --role walsender --role-global srv_role --role-names "$NAMES" -c "$RG $W $N $T" 'srv:*' > "$TMP/gw.json" 2> "$TMP/gw.err"
 check "--role-global --role walsender: its $N events only" [ "$(per_role "$TMP/gw.json")" = "srv:req walsender $N" ]
 
+# no --role-names: the names of the global's enum, from the debug information
+"$TSDT" stat --by role --role-global srv_role -c "$RG $W $N $T" 'srv:*' > "$TMP/ge.out" 2>&1
+check "--role-global without names: the enum's own ($(stat_rows "$TMP/ge.out" | tr '\n' ';'))" \
+	[ "$(stat_rows "$TMP/ge.out")" = "$(echo "$want" | sed 's/ walsender / SRV_WALSENDER /; s/ worker / SRV_WORKER /; s/ supervisor / SRV_SUPERVISOR /' | sort)" ]
+
 "$TSDT" trace --role nosuch --role-global srv_role --role-names "$NAMES" -c "$RG 1 1 1" 'srv:*' > /dev/null 2> "$TMP/e1"
 check "a role no value has: refused by name" grep -q "role 'nosuch' is none of the names" "$TMP/e1"
 "$TSDT" trace --role-names "$NAMES" -c "$RG 1 1 1" 'srv:*' > /dev/null 2> "$TMP/e2"

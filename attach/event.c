@@ -155,27 +155,19 @@ const struct tsdt_type *tsdt_event__arg_type(const struct tsdt_event *ev,
 					     int i)
 {
 	const struct tsdt_probe *p = tsdt_event__probe(ev);
-	int argc;
 
 	if (i < 0 || i >= ev->raw->arg_cnt || !p)
 		return NULL;
-	argc = tsdt_probe__arg_cnt(p);
-	if (i < argc)
-		return tsdt_probe__arg_type(p, i);
-	return tsdt_tracer__global_type(ev->tr, i - argc);
+	return tsdt_tracer_arg_type(ev->tr, p, i);
 }
 
 const char *tsdt_event__arg_name(const struct tsdt_event *ev, int i)
 {
 	const struct tsdt_probe *p = tsdt_event__probe(ev);
-	int argc;
 
 	if (i < 0 || i >= ev->raw->arg_cnt || !p)
 		return NULL;
-	argc = tsdt_probe__arg_cnt(p);
-	if (i < argc)
-		return tsdt_probe__arg_name(p, i);
-	return tsdt_tracer__global_name(ev->tr, i - argc);
+	return tsdt_tracer_arg_name(ev->tr, p, i);
 }
 
 /* The string slot of argument @i, or NULL if @i is not a string. */

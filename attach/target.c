@@ -323,41 +323,57 @@ static long match_catalog(struct tsdt_target *t, const struct tsdt_pattern *pat,
 	return n;
 }
 
+/* The USDT probes of one file matching @pat. */
+static long match_usdt_file(struct tsdt_target *t, const struct tsdt_pattern *pat,
+			    const char *path, bool ret)
+{
+	struct tsdt_catalog *cat = open_file(t, path);
+
+	(void)ret;
+	if (!cat)
+		return -errno;
+	return match_catalog(t, pat, cat, false, NULL);
+}
+
+typedef long (*file_match_fn)(struct tsdt_target *t,
+			      const struct tsdt_pattern *pat, const char *path,
+			      bool ret);
+
+/* @fn on every file the pattern's binary glob names. */
+static long match_glob(struct tsdt_target *t, const struct tsdt_pattern *pat,
+		       file_match_fn fn, bool ret)
+{
+	const char *binary = tsdt_pattern__binary(pat);
+	long n = 0, m;
+	glob_t g;
+	int err = glob(binary, 0, NULL, &g);
+
+	if (err == GLOB_NOMATCH) {
+		pr_warn("target: no file matches '%s'\n", binary);
+		return -ENOENT;
+	}
+	if (err)
+		return -ENOMEM;
+	for (size_t i = 0; i < g.gl_pathc; i++) {
+		m = fn(t, pat, g.gl_pathv[i], ret);
+		if (m < 0) {
+			globfree(&g);
+			return m;
+		}
+		n += m;
+	}
+	globfree(&g);
+	return n;
+}
+
 /* A pattern's binary part without -p: files to open. */
 static long match_files(struct tsdt_target *t, const struct tsdt_pattern *pat)
 {
 	const char *binary = tsdt_pattern__binary(pat);
 	char path[PATH_MAX];
-	long n = 0;
 
-	if (tsdt_pattern__binary_is_glob(pat)) {
-		glob_t g;
-		int err = glob(binary, 0, NULL, &g);
-
-		if (err == GLOB_NOMATCH) {
-			pr_warn("target: no file matches '%s'\n", binary);
-			return -ENOENT;
-		}
-		if (err)
-			return -ENOMEM;
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			struct tsdt_catalog *cat = open_file(t, g.gl_pathv[i]);
-			long m;
-
-			if (!cat) {
-				globfree(&g);
-				return -errno;
-			}
-			m = match_catalog(t, pat, cat, false, NULL);
-			if (m < 0) {
-				globfree(&g);
-				return m;
-			}
-			n += m;
-		}
-		globfree(&g);
-		return n;
-	}
+	if (tsdt_pattern__binary_is_glob(pat))
+		return match_glob(t, pat, match_usdt_file, false);
 	/* a command in PATH ("postgres" is not in PATH, "bash" is), else a
 	 * path or a library name for the catalog */
 	if (strchr(binary, '/') || tsdt_find_in_path(binary, path, sizeof(path)))
@@ -456,7 +472,6 @@ static long match_functions(struct tsdt_target *t, const struct tsdt_pattern *pa
 {
 	const char *binary = tsdt_pattern__binary(pat);
 	char path[PATH_MAX];
-	long n = 0, m;
 
 	if (!binary) {
 		if (t->argv)
@@ -470,24 +485,8 @@ static long match_functions(struct tsdt_target *t, const struct tsdt_pattern *pa
 			tsdt_pattern__name(pat));
 		return -EINVAL;
 	}
-	if (tsdt_pattern__binary_is_glob(pat)) {
-		glob_t g;
-
-		if (glob(binary, 0, NULL, &g)) {
-			pr_warn("target: no file matches '%s'\n", binary);
-			return -ENOENT;
-		}
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			m = match_fn_file(t, pat, g.gl_pathv[i], ret);
-			if (m < 0) {
-				globfree(&g);
-				return m;
-			}
-			n += m;
-		}
-		globfree(&g);
-		return n;
-	}
+	if (tsdt_pattern__binary_is_glob(pat))
+		return match_glob(t, pat, match_fn_file, ret);
 	if (!strchr(binary, '/') && tsdt_find_in_path(binary, path, sizeof(path)) &&
 	    tsdt_find_library(binary, path, sizeof(path)))
 		snprintf(path, sizeof(path), "%s", binary);

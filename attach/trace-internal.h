@@ -170,6 +170,12 @@ int tsdt_follow_flush(struct tsdt_tracer *tr, uint64_t upto, size_t *delivered);
 void tsdt_follow_after_batch(struct tsdt_tracer *tr);
 pid_t tsdt_follow_ppid(const struct tsdt_tracer *tr, pid_t pid);
 const char *tsdt_follow_role(const struct tsdt_tracer *tr, pid_t pid);
+/* trace.c: argument @i of @p's events: the probe's own, then the
+ * tracer's globals */
+const char *tsdt_tracer_arg_name(const struct tsdt_tracer *tr,
+				 const struct tsdt_probe *p, int i);
+const struct tsdt_type *tsdt_tracer_arg_type(const struct tsdt_tracer *tr,
+					     const struct tsdt_probe *p, int i);
 /* trace.c: the name of a value of tsdt_tracer_opts.role_global */
 const char *tsdt_tracer_role_value_name(const struct tsdt_tracer *tr, int64_t v);
 void tsdt_follow_end(struct tsdt_tracer *tr);

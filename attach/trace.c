@@ -314,6 +314,24 @@ int tsdt_tracer__add_global(struct tsdt_tracer *tr, const char *name,
 	return 0;
 }
 
+const char *tsdt_tracer_arg_name(const struct tsdt_tracer *tr,
+				 const struct tsdt_probe *p, int i)
+{
+	int argc = tsdt_probe__arg_cnt(p);
+
+	return i < argc ? tsdt_probe__arg_name(p, i)
+			: tsdt_tracer__global_name(tr, i - argc);
+}
+
+const struct tsdt_type *tsdt_tracer_arg_type(const struct tsdt_tracer *tr,
+					     const struct tsdt_probe *p, int i)
+{
+	int argc = tsdt_probe__arg_cnt(p);
+
+	return i < argc ? tsdt_probe__arg_type(p, i)
+			: tsdt_tracer__global_type(tr, i - argc);
+}
+
 size_t tsdt_tracer__global_cnt(const struct tsdt_tracer *tr)
 {
 	return tr ? tr->global_cnt : 0;

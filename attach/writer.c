@@ -24,6 +24,7 @@
 
 #include "internal.h"
 #include "log.h"
+#include "trace-internal.h"
 #include "writer.h"
 
 #define WRITER_BUF (256u << 10)
@@ -245,19 +246,13 @@ int tsdt_writer_arg_cnt(const struct tsdt_writer_probe *p)
 
 const char *tsdt_writer_arg_name(const struct tsdt_writer_probe *p, int i)
 {
-	int argc = tsdt_probe__arg_cnt(p->probe);
-
-	return i < argc ? tsdt_probe__arg_name(p->probe, i)
-			: tsdt_tracer__global_name(p->tr, i - argc);
+	return tsdt_tracer_arg_name(p->tr, p->probe, i);
 }
 
 const struct tsdt_type *tsdt_writer_arg_type(const struct tsdt_writer_probe *p,
 					     int i)
 {
-	int argc = tsdt_probe__arg_cnt(p->probe);
-
-	return i < argc ? tsdt_probe__arg_type(p->probe, i)
-			: tsdt_tracer__global_type(p->tr, i - argc);
+	return tsdt_tracer_arg_type(p->tr, p->probe, i);
 }
 
 struct tsdt_writer_probe *

@@ -85,7 +85,10 @@ const char *tsdt_event__role(const struct tsdt_event *ev)
 {
 	int i;
 
-	if (ev->tr->role_global < 0)
+	/* a declared role, or a string global's: the process's, as its
+	 * ROLE records said (in the order of the events) */
+	if (ev->tr->role_global < 0 ||
+	    ev->tr->globals[ev->tr->role_global].type.kind == TSDT_TYPE_STR)
 		return tsdt_follow_role(ev->tr, ev->raw->pid);
 	/* the global, read at this hit: an argument after the probe's */
 	if (ev->proc)

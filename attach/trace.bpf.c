@@ -128,12 +128,16 @@ const volatile __u64 role_filter = 0;    /* only this role's hits; 0: all */
  * role_from_end-th argument from the end of every spec; its value, with
  * the top bit set, is the role key */
 const volatile __u32 role_from_end = 0;
+const volatile bool role_str = false;    /* the global is a string: the
+					  * key of its text, as TSDT_ROLE's */
 #define ROLE_VALUE_BIT (1ULL << 63)
 
 int trace_arg(struct pt_regs *ctx, const struct tsdt_bpf_spec *spec, __u64 i,
 	      __u64 *res);
 int trace_arg_s(struct pt_regs *ctx, const struct tsdt_bpf_spec *spec,
 		__u64 i, __u64 *res);
+
+static __always_inline __u64 str_role(__u64 ptr, const int sleepable);
 
 static __always_inline __u64 current_role(struct pt_regs *ctx,
 					  const struct tsdt_bpf_spec *spec,
@@ -148,6 +152,8 @@ static __always_inline __u64 current_role(struct pt_regs *ctx,
 		if (sleepable ? trace_arg_s(ctx, spec, spec->arg_cnt - role_from_end, &v)
 			      : trace_arg(ctx, spec, spec->arg_cnt - role_from_end, &v))
 			return 0;
+		if (role_str)
+			return str_role(v, sleepable);
 		return v | ROLE_VALUE_BIT;
 	}
 	tgid = bpf_get_current_pid_tgid() >> 32;
@@ -359,6 +365,51 @@ static __always_inline void set_role(struct pt_regs *ctx,
 	e->r.hdr.size = sizeof(e->r) + n;
 	bpf_map_update_elem(&roles, &tgid, &h, BPF_ANY);
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+}
+
+/* A string role global's text at this hit: its key; a change of the
+ * process's role is a ROLE record (the reader learns the name). */
+static __always_inline __u64 str_role(__u64 ptr, const int sleepable)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	char buf[TSDT_ROLE_NAME_MAX];
+	__u64 h = 0xcbf29ce484222325ULL, *r;
+	struct role_rec *e;
+	long n;
+
+	n = __tsdt_read_str(buf, sizeof(buf), (const void *)ptr, sleepable);
+	if (n <= 0)
+		return 0;
+	for (int i = 0; i < TSDT_ROLE_NAME_MAX; i++) {
+		if (!buf[i])
+			break;
+		h ^= (unsigned char)buf[i];
+		h *= 0x100000001b3ULL;
+	}
+	h &= ~(1ULL << 63); /* as tsdt_role_hash() */
+	if (!h)
+		h = 1;
+	r = bpf_map_lookup_elem(&roles, &tgid);
+	if (r && *r == h)
+		return h;
+	bpf_map_update_elem(&roles, &tgid, &h, BPF_ANY);
+	e = bpf_ringbuf_reserve(&proc_events, sizeof(*e), 0);
+	if (!e) {
+		count(&follow_errs, 1);
+		return h;
+	}
+	__builtin_memset(&e->r, 0, sizeof(e->r));
+	e->r.hdr.type = TSDT_REC_ROLE;
+	e->r.ts = bpf_ktime_get_ns();
+	e->r.pid = tgid;
+	e->r.tid = (__u32)bpf_get_current_pid_tgid();
+	e->r.dev = h;
+	bpf_get_current_comm(e->r.comm, sizeof(e->r.comm));
+	__builtin_memcpy(e->name, buf, sizeof(buf));
+	e->name[TSDT_ROLE_NAME_MAX - 1] = 0;
+	e->r.hdr.size = sizeof(*e);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
+	return h;
 }
 
 static __always_inline void count_role(__u64 probe, __u64 role)

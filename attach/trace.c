@@ -73,9 +73,24 @@ static int role_global_init(struct tsdt_tracer *tr, const char *global,
 	char *list, *item, *save = NULL;
 	int err;
 
-	err = tsdt_tracer__add_global(tr, global, NULL);
-	if (err)
-		return err;
+	{
+		/* NAME[:TYPE]: a string type makes the role the text */
+		char gname[128];
+		const char *colon = strchr(global, ':');
+		struct tsdt_type t;
+
+		snprintf(gname, sizeof(gname), "%.*s",
+			 colon ? (int)(colon - global) : (int)strlen(global), global);
+		if (colon && (tsdt_type__parse(colon + 1, &t) ||
+			      t.kind == TSDT_TYPE_UNTYPED)) {
+			pr_warn("trace: role global '%s': '%s' is not a type tsdt knows\n",
+				gname, colon + 1);
+			return -EINVAL;
+		}
+		err = tsdt_tracer__add_global(tr, gname, colon ? &t : NULL);
+		if (err)
+			return err;
+	}
 	tr->role_global = (int)tr->global_cnt - 1;
 	if (!names)
 		return 0;
@@ -149,7 +164,8 @@ static __u64 role_key(const struct tsdt_tracer *tr, const char *name)
 	char *end;
 	long long v;
 
-	if (tr->role_global < 0)
+	if (tr->role_global < 0 ||
+	    tr->globals[tr->role_global].type.kind == TSDT_TYPE_STR)
 		return tsdt_role_hash(name, TSDT_ROLE_NAME_MAX - 1);
 	for (size_t i = 0; i < tr->role_value_cnt; i++)
 		if (!strcmp(tr->role_values[i].name, name))
@@ -383,6 +399,22 @@ static int global_specs(struct tsdt_tracer *tr, const struct tsdt_binary *bin,
 		memset(a, 0, sizeof(*a));
 		a->loc = TSDT_ARG_STATIC;
 		snprintf(a->sym, sizeof(a->sym), "%s", names[k]);
+		/* in a symbol table, and no type given: the debug
+		 * information's type when there is one (before start only:
+		 * the records' layout depends on it) */
+		if (tr->globals[k].sized && found[k] && !tr->started) {
+			struct tsdt_type dt;
+			char why[256];
+			uint64_t addr;
+
+			if (!tsdt_debuginfo_find_var(tsdt_binary__open_path(bin),
+						     names[k], &addr, &dt, why,
+						     sizeof(why))) {
+				tr->globals[k].type = dt;
+				tr->globals[k].sized = false;
+				*t = dt;
+			}
+		}
 		if (tr->globals[k].sized && found[k]) {
 			if (sizes[k] != 1 && sizes[k] != 2 && sizes[k] != 4 &&
 			    sizes[k] != 8) {
@@ -606,8 +638,11 @@ static int load(struct tsdt_tracer *tr, bool sleepable,
 	if (!err)
 		err = tsdt_follow_prepare(tr, skel);
 	skel->rodata->count_by_role = tr->count_by_role;
-	if (tr->role_global >= 0)
+	if (tr->role_global >= 0) {
 		skel->rodata->role_from_end = tr->global_cnt - tr->role_global;
+		skel->rodata->role_str =
+			tr->globals[tr->role_global].type.kind == TSDT_TYPE_STR;
+	}
 	if (tr->role_filter) {
 		skel->rodata->role_filter = role_key(tr, tr->role_filter);
 		if (!skel->rodata->role_filter) {

@@ -23,7 +23,7 @@ TSDT_PROBE_DEFINE(srv, tick, (uint32_t, i));
 TSDT_ROLE_DEFINE;
 #define ROLE(name, id) do { srv_role = (enum srv_role_kind)(id); TSDT_ROLE(name); } while (0)
 #else
-#define ROLE(name, id) (srv_role = (enum srv_role_kind)(id))
+#define ROLE(name, id) (srv_role = (enum srv_role_kind)(id), srv_role_name = (name))
 #endif
 
 /* the role as a number, for a session without TSDT_ROLE: 1 supervisor,
@@ -31,6 +31,8 @@ TSDT_ROLE_DEFINE;
  * gives */
 enum srv_role_kind { SRV_NONE, SRV_SUPERVISOR, SRV_WORKER, SRV_WALSENDER };
 volatile enum srv_role_kind srv_role;
+/* and as text, for a session that reads a string global */
+const char *volatile srv_role_name = "";
 
 int main(int argc, char **argv)
 {

@@ -58,6 +58,15 @@ check "--role-global --role walsender: its $N events only" [ "$(per_role "$TMP/g
 check "--role-global without names: the enum's own ($(stat_rows "$TMP/ge.out" | tr '\n' ';'))" \
 	[ "$(stat_rows "$TMP/ge.out")" = "$(echo "$want" | sed 's/ walsender / SRV_WALSENDER /; s/ worker / SRV_WORKER /; s/ supervisor / SRV_SUPERVISOR /' | sort)" ]
 
+# a string global: the role is its text, typed by the command line or by
+# the debug information
+"$TSDT" stat --by role --role-global 'srv_role_name:const char *' -c "$RG $W $N $T" 'srv:*' > "$TMP/gs.out" 2>&1
+check "--role-global NAME:const char *: the text's counts, exact ($(stat_rows "$TMP/gs.out" | tr '\n' ';'))" \
+	[ "$(stat_rows "$TMP/gs.out")" = "$want" ]
+"$TSDT" trace -q --json --role walsender --role-global srv_role_name -c "$RG $W $N $T" 'srv:*' > "$TMP/gsw.json" 2> "$TMP/gsw.err"
+check "--role-global on a char * typed by the debug information, --role walsender: its $N events only" \
+	[ "$(per_role "$TMP/gsw.json")" = "srv:req walsender $N" ]
+
 "$TSDT" trace --role nosuch --role-global srv_role --role-names "$NAMES" -c "$RG 1 1 1" 'srv:*' > /dev/null 2> "$TMP/e1"
 check "a role no value has: refused by name" grep -q "role 'nosuch' is none of the names" "$TMP/e1"
 "$TSDT" trace --role-names "$NAMES" -c "$RG 1 1 1" 'srv:*' > /dev/null 2> "$TMP/e2"

@@ -43,6 +43,20 @@ static bool find_var(Dwarf_Die *die, const char *name, Dwarf_Die *out)
 	return false;
 }
 
+/* @type past typedefs and qualifiers, into @out; false if none */
+static bool strip_type(Dwarf_Die *type, Dwarf_Die *out)
+{
+	Dwarf_Attribute at;
+	int tag;
+
+	*out = *type;
+	while ((tag = dwarf_tag(out)) == DW_TAG_typedef ||
+	       tag == DW_TAG_const_type || tag == DW_TAG_volatile_type)
+		if (!dwarf_formref_die(dwarf_attr(out, DW_AT_type, &at), out))
+			return false;
+	return true;
+}
+
 /* The type of @var as tsdt's model: integers, bool, enums, floats,
  * pointers (char pointers are strings). */
 static int die_type(Dwarf_Die *var, struct tsdt_type *t)
@@ -53,14 +67,10 @@ static int die_type(Dwarf_Die *var, struct tsdt_type *t)
 	int tag;
 
 	memset(t, 0, sizeof(*t));
-	if (!dwarf_formref_die(dwarf_attr(var, DW_AT_type, &at), &type))
+	if (!dwarf_formref_die(dwarf_attr(var, DW_AT_type, &at), &type) ||
+	    !strip_type(&type, &type))
 		return -ENOENT;
-	/* through typedefs and qualifiers */
-	while ((tag = dwarf_tag(&type)) == DW_TAG_typedef ||
-	       tag == DW_TAG_const_type || tag == DW_TAG_volatile_type) {
-		if (!dwarf_formref_die(dwarf_attr(&type, DW_AT_type, &at), &type))
-			return -ENOENT;
-	}
+	tag = dwarf_tag(&type);
 	switch (tag) {
 	case DW_TAG_pointer_type: {
 		Dwarf_Die to;
@@ -68,11 +78,9 @@ static int die_type(Dwarf_Die *var, struct tsdt_type *t)
 		t->size = 8;
 		t->kind = TSDT_TYPE_PTR;
 		snprintf(t->name, sizeof(t->name), "void *");
-		if (dwarf_formref_die(dwarf_attr(&type, DW_AT_type, &at), &to)) {
-			while ((tag = dwarf_tag(&to)) == DW_TAG_const_type ||
-			       tag == DW_TAG_volatile_type || tag == DW_TAG_typedef)
-				if (!dwarf_formref_die(dwarf_attr(&to, DW_AT_type, &at), &to))
-					break;
+		if (dwarf_formref_die(dwarf_attr(&type, DW_AT_type, &at), &to) &&
+		    strip_type(&to, &to)) {
+			tag = dwarf_tag(&to);
 			if (tag == DW_TAG_base_type && dwarf_bytesize(&to) == 1 &&
 			    dwarf_formudata(dwarf_attr(&to, DW_AT_encoding, &at), &enc) == 0 &&
 			    (enc == DW_ATE_signed_char || enc == DW_ATE_unsigned_char)) {
@@ -115,20 +123,6 @@ static int die_type(Dwarf_Die *var, struct tsdt_type *t)
 		return -ENOTSUP;
 	}
 	return -ENOTSUP; /* a struct, an array: not a value BPF reads whole */
-}
-
-/* @type past typedefs and qualifiers, into @out; false if none */
-static bool strip_type(Dwarf_Die *type, Dwarf_Die *out)
-{
-	Dwarf_Attribute at;
-	int tag;
-
-	*out = *type;
-	while ((tag = dwarf_tag(out)) == DW_TAG_typedef ||
-	       tag == DW_TAG_const_type || tag == DW_TAG_volatile_type)
-		if (!dwarf_formref_die(dwarf_attr(out, DW_AT_type, &at), out))
-			return false;
-	return true;
 }
 
 /* The member @name of struct or union @st: its DIE and byte offset. */
@@ -225,175 +219,12 @@ static int walk_path(Dwarf_Die *cur, const char *steps, int64_t *o0,
 	return 0;
 }
 
-int tsdt_debuginfo_find_var(const char *path, const char *name,
-			    uint64_t *addr, struct tsdt_type *type,
-			    char *why, size_t why_sz)
-{
-	int derefs;
-	int64_t offs[3];
-
-	return tsdt_debuginfo_find_path(path, name, addr, type, &derefs, offs,
-					why, why_sz);
-}
-
-int tsdt_debuginfo_find_path(const char *path, const char *expr,
-			     uint64_t *addr, struct tsdt_type *type,
-			     int *derefs, int64_t chain_off[3],
-			     char *why, size_t why_sz)
-{
-	char name[128];
-	const char *steps;
-	int64_t o0 = 0;
-	size_t nlen;
-	char *debuginfo_path = NULL;
-	Dwfl_Callbacks cb = {
-		.find_elf = dwfl_build_id_find_elf,
-		.find_debuginfo = dwfl_standard_find_debuginfo,
-		.section_address = dwfl_offline_section_address,
-		.debuginfo_path = &debuginfo_path,
-	};
-	const unsigned char *bid = NULL;
-	GElf_Addr bid_vaddr;
-	char bid_hex[2 * 64 + 1] = "";
-	Dwarf_Addr bias;
-	Dwarf_Die cu, var;
-	Dwfl_Module *mod;
-	Dwfl *dwfl;
-	Dwarf *dw;
-	int n, err = -ENOENT;
-
-	*derefs = 0;
-	nlen = strcspn(expr, ".-");
-	if (!nlen || nlen >= sizeof(name)) {
-		snprintf(why, why_sz, "'%s': expected a variable name", expr);
-		return -EINVAL;
-	}
-	memcpy(name, expr, nlen);
-	name[nlen] = 0;
-	steps = expr + nlen;
-	dwfl = dwfl_begin(&cb);
-	if (!dwfl)
-		return -ENOMEM;
-	mod = dwfl_report_offline(dwfl, "", path, -1);
-	dwfl_report_end(dwfl, NULL, NULL);
-	if (!mod) {
-		snprintf(why, why_sz, "%s: %s", path, dwfl_errmsg(-1));
-		goto out;
-	}
-	n = dwfl_module_build_id(mod, &bid, &bid_vaddr);
-	for (int i = 0; i < n && i < 64; i++)
-		sprintf(bid_hex + 2 * i, "%02x", bid[i]);
-	dw = dwfl_module_getdwarf(mod, &bias);
-	if (!dw) {
-		snprintf(why, why_sz,
-			 "%s: no debug information (build-id %s): not in the file, its .gnu_debuglink, /usr/lib/debug/.build-id/, nor DEBUGINFOD_URLS%s",
-			 path, bid_hex[0] ? bid_hex : "none",
-			 getenv("DEBUGINFOD_URLS") ? "" : " (unset)");
-		goto out;
-	}
-	for (Dwarf_Off off = 0, next; ; off = next) {
-		size_t hsz;
-
-		if (dwarf_nextcu(dw, off, &next, &hsz, NULL, NULL, NULL))
-			break;
-		if (!dwarf_offdie(dw, off + hsz, &cu))
-			continue;
-		if (find_var(&cu, name, &var)) {
-			Dwarf_Attribute at;
-			Dwarf_Op *ops;
-			size_t len;
-
-			if (dwarf_getlocation(dwarf_attr(&var, DW_AT_location, &at),
-					      &ops, &len) || len != 1 ||
-			    ops[0].atom != DW_OP_addr) {
-				snprintf(why, why_sz, "%s: '%s' has no fixed address",
-					 path, name);
-				err = -ENOTSUP;
-				goto out;
-			}
-			*addr = ops[0].number;
-			if (*steps) {
-				char w[256] = "";
-
-				err = walk_path(&var, steps, &o0, chain_off, derefs,
-						w, sizeof(w));
-				if (err) {
-					snprintf(why, why_sz, "%s: %s: %s", path, expr, w);
-					goto out;
-				}
-				*addr += o0;
-			}
-			err = die_type(&var, type);
-			if (err)
-				snprintf(why, why_sz, "%s: '%s': a type tsdt cannot read whole",
-					 path, expr);
-			goto out;
-		}
-	}
-	snprintf(why, why_sz, "%s: no variable '%s' in its debug information",
-		 path, name);
-out:
-	dwfl_end(dwfl);
-	return err;
-}
-
-/* The DIE of function @name (a definition) in @dw, into @out. */
-static bool find_fn(Dwarf *dw, const char *name, Dwarf_Die *out)
-{
-	for (Dwarf_Off off = 0, next; ; off = next) {
-		Dwarf_Die cu, child;
-		size_t hsz;
-
-		if (dwarf_nextcu(dw, off, &next, &hsz, NULL, NULL, NULL))
-			return false;
-		if (!dwarf_offdie(dw, off + hsz, &cu) || dwarf_child(&cu, &child))
-			continue;
-		do {
-			const char *n;
-
-			if (dwarf_tag(&child) == DW_TAG_subprogram &&
-			    (n = dwarf_diename(&child)) && !strcmp(n, name) &&
-			    dwarf_hasattr(&child, DW_AT_low_pc)) {
-				*out = child;
-				return true;
-			}
-		} while (dwarf_siblingof(&child, &child) == 0);
-	}
-}
-
 struct tsdt_debuginfo {
 	Dwfl_Callbacks cb;      /* dwfl keeps a pointer to it */
 	char *debuginfo_path;
 	Dwfl *dwfl;
 	Dwarf *dw;
 };
-
-struct tsdt_debuginfo *tsdt_debuginfo_open(const char *path)
-{
-	struct tsdt_debuginfo *di = calloc(1, sizeof(*di));
-	Dwfl_Module *mod;
-	Dwarf_Addr bias;
-
-	if (!di)
-		return NULL;
-	di->cb = (Dwfl_Callbacks){
-		.find_elf = dwfl_build_id_find_elf,
-		.find_debuginfo = dwfl_standard_find_debuginfo,
-		.section_address = dwfl_offline_section_address,
-		.debuginfo_path = &di->debuginfo_path,
-	};
-	di->dwfl = dwfl_begin(&di->cb);
-	if (!di->dwfl)
-		goto fail;
-	mod = dwfl_report_offline(di->dwfl, "", path, -1);
-	dwfl_report_end(di->dwfl, NULL, NULL);
-	if (!mod || !(di->dw = dwfl_module_getdwarf(mod, &bias)))
-		goto fail;
-	return di;
-fail:
-	tsdt_debuginfo_close(di);
-	return NULL;
-}
 
 void tsdt_debuginfo_close(struct tsdt_debuginfo *di)
 {
@@ -404,6 +235,151 @@ void tsdt_debuginfo_close(struct tsdt_debuginfo *di)
 	free(di);
 }
 
+struct tsdt_debuginfo *tsdt_debuginfo_open_why(const char *path, char *why,
+					       size_t why_sz)
+{
+	struct tsdt_debuginfo *di = calloc(1, sizeof(*di));
+	const unsigned char *bid = NULL;
+	char bid_hex[2 * 64 + 1] = "";
+	GElf_Addr bid_vaddr;
+	Dwfl_Module *mod;
+	Dwarf_Addr bias;
+	int n;
+
+	if (!di) {
+		if (why)
+			snprintf(why, why_sz, "%s: out of memory", path);
+		return NULL;
+	}
+	di->cb = (Dwfl_Callbacks){
+		.find_elf = dwfl_build_id_find_elf,
+		.find_debuginfo = dwfl_standard_find_debuginfo,
+		.section_address = dwfl_offline_section_address,
+		.debuginfo_path = &di->debuginfo_path,
+	};
+	di->dwfl = dwfl_begin(&di->cb);
+	if (!di->dwfl) {
+		if (why)
+			snprintf(why, why_sz, "%s: %s", path, dwfl_errmsg(-1));
+		goto fail;
+	}
+	mod = dwfl_report_offline(di->dwfl, "", path, -1);
+	dwfl_report_end(di->dwfl, NULL, NULL);
+	if (!mod) {
+		if (why)
+			snprintf(why, why_sz, "%s: %s", path, dwfl_errmsg(-1));
+		goto fail;
+	}
+	di->dw = dwfl_module_getdwarf(mod, &bias);
+	if (!di->dw) {
+		n = dwfl_module_build_id(mod, &bid, &bid_vaddr);
+		for (int i = 0; i < n && i < 64; i++)
+			sprintf(bid_hex + 2 * i, "%02x", bid[i]);
+		if (why)
+			snprintf(why, why_sz,
+				 "%s: no debug information (build-id %s): not in the file, its .gnu_debuglink, /usr/lib/debug/.build-id/, nor DEBUGINFOD_URLS%s",
+				 path, bid_hex[0] ? bid_hex : "none",
+				 getenv("DEBUGINFOD_URLS") ? "" : " (unset)");
+		goto fail;
+	}
+	return di;
+fail:
+	tsdt_debuginfo_close(di);
+	return NULL;
+}
+
+struct tsdt_debuginfo *tsdt_debuginfo_open(const char *path)
+{
+	return tsdt_debuginfo_open_why(path, NULL, 0);
+}
+
+/* A function definition named @name among @cu's children, into @out. */
+static bool find_fn(Dwarf_Die *cu, const char *name, Dwarf_Die *out)
+{
+	Dwarf_Die child;
+
+	if (dwarf_child(cu, &child))
+		return false;
+	do {
+		const char *n;
+
+		if (dwarf_tag(&child) == DW_TAG_subprogram &&
+		    (n = dwarf_diename(&child)) && !strcmp(n, name) &&
+		    dwarf_hasattr(&child, DW_AT_low_pc)) {
+			*out = child;
+			return true;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+	return false;
+}
+
+/* @find (find_var, find_fn) in each compilation unit, until one has it. */
+static bool find_in_cus(struct tsdt_debuginfo *di,
+			bool (*find)(Dwarf_Die *cu, const char *name, Dwarf_Die *out),
+			const char *name, Dwarf_Die *out)
+{
+	for (Dwarf_Off off = 0, next; ; off = next) {
+		Dwarf_Die cu;
+		size_t hsz;
+
+		if (dwarf_nextcu(di->dw, off, &next, &hsz, NULL, NULL, NULL))
+			return false;
+		if (dwarf_offdie(di->dw, off + hsz, &cu) && find(&cu, name, out))
+			return true;
+	}
+}
+
+int tsdt_debuginfo_find_path(struct tsdt_debuginfo *di, const char *path,
+			     const char *expr, uint64_t *addr,
+			     struct tsdt_type *type, int *derefs,
+			     int64_t chain_off[3], char *why, size_t why_sz)
+{
+	Dwarf_Attribute at;
+	Dwarf_Op *ops;
+	Dwarf_Die var;
+	const char *steps;
+	char name[128];
+	int64_t o0 = 0;
+	size_t nlen, len;
+	int err;
+
+	*derefs = 0;
+	nlen = strcspn(expr, ".-");
+	if (!nlen || nlen >= sizeof(name)) {
+		snprintf(why, why_sz, "'%s': expected a variable name", expr);
+		return -EINVAL;
+	}
+	memcpy(name, expr, nlen);
+	name[nlen] = 0;
+	steps = expr + nlen;
+	if (!find_in_cus(di, find_var, name, &var)) {
+		snprintf(why, why_sz, "%s: no variable '%s' in its debug information",
+			 path, name);
+		return -ENOENT;
+	}
+	if (dwarf_getlocation(dwarf_attr(&var, DW_AT_location, &at), &ops, &len) ||
+	    len != 1 || ops[0].atom != DW_OP_addr) {
+		snprintf(why, why_sz, "%s: '%s' has no fixed address", path, name);
+		return -ENOTSUP;
+	}
+	*addr = ops[0].number;
+	if (*steps) {
+		char w[256] = "";
+
+		err = walk_path(&var, steps, &o0, chain_off, derefs, w, sizeof(w));
+		if (err) {
+			snprintf(why, why_sz, "%s: %s: %s", path, expr, w);
+			return err;
+		}
+		*addr += o0;
+	}
+	err = die_type(&var, type);
+	if (err)
+		snprintf(why, why_sz, "%s: '%s': a type tsdt cannot read whole",
+			 path, expr);
+	return err;
+}
+
 int tsdt_debuginfo_fn_params(struct tsdt_debuginfo *di, const char *fn, int max,
 			     struct tsdt_debuginfo_param *params,
 			     struct tsdt_type *ret)
@@ -411,7 +387,7 @@ int tsdt_debuginfo_fn_params(struct tsdt_debuginfo *di, const char *fn, int max,
 	Dwarf_Die die, child;
 	int n = 0;
 
-	if (!di || !find_fn(di->dw, fn, &die))
+	if (!di || !find_in_cus(di, find_fn, fn, &die))
 		return -ENOENT;
 	memset(ret, 0, sizeof(*ret));
 	if (die_type(&die, ret))
@@ -433,30 +409,19 @@ int tsdt_debuginfo_fn_params(struct tsdt_debuginfo *di, const char *fn, int max,
 	return n;
 }
 
-int tsdt_debuginfo_enum_names(const char *path, const char *var,
+int tsdt_debuginfo_enum_names(struct tsdt_debuginfo *di, const char *var,
 			      int (*fn)(void *ctx, int64_t value, const char *name),
 			      void *ctx)
 {
-	struct tsdt_debuginfo *di = tsdt_debuginfo_open(path);
 	Dwarf_Attribute at;
-	Dwarf_Die cu, v, t, e;
-	int n = -ENOENT;
+	Dwarf_Die v, t, e;
+	int n = 0;
 
-	if (!di)
-		return -ENOENT;
-	for (Dwarf_Off off = 0, next; ; off = next) {
-		size_t hsz;
-
-		if (dwarf_nextcu(di->dw, off, &next, &hsz, NULL, NULL, NULL))
-			goto out;
-		if (dwarf_offdie(di->dw, off + hsz, &cu) && find_var(&cu, var, &v))
-			break;
-	}
-	if (!dwarf_formref_die(dwarf_attr(&v, DW_AT_type, &at), &t) ||
+	if (!di || !find_in_cus(di, find_var, var, &v) ||
+	    !dwarf_formref_die(dwarf_attr(&v, DW_AT_type, &at), &t) ||
 	    !strip_type(&t, &t) || dwarf_tag(&t) != DW_TAG_enumeration_type ||
 	    dwarf_child(&t, &e))
-		goto out;
-	n = 0;
+		return -ENOENT;
 	do {
 		Dwarf_Sword val;
 
@@ -467,7 +432,5 @@ int tsdt_debuginfo_enum_names(const char *path, const char *var,
 			break;
 		n++;
 	} while (dwarf_siblingof(&e, &e) == 0);
-out:
-	tsdt_debuginfo_close(di);
 	return n;
 }

@@ -8,40 +8,34 @@
 
 #include <tsdt/libtsdt.h>
 
-/*
- * The link-time address and the type of variable @name (a global or a
- * static one) of @path, from its debug information wherever gdb would find
- * it (the file, .gnu_debuglink, /usr/lib/debug/.build-id/, DEBUGINFOD_URLS).
- * 0, or a negative errno with the reason in @why (naming the file, and the
- * build-id when there is no debug information).
- */
-int tsdt_debuginfo_find_var(const char *path, const char *name,
-			    uint64_t *addr, struct tsdt_type *type,
-			    char *why, size_t why_sz);
-
-/*
- * The same for a member path, "var->member.member->member": the address of
- * the variable plus the offsets before the first '->' in *@addr, then
- * *@derefs (0 to 3) times a pointer is read and chain_off[k] added; @type
- * is the last member's. A path needs the debug information even for a
- * variable in a symbol table (the struct layouts).
- */
-int tsdt_debuginfo_find_path(const char *path, const char *expr,
-			     uint64_t *addr, struct tsdt_type *type,
-			     int *derefs, int64_t chain_off[3],
-			     char *why, size_t why_sz);
-
 /* A function's parameter, from its debug information. */
 struct tsdt_debuginfo_param {
 	char name[64];
 	struct tsdt_type type;   /* UNTYPED: a kind tsdt does not model */
 };
 
-/* A file's debug information, found as above, opened once for several
- * lookups; NULL when there is none. */
+/* A file's debug information, found the way gdb finds it (the file,
+ * .gnu_debuglink, /usr/lib/debug/.build-id/, DEBUGINFOD_URLS), opened
+ * once for several lookups; NULL when there is none, the reason in @why
+ * (naming the file and its build-id) when @why is given. */
 struct tsdt_debuginfo;
 struct tsdt_debuginfo *tsdt_debuginfo_open(const char *path);
+struct tsdt_debuginfo *tsdt_debuginfo_open_why(const char *path, char *why,
+					       size_t why_sz);
 void tsdt_debuginfo_close(struct tsdt_debuginfo *di);
+
+/*
+ * The link-time address and the type of "var->member.member->member" (a
+ * global or static variable, then struct members and pointers) of @di's
+ * file (@path, for messages): the variable's address plus the offsets
+ * before the first '->' in *@addr, then *@derefs (0 to 3) times a pointer
+ * is read and chain_off[k] added; @type is the last one's. 0, or a negative
+ * errno with the reason in @why.
+ */
+int tsdt_debuginfo_find_path(struct tsdt_debuginfo *di, const char *path,
+			     const char *expr, uint64_t *addr,
+			     struct tsdt_type *type, int *derefs,
+			     int64_t chain_off[3], char *why, size_t why_sz);
 
 /*
  * The parameters (at most @max, in order) and the return type of function
@@ -55,9 +49,9 @@ int tsdt_debuginfo_fn_params(struct tsdt_debuginfo *di, const char *fn, int max,
 /*
  * The names of the values of variable @var's enum type (each enumerator to
  * @fn, which stops them with a non-zero return): their number, or -ENOENT
- * (no debug information, no such variable, not an enum).
+ * (no such variable, not an enum).
  */
-int tsdt_debuginfo_enum_names(const char *path, const char *var,
+int tsdt_debuginfo_enum_names(struct tsdt_debuginfo *di, const char *var,
 			      int (*fn)(void *ctx, int64_t value, const char *name),
 			      void *ctx);
 

@@ -19,6 +19,7 @@
 
 #include <tsdt/libtsdt.h>
 
+#include "spec.h"
 #include "trace.h"
 
 struct tsdt_tracer {
@@ -41,6 +42,14 @@ struct tsdt_tracer {
 		char why[512];    /* why the debug information did not have it */
 	} globals[TSDT_TRACER_MAX_GLOBALS];
 	size_t global_cnt;
+	/* the globals' specs of each file traced at start, worked out once
+	 * before load (their types shape the records) and used at attach */
+	struct tsdt_tracer_gspecs {
+		const struct tsdt_binary *bin;
+		struct tsdt_arg_spec specs[TSDT_TRACER_MAX_GLOBALS];
+		struct tsdt_type types[TSDT_TRACER_MAX_GLOBALS];
+	} *gcache;
+	size_t gcache_cnt;
 
 	const struct tsdt_probe **probes;
 	/* per probe: the string slot of each argument in its records, -1 for

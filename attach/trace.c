@@ -376,12 +376,23 @@ static int global_specs(struct tsdt_tracer *tr, const struct tsdt_binary *bin,
 	const char *names[TSDT_TRACER_MAX_GLOBALS];
 	uint64_t vals[TSDT_TRACER_MAX_GLOBALS] = {}, sizes[TSDT_TRACER_MAX_GLOBALS] = {};
 	bool found[TSDT_TRACER_MAX_GLOBALS] = {};
+	struct tsdt_debuginfo *di = NULL;
+	char di_why[512] = "";
+	bool di_tried = false;
 	struct tsdt_elf ef;
 	size_t n = tr->global_cnt;
 	int err;
 
 	if (!n)
 		return 0;
+	/* the specs worked out before start for this file (start's first
+	 * pass, for the records' layout): the same, not read again */
+	for (size_t c = 0; c < tr->gcache_cnt; c++)
+		if (tsdt_binary__same_file(tr->gcache[c].bin, bin)) {
+			memcpy(specs, tr->gcache[c].specs, n * sizeof(*specs));
+			memcpy(types, tr->gcache[c].types, n * sizeof(*types));
+			return 0;
+		}
 	for (size_t k = 0; k < n; k++)
 		names[k] = tr->globals[k].name;
 	err = tsdt_elf_open(&ef, tsdt_binary__open_path(bin), tsdt_binary__path(bin));
@@ -404,14 +415,23 @@ static int global_specs(struct tsdt_tracer *tr, const struct tsdt_binary *bin,
 		 * the records' layout depends on it) */
 		if (tr->globals[k].sized && found[k] && !tr->started) {
 			struct tsdt_type dt;
-			char why[256];
+			char why[512];
 			uint64_t addr;
+			int derefs;
+			int64_t offs[3];
 
-			if (!tsdt_debuginfo_find_var(tsdt_binary__open_path(bin),
-						     names[k], &addr, &dt, why,
-						     sizeof(why))) {
+			if (!di_tried) {
+				di = tsdt_debuginfo_open_why(tsdt_binary__open_path(bin),
+							     di_why, sizeof(di_why));
+				di_tried = true;
+			}
+			if (di && !tsdt_debuginfo_find_path(di, tsdt_binary__path(bin),
+							    names[k], &addr, &dt,
+							    &derefs, offs, why,
+							    sizeof(why)) && !derefs) {
 				tr->globals[k].type = dt;
 				tr->globals[k].sized = false;
+				tr->gcache_cnt = 0; /* typed otherwise before */
 				*t = dt;
 			}
 		}
@@ -435,10 +455,17 @@ static int global_specs(struct tsdt_tracer *tr, const struct tsdt_binary *bin,
 			char why[512];
 			uint64_t addr;
 
-			if (!tsdt_debuginfo_find_path(tsdt_binary__open_path(bin),
-						      names[k], &addr, &dt,
-						      &a->derefs, a->chain_off,
-						      why, sizeof(why))) {
+			if (!di_tried) {
+				di = tsdt_debuginfo_open_why(tsdt_binary__open_path(bin),
+							     di_why, sizeof(di_why));
+				di_tried = true;
+			}
+			if (!di)
+				snprintf(why, sizeof(why), "%s", di_why);
+			if (di && !tsdt_debuginfo_find_path(di, tsdt_binary__path(bin),
+							    names[k], &addr, &dt,
+							    &a->derefs, a->chain_off,
+							    why, sizeof(why))) {
 				found[k] = true;
 				vals[k] = addr;
 				/* the type from debug information, for every
@@ -446,6 +473,7 @@ static int global_specs(struct tsdt_tracer *tr, const struct tsdt_binary *bin,
 				if (tr->globals[k].sized && !tr->started) {
 					tr->globals[k].type = dt;
 					tr->globals[k].sized = false;
+					tr->gcache_cnt = 0; /* typed otherwise before */
 				}
 				*t = tr->globals[k].type;
 				pr_debug("trace: %s: '%s' from debug information\n",
@@ -464,6 +492,16 @@ static int global_specs(struct tsdt_tracer *tr, const struct tsdt_binary *bin,
 			pr_info("trace: %s: no global '%s' (.symtab, .dynsym): unreadable in its probes' events\n",
 				tsdt_binary__path(bin), names[k]);
 	}
+	/* a role global without --role-names: its enum's names */
+	if (tr->role_global >= 0 && !tr->role_value_cnt && !tr->started) {
+		if (!di_tried)
+			di = tsdt_debuginfo_open(tsdt_binary__open_path(bin));
+		if (tsdt_debuginfo_enum_names(di, tr->globals[tr->role_global].name,
+					      add_role_value, tr) > 0)
+			pr_debug("trace: role names of '%s' from its enum\n",
+				 tr->globals[tr->role_global].name);
+	}
+	tsdt_debuginfo_close(di);
 	return 0;
 }
 
@@ -936,31 +974,28 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 	/* the globals' types, from the files' debug information where the
 	 * user gave none: the records' layout depends on them */
 	if (tr->global_cnt) {
-		struct tsdt_arg_spec gs[TSDT_TRACER_MAX_GLOBALS];
-		struct tsdt_type gt[TSDT_TRACER_MAX_GLOBALS];
-
 		for (i = 0; i < tr->probe_cnt; i++) {
+			const struct tsdt_binary *b = tsdt_probe__binary(tr->probes[i]);
+			struct tsdt_tracer_gspecs *c;
 			bool seen = false;
 
-			for (j = 0; j < i && !seen; j++)
-				seen = tsdt_binary__same_file(tsdt_probe__binary(tr->probes[i]),
-							      tsdt_probe__binary(tr->probes[j]));
+			for (j = 0; j < tr->gcache_cnt && !seen; j++)
+				seen = tsdt_binary__same_file(b, tr->gcache[j].bin);
 			if (seen)
 				continue;
-			global_specs(tr, tsdt_probe__binary(tr->probes[i]), gs, gt);
-			/* a role global without --role-names: its enum's names */
-			if (tr->role_global >= 0 && !tr->role_value_cnt &&
-			    tsdt_debuginfo_enum_names(
-				    tsdt_binary__open_path(tsdt_probe__binary(tr->probes[i])),
-				    tr->globals[tr->role_global].name,
-				    add_role_value, tr) > 0)
-				pr_debug("trace: role names of '%s' from its enum\n",
-					 tr->globals[tr->role_global].name);
+			struct tsdt_tracer_gspecs g = { .bin = b };
+
+			/* (a type this file gives a global drops the entries
+			 * before it: they are worked out again at attach) */
+			global_specs(tr, b, g.specs, g.types);
+			c = realloc(tr->gcache, (tr->gcache_cnt + 1) * sizeof(*c));
+			if (!c)
+				return -ENOMEM;
+			tr->gcache = c;
+			tr->gcache[tr->gcache_cnt++] = g;
 		}
 		for (i = 0; i < tr->probe_cnt; i++)
 			str_slots(tr, i);
-		for (i = 0; i < tr->global_cnt; i++)
-			tr->globals[i].found = false; /* counted again at attach */
 	}
 	/* following with nothing selected yet: strings may come later */
 	want_sleepable = !tr->probe_cnt;
@@ -1137,6 +1172,7 @@ void tsdt_tracer__free(struct tsdt_tracer *tr)
 	free(tr->cgroup);
 	free(tr->role_filter);
 	free(tr->role_values);
+	free(tr->gcache);
 	for (size_t i = 0; i < tr->global_cnt; i++)
 		free(tr->globals[i].name);
 	free(tr->free_ids);

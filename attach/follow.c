@@ -292,27 +292,26 @@ static void read_library_path(pid_t pid, char *buf, size_t sz)
 		}
 }
 
-/* true when @pid sees the file system as we do (its root is ours) */
-static bool same_root(pid_t pid)
+/* true when /proc/@pid/@what is the same file as @ours */
+static bool proc_same_file(pid_t pid, const char *what, const char *ours)
 {
 	char path[64];
 	struct stat a, b;
 
-	snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
-	return !stat(path, &a) && !stat("/", &b) && a.st_dev == b.st_dev &&
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	return !stat(path, &a) && !stat(ours, &b) && a.st_dev == b.st_dev &&
 	       a.st_ino == b.st_ino;
 }
 
-static void mark_mapped(struct tsdt_tracer *tr, pid_t pid);
-
-/*
- * Every executable file @pid maps, and the libraries its program needs (the
- * dynamic linker is about to map them: examining them now saves a stop
- * per library), through the file callback when new.
- */
-static void examine_pid(struct tsdt_tracer *tr, pid_t pid)
+/* The executable mappings of @pid, each to @fn with the path to open it
+ * by (through /proc/PID/map_files for a file deleted since). */
+static void for_each_exec_mapping(pid_t pid,
+				  void (*fn)(struct tsdt_tracer *tr, pid_t pid,
+					     const struct tsdt_maps_line *m,
+					     const char *open_path),
+				  struct tsdt_tracer *tr)
 {
-	char path[64], *line = NULL, exe[PATH_MAX];
+	char path[64], *line = NULL;
 	size_t line_sz = 0;
 	FILE *f;
 
@@ -326,21 +325,40 @@ static void examine_pid(struct tsdt_tracer *tr, pid_t pid)
 
 		if (tsdt_maps_parse_line(line, &m) || !m.path || m.perms[2] != 'x')
 			continue;
-		if (m.deleted)
-			snprintf(open_path, sizeof(open_path),
-				 "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
-				 (int)pid, m.start, m.end);
-		else
-			snprintf(open_path, sizeof(open_path), "/proc/%d/root%s",
-				 (int)pid, m.path);
-		examine_file(tr, pid, m.dev, m.ino, m.path, open_path);
+		tsdt_maps_open_path(pid, &m, open_path, sizeof(open_path));
+		fn(tr, pid, &m, open_path);
 	}
 	free(line);
 	fclose(f);
+}
+
+static void examine_mapping(struct tsdt_tracer *tr, pid_t pid,
+			    const struct tsdt_maps_line *m, const char *open_path)
+{
+	examine_file(tr, pid, m->dev, m->ino, m->path, open_path);
+}
+
+static void mark_mapping(struct tsdt_tracer *tr, pid_t pid,
+			 const struct tsdt_maps_line *m, const char *open_path)
+{
+	file_known(tr, m->dev, m->ino, m->path);
+}
+
+/*
+ * Every executable file @pid maps, and the libraries its program needs (the
+ * dynamic linker is about to map them: examining them now saves a stop
+ * per library), through the file callback when new.
+ */
+static void examine_pid(struct tsdt_tracer *tr, pid_t pid)
+{
+	char path[64], exe[PATH_MAX];
+
+	for_each_exec_mapping(pid, examine_mapping, tr);
 
 	/* the program's libraries, before the dynamic linker maps them */
 	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	if (readlink(path, exe, sizeof(exe) - 1) > 0 && same_root(pid)) {
+	if (readlink(path, exe, sizeof(exe) - 1) > 0 &&
+	    proc_same_file(pid, "root", "/")) {
 		char lp[4096], **libs = NULL;
 		TSDT_OPTS(tsdt_needed_libs_opts, nopts);
 		int n;
@@ -358,28 +376,6 @@ static void examine_pid(struct tsdt_tracer *tr, pid_t pid)
 		}
 		free(libs);
 	}
-}
-
-/* The files @pid maps now, marked examined without the file callback:
- * the caller selected its probes from them (a target with this pid). */
-static void mark_mapped(struct tsdt_tracer *tr, pid_t pid)
-{
-	char path[64], *line = NULL;
-	size_t line_sz = 0;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
-	f = fopen(path, "re");
-	if (!f)
-		return;
-	while (getline(&line, &line_sz, f) > 0) {
-		struct tsdt_maps_line m;
-
-		if (!tsdt_maps_parse_line(line, &m) && m.path && m.perms[2] == 'x')
-			file_known(tr, m.dev, m.ino, m.path);
-	}
-	free(line);
-	fclose(f);
 }
 
 /* --------------------------------------------------------------- holds */
@@ -596,18 +592,6 @@ static int follow_pid(struct tsdt_tracer *tr, pid_t pid, pid_t ppid)
 	return 0;
 }
 
-/* true when @pid runs our own program: a command forked by tsdt, held
- * at its gate before exec (its maps are ours: examined at its exec) */
-static bool is_our_fork(pid_t pid)
-{
-	char path[64];
-	struct stat a, b;
-
-	snprintf(path, sizeof(path), "/proc/%d/exe", (int)pid);
-	return !stat(path, &a) && !stat("/proc/self/exe", &b) &&
-	       a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-}
-
 int tsdt_follow_start(struct tsdt_tracer *tr)
 {
 	double t0 = tsdt_mono_ms();
@@ -653,8 +637,12 @@ int tsdt_follow_start(struct tsdt_tracer *tr)
 			return err;
 		}
 	}
-	if (tr->pid > 0 && !is_our_fork(tr->pid))
-		mark_mapped(tr, tr->pid);
+	/* the files of the process given were the caller's to select from
+	 * (the target's); not those of a command forked by tsdt and held at
+	 * its gate before exec, which runs our program (examined at its
+	 * exec) */
+	if (tr->pid > 0 && !proc_same_file(tr->pid, "exe", "/proc/self/exe"))
+		for_each_exec_mapping(tr->pid, mark_mapping, tr);
 	pr_debug("follow: timing: set-up %.2f ms (programs attached, keeper started)\n",
 		 tsdt_mono_ms() - t0);
 	return 0;

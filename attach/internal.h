@@ -83,6 +83,11 @@ struct tsdt_maps_line {             /* one line of /proc/PID/maps */
 };
 /* Parses @line (NUL-terminated, modified). 0, or -EINVAL. */
 int tsdt_maps_parse_line(char *line, struct tsdt_maps_line *m);
+/* The path to open @m's file from here: /proc/PID/root/PATH (the process's
+ * mount namespace), or /proc/PID/map_files/START-END for a file deleted
+ * since it was mapped. */
+void tsdt_maps_open_path(pid_t pid, const struct tsdt_maps_line *m, char *buf,
+			 size_t sz);
 /* /proc/PID/stat: the state letter and the parent. 0 or a negative errno. */
 int tsdt_proc_stat(pid_t pid, char *state, pid_t *ppid);
 

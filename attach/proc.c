@@ -62,6 +62,16 @@ int tsdt_maps_parse_line(char *line, struct tsdt_maps_line *m)
 	return 0;
 }
 
+void tsdt_maps_open_path(pid_t pid, const struct tsdt_maps_line *m, char *buf,
+			 size_t sz)
+{
+	if (m->deleted)
+		snprintf(buf, sz, "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
+			 (int)pid, m->start, m->end);
+	else
+		snprintf(buf, sz, "/proc/%d/root%s", (int)pid, m->path);
+}
+
 int tsdt_proc_stat(pid_t pid, char *state, pid_t *ppid)
 {
 	char path[64], buf[512], *p;
@@ -87,14 +97,8 @@ int tsdt_proc_stat(pid_t pid, char *state, pid_t *ppid)
 
 /* ------------------------------------------------------------ open_pid */
 
-struct mapping {
-	uint64_t start, end, off;
-	char perms[5];
-	bool deleted;
-	char *path;
-};
 
-static int load_bias(const struct tsdt_binary *bin, const struct mapping *m,
+static int load_bias(const struct tsdt_binary *bin, const struct tsdt_maps_line *m,
 		     size_t n, const char *name, uint64_t *bias)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -168,7 +172,7 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 {
 	struct tsdt_provider_file **pfs = NULL;
 	struct tsdt_catalog *cat = NULL;
-	struct mapping *maps = NULL;
+	struct tsdt_maps_line *maps = NULL;
 	size_t nmaps = 0, cap = 0;
 	char path[64], *line = NULL;
 	size_t line_sz = 0;
@@ -190,15 +194,13 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 		return tsdt_err_ptr(err);
 	}
 	while (getline(&line, &line_sz, f) > 0) {
-		struct mapping m = {};
-		struct tsdt_maps_line ml;
+		struct tsdt_maps_line m;
 
-		if (tsdt_maps_parse_line(line, &ml) || !ml.path)
+		if (tsdt_maps_parse_line(line, &m) || !m.path)
 			continue;
-		m.deleted = ml.deleted;
 		if (nmaps == cap) {
 			size_t ncap = cap ? cap * 2 : 64;
-			struct mapping *nm = realloc(maps, ncap * sizeof(*nm));
+			struct tsdt_maps_line *nm = realloc(maps, ncap * sizeof(*nm));
 
 			if (!nm) {
 				err = -ENOMEM;
@@ -207,11 +209,8 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 			maps = nm;
 			cap = ncap;
 		}
-		m.start = ml.start;
-		m.end = ml.end;
-		m.off = ml.off;
-		memcpy(m.perms, ml.perms, sizeof(m.perms));
-		m.path = strdup(ml.path);
+		/* the path outlives the line: a copy of its own */
+		m.path = strdup(m.path);
 		if (!m.path) {
 			err = -ENOMEM;
 			goto out;
@@ -240,13 +239,7 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 			      !strcmp(maps[j].path, maps[i].path);
 		if (dup)
 			continue;
-		if (maps[i].deleted)
-			snprintf(open_path, sizeof(open_path),
-				 "/proc/%d/map_files/%" PRIx64 "-%" PRIx64,
-				 (int)pid, maps[i].start, maps[i].end);
-		else
-			snprintf(open_path, sizeof(open_path), "/proc/%d/root%s",
-				 (int)pid, maps[i].path);
+		tsdt_maps_open_path(pid, &maps[i], open_path, sizeof(open_path));
 		e = tsdt_catalog_add_file(cat, maps[i].path, open_path, pfs,
 					  &bin);
 		if (e) {

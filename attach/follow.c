@@ -807,6 +807,20 @@ const char *tsdt_follow_role(const struct tsdt_tracer *tr, pid_t pid)
 	return e ? role_name(tr->fl, e->role) : NULL;
 }
 
+/* An exec or a mapping of a file: when the process was held, examined and
+ * continued; when the file is new but it was not held (--no-hold, or a
+ * stop would have shown: see follow_mmap), examined now, its probes
+ * attached a little after its start. */
+static void examine_new(struct tsdt_tracer *tr, const struct tsdt_proc_rec *r)
+{
+	if (r->hdr.misc & TSDT_REC_HELD) {
+		examine_pid(tr, r->pid);
+		release(tr, r->pid);
+	} else if (!file_find(tr->fl, r->dev, r->ino)) {
+		examine_pid(tr, r->pid);
+	}
+}
+
 /* One record from the process ring: the process table and holds are
  * dealt with now (a held process waits), the event is queued. */
 static int on_proc_rec(void *ctx, const void *data, size_t size)
@@ -854,10 +868,7 @@ static int on_proc_rec(void *ctx, const void *data, size_t size)
 			q.old_path = e->exe;
 			e->exe = strdup(path);
 		}
-		if (r->hdr.misc & TSDT_REC_HELD) {
-			examine_pid(tr, r->pid);
-			release(tr, r->pid);
-		}
+		examine_new(tr, r);
 		break;
 	}
 	case TSDT_REC_EXIT: {
@@ -885,10 +896,7 @@ static int on_proc_rec(void *ctx, const void *data, size_t size)
 		struct file_ent *f;
 
 		fl->kind_cnt[TSDT_EVENT_LOAD]++;
-		if (r->hdr.misc & TSDT_REC_HELD) {
-			examine_pid(tr, r->pid);
-			release(tr, r->pid);
-		}
+		examine_new(tr, r);
 		f = file_find(fl, r->dev, r->ino);
 		q.path = f ? f->path : "";
 		break;

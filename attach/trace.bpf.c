@@ -531,6 +531,9 @@ int trace_hit_s(struct pt_regs *ctx)
  * Every such change is a record in the ring, on the probes' clock.
  */
 #define SIGSTOP 19
+#define SIGCONT 18
+#define SIG_DFL_ ((void *)0)
+#define SIG_IGN_ ((void *)1)
 
 static __always_inline bool followed_now(__u32 tgid)
 {
@@ -564,7 +567,7 @@ static __always_inline void proc_out(struct tsdt_proc_rec *r)
 /* Stops the current thread's process until the reader continues it, when
  * the file is new to the reader. Returns TSDT_REC_HELD or 0. */
 static __always_inline __u16 hold_if_new(__u32 tgid, __u64 dev, __u64 ino,
-					 struct tsdt_proc_rec *r)
+					 bool may_stop, struct tsdt_proc_rec *r)
 {
 	struct tsdt_file_key k = {};
 	__u64 now;
@@ -573,7 +576,7 @@ static __always_inline __u16 hold_if_new(__u32 tgid, __u64 dev, __u64 ino,
 	k.ino = ino;
 	r->dev = k.dev;
 	r->ino = k.ino;
-	if (!hold_new || bpf_map_lookup_elem(&known, &k))
+	if (!hold_new || !may_stop || bpf_map_lookup_elem(&known, &k))
 		return 0;
 	now = bpf_ktime_get_ns();
 	/* the entry first: the keeper must see every stop it may undo */
@@ -589,7 +592,8 @@ static __always_inline __u16 hold_if_new(__u32 tgid, __u64 dev, __u64 ino,
 static __always_inline __u16 hold_if_new_inode(__u32 tgid, struct inode *ino,
 					       struct tsdt_proc_rec *r)
 {
-	return hold_if_new(tgid, ino->i_sb->s_dev, ino->i_ino, r);
+	/* at exec: one thread, and every handler back to default */
+	return hold_if_new(tgid, ino->i_sb->s_dev, ino->i_ino, true, r);
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -813,8 +817,19 @@ int BPF_PROG(follow_mmap, struct mm_struct *mm, bool write)
 	proc_rec(&r, TSDT_REC_LOAD, t);
 	r.addr = addr;
 	r.pgoff = MMAP_OFF(regs);
-	r.hdr.misc = hold_if_new(t->tgid, BPF_CORE_READ(ino, i_sb, s_dev),
-				 BPF_CORE_READ(ino, i_ino), &r);
+	/* A stop leaves the process as it was only when it is alone and has
+	 * no SIGCONT handler: a group stop makes other threads' epoll_wait()
+	 * and the like fail with EINTR (signal(7)), and SIGCONT would run a
+	 * handler. Else no stop: the reader attaches the file's probes from
+	 * this record, a little later. */
+	{
+		void *cont = t->sighand->action[SIGCONT - 1].sa.sa_handler;
+		bool may_stop = t->signal->nr_threads == 1 &&
+				(cont == SIG_DFL_ || cont == SIG_IGN_);
+
+		r.hdr.misc = hold_if_new(t->tgid, BPF_CORE_READ(ino, i_sb, s_dev),
+					 BPF_CORE_READ(ino, i_ino), may_stop, &r);
+	}
 	proc_out(&r);
 #endif
 	return 0;

@@ -15,6 +15,11 @@
  *   family dlopen LIB K   fam:hit once; twice: dlopen LIB, call its
  *                         libfam_fire(K), dlclose (the second time at
  *                         another base)
+ *   family dlopen-threaded LIB K  a second thread waits in epoll_wait()
+ *                         (1.5 s) while the first dlopens LIB, waits 0.3 s,
+ *                         and calls libfam_fire(K); prints what
+ *                         epoll_wait() returned ("epoll_wait 0", or
+ *                         "epoll_wait -1 EINTR" if a stop disturbed it)
  *   family prefork N FILE K  fork N children that wait for FILE to exist,
  *                         then fire fam:child K times; print their pids
  *   family vfork PROG ARG...   vfork; the child execs PROG
@@ -32,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -170,6 +176,38 @@ static int dl(const char *lib, unsigned int k)
 	return 0;
 }
 
+static int ep_res = -2, ep_errno;
+
+static void *ep_waiter(void *arg)
+{
+	struct epoll_event ev;
+	int ep = epoll_create1(0);
+
+	(void)arg;
+	ep_res = epoll_wait(ep, &ev, 1, 1500);
+	ep_errno = errno;
+	return NULL;
+}
+
+static int dl_threaded(const char *lib, unsigned int k)
+{
+	void (*f)(unsigned int);
+	pthread_t t;
+	void *h;
+
+	pthread_create(&t, NULL, ep_waiter, NULL);
+	nanosleep(&(struct timespec){ 0, 200000000 }, NULL);
+	h = dlopen(lib, RTLD_NOW);
+	if (!h || !(f = (void (*)(unsigned int))dlsym(h, "libfam_fire")))
+		return 1;
+	nanosleep(&(struct timespec){ 0, 300000000 }, NULL);
+	f(k);
+	pthread_join(t, NULL);
+	printf("epoll_wait %d%s\n", ep_res,
+	       ep_res < 0 && ep_errno == EINTR ? " EINTR" : "");
+	return 0;
+}
+
 static int prefork(int n, const char *file, unsigned int k)
 {
 	for (int c = 0; c < n; c++) {
@@ -252,6 +290,8 @@ int main(int argc, char **argv)
 	}
 	if (argc >= 4 && !strcmp(argv[1], "dlopen"))
 		return dl(argv[2], atoi(argv[3]));
+	if (argc >= 4 && !strcmp(argv[1], "dlopen-threaded"))
+		return dl_threaded(argv[2], atoi(argv[3]));
 	if (argc >= 5 && !strcmp(argv[1], "prefork"))
 		return prefork(atoi(argv[2]), argv[3], atoi(argv[4]));
 	if (argc >= 3 && !strcmp(argv[1], "wait-stop"))

@@ -59,6 +59,20 @@ got=[r["base"] for r in e if r["type"]=="load" and r["path"]==sys.argv[2]]
 want=[int(l.split()[1],16) for l in open(sys.argv[3]) if l.startswith("base ")]
 assert len(want)==2 and want[0]!=want[1] and got==want, (got, want)' "$TMP/4.json" "$LIBFAM" "$TMP/4.out"
 
+# 4b. a dlopen of a never-seen library in a process of two threads: no
+# stop (it would make the other thread's epoll_wait fail with EINTR); the
+# library's probes attached from the load record, before its first call
+cp "$LIBFAM" "$TMP/libnew.so"
+"$FAM" dlopen-threaded "$TMP/libnew.so" 3 > "$TMP/4t.untraced"
+cp "$LIBFAM" "$TMP/libnew2.so"
+"$TSDT" trace -q --json --proc-events -Z -o "$TMP/4t.json" -c "$FAM dlopen-threaded $TMP/libnew2.so 3" \
+	libfam:fire > "$TMP/4t.out" 2> "$TMP/4t.err"
+check "threaded dlopen: the program computes what it computes untraced ($(cat "$TMP/4t.out"))" \
+	sh -c "[ \"\$(cat '$TMP/4t.out')\" = \"\$(cat '$TMP/4t.untraced')\" ] && grep -qx 'epoll_wait 0' '$TMP/4t.out'"
+$CHECK "$TMP/4t.json" > "$TMP/4t.counts"
+check "threaded dlopen: not held, and its 3 events arrive" \
+	[ "$(count held:load "$TMP/4t.counts")" = 0 -a "$(count libfam:fire "$TMP/4t.counts")" = 3 ]
+
 # 5. the parent of a process held at a new program: it may see the stop
 #    while it lasts (documented), but never has to continue it
 F3=$(fresh new3)

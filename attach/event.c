@@ -26,6 +26,7 @@ enum tsdt_event_kind tsdt_event__kind(const struct tsdt_event *ev)
 	case TSDT_REC_EXIT: return TSDT_EVENT_EXIT;
 	case TSDT_REC_LOAD: return TSDT_EVENT_LOAD;
 	case TSDT_REC_ROLE: return TSDT_EVENT_ROLE;
+	case TSDT_REC_SPAN: return TSDT_EVENT_SPAN;
 	}
 	return 0;
 }
@@ -39,6 +40,7 @@ const char *tsdt_event_kind__str(enum tsdt_event_kind kind)
 	case TSDT_EVENT_EXIT: return "exit";
 	case TSDT_EVENT_LOAD: return "load";
 	case TSDT_EVENT_ROLE: return "role";
+	case TSDT_EVENT_SPAN: return "span";
 	}
 	return "unknown";
 }

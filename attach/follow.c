@@ -918,6 +918,14 @@ static int on_proc_rec(void *ctx, const void *data, size_t size)
 	return 0;
 }
 
+const char *tsdt_tracer_role_key_name(const struct tsdt_tracer *tr,
+				      uint64_t key)
+{
+	if (key & (1ULL << 63)) /* a role_global value */
+		return tsdt_tracer_role_value_name(tr, (int64_t)(key << 1) >> 1);
+	return tr->fl ? role_name(tr->fl, key) : NULL;
+}
+
 int tsdt_tracer__for_each_role_hit(const struct tsdt_tracer *tr,
 				   tsdt_role_hit_fn_t fn, void *ctx)
 {
@@ -935,13 +943,8 @@ int tsdt_tracer__for_each_role_hit(const struct tsdt_tracer *tr,
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, &hits))
 			continue;
-		if (key.role & (1ULL << 63)) /* a role_global value */
-			ret = fn(ctx, key.probe,
-				 tsdt_tracer_role_value_name(tr, (int64_t)(key.role << 1) >> 1),
-				 hits);
-		else
-			ret = fn(ctx, key.probe,
-				 tr->fl ? role_name(tr->fl, key.role) : NULL, hits);
+		ret = fn(ctx, key.probe, tsdt_tracer_role_key_name(tr, key.role),
+			 hits);
 		if (ret)
 			return ret;
 	}

@@ -121,6 +121,27 @@ struct tsdt_tracer {
 	struct tsdt_follow *fl;
 	pid_t link_pid;         /* the links' pid filter: -1 when following */
 
+	/* spans (span.c) */
+	struct tsdt_span_def {
+		char *name;
+		struct tsdt_pattern *begin, *end;
+		struct tsdt_pattern *stages[TSDT_SPAN_MAX_STAGES];
+		size_t stage_cnt;
+		char *part[TSDT_SPAN_KEY_PARTS];  /* "pid", "tid", "arg2", "id" */
+		size_t part_cnt;
+		char *group;                      /* NULL, "role", "pid", an arg */
+		uint64_t timeout_ns;
+		uint64_t timed_out;               /* expired in user space */
+		uint64_t samples[8][TSDT_SPAN_KEY_PARTS]; /* some of their keys */
+		size_t sample_cnt;
+	} spans[TSDT_SPAN_MAX];
+	size_t span_cnt;
+	struct tsdt_span_probe *span_probes; /* per probe (probe_cap) */
+	size_t max_open_spans;
+	bool span_records;
+	bool ring_used;            /* !count_only || span_records */
+	long long span_scan_ns;    /* last tsdt_tracer__expire_spans() */
+
 	/* current poll */
 	tsdt_event_fn_t fn;
 	void *fn_ctx;
@@ -132,6 +153,7 @@ struct tsdt_event {
 	const struct tsdt_tracer *tr;
 	const struct tsdt_trace_event *raw;   /* PROBE */
 	const struct tsdt_proc_rec *proc;     /* process events, else NULL */
+	const struct tsdt_span_rec *span;     /* SPAN, else NULL */
 	const char *path, *old_path;          /* EXEC, LOAD */
 	pid_t ppid;
 	uint64_t lost;                        /* EXIT */
@@ -188,6 +210,23 @@ const struct tsdt_type *tsdt_tracer_arg_type(const struct tsdt_tracer *tr,
 /* trace.c: the name of a value of tsdt_tracer_opts.role_global */
 const char *tsdt_tracer_role_value_name(const struct tsdt_tracer *tr, int64_t v);
 void tsdt_follow_end(struct tsdt_tracer *tr);
+
+/* span.c: the spans' part of the tracer. probe_added(): probe @i was
+ * added (its part in each span, written to the kernel when running);
+ * prepare(): before load (rodata, map sizes); start(): after load (the
+ * probes' parts); on_rec(): a TSDT_REC_SPAN record to the poll's callback;
+ * free(). */
+int tsdt_span_probe_added(struct tsdt_tracer *tr, size_t i);
+int tsdt_span_prepare(struct tsdt_tracer *tr, struct trace_bpf *skel);
+int tsdt_span_start(struct tsdt_tracer *tr);
+int tsdt_span_on_rec(struct tsdt_tracer *tr, const void *data, size_t size);
+void tsdt_span_free(struct tsdt_tracer *tr);
+/* from tsdt_tracer__poll(): expiry scans, at most every 200 ms */
+void tsdt_span_poll_tick(struct tsdt_tracer *tr);
+/* follow.c: the name of role key @key (a TSDT_ROLE name's hash, or a
+ * role global's value with the top bit set), or NULL */
+const char *tsdt_tracer_role_key_name(const struct tsdt_tracer *tr,
+				      uint64_t key);
 
 /* trace-poll.c: the ring buffer reader's callback */
 int tsdt_tracer_on_sample(void *ctx, const void *data, size_t size);

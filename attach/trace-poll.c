@@ -43,6 +43,24 @@ int tsdt_tracer_on_sample(void *ctx, const void *data, size_t size)
 		tr->cb_ret = ret;
 		return CB_STOP;
 	}
+	if (size >= sizeof(struct tsdt_span_rec) && hdr->type == TSDT_REC_SPAN) {
+		/* process records before it first, as for probe hits */
+		const struct tsdt_span_rec *sr = data;
+
+		if (tr->fl)
+			tsdt_follow_collect(tr);
+		if (tsdt_follow_pending(tr) &&
+		    (ret = tsdt_follow_flush(tr, sr->end_ts, &tr->proc_delivered))) {
+			tr->cb_ret = ret;
+			return CB_STOP;
+		}
+		ret = tsdt_span_on_rec(tr, data, size);
+		if (ret) {
+			tr->cb_ret = ret;
+			return CB_STOP;
+		}
+		return 0;
+	}
 	if (size < sizeof(*hdr) || hdr->size > size ||
 	    hdr->type != TSDT_REC_PROBE) {
 		/* a kind this reader does not know (or a broken record):
@@ -108,6 +126,7 @@ int tsdt_tracer__poll(struct tsdt_tracer *tr, int timeout_ms,
 	if (timeout_ms > 0)
 		deadline = tsdt_mono_ns() + timeout_ms * 1000000LL;
 	for (;;) {
+		tsdt_span_poll_tick(tr);
 		if (tr->rb && timeout_ms != 0 && tr->pace) {
 			w = tr->batch_ns + POLL_MIN_US * 1000LL - tsdt_mono_ns();
 			if (deadline && w > deadline - tsdt_mono_ns())

@@ -131,7 +131,7 @@ void tsdt_tracer_startup_begin(struct tsdt_tracer *tr)
 	}
 	/* if the thread cannot start, libbpf creates the ring at load */
 	tr->ring_t[0] = tsdt_mono_ms();
-	if (!tr->count_only)
+	if (tr->ring_used)
 		tr->ring_started = !pthread_create(&tr->ring_thread, NULL,
 						   ring_create, tr);
 }

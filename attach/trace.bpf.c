@@ -424,6 +424,277 @@ static __always_inline void count_role(__u64 probe, __u64 role)
 			__sync_fetch_and_add(c, 1);
 }
 
+/* ---------------------------------------------------------------- spans */
+/*
+ * Spans (span.c): each probe's part in up to TSDT_SPAN_PER_PROBE spans
+ * (span_probes, by probe index); at a begin its key's entry in span_open
+ * (time, process, thread, group), at a stage that stage's first time, at an
+ * end the entry taken out and its latency counted in its group's
+ * histogram (span_hists): no event reaches user space, unless span_records
+ * asks for one record per span ended. Everything that does not match or
+ * fit is counted (span_cnts), never dropped silently.
+ */
+const volatile bool spans_on = false;
+const volatile bool span_records = false;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1); /* resized by trace.c: one per probe */
+	__type(key, __u32);
+	__type(value, struct tsdt_span_probe);
+} span_probes SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1); /* resized by trace.c (max_open_spans) */
+	__type(key, struct tsdt_span_key);
+	__type(value, struct tsdt_span_open);
+} span_open SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct tsdt_span_hkey);
+	__type(value, struct tsdt_span_hist);
+} span_hists SEC(".maps");
+
+/* a zeroed histogram, never written: the first value of a new group */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct tsdt_span_hist);
+} span_zero SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, TSDT_SPAN_MAX * TSDT_SPAN_CNT_N);
+	__type(key, __u32);
+	__type(value, __u64);
+} span_cnts SEC(".maps");
+
+static __always_inline void span_count(__u32 span, __u32 c)
+{
+	count(&span_cnts, span * TSDT_SPAN_CNT_N + c);
+}
+
+/* the histogram bucket of @v: exact below 4, else 4 per power of two (the
+ * power's index, then the 2 bits after the leading one), as
+ * tsdt_hist__bucket() */
+static __always_inline __u32 span_bucket(__u64 v)
+{
+	__u32 l = 0;
+	__u64 x = v;
+
+	if (v < 4)
+		return (__u32)v;
+	if (x >> 32) { x >>= 32; l += 32; }
+	if (x >> 16) { x >>= 16; l += 16; }
+	if (x >> 8) { x >>= 8; l += 8; }
+	if (x >> 4) { x >>= 4; l += 4; }
+	if (x >> 2) { x >>= 2; l += 2; }
+	if (x >> 1) { l += 1; }
+	return 4 * (l - 1) + ((v >> (l - 2)) & 3);
+}
+
+static __always_inline void span_hist_add(__u32 span, __u64 group, __u64 d,
+					  const struct tsdt_span_open *o,
+					  __u64 now)
+{
+	struct tsdt_span_hkey hk = { .span = span, .group = group };
+	struct tsdt_span_hist *h;
+	__u32 zero = 0, b;
+	__u64 prev, cur;
+	void *z;
+
+	h = bpf_map_lookup_elem(&span_hists, &hk);
+	if (!h) {
+		z = bpf_map_lookup_elem(&span_zero, &zero);
+		if (!z)
+			return;
+		bpf_map_update_elem(&span_hists, &hk, z, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(&span_hists, &hk);
+		if (!h) {
+			span_count(span, TSDT_SPAN_CNT_HIST_FULL);
+			return;
+		}
+	}
+	__sync_fetch_and_add(&h->count, 1);
+	__sync_fetch_and_add(&h->sum, d);
+	b = span_bucket(d);
+	if (b < TSDT_SPAN_BUCKETS)
+		__sync_fetch_and_add(&h->buckets[b], 1);
+	/* min and max: compare-and-swap, retried a few times */
+	for (int i = 0; i < 4; i++) {
+		cur = h->max;
+		if (d <= cur)
+			break;
+		if (__sync_val_compare_and_swap(&h->max, cur, d) == cur)
+			break;
+	}
+	for (int i = 0; i < 4; i++) {
+		cur = h->min;
+		if (cur && d >= cur)
+			break;
+		if (__sync_val_compare_and_swap(&h->min, cur, d) == cur)
+			break;
+	}
+	prev = o->ts;
+	for (int k = 0; k < TSDT_SPAN_MAX_STAGES; k++) {
+		__u64 t = o->stage_ts[k];
+
+		if (!t || t < prev || t > now)
+			continue;
+		__sync_fetch_and_add(&h->stage_sum[k], t - prev);
+		__sync_fetch_and_add(&h->stage_cnt[k], 1);
+		prev = t;
+	}
+}
+
+static __always_inline void span_member(struct pt_regs *ctx,
+					const struct tsdt_bpf_spec *spec,
+					const struct tsdt_span_member *m,
+					__u64 now, const int sleepable)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct tsdt_span_key key = { .span = m->span };
+	struct tsdt_span_open o = {}, *op;
+	__u32 span = m->span;
+
+	if (span >= TSDT_SPAN_MAX)
+		return;
+	for (int p = 0; p < TSDT_SPAN_KEY_PARTS; p++) {
+		__u64 v = 0;
+
+		switch (m->part[p]) {
+		case TSDT_SPAN_PART_ARG:
+			if (sleepable ? trace_arg_s(ctx, spec, m->arg[p], &v)
+				      : trace_arg(ctx, spec, m->arg[p], &v))
+				return; /* no key, no match: the hit is not
+					 * counted as begin or end */
+			break;
+		case TSDT_SPAN_PART_PID:
+			v = id >> 32;
+			break;
+		case TSDT_SPAN_PART_TID:
+			v = (__u32)id;
+			break;
+		}
+		key.k[p] = v;
+	}
+	if (m->point == TSDT_SPAN_BEGIN) {
+		long err;
+
+		o.ts = now;
+		o.pid = id >> 32;
+		o.tid = (__u32)id;
+		switch (m->group) {
+		case TSDT_SPAN_GROUP_ROLE:
+			o.group = current_role(ctx, spec, sleepable);
+			break;
+		case TSDT_SPAN_GROUP_PID:
+			o.group = id >> 32;
+			break;
+		case TSDT_SPAN_GROUP_ARG:
+			if (sleepable ? trace_arg_s(ctx, spec, m->group_arg, &o.group)
+				      : trace_arg(ctx, spec, m->group_arg, &o.group))
+				o.group = 0;
+			break;
+		}
+		span_count(span, TSDT_SPAN_CNT_BEGIN);
+		err = bpf_map_update_elem(&span_open, &key, &o, BPF_NOEXIST);
+		if (err == -17 /* EEXIST */) {
+			span_count(span, TSDT_SPAN_CNT_REPLACED);
+			err = bpf_map_update_elem(&span_open, &key, &o, BPF_ANY);
+		}
+		if (err)
+			span_count(span, TSDT_SPAN_CNT_FULL);
+		return;
+	}
+	op = bpf_map_lookup_elem(&span_open, &key);
+	if (m->point >= TSDT_SPAN_STAGE0) {
+		__u32 k = m->point - TSDT_SPAN_STAGE0;
+
+		if (op && k < TSDT_SPAN_MAX_STAGES && !op->stage_ts[k])
+			op->stage_ts[k] = now;
+		return;
+	}
+	/* the end: a copy, then the entry out (another CPU may end the same
+	 * key: only the one whose delete succeeds counts it) */
+	if (!op) {
+		span_count(span, TSDT_SPAN_CNT_ORPHAN);
+		return;
+	}
+	o = *op;
+	if (bpf_map_delete_elem(&span_open, &key)) {
+		span_count(span, TSDT_SPAN_CNT_ORPHAN);
+		return;
+	}
+	span_count(span, TSDT_SPAN_CNT_END);
+	span_hist_add(span, o.group, now > o.ts ? now - o.ts : 0, &o, now);
+	if (span_records) {
+		struct tsdt_span_rec *r;
+
+		r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+		if (!r) {
+			span_count(span, TSDT_SPAN_CNT_REC_LOST);
+			return;
+		}
+		r->hdr.type = TSDT_REC_SPAN;
+		r->hdr.misc = 0;
+		r->hdr.size = sizeof(*r);
+		r->span = span;
+		r->end_probe = (__u32)spec->cookie;
+		r->begin_ts = o.ts;
+		r->end_ts = now;
+		r->begin_pid = o.pid;
+		r->begin_tid = o.tid;
+		r->end_pid = id >> 32;
+		r->end_tid = (__u32)id;
+		r->k[0] = key.k[0];
+		r->k[1] = key.k[1];
+		r->group = o.group;
+		for (int k = 0; k < TSDT_SPAN_MAX_STAGES; k++)
+			r->stage_ts[k] = o.stage_ts[k];
+		bpf_get_current_comm(r->comm, sizeof(r->comm));
+		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	}
+}
+
+static __always_inline int span_hit_body(struct pt_regs *ctx,
+					 const struct tsdt_bpf_spec *spec,
+					 const int sleepable)
+{
+	__u32 probe = (__u32)spec->cookie;
+	const struct tsdt_span_probe *sp;
+	__u64 now = bpf_ktime_get_ns();
+
+	sp = bpf_map_lookup_elem(&span_probes, &probe);
+	if (!sp)
+		return 0;
+	for (int i = 0; i < TSDT_SPAN_PER_PROBE; i++) {
+		if (i >= sp->cnt)
+			break;
+		span_member(ctx, spec, &sp->m[i], now, sleepable);
+	}
+	return 0;
+}
+
+/* global functions: verified once, apart from the program */
+__noinline int span_hit(struct pt_regs *ctx, const struct tsdt_bpf_spec *spec)
+{
+	if (!ctx || !spec)
+		return 0;
+	return span_hit_body(ctx, spec, 0);
+}
+
+__noinline int span_hit_s(struct pt_regs *ctx, const struct tsdt_bpf_spec *spec)
+{
+	if (!ctx || !spec)
+		return 0;
+	return span_hit_body(ctx, spec, 1);
+}
+
 /* An event that did not fit: counted in all, and for its process */
 static __always_inline void lose(struct tsdt_follow_val *pv)
 {
@@ -474,6 +745,12 @@ static __always_inline int trace(struct pt_regs *ctx, const int sleepable)
 			count_role(spec->cookie, role);
 	}
 	count(&hits, (__u32)spec->cookie);
+	if (spans_on) {
+		if (sleepable)
+			span_hit_s(ctx, spec);
+		else
+			span_hit(ctx, spec);
+	}
 	if (count_only)
 		return 0;
 

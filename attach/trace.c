@@ -212,6 +212,9 @@ struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 		tr->pid = -1;
 	tr->force_per_site = TSDT_OPTS_GET(opts, force_per_site, false);
 	tr->count_only = TSDT_OPTS_GET(opts, count_only, false);
+	tr->span_records = TSDT_OPTS_GET(opts, span_records, false);
+	tr->max_open_spans = TSDT_OPTS_GET(opts, max_open_spans, 0);
+	tr->ring_used = !tr->count_only || tr->span_records;
 	tr->no_sleepable = TSDT_OPTS_GET(opts, no_sleepable, false);
 	tr->no_nop5 = TSDT_OPTS_GET(opts, no_nop5, false);
 	tr->opt_probes = TSDT_OPTS_GET(opts, max_probes, 0);
@@ -577,6 +580,9 @@ int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 	tr->probes[tr->probe_cnt] = probe;
 	tr->detached[tr->probe_cnt] = false;
 	str_slots(tr, tr->probe_cnt);
+	err = tsdt_span_probe_added(tr, tr->probe_cnt);
+	if (err)
+		return err;
 	if (tr->started) {
 		i = tr->probe_cnt;
 		if (sites && !tr->sleepable && !tr->no_sleepable)
@@ -668,7 +674,7 @@ static int load(struct tsdt_tracer *tr, bool sleepable,
 	/* count-only: the ring is never written; keep it one page (and the
 	 * process ring too when not following) */
 	err = bpf_map__set_max_entries(skel->maps.events,
-				       tr->count_only ? (size_t)getpagesize()
+				       !tr->ring_used ? (size_t)getpagesize()
 						      : tr->ringbuf_size);
 	if (!err && !tsdt_follow_active(tr))
 		err = bpf_map__set_max_entries(skel->maps.proc_events,
@@ -698,7 +704,9 @@ static int load(struct tsdt_tracer *tr, bool sleepable,
 	if (!err)
 		err = tsdt_object__prepare(skel->obj, &aopts);
 	t0 = tsdt_mono_ms();
-	if (err >= 0 && !tr->count_only) {
+	if (err >= 0)
+		err = tsdt_span_prepare(tr, skel);
+	if (err >= 0 && tr->ring_used) {
 		err = tsdt_tracer_ring_wait(tr);
 		if (!err && tr->ring_fd >= 0)
 			err = bpf_map__reuse_fd(skel->maps.events, tr->ring_fd);
@@ -1069,7 +1077,10 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 			goto err_out;
 	}
 
-	if (!tr->count_only) {
+	err = tsdt_span_start(tr);
+	if (err)
+		goto err_out;
+	if (tr->ring_used) {
 		tr->rb = tsdt_ringbuf__new(bpf_map__fd(tr->skel->maps.events));
 		if (!tr->rb) {
 			err = -errno;
@@ -1169,6 +1180,7 @@ void tsdt_tracer__free(struct tsdt_tracer *tr)
 	tsdt_follow_end(tr);
 	detach_all(tr);
 	tsdt_tracer_startup_end(tr);
+	tsdt_span_free(tr);
 	free(tr->cgroup);
 	free(tr->role_filter);
 	free(tr->role_values);

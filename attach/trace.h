@@ -24,6 +24,8 @@ enum tsdt_rec_type {
 				 * executable (ld.so at start-up, dlopen) */
 	TSDT_REC_ROLE,          /* struct tsdt_proc_rec + name: it declared a
 				 * role (tsdt:role); dev holds the name's hash */
+	TSDT_REC_SPAN,          /* struct tsdt_span_rec: a span ended (with
+				 * tsdt_tracer_opts.span_records) */
 };
 
 #define TSDT_ROLE_NAME_MAX 32   /* bytes of a role name kept, NUL included */
@@ -117,6 +119,97 @@ struct tsdt_follow_val {
 struct tsdt_file_key {
 	__u64 dev;         /* the kernel's dev_t: major << 20 | minor */
 	__u64 ino;
+};
+
+/*
+ * Spans (span.c; matched in trace.bpf.c): a begin probe and an end probe,
+ * maybe in other processes, and up to TSDT_SPAN_MAX_STAGES stage probes in
+ * between, matched by a key of one or two parts. What each probe is to
+ * each span is its entry in the span_probes map (key: the probe's index);
+ * a key part is an argument of the probe's records (its own, then the
+ * tracer's globals), its process or its thread.
+ */
+#define TSDT_SPAN_MAX 8          /* spans per tracer */
+#define TSDT_SPAN_PER_PROBE 4    /* spans one probe takes part in */
+#define TSDT_SPAN_MAX_STAGES 4
+#define TSDT_SPAN_KEY_PARTS 2
+#define TSDT_SPAN_BUCKETS 256    /* see tsdt_hist__bucket() */
+
+enum tsdt_span_point { TSDT_SPAN_BEGIN = 0, TSDT_SPAN_END = 1,
+		       TSDT_SPAN_STAGE0 = 2 /* + stage */ };
+enum tsdt_span_part { TSDT_SPAN_PART_NONE = 0, TSDT_SPAN_PART_ARG,
+		      TSDT_SPAN_PART_PID, TSDT_SPAN_PART_TID };
+enum tsdt_span_group { TSDT_SPAN_GROUP_NONE = 0, TSDT_SPAN_GROUP_ROLE,
+		       TSDT_SPAN_GROUP_PID, TSDT_SPAN_GROUP_ARG };
+
+struct tsdt_span_member {
+	__u8 span;
+	__u8 point;                           /* enum tsdt_span_point */
+	__u8 part[TSDT_SPAN_KEY_PARTS];       /* enum tsdt_span_part */
+	__u8 arg[TSDT_SPAN_KEY_PARTS];        /* PART_ARG: which */
+	__u8 group;                           /* begin: enum tsdt_span_group */
+	__u8 group_arg;
+};
+
+struct tsdt_span_probe {
+	__u32 cnt;
+	__u32 pad;
+	struct tsdt_span_member m[TSDT_SPAN_PER_PROBE];
+};
+
+struct tsdt_span_key {
+	__u32 span;
+	__u32 pad;
+	__u64 k[TSDT_SPAN_KEY_PARTS];
+};
+
+/* an open span (span_open map): its begin, and each stage's first hit */
+struct tsdt_span_open {
+	__u64 ts;
+	__u32 pid, tid;
+	__u64 group;
+	__u64 stage_ts[TSDT_SPAN_MAX_STAGES];
+};
+
+struct tsdt_span_hkey {
+	__u32 span;
+	__u32 pad;
+	__u64 group;
+};
+
+/* one histogram (span_hists map): latencies in ns; stage_sum[k] sums the
+ * time from the point before stage k (the begin or an earlier stage seen)
+ * to stage k, over the stage_cnt[k] spans that passed it */
+struct tsdt_span_hist {
+	__u64 count, sum, min, max;
+	__u64 stage_sum[TSDT_SPAN_MAX_STAGES];
+	__u64 stage_cnt[TSDT_SPAN_MAX_STAGES];
+	__u64 buckets[TSDT_SPAN_BUCKETS];
+};
+
+/* per-span counters (span_cnts, per CPU): key span * TSDT_SPAN_CNT_N + c */
+enum {
+	TSDT_SPAN_CNT_BEGIN,     /* begins */
+	TSDT_SPAN_CNT_END,       /* ends matched */
+	TSDT_SPAN_CNT_ORPHAN,    /* ends with no open span of their key */
+	TSDT_SPAN_CNT_REPLACED,  /* begins of a key already open */
+	TSDT_SPAN_CNT_FULL,      /* begins not kept: span_open full */
+	TSDT_SPAN_CNT_REC_LOST,  /* span records that did not fit the ring */
+	TSDT_SPAN_CNT_HIST_FULL, /* ends not counted: span_hists full */
+	TSDT_SPAN_CNT_N = 8,
+};
+
+/* a span ended (TSDT_REC_SPAN) */
+struct tsdt_span_rec {
+	struct tsdt_rec_header hdr;
+	__u32 span;
+	__u32 end_probe;
+	__u64 begin_ts, end_ts;
+	__u32 begin_pid, begin_tid, end_pid, end_tid;
+	__u64 k[TSDT_SPAN_KEY_PARTS];
+	__u64 group;
+	__u64 stage_ts[TSDT_SPAN_MAX_STAGES];
+	char comm[TSDT_TRACE_COMM_LEN];   /* the end's thread */
 };
 
 struct tsdt_trace_str {

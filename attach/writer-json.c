@@ -311,6 +311,38 @@ static void json_proc(struct tsdt_writer *w, const struct tsdt_event *ev)
 	tsdt_w_str(w, "}\n");
 }
 
+/* A span ended: {"type":"span","span":NAME,...} with its begin's and
+ * end's process, thread and time, and its key */
+static void json_span(struct tsdt_writer *w, const struct tsdt_event *ev)
+{
+	TSDT_OPTS(tsdt_span_info, si);
+	const char *name;
+
+	if (tsdt_event__span(ev, &si))
+		return;
+	name = tsdt_tracer__span_name(tsdt_event__tracer(ev), si.span);
+	json_head(w, ev, "span");
+	tsdt_w_str(w, ",\"span\":");
+	tsdt_w_json_str(w, name ? name : "", name ? strlen(name) : 0);
+	tsdt_w_str(w, ",\"begin_ns\":");
+	tsdt_w_u64(w, si.begin_ns);
+	tsdt_w_str(w, ",\"end_ns\":");
+	tsdt_w_u64(w, si.end_ns);
+	tsdt_w_str(w, ",\"latency_ns\":");
+	tsdt_w_u64(w, si.end_ns - si.begin_ns);
+	tsdt_w_str(w, ",\"begin_pid\":");
+	tsdt_w_u64(w, si.begin_pid);
+	tsdt_w_str(w, ",\"begin_tid\":");
+	tsdt_w_u64(w, si.begin_tid);
+	tsdt_w_str(w, ",\"key\":[");
+	tsdt_w_u64(w, si.key[0]);
+	tsdt_w_c(w, ',');
+	tsdt_w_u64(w, si.key[1]);
+	tsdt_w_str(w, "],\"group\":");
+	tsdt_w_u64(w, si.group);
+	tsdt_w_str(w, "}\n");
+}
+
 static void json_lost(struct tsdt_writer *w, uint64_t lost, uint64_t total)
 {
 	tsdt_w_str(w, "{\"type\":\"lost\",\"lost\":");
@@ -380,6 +412,7 @@ const struct tsdt_writer_format tsdt_writer_json = {
 	.start = json_start,
 	.event = json_event,
 	.proc = json_proc,
+	.span = json_span,
 	.lost = json_lost,
 	.summary = json_summary,
 };

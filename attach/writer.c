@@ -32,6 +32,7 @@
 static const struct tsdt_writer_format *const formats[] = {
 	&tsdt_writer_text,
 	&tsdt_writer_json,
+	&tsdt_writer_perfetto,
 };
 
 const char *tsdt_writer__format_name(size_t i)
@@ -66,7 +67,7 @@ struct tsdt_writer *tsdt_writer__new(const char *format, int fd,
 		if (!strcmp(formats[i]->name, format))
 			fmt = formats[i];
 	if (!fmt) {
-		pr_warn("writer: no output format '%s' (text, json)\n", format);
+		pr_warn("writer: no output format '%s' (text, json, perfetto)\n", format);
 		return tsdt_err_ptr(-EINVAL);
 	}
 	w = calloc(1, sizeof(*w));
@@ -192,6 +193,11 @@ int tsdt_writer__event(struct tsdt_writer *w, const struct tsdt_event *ev)
 			return 0;
 		w->fmt->proc(w, ev);
 		break;
+	case TSDT_EVENT_SPAN:
+		if (!w->fmt->span)
+			return 0;
+		w->fmt->span(w, ev);
+		break;
 	default:
 		return 0; /* a kind this writer does not know */
 	}
@@ -224,6 +230,8 @@ void tsdt_writer__free(struct tsdt_writer *w)
 	if (!w)
 		return;
 	tsdt_writer__flush(w);
+	if (w->fmt->free)
+		w->fmt->free(w);
 	for (size_t i = 0; i < w->probe_cnt; i++) {
 		struct tsdt_writer_probe *p = &w->probes[i];
 

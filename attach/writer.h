@@ -28,13 +28,18 @@ struct tsdt_writer_format {
 	void (*event)(struct tsdt_writer *w, const struct tsdt_event *ev);
 	/* a process event (fork, exec, exit, load), or NULL: skipped */
 	void (*proc)(struct tsdt_writer *w, const struct tsdt_event *ev);
+	/* a span ended (TSDT_EVENT_SPAN), or NULL: skipped */
+	void (*span)(struct tsdt_writer *w, const struct tsdt_event *ev);
 	void (*lost)(struct tsdt_writer *w, uint64_t lost, uint64_t total);
 	void (*summary)(struct tsdt_writer *w, const struct tsdt_tracer *tr,
 			const struct tsdt_writer_summary *sum);
+	/* frees the format's own state (priv), or NULL */
+	void (*free)(struct tsdt_writer *w);
 };
 
 extern const struct tsdt_writer_format tsdt_writer_text;
 extern const struct tsdt_writer_format tsdt_writer_json;
+extern const struct tsdt_writer_format tsdt_writer_perfetto;
 
 /* What a format keeps per probe of the tracer, built at its first event:
  * the constant parts of its records. */
@@ -72,6 +77,7 @@ struct tsdt_writer {
 	size_t time_len;
 	struct tsdt_writer_probe *probes;
 	size_t probe_cnt;
+	void *priv;             /* the format's own state */
 };
 
 /* Room for @n more bytes (the buffer grows; on failure err is set and the

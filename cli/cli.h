@@ -7,6 +7,7 @@
 int cmd_list(int argc, char **argv);
 int cmd_trace(int argc, char **argv);
 int cmd_stat(int argc, char **argv);
+int cmd_span(int argc, char **argv);
 int cmd_gen(int argc, char **argv);
 
 #endif

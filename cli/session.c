@@ -247,6 +247,8 @@ int cli_session__start(struct cli_session *s)
 	}
 	if ((err = add_globals(s)))
 		return err;
+	if (s->setup && (err = s->setup(s->setup_ctx, s->tr)))
+		return err;
 	err = tsdt_tracer__start(s->tr);
 	if (err) {
 		fprintf(stderr, "%s: cannot attach: %s\n", s->name, strerror(-err));

@@ -53,6 +53,11 @@ struct cli_session {
 	const char *role;              /* --role NAME */
 	const char *role_global;       /* --role-global NAME */
 	const char *role_names;        /* --role-names V=NAME,... */
+	/* the command's own set-up of the tracer (tsdt span: its spans),
+	 * after the probes and globals are added, before the attach: 0 or
+	 * a negative errno (the command has reported it) */
+	int (*setup)(void *ctx, struct tsdt_tracer *tr);
+	void *setup_ctx;
 };
 
 /* The options every session command takes, for its struct option table,

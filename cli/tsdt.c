@@ -16,6 +16,7 @@ static const struct tsdt_cmd {
 	{ "list",  cmd_list,  "list probes of binaries, libraries or a process" },
 	{ "trace", cmd_trace, "print probe hits with typed arguments" },
 	{ "stat",  cmd_stat,  "count probe hits every interval" },
+	{ "span",  cmd_span,  "time work from a begin probe to an end probe, across processes" },
 	{ "gen",   cmd_gen,   "compile a provider file into headers (see tsdt-gen)" },
 };
 

@@ -124,3 +124,14 @@ $(FOLLOW_DIR)/libfam.so: tests/follow/libfam.c include/sys/tsdt.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Iinclude -shared -fPIC -o $@ $<
+
+# Spans (tests/integration/span-*.sh): a client and a server, a pipe at
+# full speed, a pre-fork server with roles (tests/span/reqsrv.c).
+SPAN_DIR := $(OUT)/tests/span
+SPAN_BINS := $(SPAN_DIR)/reqsrv
+CHECK_CMDS += tests/integration/span-pair.sh tests/integration/span-perfetto.sh
+all: $(SPAN_BINS)
+$(SPAN_DIR)/reqsrv: tests/span/reqsrv.c include/sys/tsdt.h
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ $<

@@ -677,6 +677,9 @@ enum tsdt_event_kind {
 			      * tsdt_event__base(): a library loaded at
 			      * start-up or by dlopen */
 	TSDT_EVENT_ROLE,     /* it took role tsdt_event__role() */
+	TSDT_EVENT_SPAN,     /* a span ended (tsdt_tracer_opts.span_records):
+			      * tsdt_event__span(); pid, tid, time and probe
+			      * are its end's */
 };
 /* "probe", "fork", "exec", "exit", "load", "role" ("unknown" for others) */
 TSDT_API const char *tsdt_event_kind__str(enum tsdt_event_kind kind);
@@ -762,9 +765,15 @@ struct tsdt_tracer_opts {
 	 * 2=worker"; a value without a name is its number) */
 	const char *role_global;
 	const char *role_names;
+	/* spans (tsdt_tracer__add_span()): one record per span ended, as a
+	 * TSDT_EVENT_SPAN event (for a trace file), also with count_only;
+	 * and room for this many spans open at once (0: 65536; a begin that
+	 * does not fit is counted, tsdt_span_counts.full) */
+	bool span_records;
+	size_t max_open_spans;
 	size_t :0;
 };
-#define tsdt_tracer_opts__last_field role_names
+#define tsdt_tracer_opts__last_field max_open_spans
 
 /**
  * @brief **tsdt_tracer__new()** creates a tracer (nothing is loaded yet).
@@ -1054,6 +1063,158 @@ struct tsdt_value {
  */
 TSDT_API int tsdt_event__arg_value(const struct tsdt_event *ev, int i,
 				   struct tsdt_value *v);
+
+/* ----------------------------------------------------------------- spans */
+
+/*
+ * Spans (docs/spans.md): a begin probe and an end probe, possibly fired in
+ * two processes, matched by a key in the kernel: the begin's time goes
+ * into a BPF hash map under its key, the end takes it out and adds its
+ * latency to a histogram of its group, in the kernel. No event per hit
+ * reaches user space (count_only works), unless span_records asks for one
+ * per span. Stages are probes between, matched by the same key: the time
+ * from the point before each stage to it is summed, for its share.
+ *
+ * A key part is an argument of each probe by name (its provider file's or
+ * type note's names) or as argN, a global added with
+ * tsdt_tracer__add_global() by its name, "pid" or "tid"; two parts are
+ * joined by '+' ("conn+xid"). Each probe's part is resolved on that
+ * probe's own arguments, so a begin's "id" may be its first argument and
+ * the end's its second. Function probes (BINARY:fn:SYM and fn-return) and
+ * USDT probes mix freely: a function's duration is the span
+ * "fn:SYM" .. "fn-return:SYM" keyed by "tid".
+ *
+ * Nothing is dropped without a count (tsdt_span_counts): ends without an
+ * open begin, begins of a key already open (the newer replaces it),
+ * begins that did not fit, begins left open longer than @timeout_ns
+ * (taken out by tsdt_tracer__poll() and counted, with some keys), and
+ * begins still open (tsdt_span_counts.open: at the end, the unmatched).
+ */
+struct tsdt_span_opts {
+	size_t sz;
+	const char *name;     /* NULL: "BEGIN..END" */
+	const char *begin;    /* probe patterns (tsdt_pattern__new()) */
+	const char *end;
+	const char *stages;   /* NULL, or up to 4 patterns, ',' between, in
+			       * the order the work passes them */
+	const char *key;      /* NULL: "tid" */
+	/* histograms per group: NULL or "none" (one), "role" (the begin's
+	 * process's, following), "pid" (the begin's process), or an argument
+	 * of the begin probe (by name, argN, a global) */
+	const char *group;
+	uint64_t timeout_ns;  /* 0: begins stay open until the end */
+	size_t :0;
+};
+#define tsdt_span_opts__last_field timeout_ns
+
+/**
+ * @brief **tsdt_tracer__add_span()** defines a span, before
+ * tsdt_tracer__start(). The probes it names are matched against every
+ * probe the tracer traces, now and later (following); the caller still
+ * adds them (tsdt_tracer__add_probe()).
+ * @return the span's index (>= 0), or -EINVAL (bad patterns or key,
+ * reported), -EEXIST (a span of that name), -E2BIG (8 spans already),
+ * -EBUSY (started).
+ */
+TSDT_API int tsdt_tracer__add_span(struct tsdt_tracer *tr,
+				   const struct tsdt_span_opts *opts);
+TSDT_API size_t tsdt_tracer__span_cnt(const struct tsdt_tracer *tr);
+TSDT_API const char *tsdt_tracer__span_name(const struct tsdt_tracer *tr,
+					    size_t i);
+TSDT_API size_t tsdt_tracer__span_stage_cnt(const struct tsdt_tracer *tr,
+					    size_t i);
+/* the pattern of stage @k of span @i */
+TSDT_API const char *tsdt_tracer__span_stage(const struct tsdt_tracer *tr,
+					     size_t i, size_t k);
+/* how many (probe, part) pairs of the probes traced take part in span @i */
+TSDT_API size_t tsdt_tracer__span_probe_cnt(const struct tsdt_tracer *tr,
+					    size_t i);
+
+/*
+ * A latency histogram, in ns, as the kernel keeps it: exact below 4, then
+ * 4 buckets per power of two (within 25% of the value);
+ * tsdt_hist__bucket*() map values and buckets. stage_sum[k] is the total
+ * time from the point before stage k (the begin, or the stage before it
+ * that the span passed) to stage k, over the stage_cnt[k] spans that
+ * passed it.
+ */
+#define TSDT_HIST_BUCKETS 256
+#define TSDT_HIST_STAGES 4
+struct tsdt_hist {
+	uint64_t count, sum, min, max;
+	uint64_t stage_sum[TSDT_HIST_STAGES];
+	uint64_t stage_cnt[TSDT_HIST_STAGES];
+	uint64_t buckets[TSDT_HIST_BUCKETS];
+};
+
+/* The bucket of @v; the lowest and highest value of bucket @b. */
+TSDT_API int tsdt_hist__bucket(uint64_t v);
+TSDT_API uint64_t tsdt_hist__bucket_low(int b);
+TSDT_API uint64_t tsdt_hist__bucket_high(int b);
+/* The @p-th percentile (0..100): the upper bound of the bucket that holds
+ * it, within [min, max]; 0 for an empty histogram. */
+TSDT_API uint64_t tsdt_hist__percentile(const struct tsdt_hist *h, double p);
+/* @out = @a - @b (an interval from two readings; @b may be NULL); the
+ * interval's min and max are those of its buckets, within @a's. */
+TSDT_API void tsdt_hist__sub(struct tsdt_hist *out, const struct tsdt_hist *a,
+			     const struct tsdt_hist *b);
+
+/* One histogram: span @span, group @group (a pid, an argument's value, a
+ * role key) and, for roles, its name (NULL when unknown). Non-zero stops. */
+typedef int (*tsdt_span_hist_fn_t)(void *ctx, size_t span, uint64_t group,
+				   const char *group_name,
+				   const struct tsdt_hist *h);
+/* Calls @fn for every histogram in the kernel now (a copy); 0, @fn's
+ * non-zero return, or a negative errno. */
+TSDT_API int tsdt_tracer__for_each_span_hist(const struct tsdt_tracer *tr,
+					     tsdt_span_hist_fn_t fn,
+					     void *ctx);
+
+struct tsdt_span_counts {
+	size_t sz;
+	uint64_t begins;        /* begin hits with a key */
+	uint64_t ends;          /* ends matched: spans counted */
+	uint64_t orphan_ends;   /* ends with no begin of their key open */
+	uint64_t replaced;      /* begins of a key already open */
+	uint64_t full;          /* begins not kept: max_open_spans reached */
+	uint64_t records_lost;  /* span records that did not fit the ring */
+	uint64_t hist_full;     /* spans not counted: too many groups */
+	uint64_t timed_out;     /* begins open longer than the timeout */
+	uint64_t open;          /* begins open now */
+	size_t sample_cnt;      /* keys of the first timed-out ones */
+	uint64_t samples[8][2];
+	size_t :0;
+};
+#define tsdt_span_counts__last_field samples
+
+/* Span @i's counters now (a walk of the open spans: O(open)). 0 or -EINVAL. */
+TSDT_API int tsdt_tracer__span_counts(struct tsdt_tracer *tr, size_t i,
+				      struct tsdt_span_counts *c);
+/* Up to @max keys of span @i's open begins; their number, or -EINVAL. */
+TSDT_API int tsdt_tracer__open_span_keys(struct tsdt_tracer *tr, size_t i,
+					 uint64_t (*keys)[2], size_t max);
+/* Takes out and counts begins open longer than their span's timeout
+ * (tsdt_tracer__poll() does it every 200 ms); how many, or -EINVAL. */
+TSDT_API int tsdt_tracer__expire_spans(struct tsdt_tracer *tr);
+
+/* A span ended (TSDT_EVENT_SPAN). */
+struct tsdt_span_info {
+	size_t sz;
+	size_t span;                 /* its index */
+	uint64_t begin_ns, end_ns;   /* CLOCK_MONOTONIC */
+	pid_t begin_pid, begin_tid;
+	pid_t end_pid, end_tid;
+	uint64_t key[2];             /* its key's parts (0 past the last) */
+	uint64_t group;
+	uint64_t stage_ns[TSDT_HIST_STAGES]; /* when each stage was passed, 0:
+					       * it was not */
+	size_t :0;
+};
+#define tsdt_span_info__last_field stage_ns
+
+/* Fills @si from a TSDT_EVENT_SPAN event; 0, or -EINVAL for other kinds. */
+TSDT_API int tsdt_event__span(const struct tsdt_event *ev,
+			      struct tsdt_span_info *si);
 
 /* --------------------------------------------------------------- writers */
 

@@ -87,3 +87,13 @@ bench-globals: all $(OUT)/bench/forkloop
 	$(Q)OUT=$(OUT) bench/globals.sh
 bench: bench-globals
 .PHONY: bench-globals
+
+# Spans matched in the kernel vs in user space vs bpftrace (bench/spans.sh).
+$(OUT)/bench/span-user: bench/span-user.c $(OUT)/libtsdt.a
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
+bench-spans: all $(OUT)/bench/span-user
+	$(Q)OUT=$(OUT) bench/spans.sh
+bench: bench-spans
+.PHONY: bench-spans

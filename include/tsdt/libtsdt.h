@@ -1270,7 +1270,8 @@ struct tsdt_writer_summary {
 };
 #define tsdt_writer_summary__last_field exit_status
 
-/* The formats, in order ("text", "json"); NULL past the end. */
+/* The formats, in order ("text", "json", "perfetto": a Chrome JSON trace
+ * for Perfetto's UI, docs/perfetto.md); NULL past the end. */
 TSDT_API const char *tsdt_writer__format_name(size_t i);
 
 /**

@@ -14,11 +14,12 @@
  *       kills itself (SIGKILL) right after req:done of its K-th request;
  *       the client then stops and writes "begun B" to DIR/client.done (the
  *       requests it fired req:send for: B - K of them are in flight).
- *   reqsrv rate N DIR
+ *   reqsrv rate N DIR [PER_SEC]
  *       the same over a pipe, one way and in batches of 64 ids, as fast as
- *       it goes; the client writes "spans N rate R" (spans per second, by
- *       its clock, from its first send to the server's last done, as the
- *       server reports it back) to DIR/rate.txt
+ *       it goes (or PER_SEC a second); the client writes "spans N rate R
+ *       cpu_ns C" (spans per second, by its clock, from its first send to
+ *       the server's last done, as the server reports it back; the CPU
+ *       time both processes used) to DIR/rate.txt
  *   reqsrv prefork W N DIR
  *       a supervisor (role "supervisor") forks W workers; worker k declares
  *       role "reader" (k even) or "writer" (k odd) and does N pieces of
@@ -32,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -162,7 +164,16 @@ out:
 
 #define BATCH 64
 
-static int rate(uint64_t n, const char *dir)
+static uint64_t cpu_ns(int who)
+{
+	struct rusage ru;
+
+	getrusage(who, &ru);
+	return (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000ULL +
+	       (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000ULL;
+}
+
+static int rate(uint64_t n, const char *dir, uint64_t per_sec)
 {
 	uint64_t ids[BATCH], t0, t1 = 0;
 	int up[2], back[2];
@@ -193,6 +204,17 @@ static int rate(uint64_t n, const char *dir)
 	for (uint64_t i = 0; i < n; i += BATCH) {
 		uint64_t k, m = n - i < BATCH ? n - i : BATCH;
 
+		if (per_sec) {
+			/* paced: batch i goes at t0 + i / per_sec */
+			uint64_t due = t0 + i * 1000000000ULL / per_sec, now;
+
+			while ((now = mono_ns()) < due) {
+				struct timespec ts = { 0, (long)(due - now) };
+
+				nanosleep(&ts, NULL);
+			}
+		}
+
 		for (k = 0; k < m; k++) {
 			ids[k] = i + k + 1;
 			TSDT_PROBE(req, send, ids[k]);
@@ -204,8 +226,9 @@ static int rate(uint64_t n, const char *dir)
 	read_all(back[0], &t1, sizeof(t1));
 	waitpid(srv, NULL, 0);
 	f = open_out(dir, "rate.txt");
-	fprintf(f, "spans %llu rate %.0f\n", (unsigned long long)n,
-		t1 > t0 ? n / ((t1 - t0) / 1e9) : 0.0);
+	fprintf(f, "spans %llu rate %.0f cpu_ns %llu\n", (unsigned long long)n,
+		t1 > t0 ? n / ((t1 - t0) / 1e9) : 0.0,
+		(unsigned long long)(cpu_ns(RUSAGE_SELF) + cpu_ns(RUSAGE_CHILDREN)));
 	fclose(f);
 	return 0;
 }
@@ -255,9 +278,10 @@ int main(int argc, char **argv)
 		return pair(strtoull(argv[2], NULL, 0), strtoull(argv[3], NULL, 0),
 			    argv[4], argc > 5 ? strtoull(argv[5], NULL, 0) : 0);
 	if (argc >= 4 && !strcmp(argv[1], "rate"))
-		return rate(strtoull(argv[2], NULL, 0), argv[3]);
+		return rate(strtoull(argv[2], NULL, 0), argv[3],
+			    argc > 4 ? strtoull(argv[4], NULL, 0) : 0);
 	if (argc >= 5 && !strcmp(argv[1], "prefork"))
 		return prefork(atoi(argv[2]), atoi(argv[3]), argv[4]);
-	fprintf(stderr, "usage: reqsrv pair N W DIR [K] | rate N DIR | prefork W N DIR\n");
+	fprintf(stderr, "usage: reqsrv pair N W DIR [K] | rate N DIR [PER_SEC] | prefork W N DIR\n");
 	return 2;
 }

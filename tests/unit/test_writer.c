@@ -178,9 +178,10 @@ static void test_formats(void **state)
 {
 	assert_string_equal(tsdt_writer__format_name(0), "text");
 	assert_string_equal(tsdt_writer__format_name(1), "json");
-	assert_null(tsdt_writer__format_name(2));
+	assert_string_equal(tsdt_writer__format_name(2), "perfetto");
+	assert_null(tsdt_writer__format_name(3));
 	errno = 0;
-	assert_null(tsdt_writer__new("perfetto-but-not-yet", 1, NULL));
+	assert_null(tsdt_writer__new("protobuf-but-not-yet", 1, NULL));
 	assert_int_equal(errno, EINVAL);
 	assert_null(tsdt_writer__new("text", -1, NULL));
 }

@@ -73,6 +73,8 @@ LIBTSDT_OBJS := $(patsubst %.c,$(OUT)/%.o,$(LIBTSDT_SRCS))
 LIBTSDT_SAN_OBJS := $(patsubst %.c,$(OUT)/san/%.o,$(LIBTSDT_SRCS))
 BPF_OBJS  := $(patsubst %.bpf.c,$(OUT)/%.bpf.o,$(BPF_SRCS))
 BPF_SKELS := $(patsubst %.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
+# headers generated for the library's sources (GEN_HDRS in a build.mk)
+BPF_SKELS += $(GEN_HDRS)
 
 all: $(OUT)/libtsdt.a $(OUT)/libtsdt.so $(BINS) $(OUT)/tsdt.pc
 

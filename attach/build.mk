@@ -51,3 +51,13 @@ CHECK_CMDS += tests/integration/attach-values.sh \
 	      tests/integration/attach-detach.sh \
 	      tests/integration/attach-pid.sh \
 	      tests/integration/attach-thirdparty.sh
+
+# The build architecture's system call names and numbers, from the
+# compiler's <asm/unistd.h> (span.c: syscall spans, tsdt_syscall__name()).
+GEN_HDRS += $(OUT)/attach/syscall-names.h
+$(OUT)/attach/syscall-names.h:
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)echo '#include <asm/unistd.h>' | $(CC) -dM -E - | \
+		sed -n 's/^#define __NR_\([a-z0-9_]*\) \([0-9][0-9]*\)$$/{ "\1", \2 },/p' | \
+		sort -t, -k2 -n > $@.tmp && [ -s $@.tmp ] && mv $@.tmp $@

@@ -21,6 +21,64 @@
 #include "attach/trace.skel.h"
 
 #define DEFAULT_MAX_OPEN 65536
+#define SYS_MAX 1024             /* trace.bpf.c's TSDT_SYS_MAX */
+#define SYS_GROUP_SYSCALL 100    /* trace.bpf.c's */
+
+static const struct sys_name {
+	const char *name;
+	long nr;
+} sys_names[] = {
+#include "attach/syscall-names.h"
+};
+
+const char *tsdt_syscall__name(long nr)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(sys_names); i++)
+		if (sys_names[i].nr == nr)
+			return sys_names[i].name;
+	return NULL;
+}
+
+long tsdt_syscall__nr(const char *name)
+{
+	for (size_t i = 0; name && i < ARRAY_SIZE(sys_names); i++)
+		if (!strcmp(sys_names[i].name, name))
+			return sys_names[i].nr;
+	return -ENOENT;
+}
+
+/* "*", "all", or names and numbers with ',' between: into tr->sys_want */
+static int parse_syscalls(struct tsdt_tracer *tr, const char *span,
+			  const char *list)
+{
+	char *copy, *save = NULL, *tok;
+	int n = 0;
+
+	if (!strcmp(list, "*") || !strcmp(list, "all")) {
+		tr->sys_all = true;
+		return 0;
+	}
+	copy = strdup(list);
+	if (!copy)
+		return -ENOMEM;
+	for (tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *end;
+		long nr = strtol(tok, &end, 10);
+
+		if (*end || end == tok)
+			nr = tsdt_syscall__nr(tok);
+		if (nr < 0 || nr >= SYS_MAX) {
+			pr_warn("span '%s': no system call '%s' on this architecture\n",
+				span, tok);
+			free(copy);
+			return -EINVAL;
+		}
+		tr->sys_want[nr] = 1;
+		n++;
+	}
+	free(copy);
+	return n ? 0 : -EINVAL;
+}
 #define SCAN_EVERY_NS 200000000LL /* expiry scans from tsdt_tracer__poll() */
 
 _Static_assert(sizeof(struct tsdt_hist) == sizeof(struct tsdt_span_hist),
@@ -194,7 +252,7 @@ static struct tsdt_pattern *span_pattern(const char *span, const char *what,
 int tsdt_tracer__add_span(struct tsdt_tracer *tr,
 			  const struct tsdt_span_opts *opts)
 {
-	const char *begin, *end, *name, *key, *stages, *group;
+	const char *begin, *end, *name, *key, *stages, *group, *syscalls;
 	struct tsdt_span_def *d;
 	char buf[512];
 	int err = -EINVAL;
@@ -207,7 +265,16 @@ int tsdt_tracer__add_span(struct tsdt_tracer *tr,
 	}
 	begin = TSDT_OPTS_GET(opts, begin, NULL);
 	end = TSDT_OPTS_GET(opts, end, NULL);
-	if (!begin || !end) {
+	syscalls = TSDT_OPTS_GET(opts, syscalls, NULL);
+	if (syscalls && (begin || end)) {
+		pr_warn("span: a syscall span has no begin or end probe\n");
+		return -EINVAL;
+	}
+	if (syscalls && tr->sys_span >= 0) {
+		pr_warn("span: one syscall span per tracer\n");
+		return -EEXIST;
+	}
+	if (!syscalls && (!begin || !end)) {
 		pr_warn("span: a span needs a begin and an end probe pattern\n");
 		return -EINVAL;
 	}
@@ -216,7 +283,10 @@ int tsdt_tracer__add_span(struct tsdt_tracer *tr,
 		return -E2BIG;
 	}
 	name = TSDT_OPTS_GET(opts, name, NULL);
-	if (!name) {
+	if (!name && syscalls) {
+		snprintf(buf, sizeof(buf), "syscalls(%s)", syscalls);
+		name = buf;
+	} else if (!name) {
 		snprintf(buf, sizeof(buf), "%s..%s", begin, end);
 		name = buf;
 	}
@@ -230,6 +300,29 @@ int tsdt_tracer__add_span(struct tsdt_tracer *tr,
 	d->name = strdup(name);
 	if (!d->name)
 		return -ENOMEM;
+	if (syscalls) {
+		d->syscalls = true;
+		memset(tr->sys_want, 0, sizeof(tr->sys_want));
+		tr->sys_all = false;
+		err = parse_syscalls(tr, name, syscalls);
+		if (err)
+			goto err;
+		group = TSDT_OPTS_GET(opts, group, NULL);
+		if (group && strcmp(group, "syscall") && strcmp(group, "role") &&
+		    strcmp(group, "pid") && strcmp(group, "none")) {
+			pr_warn("span '%s': a syscall span is grouped by syscall, role, pid or none, not '%s'\n",
+				name, group);
+			err = -EINVAL;
+			goto err;
+		}
+		d->group = strdup(group ? group : "syscall");
+		if (!d->group) {
+			err = -ENOMEM;
+			goto err;
+		}
+		tr->sys_span = (int)tr->span_cnt;
+		return (int)tr->span_cnt++;
+	}
 	d->begin = span_pattern(name, "begin", begin);
 	d->end = span_pattern(name, "end", end);
 	if (!d->begin || !d->end)
@@ -324,6 +417,8 @@ size_t tsdt_tracer__span_probe_cnt(const struct tsdt_tracer *tr, size_t i)
 {
 	size_t n = 0;
 
+	if (span_def(tr, i) && tr->spans[i].syscalls)
+		return 1; /* the syscall tracepoints */
 	if (!span_def(tr, i) || !tr->span_probes)
 		return 0;
 	for (size_t p = 0; p < tr->probe_cnt; p++)
@@ -361,7 +456,7 @@ static int write_probe(struct tsdt_tracer *tr, size_t i)
 {
 	__u32 k = (__u32)i;
 
-	if (!tr->skel || !tr->span_cnt)
+	if (!tr->skel || !tr->span_cnt || !tr->span_probes || i >= tr->probe_cap)
 		return 0;
 	if (bpf_map__update_elem(tr->skel->maps.span_probes, &k, sizeof(k),
 				 &tr->span_probes[i], sizeof(tr->span_probes[i]),
@@ -395,7 +490,7 @@ int tsdt_span_probe_added(struct tsdt_tracer *tr, size_t i)
 		struct tsdt_span_def *d = &tr->spans[s];
 		int point = -1;
 
-		if (!d->name)
+		if (!d->name || d->syscalls)
 			continue;
 		if (tsdt_pattern__match(d->begin, p))
 			point = TSDT_SPAN_BEGIN;
@@ -474,6 +569,25 @@ int tsdt_span_prepare(struct tsdt_tracer *tr, struct trace_bpf *skel)
 	size_t open = tr->max_open_spans ? tr->max_open_spans : DEFAULT_MAX_OPEN;
 	int err;
 
+	{
+		bool sys = tr->sys_span >= 0;
+		const char *g = sys ? tr->spans[tr->sys_span].group : NULL;
+
+		bpf_program__set_autoload(skel->progs.span_sys_enter, sys);
+		bpf_program__set_autoload(skel->progs.span_sys_exit, sys);
+		if (sys) {
+			skel->rodata->sys_span = tr->sys_span;
+			skel->rodata->sys_all = tr->sys_all;
+			skel->rodata->sys_group =
+				!strcmp(g, "syscall") ? SYS_GROUP_SYSCALL :
+				!strcmp(g, "role") ? TSDT_SPAN_GROUP_ROLE :
+				!strcmp(g, "pid") ? TSDT_SPAN_GROUP_PID : 0;
+			/* not following: the process given (its threads) */
+			skel->rodata->sys_pid = tr->pid > 0 ? tr->pid : 0;
+			skel->rodata->sys_noreturn[0] = tsdt_syscall__nr("exit");
+			skel->rodata->sys_noreturn[1] = tsdt_syscall__nr("exit_group");
+		}
+	}
 	skel->rodata->spans_on = tr->span_cnt > 0;
 	skel->rodata->span_records = tr->span_cnt > 0 && tr->span_records;
 	err = bpf_map__set_max_entries(skel->maps.span_probes,
@@ -499,8 +613,41 @@ int tsdt_span_start(struct tsdt_tracer *tr)
 		if (err)
 			return err;
 	}
+	if (tr->sys_span >= 0) {
+		struct bpf_program *progs[2] = { tr->skel->progs.span_sys_enter,
+						 tr->skel->progs.span_sys_exit };
+
+		for (__u32 nr = 0; nr < SYS_MAX; nr++) {
+			if (!tr->sys_want[nr])
+				continue;
+			err = bpf_map__update_elem(tr->skel->maps.sys_want, &nr,
+						   sizeof(nr), &tr->sys_want[nr], 1, BPF_ANY);
+			if (err) {
+				pr_warn("span: cannot select system call %u: %s\n",
+					nr, strerror(-err));
+				return err;
+			}
+		}
+		for (int i = 0; i < 2; i++) {
+			tr->sys_links[i] = bpf_program__attach(progs[i]);
+			if (!tr->sys_links[i]) {
+				err = -errno;
+				pr_warn("span '%s': cannot attach to the syscall tracepoints: %s\n",
+					tr->spans[tr->sys_span].name, strerror(-err));
+				return err;
+			}
+		}
+	}
 	tr->span_scan_ns = tsdt_mono_ns();
 	return 0;
+}
+
+void tsdt_span_detach(struct tsdt_tracer *tr)
+{
+	for (int i = 0; i < 2; i++) {
+		bpf_link__destroy(tr->sys_links[i]);
+		tr->sys_links[i] = NULL;
+	}
 }
 
 /* ----------------------------------------------------------- reading */
@@ -532,6 +679,8 @@ int tsdt_tracer__for_each_span_hist(const struct tsdt_tracer *tr,
 		d = &tr->spans[key.span];
 		if (d->group && !strcmp(d->group, "role"))
 			gname = tsdt_tracer_role_key_name(tr, key.group);
+		else if (d->group && !strcmp(d->group, "syscall"))
+			gname = tsdt_syscall__name((long)key.group);
 		ret = fn(ctx, key.span, key.group, gname,
 			 (const struct tsdt_hist *)h);
 		if (ret)

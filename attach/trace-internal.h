@@ -131,6 +131,7 @@ struct tsdt_tracer {
 		size_t part_cnt;
 		char *group;                      /* NULL, "role", "pid", an arg */
 		uint64_t timeout_ns;
+		bool syscalls;                    /* a syscall span */
 		uint64_t timed_out;               /* expired in user space */
 		uint64_t samples[8][TSDT_SPAN_KEY_PARTS]; /* some of their keys */
 		size_t sample_cnt;
@@ -139,6 +140,10 @@ struct tsdt_tracer {
 	struct tsdt_span_probe *span_probes; /* per probe (probe_cap) */
 	size_t max_open_spans;
 	bool span_records;
+	int sys_span;              /* the syscall span's index, -1: none */
+	bool sys_all;
+	__u8 sys_want[1024];       /* syscall numbers it times */
+	struct bpf_link *sys_links[2];
 	bool ring_used;            /* !count_only || span_records */
 	long long span_scan_ns;    /* last tsdt_tracer__expire_spans() */
 
@@ -221,6 +226,8 @@ int tsdt_span_prepare(struct tsdt_tracer *tr, struct trace_bpf *skel);
 int tsdt_span_start(struct tsdt_tracer *tr);
 int tsdt_span_on_rec(struct tsdt_tracer *tr, const void *data, size_t size);
 void tsdt_span_free(struct tsdt_tracer *tr);
+/* detach the syscall programs (before the object goes) */
+void tsdt_span_detach(struct tsdt_tracer *tr);
 /* from tsdt_tracer__poll(): expiry scans, at most every 200 ms */
 void tsdt_span_poll_tick(struct tsdt_tracer *tr);
 /* follow.c: the name of role key @key (a TSDT_ROLE name's hash, or a

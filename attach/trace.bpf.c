@@ -551,6 +551,45 @@ static __always_inline void span_hist_add(__u32 span, __u64 group, __u64 d,
 	}
 }
 
+/* a span ended at @now: counted, in its histogram, and its record */
+static __always_inline void span_finish(__u32 span,
+					const struct tsdt_span_key *key,
+					const struct tsdt_span_open *o,
+					__u64 now, __u32 end_probe)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	span_count(span, TSDT_SPAN_CNT_END);
+	span_hist_add(span, o->group, now > o->ts ? now - o->ts : 0, o, now);
+	if (span_records) {
+		struct tsdt_span_rec *r;
+
+		r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
+		if (!r) {
+			span_count(span, TSDT_SPAN_CNT_REC_LOST);
+			return;
+		}
+		r->hdr.type = TSDT_REC_SPAN;
+		r->hdr.misc = 0;
+		r->hdr.size = sizeof(*r);
+		r->span = span;
+		r->end_probe = end_probe;
+		r->begin_ts = o->ts;
+		r->end_ts = now;
+		r->begin_pid = o->pid;
+		r->begin_tid = o->tid;
+		r->end_pid = id >> 32;
+		r->end_tid = (__u32)id;
+		r->k[0] = key->k[0];
+		r->k[1] = key->k[1];
+		r->group = o->group;
+		for (int k = 0; k < TSDT_SPAN_MAX_STAGES; k++)
+			r->stage_ts[k] = o->stage_ts[k];
+		bpf_get_current_comm(r->comm, sizeof(r->comm));
+		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
+	}
+}
+
 static __always_inline void span_member(struct pt_regs *ctx,
 					const struct tsdt_bpf_spec *spec,
 					const struct tsdt_span_member *m,
@@ -630,35 +669,7 @@ static __always_inline void span_member(struct pt_regs *ctx,
 		span_count(span, TSDT_SPAN_CNT_ORPHAN);
 		return;
 	}
-	span_count(span, TSDT_SPAN_CNT_END);
-	span_hist_add(span, o.group, now > o.ts ? now - o.ts : 0, &o, now);
-	if (span_records) {
-		struct tsdt_span_rec *r;
-
-		r = bpf_ringbuf_reserve(&events, sizeof(*r), 0);
-		if (!r) {
-			span_count(span, TSDT_SPAN_CNT_REC_LOST);
-			return;
-		}
-		r->hdr.type = TSDT_REC_SPAN;
-		r->hdr.misc = 0;
-		r->hdr.size = sizeof(*r);
-		r->span = span;
-		r->end_probe = (__u32)spec->cookie;
-		r->begin_ts = o.ts;
-		r->end_ts = now;
-		r->begin_pid = o.pid;
-		r->begin_tid = o.tid;
-		r->end_pid = id >> 32;
-		r->end_tid = (__u32)id;
-		r->k[0] = key.k[0];
-		r->k[1] = key.k[1];
-		r->group = o.group;
-		for (int k = 0; k < TSDT_SPAN_MAX_STAGES; k++)
-			r->stage_ts[k] = o.stage_ts[k];
-		bpf_get_current_comm(r->comm, sizeof(r->comm));
-		bpf_ringbuf_submit(r, BPF_RB_NO_WAKEUP);
-	}
+	span_finish(span, &key, &o, now, (__u32)spec->cookie);
 }
 
 static __always_inline int span_hit_body(struct pt_regs *ctx,
@@ -693,6 +704,105 @@ __noinline int span_hit_s(struct pt_regs *ctx, const struct tsdt_bpf_spec *spec)
 	if (!ctx || !spec)
 		return 0;
 	return span_hit_body(ctx, spec, 1);
+}
+
+/*
+ * Syscall spans (tsdt_span_opts.syscalls): a syscall's entry to its exit,
+ * per thread, for the processes traced, grouped by syscall (or by the
+ * process's role or pid). Loaded only for such a span: the raw_syscalls
+ * tracepoints put every system call of the machine on the slow path while
+ * attached.
+ */
+#define TSDT_SYS_MAX 1024
+const volatile __u32 sys_span = 0;
+const volatile __u32 sys_group = 0;     /* TSDT_SPAN_GROUP_*, or SYSCALL */
+const volatile __u32 sys_pid = 0;       /* not following: this process (0:
+					 * every process) */
+const volatile bool sys_all = false;
+const volatile __s32 sys_noreturn[2] = { -1, -1 }; /* exit, exit_group */
+#define SYS_GROUP_SYSCALL 100
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, TSDT_SYS_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} sys_want SEC(".maps");
+
+static __always_inline bool sys_traced(__u32 tgid)
+{
+	struct tsdt_follow_val *pv;
+
+	if (follow_mode == FOLLOW_SET) {
+		if (tgid == follow_root)
+			return true;
+		pv = bpf_map_lookup_elem(&followed, &tgid);
+		return pv && !(pv->flags & TSDT_FOLLOW_EXITED);
+	}
+	if (follow_mode == FOLLOW_CGROUP)
+		return in_cgroup();
+	return !sys_pid || tgid == sys_pid;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(span_sys_enter, struct pt_regs *regs, long nr)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct tsdt_span_key key = { .span = sys_span };
+	struct tsdt_span_open o = {};
+	__u32 tgid = id >> 32, k = (__u32)nr;
+	__u64 *role;
+	long err;
+
+	if (nr < 0 || nr >= TSDT_SYS_MAX || nr == sys_noreturn[0] ||
+	    nr == sys_noreturn[1] || !sys_traced(tgid))
+		return 0;
+	if (!sys_all) {
+		__u8 *w = bpf_map_lookup_elem(&sys_want, &k);
+
+		if (!w || !*w)
+			return 0;
+	}
+	key.k[0] = (__u32)id;
+	o.ts = bpf_ktime_get_ns();
+	o.pid = tgid;
+	o.tid = (__u32)id;
+	if (sys_group == SYS_GROUP_SYSCALL)
+		o.group = nr;
+	else if (sys_group == TSDT_SPAN_GROUP_PID)
+		o.group = tgid;
+	else if (sys_group == TSDT_SPAN_GROUP_ROLE &&
+		 (role = bpf_map_lookup_elem(&roles, &tgid)))
+		o.group = *role;
+	span_count(sys_span, TSDT_SPAN_CNT_BEGIN);
+	err = bpf_map_update_elem(&span_open, &key, &o, BPF_NOEXIST);
+	if (err == -17 /* EEXIST: a begin whose exit was not seen */) {
+		span_count(sys_span, TSDT_SPAN_CNT_REPLACED);
+		err = bpf_map_update_elem(&span_open, &key, &o, BPF_ANY);
+	}
+	if (err)
+		span_count(sys_span, TSDT_SPAN_CNT_FULL);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(span_sys_exit, struct pt_regs *regs, long ret)
+{
+	__u64 id = bpf_get_current_pid_tgid(), now;
+	struct tsdt_span_key key = { .span = sys_span };
+	struct tsdt_span_open o, *op;
+
+	key.k[0] = (__u32)id;
+	/* only threads with an entry open: no other test on this path */
+	op = bpf_map_lookup_elem(&span_open, &key);
+	if (!op)
+		return 0;
+	now = bpf_ktime_get_ns();
+	o = *op;
+	if (bpf_map_delete_elem(&span_open, &key))
+		return 0;
+	span_finish(sys_span, &key, &o, now, (__u32)-1);
+	return 0;
 }
 
 /* An event that did not fit: counted in all, and for its process */

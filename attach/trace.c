@@ -215,6 +215,7 @@ struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 	tr->span_records = TSDT_OPTS_GET(opts, span_records, false);
 	tr->max_open_spans = TSDT_OPTS_GET(opts, max_open_spans, 0);
 	tr->ring_used = !tr->count_only || tr->span_records;
+	tr->sys_span = -1;
 	tr->no_sleepable = TSDT_OPTS_GET(opts, no_sleepable, false);
 	tr->no_nop5 = TSDT_OPTS_GET(opts, no_nop5, false);
 	tr->opt_probes = TSDT_OPTS_GET(opts, max_probes, 0);
@@ -627,6 +628,7 @@ static void detach_all(struct tsdt_tracer *tr)
 
 	tsdt_ringbuf__free(tr->rb);
 	tr->rb = NULL;
+	tsdt_span_detach(tr);
 	for (i = 0; i < tr->link_cnt; i++) {
 		tsdt_link__destroy(tr->links[i].link);
 		free(tr->links[i].ids);
@@ -970,7 +972,7 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 		return -EINVAL;
 	if (tr->started)
 		return -EBUSY;
-	if (!tr->probe_cnt && !tsdt_follow_active(tr)) {
+	if (!tr->probe_cnt && !tsdt_follow_active(tr) && tr->sys_span < 0) {
 		pr_warn("trace: no probe to trace\n");
 		return -ENOENT;
 	}

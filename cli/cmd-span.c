@@ -56,6 +56,9 @@ CLI_SESSION_HELP
 "  -e, --end PROBE          the probe that ends it\n"
 "  -s, --stage PROBE        a probe the work passes between (up to 4, in\n"
 "                           order): each one's share of the span is printed\n"
+"  -S, --syscalls LIST      time system calls instead, entry to exit per\n"
+"                           thread: '*' or names (read,write,futex), by syscall\n"
+"                           (or --by role, pid); no --begin/--end\n"
 "  -k, --key KEY            what matches an end to its begin: an argument by\n"
 "                           name (as tsdt list -v shows it) or argN, a global\n"
 "                           (--with), pid or tid; two joined by '+'\n"
@@ -84,10 +87,12 @@ CLI_SESSION_HELP
 "  tsdt span -p 4242 -b 'postgresql:query__start' -e 'postgresql:query__done' \\\n"
 "            --by pid -i 5\n"
 "  tsdt span -c ./app -b 'app:fn:parse' -e 'app:fn-return:parse' -k tid\n"
+"  tsdt span -c 'make -j2' -S '*' -i 5         # every syscall, by syscall\n"
 "  tsdt span -c ./srv -b 'srv:req:start' -e 'srv:req:finish' -k id \\\n"
 "            --by role --perfetto /tmp/srv.json\n";
 
 enum { OPT_PROVIDER_FILE = 256, OPT_BY, OPT_NAME, OPT_TIMEOUT, OPT_PERFETTO };
+#define SPAN_SHORT "p:c:b:e:s:k:S:i:n:jvhZ"
 
 static const struct option span_options[] = {
 	{ "pid",           required_argument, NULL, 'p' },
@@ -96,6 +101,7 @@ static const struct option span_options[] = {
 	{ "end",           required_argument, NULL, 'e' },
 	{ "stage",         required_argument, NULL, 's' },
 	{ "key",           required_argument, NULL, 'k' },
+	{ "syscalls",      required_argument, NULL, 'S' },
 	{ "by",            required_argument, NULL, OPT_BY },
 	{ "name",          required_argument, NULL, OPT_NAME },
 	{ "timeout",       required_argument, NULL, OPT_TIMEOUT },
@@ -113,7 +119,7 @@ static const struct option span_options[] = {
 /* What the command keeps: the span's definition, the last reading of each
  * group's histogram (for the interval's), the trace writer. */
 struct span_cmd {
-	const char *begin, *end, *key, *by, *name;
+	const char *begin, *end, *key, *by, *name, *syscalls;
 	char stages[1024];
 	size_t stage_cnt;
 	long timeout_ms;
@@ -139,7 +145,7 @@ static int span_setup(void *ctx, struct tsdt_tracer *tr)
 	struct span_cmd *c = ctx;
 	TSDT_OPTS(tsdt_span_opts, so, .name = c->name, .begin = c->begin,
 		  .end = c->end, .stages = c->stage_cnt ? c->stages : NULL,
-		  .key = c->key, .group = c->by,
+		  .key = c->key, .group = c->by, .syscalls = c->syscalls,
 		  .timeout_ns = (uint64_t)c->timeout_ms * 1000000ULL);
 	int err = tsdt_tracer__add_span(tr, &so);
 
@@ -173,11 +179,13 @@ static const char *fmt_ns(char *buf, size_t n, double ns)
 static const char *group_text(const struct span_cmd *c, char *buf, size_t n,
 			      uint64_t group, const char *name)
 {
-	if (!c->by)
+	const char *by = c->by ? c->by : c->syscalls ? "syscall" : NULL;
+
+	if (!by)
 		return "-";
 	if (name)
 		return name;
-	if (!strcmp(c->by, "role"))
+	if (!strcmp(by, "role"))
 		snprintf(buf, n, group ? "role:%#" PRIx64 : "(none)", group);
 	else
 		snprintf(buf, n, "%" PRId64, (int64_t)group);
@@ -289,9 +297,9 @@ static int print_group(void *ctx, size_t span, uint64_t group,
 		return 0;
 	if (c->json) {
 		printf("%s{\"group\":", c->n_out++ ? "," : "");
-		if (!c->by)
+		if (!c->by && !c->syscalls)
 			fputs("null", stdout);
-		else if (gname || !strcmp(c->by, "role"))
+		else if (gname || (c->by && !strcmp(c->by, "role")))
 			tsdt_json__write_str(stdout, group_text(c, g, sizeof(g), group, gname),
 					     strlen(group_text(c, g, sizeof(g), group, gname)));
 		else
@@ -436,7 +444,7 @@ static void print_interval(struct span_cmd *c, struct tsdt_tracer *tr,
 		if (cnt.hist_full)
 			printf(", %" PRIu64 " not counted (too many groups)", cnt.hist_full);
 		printf("\n  %-20s %10s %10s %9s %9s %9s %9s %12s\n",
-		       c->by ? c->by : "GROUP", "COUNT", "RATE/s", "P50", "P90",
+		       c->by ? c->by : c->syscalls ? "syscall" : "GROUP", "COUNT", "RATE/s", "P50", "P90",
 		       "P99", "MAX", "TOTAL");
 		tsdt_tracer__for_each_span_hist(tr, print_group, &pc);
 		if (final && cnt.open) {
@@ -493,7 +501,7 @@ int cmd_span(int argc, char **argv)
 	char **pats = NULL;
 	int opt, ret = 1, pat_cnt = 0;
 
-	while ((opt = getopt_long(argc, argv, "p:c:b:e:s:k:i:n:jvhZ",
+	while ((opt = getopt_long(argc, argv, SPAN_SHORT,
 				  span_options, NULL)) != -1) {
 		switch (opt) {
 		case 'p':
@@ -523,6 +531,9 @@ int cmd_span(int argc, char **argv)
 			break;
 		case 'k':
 			c.key = optarg;
+			break;
+		case 'S':
+			c.syscalls = optarg;
 			break;
 		case OPT_BY:
 			c.by = optarg;
@@ -572,7 +583,11 @@ int cmd_span(int argc, char **argv)
 			goto usage;
 		}
 	}
-	if (!c.begin || !c.end) {
+	if (c.syscalls && (c.begin || c.end || c.stage_cnt || c.key)) {
+		fprintf(stderr, "tsdt span: --syscalls times system calls: no --begin, --end, --stage or --key\n");
+		goto usage;
+	}
+	if (!c.syscalls && (!c.begin || !c.end)) {
 		fprintf(stderr, "tsdt span: --begin and --end are required\n");
 		goto usage;
 	}
@@ -582,8 +597,11 @@ int cmd_span(int argc, char **argv)
 	pats = calloc(argc - optind + 2 + c.stage_cnt, sizeof(*pats));
 	if (!pats)
 		goto out;
-	pats[pat_cnt++] = (char *)c.begin;
-	pats[pat_cnt++] = (char *)c.end;
+	if (!c.syscalls) {
+		pats[pat_cnt++] = (char *)c.begin;
+		pats[pat_cnt++] = (char *)c.end;
+	}
+	s.no_probes_ok = c.syscalls != NULL;
 	{
 		char *save = NULL, *copy = strdup(c.stages), *tok;
 
@@ -706,7 +724,7 @@ out:
 	if (c.w_fd >= 0)
 		close(c.w_fd);
 	cli_session__free(&s);
-	for (int i = 2; pats && i < 2 + (int)c.stage_cnt && i < pat_cnt; i++)
+	for (int i = 2; pats && !c.syscalls && i < 2 + (int)c.stage_cnt && i < pat_cnt; i++)
 		free(pats[i]);
 	free(pats);
 	free(c.prev);

@@ -175,7 +175,7 @@ int cli_session__open(struct cli_session *s, pid_t pid, const char *command,
 			s->name, s->cgroup);
 		goto usage;
 	}
-	if (pat_cnt <= 0) {
+	if (pat_cnt <= 0 && !s->no_probes_ok) {
 		fprintf(stderr, "%s: no probe given (PROVIDER:NAME or BINARY:PROVIDER:NAME)\n",
 			s->name);
 		goto usage;

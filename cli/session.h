@@ -57,6 +57,7 @@ struct cli_session {
 	 * after the probes and globals are added, before the attach: 0 or
 	 * a negative errno (the command has reported it) */
 	int (*setup)(void *ctx, struct tsdt_tracer *tr);
+	bool no_probes_ok;             /* no pattern is no error (tsdt span -S) */
 	void *setup_ctx;
 };
 

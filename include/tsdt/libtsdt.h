@@ -1103,9 +1103,17 @@ struct tsdt_span_opts {
 	 * of the begin probe (by name, argN, a global) */
 	const char *group;
 	uint64_t timeout_ns;  /* 0: begins stay open until the end */
+	/* a syscall span instead (no begin, end, stages or key): each system
+	 * call of the processes traced, from its entry to its exit, per
+	 * thread; "*" for all, or names or numbers with ',' between
+	 * ("read,write,futex"); @group "syscall" (NULL), "role", "pid" or
+	 * "none". One per tracer. exit and exit_group never return and are
+	 * not timed. While attached, every system call of the machine takes
+	 * the raw_syscalls tracepoints' slow path. */
+	const char *syscalls;
 	size_t :0;
 };
-#define tsdt_span_opts__last_field timeout_ns
+#define tsdt_span_opts__last_field syscalls
 
 /**
  * @brief **tsdt_tracer__add_span()** defines a span, before
@@ -1196,6 +1204,11 @@ TSDT_API int tsdt_tracer__open_span_keys(struct tsdt_tracer *tr, size_t i,
 /* Takes out and counts begins open longer than their span's timeout
  * (tsdt_tracer__poll() does it every 200 ms); how many, or -EINVAL. */
 TSDT_API int tsdt_tracer__expire_spans(struct tsdt_tracer *tr);
+
+/* The build architecture's name of system call @nr (NULL when unknown),
+ * and the number of @name (-ENOENT when unknown). */
+TSDT_API const char *tsdt_syscall__name(long nr);
+TSDT_API long tsdt_syscall__nr(const char *name);
 
 /* A span ended (TSDT_EVENT_SPAN). */
 struct tsdt_span_info {

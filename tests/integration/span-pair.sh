@@ -100,7 +100,31 @@ rate=$(awk '{ print $4 }' "$TMP/r/rate.txt")
 check "at $rate spans/s across two processes (>= 100000), the histogram's count is exact: $(final "$TMP/r.json" 'sum(g["total"] for g in s["groups"])')" \
 	[ "${rate:-0}" -ge 100000 ] && [ "$(final "$TMP/r.json" 'sum(g["total"] for g in s["groups"]), s["open"], s["orphan_ends"], s["full"]')" = "500000 0 0 0" ]
 
-# 5. errors name what is wrong
+# 5. function entry/return and syscall entry/exit are spans too: each
+# piece of work is one call of do_piece(), one 50 us sleep in it
+"$TSDT" span --json --by role -c "$RS prefork 4 100 $TMP/f" \
+	-b "$RS:fn:do_piece" -e "$RS:fn-return:do_piece" > "$TMP/fn.json" 2> "$TMP/fn.err"
+got=$(final "$TMP/fn.json" '"\n".join(sorted("%s %d" % (g["group"], g["total"]) for g in s["groups"]))')
+check "fn:do_piece..fn-return:do_piece (key tid): per role exactly the calls made ($(echo $got))" \
+	[ "$got" = "$want" ]
+check "each call took at least its 50 us sleep (min $(final "$TMP/fn.json" 'min(g["min_ns"] for g in s["groups"])') ns)" \
+	[ "$(final "$TMP/fn.json" 'min(g["min_ns"] for g in s["groups"]) >= 50000')" = True ]
+"$TSDT" span --json --by role -S clock_nanosleep -c "$RS prefork 4 100 $TMP/f" > "$TMP/sc.json" 2> "$TMP/sc.err"
+got=$(final "$TMP/sc.json" '"\n".join(sorted("%s %d" % (g["group"], g["total"]) for g in s["groups"]))')
+check "--syscalls clock_nanosleep --by role: exactly one per piece of work ($(echo $got))" \
+	[ "$got" = "$want" ]
+mkdir -p "$TMP/f2"
+"$TSDT" span --json -S clock_nanosleep,getpid -c "$RS prefork 4 100 $TMP/f2" > "$TMP/sc2.json" 2> "$TMP/sc2.err"
+# each process calls getpid() once per piece (req:finish's argument) and
+# once for its file's name
+sleeps=$(cat "$TMP"/f2/prefork.* | awk '{ n += $2 } END { print n }')
+getpids=$(cat "$TMP"/f2/prefork.* | awk '{ n += $2 + 1 } END { print n }')
+check "--syscalls by syscall: clock_nanosleep and getpid, by name ($(final "$TMP/sc2.json" 'sorted((g["group"], g["total"]) for g in s["groups"])'))" \
+	[ "$(final "$TMP/sc2.json" 'sorted((g["group"], g["total"]) for g in s["groups"])')" = "[('clock_nanosleep', $sleeps), ('getpid', $getpids)]" ]
+"$TSDT" span -S no_such_call -c "$RS prefork 1 1 $TMP/f" > "$TMP/sc3.out" 2>&1
+check "--syscalls with an unknown name: named" grep -q "no system call 'no_such_call'" "$TMP/sc3.out"
+
+# 6. errors name what is wrong
 "$TSDT" span -c "$RS pair 1 1 $TMP/p" -b req:send -e req:done -k nosuch > "$TMP/e.out" 2>&1
 check "a key no probe has: named, per probe, and an error (exit $?)" \
 	grep -q "req:send has no argument 'nosuch' (its key)" "$TMP/e.out"

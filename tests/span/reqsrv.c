@@ -23,8 +23,8 @@
  *   reqsrv prefork W N DIR
  *       a supervisor (role "supervisor") forks W workers; worker k declares
  *       role "reader" (k even) or "writer" (k odd) and does N pieces of
- *       work, each a req:start(id)..req:finish(id) pair; the supervisor
- *       does 3. Each process writes "ROLE COUNT" to DIR/prefork.<pid>.
+ *       work, each a req:start(id)..req:finish(id) pair around one call of
+ *       do_piece() (one 50 us sleep); the supervisor does 3. Each process writes "ROLE COUNT" to DIR/prefork.<pid>.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -233,6 +233,14 @@ static int rate(uint64_t n, const char *dir, uint64_t per_sec)
 	return 0;
 }
 
+/* a piece of work, a function of its own (function spans: fn:do_piece
+ * to fn-return:do_piece): one 50 us sleep, one clock_nanosleep(2) */
+__attribute__((noinline)) int do_piece(uint64_t id)
+{
+	usleep(50);
+	return (int)(id & 0xff);
+}
+
 static void work(const char *role, unsigned int n, const char *dir,
 		 uint64_t base)
 {
@@ -243,7 +251,7 @@ static void work(const char *role, unsigned int n, const char *dir,
 		uint64_t id = base + i;
 
 		TSDT_PROBE(req, start, id);
-		usleep(50);
+		do_piece(id);
 		TSDT_PROBE(req, finish, id, getpid());
 	}
 	snprintf(name, sizeof(name), "prefork.%d", (int)getpid());

@@ -32,6 +32,7 @@ struct trace_out {
 	struct tsdt_writer *w;
 	int fd;                 /* -o FILE, else 1 */
 	bool json;
+	const char *format;     /* --format, else json or text */
 	bool monotonic;
 	bool quiet;
 	bool proc_events;       /* --proc-events */
@@ -88,7 +89,8 @@ static int trace_out__begin(struct trace_out *out, struct tsdt_tracer *tr,
 	int err;
 
 	out->t_start = mono_ns();
-	out->w = tsdt_writer__new(out->json ? "json" : "text", out->fd, &wopts);
+	out->w = tsdt_writer__new(out->format ? out->format :
+				  out->json ? "json" : "text", out->fd, &wopts);
 	if (!out->w)
 		return -errno;
 	if (!out->quiet) {
@@ -269,6 +271,8 @@ CLI_SESSION_HELP
 "      --provider-file FILE types for probes whose binary carries none (a DTrace\n"
 "                           provider file, e.g. probes/postgresql.d); repeatable\n"
 "  -j, --json               one JSON object per line (docs/trace-json.md)\n"
+"      --format FORMAT      text, json (as --json) or perfetto: a trace file for\n"
+"                           Perfetto's UI, with process events (docs/perfetto.md)\n"
 "  -o, --output FILE        write events to FILE instead of standard output\n"
 "      --per-site           attach one perf-event uprobe per site instead of\n"
 "                           one uprobe_multi link per binary\n"
@@ -314,6 +318,7 @@ enum {
 	OPT_NO_SLEEPABLE,
 	OPT_NO_NOP5,
 	OPT_PROC_EVENTS,
+	OPT_FORMAT,
 };
 
 static const struct option trace_options[] = {
@@ -321,6 +326,7 @@ static const struct option trace_options[] = {
 	{ "command",       required_argument, NULL, 'c' },
 	{ "provider-file", required_argument, NULL, OPT_PROVIDER_FILE },
 	{ "json",          no_argument,       NULL, 'j' },
+	{ "format",        required_argument, NULL, OPT_FORMAT },
 	{ "output",        required_argument, NULL, 'o' },
 	{ "per-site",      no_argument,       NULL, OPT_PER_SITE },
 	{ "buffer-size",   required_argument, NULL, 'b' },
@@ -389,6 +395,18 @@ int cmd_trace(int argc, char **argv)
 			break;
 		case 'j':
 			out.json = true;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "json") &&
+			    strcmp(optarg, "perfetto")) {
+				fprintf(stderr, "tsdt trace: --format '%s': text, json or perfetto\n",
+					optarg);
+				goto usage;
+			}
+			out.format = optarg;
+			out.json = !strcmp(optarg, "json");
+			if (!strcmp(optarg, "perfetto"))
+				out.proc_events = true;
 			break;
 		case 'o':
 			output = optarg;

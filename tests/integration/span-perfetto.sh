@@ -45,6 +45,16 @@ for r in reader writer supervisor; do
 		grep -q "\"process_name\",\"pid\":[0-9]*,\"tid\":[0-9]*,\"args\":{\"name\":\"$r [0-9]*\"}" "$TMP/f.json"
 done
 
+# tsdt trace writes the same format (no spans: probe instants, process events)
+mkdir -p "$TMP/t"
+"$TSDT" trace -q --format perfetto -o "$TMP/t.json" -c "$RS prefork 2 5 $TMP/t" 'req:*' 2> "$TMP/t.err"
+$CHK "$TMP/t.json" > "$TMP/tchk" 2>&1
+check "tsdt trace --format perfetto: a valid trace ($(tr '\n' ' ' < "$TMP/tchk"))" grep -q '^events' "$TMP/tchk"
+check "tsdt trace --format perfetto: every hit an instant (2 x 5 + 3 pieces, start and finish: 26)" \
+	[ "$(grep -c '"cat":"probe","name":"req:' "$TMP/t.json")" = 26 ]
+check "tsdt trace --format perfetto: the forks on the supervisor's track" \
+	[ "$(grep -c '"name":"fork"' "$TMP/t.json")" = 2 ]
+
 # golden: three requests one at a time
 mkdir -p "$TMP/g"
 "$TSDT" span -c "$RS pair 3 1 $TMP/g" -b req:send -e req:done -k id \

@@ -100,4 +100,27 @@ assert [p for p,s in seq.items() if s == {"walsender"}], seq' "$TMP/t.json"
 else
 	fail "no replication connection: $(cat "$TMP/repl")"
 fi
+
+# the walsender's change of type, seen in one process: an exported
+# function it calls before and after its startup packet (pq_getbytes),
+# the role read at each call. PostgreSQL 15 goes from B_INVALID straight
+# to B_WAL_SENDER once the packet says replication (BackendInitialize()),
+# never through B_BACKEND: that is what this checks.
+"$TSDT" trace --json -o "$TMP/w.json" -p "$PG_PID" --role-global MyBackendType \
+	--role-names "$NAMES" "$PG:fn:pq_getbytes" "$PG:fn:exec_replication_command" 2> "$TMP/werr" & T=$!
+on_exit "kill $T 2>/dev/null"
+wait_for "$TMP/werr" '^Tracing' 10 || die "not attached: $(cat "$TMP/werr")"
+scripts/pg-server.sh psql "$PGDIR" -d "dbname=postgres replication=database" -At -c "IDENTIFY_SYSTEM" > /dev/null 2>&1
+kill -INT $T; wait $T
+seq=$($PYTHON -c 'import json,sys
+seq={}
+for l in open(sys.argv[1]):
+    e=json.loads(l)
+    if e["type"]=="event" and e["probe"]!="tsdt:role":
+        s=seq.setdefault(e["pid"],[])
+        r=e.get("role")
+        if not s or s[-1]!=r: s.append(r)
+cmd=[e["pid"] for e in map(json.loads, open(sys.argv[1])) if e.get("probe")=="fn:exec_replication_command"]
+print(" -> ".join(map(str, seq.get(cmd[0], []))) if cmd else "none")' "$TMP/w.json")
+check "a walsender reclassified as it changes type, in one process: $seq" [ "$seq" = "invalid -> walsender" ]
 finish

@@ -92,6 +92,15 @@ got=$(final "$TMP/f.json" '"\n".join(sorted("%s %d" % (g["group"], g["total"]) f
 check "histograms per role count exactly what each process did ($(echo $got))" \
 	[ -n "$want" ] && [ "$got" = "$want" ]
 
+# a stage: req:slept(id) after the sleep, in do_piece(): every span passes
+# it, and the sleep is most of the span
+"$TSDT" span --json -c "$RS prefork 4 100 $TMP/f" -b req:start -s req:slept -e req:finish -k id \
+	> "$TMP/st.json" 2> "$TMP/st.err"
+check "a stage: passed by all 403 spans, begin to it most of the time ($(final "$TMP/st.json" 's["groups"][0]["stages"][0]["count"], round(s["groups"][0]["stages"][0]["share"], 3)'))" \
+	[ "$(final "$TMP/st.json" 's["groups"][0]["stages"][0]["count"] == s["groups"][0]["total"] == 403 and s["groups"][0]["stages"][0]["share"] > 0.5')" = True ]
+check "the text table says each stage's share" \
+	sh -c "'$TSDT' span -c '$RS prefork 1 5 $TMP/f' -b req:start -s req:slept -e req:finish -k id 2>&1 | grep -q 'stages: req:slept [0-9.]*% (mean [0-9.]*[mu]*s), to the end [0-9.]*%'"
+
 # 4. 500,000 spans from one process to another as fast as they go
 mkdir -p "$TMP/r"
 "$TSDT" span --json -c "$RS rate 500000 $TMP/r" -b req:send -e req:done -k id \

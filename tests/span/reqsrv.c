@@ -24,7 +24,8 @@
  *       a supervisor (role "supervisor") forks W workers; worker k declares
  *       role "reader" (k even) or "writer" (k odd) and does N pieces of
  *       work, each a req:start(id)..req:finish(id) pair around one call of
- *       do_piece() (one 50 us sleep); the supervisor does 3. Each process writes "ROLE COUNT" to DIR/prefork.<pid>.
+ *       do_piece() (one 50 us sleep, then req:slept(id)); the
+ *       supervisor does 3. Each process writes "ROLE COUNT" to DIR/prefork.<pid>.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -45,6 +46,7 @@ TSDT_PROBE_DEFINE(req, send, (uint64_t, id));
 TSDT_PROBE_DEFINE(req, done, (int32_t, worker), (uint64_t, id));
 TSDT_PROBE_DEFINE(req, start, (uint64_t, id));
 TSDT_PROBE_DEFINE(req, finish, (uint64_t, id), (int32_t, pid));
+TSDT_PROBE_DEFINE(req, slept, (uint64_t, id));
 TSDT_ROLE_DEFINE;
 
 static uint64_t mono_ns(void)
@@ -238,6 +240,7 @@ static int rate(uint64_t n, const char *dir, uint64_t per_sec)
 __attribute__((noinline)) int do_piece(uint64_t id)
 {
 	usleep(50);
+	TSDT_PROBE(req, slept, id);
 	return (int)(id & 0xff);
 }
 

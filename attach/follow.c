@@ -119,6 +119,7 @@ struct tsdt_follow {
 	uint64_t holds, hold_max_ns;
 	uint64_t proc_lost_seen;
 	long long last_scan_ns;
+	long long cmdline_ns;   /* last role_cmdline pass */
 	struct bpf_link *links[5];
 	pid_t keeper;
 	int keeper_fd;          /* write end of the keeper's pipe */
@@ -1009,12 +1010,69 @@ int tsdt_follow_flush(struct tsdt_tracer *tr, uint64_t upto, size_t *delivered)
 	return ret;
 }
 
+/* role_cmdline: the role /proc/PID/cmdline gives process @e now, in the
+ * process table and the kernel's roles map when it changed */
+static void cmdline_role(struct tsdt_tracer *tr, struct proc_ent *e)
+{
+	struct tsdt_follow *fl = tr->fl;
+	char path[64], buf[1024], name[TSDT_ROLE_NAME_MAX] = "";
+	regmatch_t m[2];
+	uint64_t h = 0;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)e->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return; /* gone, or a kernel thread: as it was */
+	while (n > 0 && !buf[n - 1])
+		n--;
+	for (ssize_t i = 0; i < n; i++)
+		if (!buf[i])
+			buf[i] = ' ';
+	buf[n] = 0;
+	if (!regexec(&tr->role_re, buf, 2, m, 0)) {
+		regmatch_t *g = m[1].rm_so >= 0 ? &m[1] : &m[0];
+		size_t len = g->rm_eo - g->rm_so;
+
+		if (len >= sizeof(name))
+			len = sizeof(name) - 1;
+		memcpy(name, buf + g->rm_so, len);
+		name[len] = 0;
+		if (len)
+			h = tsdt_role_hash(name, sizeof(name));
+	}
+	if (h == e->role)
+		return;
+	e->role = h;
+	if (h) {
+		role_learn(fl, h, name);
+		bpf_map__update_elem(tr->skel->maps.roles, &e->pid, sizeof(__u32),
+				     &h, sizeof(h), BPF_ANY);
+	} else {
+		bpf_map__delete_elem(tr->skel->maps.roles, &e->pid, sizeof(__u32), 0);
+	}
+}
+
+#define CMDLINE_NS 50000000LL
+
 void tsdt_follow_after_batch(struct tsdt_tracer *tr)
 {
 	struct tsdt_follow *fl = tr->fl;
 	uint64_t lost;
 	long long now;
 
+	if (fl && tr->role_re_ok && tr->skel &&
+	    tsdt_mono_ns() - fl->cmdline_ns >= CMDLINE_NS) {
+		fl->cmdline_ns = tsdt_mono_ns();
+		for (size_t i = 0; i < fl->proc_cap; i++)
+			if (fl->procs[i].pid && !fl->procs[i].gone)
+				cmdline_role(tr, &fl->procs[i]);
+	}
 	if (!fl || tr->no_hold)
 		return;
 	/* a hold whose record was lost (the ring was full) has no one to

@@ -13,6 +13,7 @@
 #include <linux/types.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <regex.h>
 #include <semaphore.h>
 #include <stdbool.h>
 #include <time.h>
@@ -110,6 +111,9 @@ struct tsdt_tracer {
 	size_t max_procs;
 	char *role_filter;
 	bool count_by_role;
+	/* role_cmdline, compiled */
+	regex_t role_re;
+	bool role_re_ok;
 	/* role_global: which global, and the names of its values */
 	int role_global;           /* index in globals[], -1: none */
 	struct tsdt_role_value {

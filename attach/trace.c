@@ -250,6 +250,25 @@ struct tsdt_tracer *tsdt_tracer__new(const struct tsdt_tracer_opts *opts)
 		}
 	}
 	tr->role_global = -1;
+	if (TSDT_OPTS_GET(opts, role_cmdline, NULL)) {
+		const char *re = TSDT_OPTS_GET(opts, role_cmdline, NULL);
+		int rc = regcomp(&tr->role_re, re, REG_EXTENDED);
+
+		if (rc) {
+			char msg[128];
+
+			regerror(rc, &tr->role_re, msg, sizeof(msg));
+			pr_warn("trace: role_cmdline '%s': %s\n", re, msg);
+			tsdt_tracer__free(tr);
+			return tsdt_err_ptr(-EINVAL);
+		}
+		tr->role_re_ok = true;
+		if (TSDT_OPTS_GET(opts, role_global, NULL)) {
+			pr_warn("trace: roles from the command line or from a global, not both\n");
+			tsdt_tracer__free(tr);
+			return tsdt_err_ptr(-EINVAL);
+		}
+	}
 	if (TSDT_OPTS_GET(opts, role_global, NULL)) {
 		int err = role_global_init(tr, TSDT_OPTS_GET(opts, role_global, NULL),
 					   TSDT_OPTS_GET(opts, role_names, NULL));
@@ -1183,6 +1202,8 @@ void tsdt_tracer__free(struct tsdt_tracer *tr)
 	detach_all(tr);
 	tsdt_tracer_startup_end(tr);
 	tsdt_span_free(tr);
+	if (tr->role_re_ok)
+		regfree(&tr->role_re);
 	free(tr->cgroup);
 	free(tr->role_filter);
 	free(tr->role_values);

@@ -39,6 +39,9 @@ int cli_session__parse_opt(struct cli_session *s, int opt, const char *arg)
 	case CLI_OPT_ROLE_NAMES:
 		s->role_names = arg;
 		return 0;
+	case CLI_OPT_ROLE_CMDLINE:
+		s->role_cmdline = arg;
+		return 0;
 	case CLI_OPT_WITH:
 		if (s->with_cnt == (int)(sizeof(s->with) / sizeof(s->with[0]))) {
 			fprintf(stderr, "%s: too many --with\n", s->name);
@@ -124,6 +127,7 @@ static int new_tracer(struct cli_session *s)
 	s->topts.role_filter = s->role;
 	s->topts.role_global = s->role_global;
 	s->topts.role_names = s->role_names;
+	s->topts.role_cmdline = s->role_cmdline;
 	s->topts.file_fn = on_file;
 	s->topts.file_ctx = s;
 	s->tr = tsdt_tracer__new(&s->topts);
@@ -201,6 +205,11 @@ int cli_session__open(struct cli_session *s, pid_t pid, const char *command,
 		return 1;
 	if (s->role_names && !s->role_global) {
 		fprintf(stderr, "%s: --role-names names the values of --role-global\n",
+			s->name);
+		goto usage;
+	}
+	if (s->role_cmdline && !cli_session__following(s)) {
+		fprintf(stderr, "%s: --role-cmdline needs following (-p, -c or --cgroup, not --no-follow)\n",
 			s->name);
 		goto usage;
 	}

@@ -53,6 +53,7 @@ struct cli_session {
 	const char *role;              /* --role NAME */
 	const char *role_global;       /* --role-global NAME */
 	const char *role_names;        /* --role-names V=NAME,... */
+	const char *role_cmdline;      /* --role-cmdline REGEX */
 	/* the command's own set-up of the tracer (tsdt span: its spans),
 	 * after the probes and globals are added, before the attach: 0 or
 	 * a negative errno (the command has reported it) */
@@ -73,6 +74,7 @@ enum {
 	CLI_OPT_ROLE,
 	CLI_OPT_ROLE_GLOBAL,
 	CLI_OPT_ROLE_NAMES,
+	CLI_OPT_ROLE_CMDLINE,
 };
 #define CLI_SESSION_OPTIONS \
 	{ "allow-no-match", no_argument,      NULL, 'Z' }, \
@@ -83,13 +85,17 @@ enum {
 	{ "with",          required_argument, NULL, CLI_OPT_WITH }, \
 	{ "role",          required_argument, NULL, CLI_OPT_ROLE }, \
 	{ "role-global",   required_argument, NULL, CLI_OPT_ROLE_GLOBAL }, \
-	{ "role-names",    required_argument, NULL, CLI_OPT_ROLE_NAMES }
+	{ "role-names",    required_argument, NULL, CLI_OPT_ROLE_NAMES }, \
+	{ "role-cmdline",  required_argument, NULL, CLI_OPT_ROLE_CMDLINE }
 #define CLI_SESSION_HELP \
 "      --role NAME          following: only processes whose role is NAME\n" \
 "                           (declared with TSDT_ROLE(), or inherited)\n" \
 "      --role-global NAME   roles of a program without TSDT_ROLE(): the\n" \
 "                           value of its global integer NAME at each hit\n" \
 "      --role-names V=NAME,...  names of those values (1=supervisor,...)\n" \
+"      --role-cmdline REGEX roles from each process's command line (its\n" \
+"                           process title): REGEX's first group, or match,\n" \
+"                           e.g. 'postgres: ([a-z ]+[a-z])'; read every 50 ms\n" \
 "      --with NAME[:TYPE][,...]  add the value of global variable NAME of\n" \
 "                           each probe's file to its events (.symtab or\n" \
 "                           .dynsym; TYPE as in C, e.g. 'const char *'; by\n" \

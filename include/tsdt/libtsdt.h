@@ -771,9 +771,18 @@ struct tsdt_tracer_opts {
 	 * does not fit is counted, tsdt_span_counts.full) */
 	bool span_records;
 	size_t max_open_spans;
+	/* following: roles from each process's /proc/PID/cmdline (its
+	 * arguments, joined by spaces; what a program that sets its process
+	 * title shows, as PostgreSQL's "postgres: walsender ..."), matched
+	 * against this POSIX extended regular expression: the role is its
+	 * first group, or the whole match (at most 31 bytes); no match, no
+	 * role. Read again every 50 ms from tsdt_tracer__poll(), so a title
+	 * that changes is a role that changes, within that; exclusive with
+	 * role_global. */
+	const char *role_cmdline;
 	size_t :0;
 };
-#define tsdt_tracer_opts__last_field max_open_spans
+#define tsdt_tracer_opts__last_field role_cmdline
 
 /**
  * @brief **tsdt_tracer__new()** creates a tracer (nothing is loaded yet).

@@ -71,4 +71,24 @@ check "--role-global on a char * typed by the debug information, --role walsende
 check "a role no value has: refused by name" grep -q "role 'nosuch' is none of the names" "$TMP/e1"
 "$TSDT" trace --role-names "$NAMES" -c "$RG 1 1 1" 'srv:*' > /dev/null 2> "$TMP/e2"
 check "--role-names without --role-global: usage error" grep -q 'names the values of --role-global' "$TMP/e2"
+
+# roles from the command line (the process title, /proc/PID/cmdline): a
+# pre-fork server without TSDT_ROLE whose processes retitle themselves
+# ("reqsrv: reader"); a worker's role changes from its parent's to its own
+RS=$OUT/tests/span/reqsrv
+[ -x "$RS" ] || die "$RS not built (make)"
+RE='reqsrv: ([a-z]+)'
+mkdir -p "$TMP/t1"
+"$TSDT" stat --by role --role-cmdline "$RE" -c "$RS title 4 20 $TMP/t1" 'req:start' > "$TMP/c.out" 2>&1
+crow() { awk '$1 == "req:start" && NF == 3 && $3 ~ /^[0-9]+$/ && $2 !~ /^[0-9]+$/ { print $2, $3 }' "$1" | sort; }
+want=$(cat "$TMP"/t1/prefork.* | awk '{ n[$1] += $2 } END { for (r in n) print r, n[r] }' | sort)
+check "--role-cmdline: stat --by role counts exactly per title ($(crow "$TMP/c.out" | tr '\n' ';'))" \
+	[ -n "$want" -a "$(crow "$TMP/c.out")" = "$want" ]
+mkdir -p "$TMP/t2"
+"$TSDT" trace -q --json --role reader --role-cmdline "$RE" -c "$RS title 4 20 $TMP/t2" 'req:start' > "$TMP/c.json" 2> "$TMP/c.err"
+check "--role-cmdline --role reader: the readers' 40 events only, each with its role" \
+	[ "$(grep '"type":"event"' "$TMP/c.json" | grep -c '"role":"reader".*"probe":"req:start"')" = 40 -a \
+	  "$(grep -c '"type":"event"' "$TMP/c.json")" = 40 ]
+"$TSDT" trace --role-cmdline '([' -c "$RS title 1 1 $TMP/t2" 'req:*' > /dev/null 2> "$TMP/e3"
+check "--role-cmdline with a bad regular expression: named" grep -q "role_cmdline '(\[':" "$TMP/e3"
 finish

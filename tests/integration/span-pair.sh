@@ -56,9 +56,9 @@ EOF
 )
 read -r nc ns nsp nbad worst <<< "$cmp_out"
 check "the trace has one span per request id ($nsp spans for $nc ids, $nbad without exactly one)" \
-	[ "$nc" = "$N" ] && [ "$ns" = "$N" ] && [ "$nsp" = "$N" ] && [ "$nbad" = 0 ]
+	[ "$nc" = "$N" -a "$ns" = "$N" -a "$nsp" = "$N" -a "$nbad" = 0 ]
 check "each span's latency agrees with the processes' own clocks within 50 us (worst $((worst / 1000)) us)" \
-	[ -n "$worst" ] && [ "$worst" -le 50000 ]
+	[ -n "$worst" -a "$worst" -le 50000 ]
 check "the text output too: final table with the counts" \
 	sh -c "'$TSDT' span -c '$RS pair 200 4 $TMP/p' -b req:send -e req:done -k id 2>&1 | grep -q '^span req:send..req:done: 200 begun, 200 ended, 0 open'"
 
@@ -70,7 +70,7 @@ mkdir -p "$TMP/k"
 	> "$TMP/k.json" 2> "$TMP/k.err"
 begun=$(awk '/^begun/ { print $2 }' "$TMP/k/client.done")
 check "server killed halfway: $K spans ended, $((begun - K)) in flight left open (client fired $begun): $(final "$TMP/k.json" 's["ends"], s["open"]')" \
-	[ -n "$begun" ] && [ "$begun" -gt "$K" ] && [ "$(final "$TMP/k.json" 's["ends"], s["open"]')" = "$K $((begun - K))" ]
+	[ -n "$begun" -a "$begun" -gt "$K" -a "$(final "$TMP/k.json" 's["ends"], s["open"]')" = "$K $((begun - K))" ]
 check "the open spans' keys are those of the requests in flight" \
 	[ "$(final "$TMP/k.json" 'all(1000 + '$K' <= k < 1000 + '"$begun"' for k in s["open_keys"]) and len(s["open_keys"]) == min(8, '"$((begun - K))"')')" = True ]
 # with a timeout they are reported as timed out instead, with their keys
@@ -90,7 +90,7 @@ mkdir -p "$TMP/f"
 want=$(cat "$TMP"/f/prefork.* | awk '{ n[$1] += $2 } END { for (r in n) print r, n[r] }' | sort)
 got=$(final "$TMP/f.json" '"\n".join(sorted("%s %d" % (g["group"], g["total"]) for g in s["groups"]))')
 check "histograms per role count exactly what each process did ($(echo $got))" \
-	[ -n "$want" ] && [ "$got" = "$want" ]
+	[ -n "$want" -a "$got" = "$want" ]
 
 # a stage: req:slept(id) after the sleep, in do_piece(): every span passes
 # it, and the sleep is most of the span
@@ -107,7 +107,7 @@ mkdir -p "$TMP/r"
 	> "$TMP/r.json" 2> "$TMP/r.err"
 rate=$(awk '{ print $4 }' "$TMP/r/rate.txt")
 check "at $rate spans/s across two processes (>= 100000), the histogram's count is exact: $(final "$TMP/r.json" 'sum(g["total"] for g in s["groups"])')" \
-	[ "${rate:-0}" -ge 100000 ] && [ "$(final "$TMP/r.json" 'sum(g["total"] for g in s["groups"]), s["open"], s["orphan_ends"], s["full"]')" = "500000 0 0 0" ]
+	[ "${rate:-0}" -ge 100000 -a "$(final "$TMP/r.json" 'sum(g["total"] for g in s["groups"]), s["open"], s["orphan_ends"], s["full"]')" = "500000 0 0 0" ]
 
 # 5. function entry/return and syscall entry/exit are spans too: each
 # piece of work is one call of do_piece(), one 50 us sleep in it

@@ -26,9 +26,15 @@
  *       work, each a req:start(id)..req:finish(id) pair around one call of
  *       do_piece() (one 50 us sleep, then req:slept(id)); the
  *       supervisor does 3. Each process writes "ROLE COUNT" to DIR/prefork.<pid>.
+ *   reqsrv title W N DIR
+ *       the same without TSDT_ROLE: each process says what it is in its
+ *       process title ("reqsrv: supervisor", "reqsrv: reader", ...: its
+ *       /proc/PID/cmdline), then waits 300 ms before its work (roles from
+ *       the command line are read every 50 ms)
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -263,16 +269,36 @@ static void work(const char *role, unsigned int n, const char *dir,
 	fclose(f);
 }
 
-static int prefork(int w, unsigned int n, const char *dir)
+/* the process title: argv's memory overwritten (what /proc/PID/cmdline
+ * shows), as setproctitle() and PostgreSQL do */
+static char *title_area;
+static size_t title_len;
+
+static void set_title(const char *role)
 {
-	TSDT_ROLE("supervisor");
+	if (!title_area)
+		return;
+	memset(title_area, 0, title_len);
+	snprintf(title_area, title_len, "reqsrv: %s", role);
+	usleep(300000);
+}
+
+static int prefork(int w, unsigned int n, const char *dir, bool title)
+{
+	if (title)
+		set_title("supervisor");
+	else
+		TSDT_ROLE("supervisor");
 	for (int k = 0; k < w; k++) {
 		pid_t p = fork();
 
 		if (p == 0) {
 			const char *role = k % 2 ? "writer" : "reader";
 
-			TSDT_ROLE(role);
+			if (title)
+				set_title(role);
+			else
+				TSDT_ROLE(role);
 			work(role, n, dir, (uint64_t)(k + 1) << 32);
 			_exit(0);
 		}
@@ -292,7 +318,14 @@ int main(int argc, char **argv)
 		return rate(strtoull(argv[2], NULL, 0), argv[3],
 			    argc > 4 ? strtoull(argv[4], NULL, 0) : 0);
 	if (argc >= 5 && !strcmp(argv[1], "prefork"))
-		return prefork(atoi(argv[2]), atoi(argv[3]), argv[4]);
-	fprintf(stderr, "usage: reqsrv pair N W DIR [K] | rate N DIR [PER_SEC] | prefork W N DIR\n");
+		return prefork(atoi(argv[2]), atoi(argv[3]), argv[4], false);
+	if (argc >= 5 && !strcmp(argv[1], "title")) {
+		char *dir = strdup(argv[4]); /* the title overwrites argv */
+
+		title_area = argv[0];
+		title_len = argv[argc - 1] + strlen(argv[argc - 1]) - argv[0];
+		return dir ? prefork(atoi(argv[2]), atoi(argv[3]), dir, true) : 1;
+	}
+	fprintf(stderr, "usage: reqsrv pair N W DIR [K] | rate N DIR [PER_SEC] | prefork|title W N DIR\n");
 	return 2;
 }

@@ -75,6 +75,14 @@ struct tsdt_link_opts {
 };
 
 /*
+ * global.c: "NAME[:TYPE]" (a variable or a member path of @bin's) as a
+ * spec read relative to the site, and its type; TYPE, when given, checked
+ * against the variable's (-EPROTOTYPE). 0 or a negative errno, reported.
+ */
+int tsdt_global_resolve(const struct tsdt_binary *bin, const char *item,
+			struct tsdt_arg_spec *spec, struct tsdt_type *type);
+
+/*
  * Attaches @o->prog to every site of @o's probes, writing one spec per site
  * into the spec map first. The link clears its slots when destroyed.
  */

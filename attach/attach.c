@@ -433,6 +433,8 @@ static void add_extras(struct tsdt_bpf_spec *spec, const struct tsdt_probe *p,
 		}
 	}
 	spec->arg_cnt = base + n;
+	/* where they begin, for tsdt_global() */
+	spec->flags |= TSDT_BPF_SPEC_GLOBALS_AT(base);
 }
 
 /* Finds @cnt free slots of the spec map into @ids. */
@@ -709,6 +711,10 @@ struct tsdt_link *tsdt_program__attach(const struct bpf_program *prog,
 			 bpf_program__name(prog));
 
 	{
+		const char *const *globals = TSDT_OPTS_GET(opts, globals, NULL);
+		size_t gcnt = globals ? TSDT_OPTS_GET(opts, global_cnt, 0) : 0;
+		struct tsdt_arg_spec gspecs[4];
+		struct tsdt_type gtypes[4];
 		struct tsdt_link_opts lo = {
 			.prog = prog,
 			.spec_map_fd = map_fd,
@@ -718,8 +724,34 @@ struct tsdt_link *tsdt_program__attach(const struct bpf_program *prog,
 			.pid = TSDT_OPTS_GET(opts, pid, 0),
 			.per_site = per_site,
 			.nop5 = !TSDT_OPTS_GET(opts, no_nop5, false),
+			.extras = gspecs,
+			.extra_types = gtypes,
+			.extra_cnt = gcnt,
 		};
 
+		if (gcnt > 4 || tsdt_probe__arg_cnt(probe) + gcnt > TSDT_BPF_MAX_ARGS) {
+			pr_warn("attach: program '%s': %zu globals: at most 4, and 12 with %s:%s's %d arguments\n",
+				bpf_program__name(prog), gcnt, tsdt_probe__provider(probe),
+				tsdt_probe__name(probe), tsdt_probe__arg_cnt(probe));
+			err = -E2BIG;
+			goto out;
+		}
+		if (gcnt && map_fd < 0) {
+			pr_warn("attach: program '%s' has no %s map: it cannot read globals\n",
+				bpf_program__name(prog), SPEC_MAP_NAME);
+			err = -ENOENT;
+			goto out;
+		}
+		for (size_t k = 0; k < gcnt; k++) {
+			err = tsdt_global_resolve(tsdt_probe__binary(probe), globals[k],
+						  &gspecs[k], &gtypes[k]);
+			if (err) {
+				pr_warn("attach: program '%s' on %s:%s: global %zu ('%s') refused\n",
+					bpf_program__name(prog), tsdt_probe__provider(probe),
+					tsdt_probe__name(probe), k, globals[k]);
+				goto out;
+			}
+		}
 		link = tsdt_link__create(&lo);
 	}
 	err = link ? 0 : -errno;

@@ -12,7 +12,7 @@ CHECK_CMDS += tests/integration/list-readelf.sh tests/integration/list-pid.sh \
 	      tests/integration/list-types.sh tests/integration/list-aarch64.sh
 
 # Attach engine: typed handlers, spec map, generic tracer.
-LIBTSDT_SRCS += attach/attach.c attach/features.c attach/btf-args.c attach/trace.c attach/span.c \
+LIBTSDT_SRCS += attach/attach.c attach/features.c attach/btf-args.c attach/trace.c attach/span.c attach/global.c \
 		attach/trace-startup.c attach/trace-poll.c attach/event.c \
 		attach/writer.c attach/writer-text.c attach/writer-json.c attach/writer-perfetto.c \
 		attach/ringbuf.c attach/follow.c attach/fnprobe.c \

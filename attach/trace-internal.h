@@ -39,6 +39,8 @@ struct tsdt_tracer {
 		char *name;
 		struct tsdt_type type;
 		bool sized;       /* no type given: the symbol's size, signed */
+		bool user_typed;  /* the caller gave its type (checked against
+				   * the debug information's) */
 		bool found;       /* in some file traced */
 		char why[512];    /* why the debug information did not have it */
 	} globals[TSDT_TRACER_MAX_GLOBALS];

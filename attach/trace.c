@@ -338,6 +338,7 @@ int tsdt_tracer__add_global(struct tsdt_tracer *tr, const char *name,
 		return -ENOMEM;
 	if (type) {
 		g->type = *type;
+		g->user_typed = true;
 	} else {
 		g->sized = true;
 		g->type = (struct tsdt_type){ .kind = TSDT_TYPE_INT, .size = 8,
@@ -458,6 +459,33 @@ static int global_specs(struct tsdt_tracer *tr, const struct tsdt_binary *bin,
 				*t = dt;
 			}
 		}
+		/* a type given, and the debug information has one: they
+		 * must agree (as a handler's with a probe's) */
+		if (tr->globals[k].user_typed && found[k]) {
+			struct tsdt_type dt;
+			char why[512], gb[TSDT_TYPE_NAME_MAX + 32], db[TSDT_TYPE_NAME_MAX + 32];
+			uint64_t addr;
+			int derefs;
+			int64_t offs[3];
+
+			if (!di_tried) {
+				di = tsdt_debuginfo_open_why(tsdt_binary__open_path(bin),
+							     di_why, sizeof(di_why));
+				di_tried = true;
+			}
+			if (di && !tsdt_debuginfo_find_path(di, tsdt_binary__path(bin),
+							    names[k], &addr, &dt,
+							    &derefs, offs, why,
+							    sizeof(why)) && !derefs &&
+			    tsdt_type__check(&tr->globals[k].type, &dt, NULL, 0)) {
+				pr_warn("trace: %s: global '%s' is %s, not %s\n",
+					tsdt_binary__path(bin), names[k],
+					tsdt_type__str(&dt, db, sizeof(db)),
+					tsdt_type__str(&tr->globals[k].type, gb, sizeof(gb)));
+				tsdt_debuginfo_close(di);
+				return -EPROTOTYPE;
+			}
+		}
 		if (tr->globals[k].sized && found[k]) {
 			if (sizes[k] != 1 && sizes[k] != 2 && sizes[k] != 4 &&
 			    sizes[k] != 8) {
@@ -489,6 +517,17 @@ static int global_specs(struct tsdt_tracer *tr, const struct tsdt_binary *bin,
 							    names[k], &addr, &dt,
 							    &a->derefs, a->chain_off,
 							    why, sizeof(why))) {
+				char gb[TSDT_TYPE_NAME_MAX + 32], db[TSDT_TYPE_NAME_MAX + 32];
+
+				if (tr->globals[k].user_typed &&
+				    tsdt_type__check(&tr->globals[k].type, &dt, NULL, 0)) {
+					pr_warn("trace: %s: '%s' is %s, not %s\n",
+						tsdt_binary__path(bin), names[k],
+						tsdt_type__str(&dt, db, sizeof(db)),
+						tsdt_type__str(&tr->globals[k].type, gb, sizeof(gb)));
+					tsdt_debuginfo_close(di);
+					return -EPROTOTYPE;
+				}
 				found[k] = true;
 				vals[k] = addr;
 				/* the type from debug information, for every
@@ -1016,7 +1055,9 @@ int tsdt_tracer__start(struct tsdt_tracer *tr)
 
 			/* (a type this file gives a global drops the entries
 			 * before it: they are worked out again at attach) */
-			global_specs(tr, b, g.specs, g.types);
+			err = global_specs(tr, b, g.specs, g.types);
+			if (err == -EPROTOTYPE)
+				return err; /* a type given that is not the variable's */
 			c = realloc(tr->gcache, (tr->gcache_cnt + 1) * sizeof(*c));
 			if (!c)
 				return -ENOMEM;

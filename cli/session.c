@@ -260,7 +260,8 @@ int cli_session__start(struct cli_session *s)
 		return err;
 	err = tsdt_tracer__start(s->tr);
 	if (err) {
-		fprintf(stderr, "%s: cannot attach: %s\n", s->name, strerror(-err));
+		fprintf(stderr, "%s: cannot attach: %s\n", s->name,
+			err == -EPROTOTYPE ? "types disagree (above)" : strerror(-err));
 		return err;
 	}
 	/* the target selected from the command's program and libraries:

@@ -64,6 +64,10 @@ struct tsdt_bpf_arg {
 #define TSDT_BPF_SPEC_USED 0x1 /* slot holds a live spec */
 #define TSDT_BPF_SPEC_ROLE 0x2 /* a tsdt:role site: the generic tracer
 				* takes its string as the process's role */
+/* bits 8-15: the index of the first global (tsdt_attach_opts.globals,
+ * the tracer's globals), after the probe's own arguments */
+#define TSDT_BPF_SPEC_GLOBALS_AT(i) (((__u32)(i) & 0xff) << 8)
+#define TSDT_BPF_SPEC_GLOBALS_BASE(flags) (((flags) >> 8) & 0xff)
 
 struct tsdt_bpf_spec {
 	__u64 site_addr;     /* link-time address of the site */

@@ -570,9 +570,19 @@ struct tsdt_attach_opts {
 	 * on the machine (bench/hitcost.sh); both leave the traced program's
 	 * stack as it is. */
 	bool no_nop5;
+	/* tsdt_program__attach(): globals of the probe's own file the handler
+	 * reads with tsdt_global(ctx, k, &v) (<tsdt/tsdt.bpf.h>), k in the
+	 * order given: each "NAME" or "NAME:TYPE", NAME a global or static
+	 * variable or a member path ("MyProcPort->application_name",
+	 * through debug information: docs/roles.md), TYPE the C type the
+	 * handler reads it as ("const char *": a string), checked against
+	 * the variable's before attach (-EPROTOTYPE). At most 4, and the
+	 * probe's arguments and these at most 12. */
+	const char *const *globals;
+	size_t global_cnt;
 	size_t :0;
 };
-#define tsdt_attach_opts__last_field no_nop5
+#define tsdt_attach_opts__last_field global_cnt
 
 /**
  * @brief **tsdt_object__prepare()** must be called after bpf_object__open()

@@ -259,6 +259,26 @@ static __always_inline long tsdt_arg(struct pt_regs *ctx, __u32 i,
 	return __tsdt_arg(ctx, spec, i, res, 0);
 }
 
+/*
+ * Global @k of the current site's file, as tsdt_attach_opts.globals named
+ * it (the k-th; a string as its pointer, for tsdt_read_str()), into *@res;
+ * 0, -ENOENT when there is no global @k, or the read's error.
+ */
+static __always_inline long tsdt_global(struct pt_regs *ctx, __u32 k,
+					__u64 *res)
+{
+	const struct tsdt_bpf_spec *spec = tsdt_spec(ctx);
+	__u32 i;
+
+	*res = 0;
+	if (!spec)
+		return -TSDT_ESRCH;
+	i = TSDT_BPF_SPEC_GLOBALS_BASE(spec->flags) + k;
+	if (i >= spec->arg_cnt || i >= TSDT_BPF_MAX_ARGS)
+		return -TSDT_ENOENT;
+	return __tsdt_arg(ctx, spec, i, res, 0);
+}
+
 /* Number of arguments of the current site, or -ESRCH. */
 static __always_inline int tsdt_arg_cnt(struct pt_regs *ctx)
 {

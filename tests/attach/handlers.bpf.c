@@ -256,3 +256,21 @@ TSDT_HANDLER(h_cxx_throw, libstdcxx, throw, (void *, obj), (void *, tinfo))
 	STORE(r, 1, tinfo);
 	return 0;
 }
+
+/* globals of the probe's file (tsdt_attach_opts.globals, loader -g): the
+ * first two as integers in v0, v1, the third as a string */
+TSDT_HANDLER(h_globals, attach_test, global, (int, counter))
+{
+	struct test_result *r = slot(SLOT_h_globals);
+	__u64 v = 0;
+
+	STORE(r, 4, (__s64)counter);
+	STORE(r, 5, tsdt_global(ctx, 0, &v));
+	STORE(r, 0, v);
+	STORE(r, 6, tsdt_global(ctx, 1, &v));
+	STORE(r, 1, v);
+	STORE(r, 7, tsdt_global(ctx, 2, &v));
+	r->str_ret = tsdt_read_str(r->str, sizeof(r->str), (const char *)v);
+	STORE(r, 8, tsdt_global(ctx, 3, &v)); /* none: -ENOENT */
+	return 0;
+}

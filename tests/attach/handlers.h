@@ -20,7 +20,8 @@ struct test_result {
 	X(h_ints) X(h_misc) X(h_global) X(h_cold) X(h_cold_s) X(h_sdt_ints)  \
 	X(h_sdt_misc) X(h_sdt_global) X(h_fewer) X(h_widen) X(h_none)        \
 	X(r_width) X(r_sign) X(r_ptrstr) X(r_struct) X(r_more) X(r_u64str)   \
-	X(r_float) X(r_wrongprobe) X(r_sdt_sign) X(r_sdt_float) X(h_py) X(h_py_gc) X(h_cxx_throw) X(h_sdt_dbl) X(r_xmm)
+	X(r_float) X(r_wrongprobe) X(r_sdt_sign) X(r_sdt_float) X(h_py) X(h_py_gc) X(h_cxx_throw) X(h_sdt_dbl) X(r_xmm) \
+	X(h_globals)
 
 #define TEST_SLOT_ENUM(n) SLOT_##n,
 enum { TEST_HANDLERS(TEST_SLOT_ENUM) SLOT_CNT };

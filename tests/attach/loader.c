@@ -13,6 +13,8 @@
  *   -d MS   stay attached MS ms after the first hit (default 20)
  *   -H      hold: after attaching print "attached", then wait for a signal
  *           (SIGINT/SIGTERM detach and exit 0)
+ *   -g G    a global the handler reads (tsdt_attach_opts.globals: NAME or
+ *           NAME:TYPE); repeatable
  *
  * Prints "attached multi=M sites=N nop5=K", then "hits=N v0=.. v7=.. str_ret=R
  * str='S'" (values as signed decimal; v3/v4 also as hex). On refusal
@@ -68,9 +70,15 @@ int main(int argc, char **argv)
 	struct bpf_program *prog;
 	struct tsdt_link *link;
 	char *colon, *end;
+	const char *globals[8];
+	size_t global_cnt = 0;
 
-	while ((opt = getopt(argc, argv, "s1p:w:d:H")) != -1) {
+	while ((opt = getopt(argc, argv, "s1p:w:d:Hg:")) != -1) {
 		switch (opt) {
+		case 'g':
+			if (global_cnt < 8)
+				globals[global_cnt++] = optarg;
+			break;
 		case 's': per_site = true; break;
 		case '1': no_nop5 = true; break;
 		case 'p':
@@ -110,7 +118,8 @@ int main(int argc, char **argv)
 		return fprintf(stderr, "no probe %s:%s\n", argv[optind + 2], colon + 1), 1;
 
 	TSDT_OPTS(tsdt_attach_opts, aopts, .pid = pid,
-		  .force_per_site = per_site, .no_nop5 = no_nop5);
+		  .force_per_site = per_site, .no_nop5 = no_nop5,
+		  .globals = globals, .global_cnt = global_cnt);
 	skel = handlers_bpf__open();
 	if (!skel)
 		return fprintf(stderr, "open: %s\n", strerror(errno)), 1;
@@ -155,7 +164,7 @@ int main(int argc, char **argv)
 	usleep(delay_ms * 1000); /* let a hit in progress finish writing */
 	tsdt_link__destroy(link);
 	printf("hits=%s pid=%u", r->hits ? "yes" : "0", r->pid);
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < 9; i++)
 		printf(" v%d=%lld", i, (long long)r->v[i]);
 	printf(" hex2=0x%llx hex3=0x%llx hex4=0x%llx str_ret=%lld str='%s'\n",
 	       (unsigned long long)r->v[2], (unsigned long long)r->v[3],

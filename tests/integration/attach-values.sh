@@ -59,6 +59,27 @@ for mode in "" "-s"; do
 		"arg 0 ('8f@%xmm0'): floating-point registers cannot be read from BPF; its events will mark it unreadable"
 done
 
+# globals a typed handler reads (tsdt_attach_opts.globals, tsdt_global()):
+# an int32_t and a uint32_t from the symbol tables, typed by the debug
+# information, a string; a fourth that is not there (-ENOENT, -2)
+set -f # 'char*' is a type here, not a glob
+for mode in "" "-s" "-1"; do
+	run "$mode -g ve -g vf -g vstr:char*" h_globals attach_test:global \
+		"v0=-2000000000 v1=4000000000 " "v4=1234567 v5=0 v6=0 v7=0 v8=-2 " "str_ret=12 str='hello, tsdt'"
+done
+refuse() { # what args handler probe message
+	local w=$1 args=$2 h=$3 probe=$4 msg=$5 out
+	out=$("$A/loader" $args "$h" "$A/target" "$probe" 2>&1)
+	expect_has "$w" "$out" "refused errno=" "$msg"
+}
+refuse "a global read as the wrong type: refused before attach, both types named" \
+	"-g ve:char*" h_globals attach_test:global "global 've' is int, the handler reads it as char *"
+refuse "a global of another width: refused" "-g vh:int32_t" h_globals attach_test:global \
+	"the handler reads it as int32_t"
+refuse "a global the file does not have: refused, named" "-g nosuch" h_globals attach_test:global \
+	"no global 'nosuch'"
+set +f
+
 # the same through the CLI, text and JSON: the unreadable double is marked
 # (until the first event, then SIGINT: no fixed wait)
 trace_until() { # FILE PATTERN ARGS...

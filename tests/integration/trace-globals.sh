@@ -43,6 +43,10 @@ check "library global: 8 libfam:fire events" [ "$(grep -c '"probe":"libfam:fire"
 
 # errors
 "$TSDT" trace -q --with no_such_global -c "$FAM hit 2" fam:hit > "$TMP/ns.out" 2> "$TMP/ns.err"
+"$TSDT" trace -q --with 'fam_gen:const char *' -c "$FAM hit 2" fam:hit > "$TMP/mt.out" 2> "$TMP/mt.err"
+check "a global given the wrong type (its debug information says int): refused before attach, both named (exit $?)" \
+	grep -q "global 'fam_gen' is int, not const char \*" "$TMP/mt.err"
+check "... and nothing traced" [ ! -s "$TMP/mt.out" ]
 check "unknown global: said, by name" grep -q "global 'no_such_global' is in none of the files traced" "$TMP/ns.err"
 check "unknown global: unreadable in the events, never a 0" \
 	sh -c "[ \$(grep -c 'no_such_global=<unreadable' '$TMP/ns.out') = 2 ]"

@@ -27,7 +27,7 @@ cd "$T"
 "$GEN" -B -s "$TOP/probes/demo.d" -o demo.bpf.h
 gcc -O2 -Wall -Werror -I"$TOP/include" -I. "$TOP/tests/sdk/gen-app.c" -o app
 bpfcc "$TOP/tests/sdk/gen-handlers.bpf.c" handlers.bpf.o
-gcc -O2 -Wall -I"$TOP/include" "$TOP/tests/sdk/gen-loader.c" -o loader "$OUTA/libtsdt.a" -lbpf -lelf -lz
+gcc -O2 -Wall -I"$TOP/include" "$TOP/tests/sdk/gen-loader.c" -o loader "$OUTA/libtsdt.a" -lbpf -ldw -lelf -lz
 
 ./app & APP_PID=$!
 out=$(timeout 20 ./loader handlers.bpf.o ./app 2> loader.err) || fail "loader: $(cat loader.err) $out"

@@ -36,11 +36,17 @@ check "the histogram counts them all: $N (in the kernel)" \
 	[ "$(final "$TMP/p.json" 'sum(g["total"] for g in s["groups"])')" = "$N" ]
 # each span's latency (its record in the trace file) against the client's
 # and the server's own clocks, id by id
+# each process read its clock just before and just after its probe: the
+# time from one probe to the other is within [server before - client
+# after, server after - client before]; how far outside that each span's
+# latency is, is the disagreement
 cmp_out=$($PYTHON - "$TMP/p" <<'EOF'
 import json, sys
 d = sys.argv[1]
-c = dict(map(int, l.split()) for l in open(d + "/client.txt"))
-s = dict(map(int, l.split()) for l in open(d + "/server.txt"))
+def times(f):
+    return {int(a[0]): (int(a[1]), int(a[2])) for a in (l.split() for l in open(f))}
+c = times(d + "/client.txt")
+s = times(d + "/server.txt")
 spans = {}
 for e in json.load(open(d + "/trace.json"))["traceEvents"]:
     if e.get("ph") == "b" and e.get("cat") == "span":
@@ -49,8 +55,10 @@ for e in json.load(open(d + "/trace.json"))["traceEvents"]:
 worst = 0
 bad = [k for k in c if len(spans.get(k, [])) != 1]
 for k in c:
-    if len(spans.get(k, [])) == 1:
-        worst = max(worst, abs(spans[k][0] - (s[k] - c[k])))
+    if len(spans.get(k, [])) == 1 and k in s:
+        lo, hi = s[k][0] - c[k][1], s[k][1] - c[k][0]
+        v = spans[k][0]
+        worst = max(worst, lo - v if v < lo else v - hi if v > hi else 0)
 print(len(c), len(s), len(spans), len(bad), worst)
 EOF
 )

@@ -50,8 +50,8 @@ mkdir -p "$TMP/t"
 "$TSDT" trace -q --format perfetto -o "$TMP/t.json" -c "$RS prefork 2 5 $TMP/t" 'req:*' 2> "$TMP/t.err"
 $CHK "$TMP/t.json" > "$TMP/tchk" 2>&1
 check "tsdt trace --format perfetto: a valid trace ($(tr '\n' ' ' < "$TMP/tchk"))" grep -q '^events' "$TMP/tchk"
-check "tsdt trace --format perfetto: every hit an instant (2 x 5 + 3 pieces, start and finish: 26)" \
-	[ "$(grep -c '"cat":"probe","name":"req:' "$TMP/t.json")" = 26 ]
+check "tsdt trace --format perfetto: every hit an instant (2 x 5 + 3 pieces, start, slept, finish: 39)" \
+	[ "$(grep -c '"cat":"probe","name":"req:' "$TMP/t.json")" = 39 ]
 check "tsdt trace --format perfetto: the forks on the supervisor's track" \
 	[ "$(grep -c '"name":"fork"' "$TMP/t.json")" = 2 ]
 

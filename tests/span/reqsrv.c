@@ -10,7 +10,8 @@
  *       N requests, at most W unanswered at once, firing req:send(id) as it
  *       sends each; the server fires req:done(worker, id) as it has read
  *       one, then answers. Each writes "id ns" lines (its clock next to its
- *       probe) to DIR/client.txt and DIR/server.txt. With K, the server
+ *       probe) to DIR/client.txt and DIR/server.txt, as "id before after":
+ *       its clock just before and just after its probe. With K, the server
  *       kills itself (SIGKILL) right after req:done of its K-th request;
  *       the client then stops and writes "begun B" to DIR/client.done (the
  *       requests it fired req:send for: B - K of them are in flight).
@@ -111,7 +112,7 @@ static FILE *open_out(const char *dir, const char *name)
  * request would sit between the probe and the next one */
 static int pair(uint64_t n, uint64_t w, const char *dir, uint64_t kill_at)
 {
-	uint64_t *t = calloc(n + 1, sizeof(*t)), sent = 0, got = 0, id;
+	uint64_t *t = calloc(2 * n + 2, sizeof(*t)), sent = 0, got = 0, id;
 	int sv[2];
 	pid_t srv;
 	FILE *f;
@@ -128,10 +129,12 @@ static int pair(uint64_t n, uint64_t w, const char *dir, uint64_t kill_at)
 		close(sv[0]);
 		f = open_out(dir, "server.txt");
 		while (!read_all(sv[1], &id, sizeof(id))) {
+			uint64_t t0 = mono_ns(), t1;
+
 			TSDT_PROBE(req, done, 0, id);
-			t[k < n ? k : n] = mono_ns();
-			fprintf(f, "%llu %llu\n", (unsigned long long)id,
-				(unsigned long long)t[k < n ? k : n]);
+			t1 = mono_ns();
+			fprintf(f, "%llu %llu %llu\n", (unsigned long long)id,
+				(unsigned long long)t0, (unsigned long long)t1);
 			if (++k == kill_at) {
 				fclose(f);
 				raise(SIGKILL);
@@ -146,8 +149,9 @@ static int pair(uint64_t n, uint64_t w, const char *dir, uint64_t kill_at)
 	while (got < n) {
 		while (sent < n && sent - got < w) {
 			id = 1000 + sent;
-			t[sent] = mono_ns();
+			t[2 * sent] = mono_ns();
 			TSDT_PROBE(req, send, id);
+			t[2 * sent + 1] = mono_ns();
 			sent++;
 			if (write_all(sv[0], &id, sizeof(id)))
 				goto out;
@@ -161,8 +165,8 @@ out:
 	waitpid(srv, NULL, 0);
 	f = open_out(dir, "client.txt");
 	for (uint64_t i = 0; i < sent; i++)
-		fprintf(f, "%llu %llu\n", (unsigned long long)(1000 + i),
-			(unsigned long long)t[i]);
+		fprintf(f, "%llu %llu %llu\n", (unsigned long long)(1000 + i),
+			(unsigned long long)t[2 * i], (unsigned long long)t[2 * i + 1]);
 	fclose(f);
 	f = open_out(dir, "client.done");
 	fprintf(f, "begun %llu\n", (unsigned long long)sent);

@@ -434,12 +434,14 @@ static int global_specs(struct tsdt_tracer *tr, const struct tsdt_binary *bin,
 		memset(a, 0, sizeof(*a));
 		a->loc = TSDT_ARG_STATIC;
 		snprintf(a->sym, sizeof(a->sym), "%s", names[k]);
-		/* in a symbol table, and no type given: the debug
-		 * information's type when there is one (before start only:
-		 * the records' layout depends on it) */
-		if (tr->globals[k].sized && found[k] && !tr->started) {
+		/* in a symbol table: the debug information's type, when it
+		 * has one, is the global's if none was given (before start
+		 * only: the records' layout depends on it), and must agree
+		 * with the one given (as a handler's with a probe's) */
+		if (found[k] && (tr->globals[k].user_typed ||
+				 (tr->globals[k].sized && !tr->started))) {
+			char why[512], gb[TSDT_TYPE_NAME_MAX + 32], db[TSDT_TYPE_NAME_MAX + 32];
 			struct tsdt_type dt;
-			char why[512];
 			uint64_t addr;
 			int derefs;
 			int64_t offs[3];
@@ -453,37 +455,21 @@ static int global_specs(struct tsdt_tracer *tr, const struct tsdt_binary *bin,
 							    names[k], &addr, &dt,
 							    &derefs, offs, why,
 							    sizeof(why)) && !derefs) {
-				tr->globals[k].type = dt;
-				tr->globals[k].sized = false;
-				tr->gcache_cnt = 0; /* typed otherwise before */
-				*t = dt;
-			}
-		}
-		/* a type given, and the debug information has one: they
-		 * must agree (as a handler's with a probe's) */
-		if (tr->globals[k].user_typed && found[k]) {
-			struct tsdt_type dt;
-			char why[512], gb[TSDT_TYPE_NAME_MAX + 32], db[TSDT_TYPE_NAME_MAX + 32];
-			uint64_t addr;
-			int derefs;
-			int64_t offs[3];
-
-			if (!di_tried) {
-				di = tsdt_debuginfo_open_why(tsdt_binary__open_path(bin),
-							     di_why, sizeof(di_why));
-				di_tried = true;
-			}
-			if (di && !tsdt_debuginfo_find_path(di, tsdt_binary__path(bin),
-							    names[k], &addr, &dt,
-							    &derefs, offs, why,
-							    sizeof(why)) && !derefs &&
-			    tsdt_type__check(&tr->globals[k].type, &dt, NULL, 0)) {
-				pr_warn("trace: %s: global '%s' is %s, not %s\n",
-					tsdt_binary__path(bin), names[k],
-					tsdt_type__str(&dt, db, sizeof(db)),
-					tsdt_type__str(&tr->globals[k].type, gb, sizeof(gb)));
-				tsdt_debuginfo_close(di);
-				return -EPROTOTYPE;
+				if (tr->globals[k].user_typed &&
+				    tsdt_type__check(&tr->globals[k].type, &dt, NULL, 0)) {
+					pr_warn("trace: %s: global '%s' is %s, not %s\n",
+						tsdt_binary__path(bin), names[k],
+						tsdt_type__str(&dt, db, sizeof(db)),
+						tsdt_type__str(&tr->globals[k].type, gb, sizeof(gb)));
+					tsdt_debuginfo_close(di);
+					return -EPROTOTYPE;
+				}
+				if (tr->globals[k].sized) {
+					tr->globals[k].type = dt;
+					tr->globals[k].sized = false;
+					tr->gcache_cnt = 0; /* typed otherwise before */
+					*t = dt;
+				}
 			}
 		}
 		if (tr->globals[k].sized && found[k]) {

@@ -158,49 +158,21 @@ static void put_arg(struct tsdt_writer *w, const struct tsdt_event *ev, int i)
 	struct tsdt_value v;
 
 	tsdt_event__arg_value(ev, i, &v);
-	switch (v.kind) {
-	case TSDT_VALUE_UNREADABLE:
+	if (v.kind == TSDT_VALUE_UNREADABLE || v.kind == TSDT_VALUE_STR_ERR) {
 		tsdt_w_str(w, ",\"error\":");
 		tsdt_w_i64(w, v.err);
-		break;
-	case TSDT_VALUE_STR:
-	case TSDT_VALUE_STR_NULL:
-	case TSDT_VALUE_STR_ERR:
-		if (v.kind == TSDT_VALUE_STR) {
-			tsdt_w_str(w, ",\"value\":");
-			tsdt_w_json_str(w, v.str, v.len);
-			if (v.truncated)
-				tsdt_w_str(w, ",\"truncated\":true");
-		} else if (v.kind == TSDT_VALUE_STR_NULL) {
-			tsdt_w_str(w, ",\"value\":null");
-		} else {
-			tsdt_w_str(w, ",\"error\":");
-			tsdt_w_i64(w, v.err);
-		}
+	} else {
+		tsdt_w_str(w, ",\"value\":");
+		tsdt_w_json_value(w, &v);
+		if (v.kind == TSDT_VALUE_STR && v.truncated)
+			tsdt_w_str(w, ",\"truncated\":true");
+	}
+	/* strings: their address too */
+	if (v.kind == TSDT_VALUE_STR || v.kind == TSDT_VALUE_STR_NULL ||
+	    v.kind == TSDT_VALUE_STR_ERR) {
 		tsdt_w_str(w, ",\"addr\":\"");
 		tsdt_w_hex(w, v.u);
 		tsdt_w_c(w, '"');
-		break;
-	case TSDT_VALUE_PTR:
-		tsdt_w_str(w, ",\"value\":\"");
-		tsdt_w_hex(w, v.u);
-		tsdt_w_c(w, '"');
-		break;
-	case TSDT_VALUE_BOOL:
-		tsdt_w_str(w, v.u ? ",\"value\":true" : ",\"value\":false");
-		break;
-	case TSDT_VALUE_FLOAT:
-		tsdt_w_str(w, ",\"value\":");
-		tsdt_w_float(w, v.d, v.is_float, true);
-		break;
-	case TSDT_VALUE_INT:
-		tsdt_w_str(w, ",\"value\":");
-		tsdt_w_i64(w, v.i);
-		break;
-	case TSDT_VALUE_UINT:
-		tsdt_w_str(w, ",\"value\":");
-		tsdt_w_u64(w, v.u);
-		break;
 	}
 	tsdt_w_c(w, '}');
 }

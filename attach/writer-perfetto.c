@@ -158,36 +158,11 @@ static void put_value(struct tsdt_writer *w, const struct tsdt_event *ev, int i)
 	struct tsdt_value v;
 
 	tsdt_event__arg_value(ev, i, &v);
-	switch (v.kind) {
-	case TSDT_VALUE_STR:
-		tsdt_w_json_str(w, v.str, v.len);
-		break;
-	case TSDT_VALUE_STR_NULL:
-		tsdt_w_str(w, "null");
-		break;
-	case TSDT_VALUE_PTR:
-		tsdt_w_c(w, '"');
-		tsdt_w_hex(w, v.u);
-		tsdt_w_c(w, '"');
-		break;
-	case TSDT_VALUE_BOOL:
-		tsdt_w_str(w, v.u ? "true" : "false");
-		break;
-	case TSDT_VALUE_FLOAT:
-		tsdt_w_float(w, v.d, v.is_float, true);
-		break;
-	case TSDT_VALUE_INT:
-		tsdt_w_i64(w, v.i);
-		break;
-	case TSDT_VALUE_UINT:
-		tsdt_w_u64(w, v.u);
-		break;
-	default:
-		tsdt_w_str(w, "\"<unreadable: ");
-		tsdt_w_i64(w, v.err);
-		tsdt_w_str(w, ">\"");
-		break;
-	}
+	if (tsdt_w_json_value(w, &v))
+		return;
+	tsdt_w_str(w, "\"<unreadable: ");
+	tsdt_w_i64(w, v.err);
+	tsdt_w_str(w, ">\"");
 }
 
 static void pf_event(struct tsdt_writer *w, const struct tsdt_event *ev)

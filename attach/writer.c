@@ -88,6 +88,37 @@ struct tsdt_writer *tsdt_writer__new(const char *format, int fd,
 	return w;
 }
 
+bool tsdt_w_json_value(struct tsdt_writer *w, const struct tsdt_value *v)
+{
+	switch (v->kind) {
+	case TSDT_VALUE_STR:
+		tsdt_w_json_str(w, v->str, v->len);
+		return true;
+	case TSDT_VALUE_STR_NULL:
+		tsdt_w_str(w, "null");
+		return true;
+	case TSDT_VALUE_PTR:
+		tsdt_w_c(w, '"');
+		tsdt_w_hex(w, v->u);
+		tsdt_w_c(w, '"');
+		return true;
+	case TSDT_VALUE_BOOL:
+		tsdt_w_str(w, v->u ? "true" : "false");
+		return true;
+	case TSDT_VALUE_FLOAT:
+		tsdt_w_float(w, v->d, v->is_float, true);
+		return true;
+	case TSDT_VALUE_INT:
+		tsdt_w_i64(w, v->i);
+		return true;
+	case TSDT_VALUE_UINT:
+		tsdt_w_u64(w, v->u);
+		return true;
+	default:
+		return false;
+	}
+}
+
 bool tsdt_writer_reserve(struct tsdt_writer *w, size_t n)
 {
 	size_t cap = w->cap;

@@ -116,6 +116,11 @@ void tsdt_w_float(struct tsdt_writer *w, double v, bool is_float, bool json);
  * bytes); as the inside of a C string literal (\" \\ \n \t \r \xNN) */
 void tsdt_w_json_str(struct tsdt_writer *w, const char *s, size_t len);
 void tsdt_w_c_escaped(struct tsdt_writer *w, const char *s, size_t len);
+/* a decoded value as a JSON value (json and perfetto): a string as text,
+ * NULL as null, a pointer as a "0x.." string, bool, number; false for the
+ * kinds it does not write (UNREADABLE, STR_ERR: the caller's) */
+struct tsdt_value;
+bool tsdt_w_json_value(struct tsdt_writer *w, const struct tsdt_value *v);
 /* the wall-clock prefix of second @sec: "08:31:02." (local) or, @utc,
  * "2026-11-25T08:31:02." */
 void tsdt_w_time_prefix(struct tsdt_writer *w, long long sec, bool utc);

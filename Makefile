@@ -92,7 +92,7 @@ $(OUT)/tests/%: tests/unit/%.c $(OUT)/libtsdt-san.a
 FUZZ_SMOKE ?= 5
 FUZZERS   += $(patsubst fuzz/%.c,$(OUT)/fuzz/%,$(wildcard fuzz/*.c))
 FUZZ_FLAGS = -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined
-$(OUT)/fuzz/%: fuzz/%.c $(LIBTSDT_SRCS) $(BPF_SKELS)
+$(OUT)/fuzz/%: fuzz/%.c $(LIBTSDT_SRCS) $(BPF_SKELS) $(OUT)/attach/stock-dir.h
 	$(call msg,FUZZ-CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CLANG) $(filter-out -fPIC,$(ALL_CFLAGS)) -Wno-unused-command-line-argument $(FUZZ_FLAGS) -o $@ $< $(LIBTSDT_SRCS) $(LIBS)
@@ -147,6 +147,14 @@ $(OUT)/tsdt.pc: FORCE
 	$(Q)printf 'prefix=%s\nincludedir=$${prefix}/include\nlibdir=$${prefix}/lib\n\nName: tsdt\nDescription: typed statically defined tracing\nVersion: %s\nRequires.private: libbpf libdw libelf\nCflags: -I$${includedir}\nLibs: -L$${libdir} -ltsdt\n' \
 		'$(PREFIX)' '$(VERSION)' > $@.tmp
 	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+# Where the library looks for stock provider files: installed, else (an
+# uninstalled build) the source tree's providers/. Rewritten as tsdt.pc is,
+# so that the library says the PREFIX it is installed in.
+$(OUT)/attach/stock-dir.h: FORCE
+	$(Q)mkdir -p $(@D)
+	$(Q)printf '#define TSDT_STOCK_DIR "%s"\n#define TSDT_SRC_STOCK_DIR "%s"\n' \
+		'$(PREFIX)/share/tsdt/providers' '$(CURDIR)/providers' > $@.tmp
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
 FORCE:
 .PHONY: FORCE
 
@@ -176,6 +184,8 @@ install: all
 	install -m 644 $(OUT)/tsdt.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	$(if $(MAN_PAGES),install -m 644 $(MAN_PAGES) $(DESTDIR)$(PREFIX)/share/man/man1/)
+	install -d $(DESTDIR)$(PREFIX)/share/tsdt/providers
+	install -m 644 providers/*.d $(DESTDIR)$(PREFIX)/share/tsdt/providers/
 
 clean:
 	rm -rf $(OUT)

@@ -55,6 +55,10 @@ CHECK_CMDS += tests/integration/attach-values.sh \
 # The build architecture's system call names and numbers, from the
 # compiler's <asm/unistd.h> (span.c: syscall spans, tsdt_syscall__name()).
 GEN_HDRS += $(OUT)/attach/syscall-names.h
+# catalog-provider.c's stock directory (Makefile), rewritten per PREFIX: only
+# what includes it is rebuilt when it changes
+$(OUT)/attach/catalog-provider.o $(OUT)/san/attach/catalog-provider.o: \
+	$(OUT)/attach/stock-dir.h
 $(OUT)/attach/syscall-names.h:
 	$(call msg,GEN,$@)
 	$(Q)mkdir -p $(@D)

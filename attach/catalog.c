@@ -121,6 +121,7 @@ static void probe_free(struct tsdt_probe *p)
 	free(p->sites);
 	for (int i = 0; i < TSDT_MAX_ARGS; i++)
 		free(p->arg_names[i]);
+	free(p->type_file);
 	free(p->provider);
 	free(p->name);
 }
@@ -306,6 +307,8 @@ out:
 static void set_untyped(struct tsdt_probe *p)
 {
 	p->type_src = TSDT_TYPES_NONE;
+	free(p->type_file);
+	p->type_file = NULL;
 	for (int i = 0; i < TSDT_MAX_ARGS; i++) {
 		struct tsdt_type *t = &p->types[i];
 		bool first = true;
@@ -834,12 +837,18 @@ enum tsdt_type_source tsdt_probe__type_source(const struct tsdt_probe *probe)
 	return probe->type_src;
 }
 
+const char *tsdt_probe__type_file(const struct tsdt_probe *probe)
+{
+	return probe->type_file;
+}
+
 const char *tsdt_type_source__str(enum tsdt_type_source src)
 {
 	switch (src) {
 	case TSDT_TYPES_NONE: return "none";
 	case TSDT_TYPES_NOTE: return "note";
 	case TSDT_TYPES_PROVIDER: return "provider-file";
+	case TSDT_TYPES_STOCK: return "stock";
 	}
 	return "unknown";
 }

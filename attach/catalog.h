@@ -40,6 +40,7 @@ struct tsdt_probe {
 	char *provider, *name;
 	int arg_cnt;
 	enum tsdt_type_source type_src;
+	char *type_file;        /* the provider file that typed it, or NULL */
 	struct tsdt_type types[TSDT_MAX_ARGS];
 	char *arg_names[TSDT_MAX_ARGS];
 	uint64_t sema_addr, sema_off;

@@ -18,6 +18,7 @@
  * error stops the parse (the caller gets NULL and the message).
  */
 #include <errno.h>
+#include <fnmatch.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -560,6 +561,53 @@ err:
 	return p->err;
 }
 
+/* `#pragma tsdt binary GLOB...`: the file types the probes of the binaries
+ * whose path or file name matches one of the globs only (fnmatch(3)). */
+static int pragma_tsdt(struct parser *p)
+{
+	struct tsdt_provider_file *pf = p->pf;
+	struct token t;
+
+	if (skip_space(p, true))
+		return p->err;
+	lex_token(p, &t);
+	if (!tok_is(&t, "binary"))
+		return perr(p, &t.loc, "expected 'binary' after '#pragma tsdt' "
+			    "(#pragma tsdt binary GLOB...)");
+	for (;;) {
+		struct tsdt_pf_loc loc;
+		size_t start, n;
+		char **nb;
+
+		if (skip_space(p, true))
+			return p->err;
+		if (peekc(p, 0) < 0 || peekc(p, 0) == '\n')
+			break;
+		cur_loc(p, &loc);
+		start = p->pos;
+		while (peekc(p, 0) >= 0 && !is_hspace(peekc(p, 0)) &&
+		       peekc(p, 0) != '\n' && peekc(p, 0) != '\\')
+			advance(p);
+		n = p->pos - start;
+		if (!n) /* a lone backslash */
+			return perr(p, &loc, "unexpected '\\' in '#pragma tsdt binary'");
+		if (n >= 4096)
+			return perr(p, &loc, "binary pattern too long");
+		nb = realloc(pf->binaries, (pf->binary_cnt + 1) * sizeof(*nb));
+		if (!nb)
+			return pnomem(p);
+		pf->binaries = nb;
+		nb[pf->binary_cnt] = strndup(p->buf + start, n);
+		if (!nb[pf->binary_cnt])
+			return pnomem(p);
+		pf->binary_cnt++;
+	}
+	if (!pf->binary_cnt)
+		return perr(p, &t.loc, "'#pragma tsdt binary' needs a file name "
+			    "or glob");
+	return 0;
+}
+
 /* At '#' at the start of a line. */
 static int directive(struct parser *p)
 {
@@ -584,7 +632,16 @@ static int directive(struct parser *p)
 			return perr(p, &t.loc, "expected a line number after '#line'");
 		return line_marker(p, &t);
 	}
-	if (tok_is(&t, "pragma") || tok_is(&t, "ident")) {
+	if (tok_is(&t, "pragma")) {
+		if (skip_space(p, true))
+			return p->err;
+		lex_token(p, &t);
+		if (tok_is(&t, "tsdt"))
+			return pragma_tsdt(p);
+		skip_line(p); /* DTrace's `#pragma D attributes` and others */
+		return 0;
+	}
+	if (tok_is(&t, "ident")) {
 		skip_line(p);
 		return 0;
 	}
@@ -1188,6 +1245,9 @@ void tsdt_provider_file__free(struct tsdt_provider_file *pf)
 	for (size_t i = 0; i < pf->file_cnt; i++)
 		free(pf->files[i]);
 	free(pf->files);
+	for (size_t i = 0; i < pf->binary_cnt; i++)
+		free(pf->binaries[i]);
+	free(pf->binaries);
 	free(pf->path);
 	free(pf);
 }
@@ -1208,6 +1268,27 @@ tsdt_provider_file__find_probe(const struct tsdt_provider_file *pf,
 				return &prov->probes[j];
 	}
 	return NULL;
+}
+
+bool tsdt_provider_file__applies_to(const struct tsdt_provider_file *pf,
+				    const char *path)
+{
+	const char *base;
+
+	if (!pf->binary_cnt)
+		return true;
+	if (!path)
+		return false;
+	base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	for (size_t i = 0; i < pf->binary_cnt; i++) {
+		const char *g = pf->binaries[i];
+
+		/* a glob with a '/' is matched against the whole path */
+		if (!fnmatch(g, strchr(g, '/') ? path : base, 0))
+			return true;
+	}
+	return false;
 }
 
 size_t tsdt_provider_file__probe_cnt(const struct tsdt_provider_file *pf)

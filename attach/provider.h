@@ -7,7 +7,9 @@
  *
  * Accepted input:
  *  - C (slash-star) and C++ (slash-slash) comments;
- *  - `#pragma ...` lines (ignored, as DTrace's `#pragma D attributes`);
+ *  - `#pragma ...` lines (ignored, as DTrace's `#pragma D attributes`),
+ *    except `#pragma tsdt binary GLOB...`: the file applies to the
+ *    binaries whose path (a glob with '/') or file name matches a glob;
  *  - line markers `# 12 "file.d"` and `#line 12 "file.d"` (as the C
  *    preprocessor writes them), so that positions name the original file;
  *  - object-like `#define NAME TOKENS` and `#undef NAME`, expanded inside
@@ -71,6 +73,12 @@ struct tsdt_provider_file {
 	char *path; /* the name given to the parser */
 	size_t provider_cnt;
 	struct tsdt_pf_provider *providers;
+	/* `#pragma tsdt binary GLOB...`: the binaries the file types (none:
+	 * every binary); see tsdt_provider_file__applies_to() */
+	size_t binary_cnt;
+	char **binaries;
+	/* set by the catalog: read from the stock directory, not given */
+	bool stock;
 	/* private: interned file names of line markers */
 	size_t file_cnt;
 	char **files;
@@ -106,6 +114,11 @@ void tsdt_provider_file__free(struct tsdt_provider_file *pf);
 const struct tsdt_pf_probe *
 tsdt_provider_file__find_probe(const struct tsdt_provider_file *pf,
 			       const char *provider, const char *name);
+
+/** True when @pf applies to the binary at @path (no `#pragma tsdt
+ * binary`, or a glob of it matches). */
+bool tsdt_provider_file__applies_to(const struct tsdt_provider_file *pf,
+				    const char *path);
 
 /** Total number of probes in all providers of @pf. */
 size_t tsdt_provider_file__probe_cnt(const struct tsdt_provider_file *pf);

@@ -46,7 +46,10 @@ struct tsdt_target {
 	char **argv;                   /* the command, copied, or NULL */
 	char cmd_path[PATH_MAX];       /* its executable, resolved */
 	const char **provider_files;   /* copied array, NULL-terminated */
-	struct tsdt_provider_file **pfs; /* the same, parsed once */
+	struct tsdt_provider_file **pfs; /* the same, parsed once, and the
+					  * stock files */
+	bool no_stock_types;           /* tsdt_target_opts.no_stock_types */
+	char *stock_dir;               /* tsdt_target_opts.stock_dir, copied */
 	struct tsdt_pattern **pats;
 	bool *pat_optional;            /* matching nothing is no error */
 	int pat_cnt;
@@ -121,9 +124,17 @@ struct tsdt_target *tsdt_target__new(const struct tsdt_target_opts *opts)
 	}
 	for (size_t i = 0; i < n; i++)
 		t->provider_files[i] = pf[i];
+	t->no_stock_types = TSDT_OPTS_GET(opts, no_stock_types, false);
+	if (TSDT_OPTS_GET(opts, stock_dir, NULL) &&
+	    !(t->stock_dir = strdup(opts->stock_dir))) {
+		err = -ENOMEM;
+		goto err_out;
+	}
 	{
 		TSDT_OPTS(tsdt_catalog_opts, copts,
-			  .provider_files = t->provider_files);
+			  .provider_files = t->provider_files,
+			  .stock_dir = t->stock_dir,
+			  .no_stock_types = t->no_stock_types);
 
 		/* once, for every file this target reads (a bad one is
 		 * reported here, by name) */
@@ -502,7 +513,9 @@ int tsdt_target__select(struct tsdt_target *t)
 
 	if (t->pid > 0) {
 		TSDT_OPTS(tsdt_catalog_opts, opts,
-			  .provider_files = t->provider_files);
+			  .provider_files = t->provider_files,
+			  .stock_dir = t->stock_dir,
+			  .no_stock_types = t->no_stock_types);
 
 		pid_cat = add_catalog(t, tsdt_catalog__open_pid(t->pid, &opts));
 		if (!pid_cat)
@@ -759,6 +772,7 @@ void tsdt_target__free(struct tsdt_target *t)
 	free(t->pat_optional);
 	free(t->argv);
 	free(t->provider_files);
+	free(t->stock_dir);
 	tsdt_catalog_free_provider_files(t->pfs);
 	free(t);
 }

@@ -22,15 +22,18 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-"Usage: tsdt list [-v] [--json] [--provider-file FILE]... PATH... [PATTERN...]\n"
-"       tsdt list [-v] [--json] [--provider-file FILE]... -p PID [PATTERN...]\n"
+"Usage: tsdt list [-v] [--json] [--provider-file FILE]... [--no-auto-types]\n"
+"                 PATH... [PATTERN...]\n"
+"       tsdt list [-v] [--json] [--provider-file FILE]... [--no-auto-types]\n"
+"                 -p PID [PATTERN...]\n"
 "\n"
 "List the USDT probes of executables and libraries (PATH: a file, or a\n"
 "library name such as libstdc++ found in the dynamic linker's directories),\n"
 "or of every file mapped by process PID. One line per probe: provider:name,\n"
-"its arguments (typed from the binary's type note or a provider file, else\n"
-"their sizes), the number of sites and the semaphore's file offset (and its\n"
-"current value with -p).\n"
+"its arguments (typed from the binary's type note, a provider file or tsdt's\n"
+"stock types, else their sizes), the number of sites and the semaphore's\n"
+"file offset (and its current value with -p). Under each file, a 'types:'\n"
+"line says where the types of its probes came from.\n"
 "\n"
 "PATTERN is [binary:]provider:name with fnmatch(3) globs, as for tsdt trace\n"
 "(a library by its stem, e.g. libc; probe names in DTrace spelling, e.g.\n"
@@ -39,10 +42,15 @@ static void usage(FILE *f)
 "\n"
 "Options:\n"
 "  -v, --verbose             also every site: address, file offset, raw and\n"
-"                            decoded argument specs\n"
+"                            decoded argument specs; and each argument whose\n"
+"                            provider-file type differs from what its sites\n"
+"                            pass (once per probe)\n"
 "  -j, --json                print JSON (schema: docs/list-json.md)\n"
 "  -P, --provider-file FILE  types for probes without a type note, from a\n"
-"                            DTrace provider file (repeatable)\n"
+"                            DTrace provider file (repeatable); it wins over\n"
+"                            the stock types\n"
+"      --no-auto-types       no stock types (share/tsdt/providers, which type\n"
+"                            PostgreSQL, CPython, libstdc++...)\n"
 "  -p, --pid PID             list the probes of a running process\n"
 "  -h, --help                show this help\n"
 "\n"
@@ -55,6 +63,7 @@ static void usage(FILE *f)
 "  tsdt list --provider-file probes/postgresql.d \\\n"
 "            /usr/lib/postgresql/15/bin/postgres 'postgresql:lock*'\n"
 "  tsdt list -v libstdc++\n"
+"  tsdt list --no-auto-types /usr/bin/python3.11\n"
 "  tsdt list -p $(pgrep -o postgres) --json\n");
 }
 
@@ -97,8 +106,17 @@ static void arg_text(const struct tsdt_probe *p, int i, char *buf, size_t sz)
 		snprintf(buf, sz, "%s", tb);
 }
 
-static bool probe_selected(struct list_ctx *ctx, const struct tsdt_binary *b,
-			   const struct tsdt_probe *p)
+static bool probe_matches(const struct list_ctx *ctx,
+			  const struct tsdt_probe *p)
+{
+	for (int i = 0; i < ctx->pat_cnt; i++)
+		if (tsdt_pattern__match(ctx->pats[i], p))
+			return true;
+	return !ctx->pat_cnt;
+}
+
+/* probe_matches(), counting what each pattern selected */
+static bool probe_selected(struct list_ctx *ctx, const struct tsdt_probe *p)
 {
 	bool any = false;
 
@@ -212,8 +230,10 @@ static void print_json_probe(const struct tsdt_probe *p, bool first)
 	json_str(tsdt_probe__provider(p));
 	printf(",\"name\":");
 	json_str(tsdt_probe__name(p));
-	printf(",\"type_source\":\"%s\",\"args\":[",
+	printf(",\"type_source\":\"%s\",\"type_file\":",
 	       tsdt_type_source__str(tsdt_probe__type_source(p)));
+	json_str(tsdt_probe__type_file(p));
+	printf(",\"args\":[");
 	for (int i = 0; i < tsdt_probe__arg_cnt(p); i++) {
 		const struct tsdt_type *t = tsdt_probe__arg_type(p, i);
 
@@ -267,6 +287,51 @@ static void print_json_probe(const struct tsdt_probe *p, bool first)
 	printf("]}");
 }
 
+/* "  types: stock /usr/share/tsdt/providers/postgresql-15.d (57 probes)",
+ * one line per source of the probes listed */
+static void print_type_sources(struct list_ctx *ctx,
+			       const struct tsdt_binary *b)
+{
+	size_t n = tsdt_binary__probe_cnt(b);
+
+	for (size_t i = 0; i < n; i++) {
+		const struct tsdt_probe *p = tsdt_binary__probe(b, i);
+		enum tsdt_type_source src = tsdt_probe__type_source(p);
+		const char *file = tsdt_probe__type_file(p);
+		size_t cnt = 0;
+		bool seen = false;
+
+		if (!probe_matches(ctx, p))
+			continue;
+		for (size_t j = 0; j < i && !seen; j++) {
+			const struct tsdt_probe *q = tsdt_binary__probe(b, j);
+			const char *qf = tsdt_probe__type_file(q);
+
+			seen = probe_matches(ctx, q) &&
+			       tsdt_probe__type_source(q) == src &&
+			       (qf == file || (qf && file && !strcmp(qf, file)));
+		}
+		if (seen)
+			continue;
+		for (size_t j = i; j < n; j++) {
+			const struct tsdt_probe *q = tsdt_binary__probe(b, j);
+			const char *qf = tsdt_probe__type_file(q);
+
+			if (probe_matches(ctx, q) &&
+			    tsdt_probe__type_source(q) == src &&
+			    (qf == file || (qf && file && !strcmp(qf, file))))
+				cnt++;
+		}
+		printf("  types: %s%s%s (%zu probe%s)\n",
+		       src == TSDT_TYPES_NONE ? "none, sizes from the notes"
+		       : src == TSDT_TYPES_NOTE ? "type note (.note.tsdt)"
+		       : src == TSDT_TYPES_STOCK ? "stock"
+						 : "provider file",
+		       file ? " " : "", file ? file : "", cnt,
+		       cnt == 1 ? "" : "s");
+	}
+}
+
 static void print_binary(struct list_ctx *ctx, const struct tsdt_binary *b)
 {
 	bool first = true;
@@ -286,7 +351,7 @@ static void print_binary(struct list_ctx *ctx, const struct tsdt_binary *b)
 		for (size_t i = 0; i < n; i++) {
 			const struct tsdt_probe *p = tsdt_binary__probe(b, i);
 
-			if (!probe_selected(ctx, b, p))
+			if (!probe_selected(ctx, p))
 				continue;
 			print_json_probe(p, first);
 			first = false;
@@ -297,7 +362,7 @@ static void print_binary(struct list_ctx *ctx, const struct tsdt_binary *b)
 	for (size_t i = 0; i < n; i++) {
 		const struct tsdt_probe *p = tsdt_binary__probe(b, i);
 
-		if (!probe_selected(ctx, b, p))
+		if (!probe_selected(ctx, p))
 			continue;
 		if (first) {
 			printf("%s", tsdt_binary__path(b));
@@ -309,6 +374,8 @@ static void print_binary(struct list_ctx *ctx, const struct tsdt_binary *b)
 		}
 		print_text_probe(ctx, p);
 	}
+	if (!first)
+		print_type_sources(ctx, b);
 }
 
 int cmd_list(int argc, char **argv)
@@ -318,6 +385,7 @@ int cmd_list(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "provider-file", required_argument, NULL, 'P' },
 		{ "pid", required_argument, NULL, 'p' },
+		{ "no-auto-types", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{},
 	};
@@ -325,7 +393,7 @@ int cmd_list(int argc, char **argv)
 	struct list_ctx ctx = {};
 	const char **paths = NULL;
 	int npf = 0, npaths = 0, ret = 0, opt;
-	bool open_failed = false;
+	bool open_failed = false, no_stock = false;
 	long pid = 0;
 
 	optind = 1;
@@ -352,6 +420,9 @@ int cmd_list(int argc, char **argv)
 			}
 			ctx.pid_mode = true;
 			break;
+		case 'A':
+			no_stock = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -360,6 +431,9 @@ int cmd_list(int argc, char **argv)
 			return 2;
 		}
 	}
+	/* the library's warnings as "tsdt list: ...", its info (a provider
+	 * file's type that a site passes otherwise) with -v */
+	cli_set_print("tsdt list", ctx.verbose);
 	paths = calloc(argc, sizeof(*paths));
 	ctx.pats = calloc(argc, sizeof(*ctx.pats));
 	ctx.matched = calloc(argc, sizeof(*ctx.matched));
@@ -394,7 +468,8 @@ int cmd_list(int argc, char **argv)
 	{
 		TSDT_OPTS(tsdt_catalog_opts, copts,
 			  .provider_files = npf ? pfiles : NULL,
-			  .read_semaphores = ctx.pid_mode);
+			  .read_semaphores = ctx.pid_mode,
+			  .no_stock_types = no_stock);
 		int n = ctx.pid_mode ? 1 : npaths;
 
 		if (ctx.json) {

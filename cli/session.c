@@ -42,6 +42,9 @@ int cli_session__parse_opt(struct cli_session *s, int opt, const char *arg)
 	case CLI_OPT_ROLE_CMDLINE:
 		s->role_cmdline = arg;
 		return 0;
+	case CLI_OPT_NO_AUTO_TYPES:
+		s->no_stock_types = true;
+		return 0;
 	case CLI_OPT_WITH:
 		if (s->with_cnt == (int)(sizeof(s->with) / sizeof(s->with[0]))) {
 			fprintf(stderr, "%s: too many --with\n", s->name);
@@ -190,7 +193,8 @@ int cli_session__open(struct cli_session *s, pid_t pid, const char *command,
 	{
 		TSDT_OPTS(tsdt_target_opts, opts, .pid = pid, .argv = s->argv,
 			  .provider_files = s->provider_files,
-			  .allow_no_match = s->allow_no_match);
+			  .allow_no_match = s->allow_no_match,
+			  .no_stock_types = s->no_stock_types);
 
 		s->target = tsdt_target__new(&opts);
 		if (!s->target)

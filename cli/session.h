@@ -54,6 +54,7 @@ struct cli_session {
 	const char *role_global;       /* --role-global NAME */
 	const char *role_names;        /* --role-names V=NAME,... */
 	const char *role_cmdline;      /* --role-cmdline REGEX */
+	bool no_stock_types;           /* --no-auto-types */
 	/* the command's own set-up of the tracer (tsdt span: its spans),
 	 * after the probes and globals are added, before the attach: 0 or
 	 * a negative errno (the command has reported it) */
@@ -75,6 +76,7 @@ enum {
 	CLI_OPT_ROLE_GLOBAL,
 	CLI_OPT_ROLE_NAMES,
 	CLI_OPT_ROLE_CMDLINE,
+	CLI_OPT_NO_AUTO_TYPES,
 };
 #define CLI_SESSION_OPTIONS \
 	{ "allow-no-match", no_argument,      NULL, 'Z' }, \
@@ -86,8 +88,13 @@ enum {
 	{ "role",          required_argument, NULL, CLI_OPT_ROLE }, \
 	{ "role-global",   required_argument, NULL, CLI_OPT_ROLE_GLOBAL }, \
 	{ "role-names",    required_argument, NULL, CLI_OPT_ROLE_NAMES }, \
-	{ "role-cmdline",  required_argument, NULL, CLI_OPT_ROLE_CMDLINE }
+	{ "role-cmdline",  required_argument, NULL, CLI_OPT_ROLE_CMDLINE }, \
+	{ "no-auto-types", no_argument,       NULL, CLI_OPT_NO_AUTO_TYPES }
 #define CLI_SESSION_HELP \
+"      --no-auto-types      no stock types: probes that neither a type note\n" \
+"                           nor --provider-file types stay untyped (by\n" \
+"                           default share/tsdt/providers types PostgreSQL,\n" \
+"                           CPython, libstdc++...: docs/stock-types.md)\n" \
 "      --role NAME          following: only processes whose role is NAME\n" \
 "                           (declared with TSDT_ROLE(), or inherited)\n" \
 "      --role-global NAME   roles of a program without TSDT_ROLE(): the\n" \

@@ -17,7 +17,7 @@ PKGS="make gcc g++ clang llvm lld libelf-dev zlib1g-dev libzstd-dev pkg-config
 libcmocka-dev libclang-rt-14-dev systemtap-sdt-dev gdb binutils
 gcc-aarch64-linux-gnu g++-aarch64-linux-gnu binutils-aarch64-linux-gnu libc6-dev-arm64-cross
 bpftrace postgresql-15 postgresql-contrib python3 python3.11 procps iproute2
-libdw-dev libdebuginfod-dev debuginfod"
+libdw-dev libdebuginfod-dev debuginfod ruby3.1 libruby3.1"
 # Packages that must come from bookworm-backports.
 BPO_PKGS="libbpf-dev libbpf1 bpftool"
 LIBBPF_MIN=1.4

@@ -130,6 +130,8 @@ $(FOLLOW_DIR)/libfam.so: tests/follow/libfam.c include/sys/tsdt.h
 SPAN_DIR := $(OUT)/tests/span
 SPAN_BINS := $(SPAN_DIR)/reqsrv
 CHECK_CMDS += tests/integration/span-pair.sh tests/integration/span-perfetto.sh
+# Stock types (providers/): CPython, libstdc++, PostgreSQL typed with no flag.
+CHECK_CMDS += tests/integration/stock-types.sh
 all: $(SPAN_BINS)
 $(SPAN_DIR)/reqsrv: tests/span/reqsrv.c include/sys/tsdt.h
 	$(call msg,CC,$@)

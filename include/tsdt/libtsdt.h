@@ -210,6 +210,8 @@ enum tsdt_type_source {
 	TSDT_TYPES_NONE = 0,   /* untyped: sizes and signs from the notes */
 	TSDT_TYPES_NOTE,       /* our .note.tsdt in the binary */
 	TSDT_TYPES_PROVIDER,   /* a provider file given by the user */
+	TSDT_TYPES_STOCK,      /* a provider file of tsdt's own library of
+				* stock software (share/tsdt/providers) */
 };
 
 struct tsdt_catalog_opts {
@@ -219,9 +221,17 @@ struct tsdt_catalog_opts {
 	const char *const *provider_files;
 	/* for tsdt_catalog__open_pid(): also read current semaphore values */
 	bool read_semaphores;
+	/* Stock types: probes that neither a type note nor a provider file
+	 * types take them from the provider files of @stock_dir (NULL: the
+	 * environment's TSDT_PROVIDERS_DIR, else the installed
+	 * share/tsdt/providers); per binary and provider, the file whose
+	 * probe set fits the binary's best (one file per program version).
+	 * @no_stock_types turns this off. */
+	const char *stock_dir;
+	bool no_stock_types;
 	size_t :0;
 };
-#define tsdt_catalog_opts__last_field read_semaphores
+#define tsdt_catalog_opts__last_field no_stock_types
 
 /**
  * @brief **tsdt_catalog__open_file()** reads every probe of one ELF file.
@@ -299,8 +309,11 @@ TSDT_API int tsdt_probe__arg_cnt(const struct tsdt_probe *probe);
 /* Where the argument types come from. */
 TSDT_API enum tsdt_type_source
 tsdt_probe__type_source(const struct tsdt_probe *probe);
+/* The provider file the types come from (TSDT_TYPES_PROVIDER or
+ * TSDT_TYPES_STOCK), as given or found; NULL otherwise. */
+TSDT_API const char *tsdt_probe__type_file(const struct tsdt_probe *probe);
 /* Where types come from, as tsdt's JSON writes it: "none", "note",
- * "provider-file" ("unknown" for other values). */
+ * "provider-file", "stock" ("unknown" for other values). */
 TSDT_API const char *tsdt_type_source__str(enum tsdt_type_source src);
 /* The type of argument @i: from the type note or provider file, else an
  * untyped type with the size and sign of the sites' specs (sites that
@@ -435,9 +448,12 @@ struct tsdt_target_opts {
 	 * session follows processes, the files they run or load later may
 	 * have its probes (tsdt_target__add_file()); DTrace's -Z */
 	bool allow_no_match;
+	/* as in tsdt_catalog_opts: stock types off, another stock directory */
+	bool no_stock_types;
+	const char *stock_dir;
 	size_t :0;
 };
-#define tsdt_target_opts__last_field allow_no_match
+#define tsdt_target_opts__last_field stock_dir
 
 /**
  * @brief **tsdt_target__new()** creates a target.

@@ -53,15 +53,21 @@ PY
 
 # provider file on postgres
 rc=0
-"$TSDT" list --provider-file probes/postgresql.d "$PG" > "$tmp/pg.out" 2> "$tmp/pg.err" || rc=$?
+"$TSDT" list -v --provider-file probes/postgresql.d "$PG" > "$tmp/pg.out" 2> "$tmp/pg.err" || rc=$?
 [ $rc -eq 0 ] || { cat "$tmp/pg.err"; fail "postgres with its provider file: exit $rc"; }
 grep -qF 'postgresql:transaction__start(uint32_t xid)' "$tmp/pg.out" || fail "typed transaction__start"
 grep -qF 'postgresql:query__start(const char *query)' "$tmp/pg.out" || fail "typed query__start"
-# lock__wait__start: the provider file says 4-byte ints, the note passes 2 and 1 bytes
-grep -q "probe postgresql:lock__wait__start arg 3 'field4': warning: probes/postgresql.d:[0-9]* declares uint32_t, the site at 0x[0-9a-f]* passes uint16" "$tmp/pg.err" ||
-	{ cat "$tmp/pg.err"; fail "no size warning for lock__wait__start arg 3"; }
-grep -q "lock__wait__start arg 4 'type': .*passes uint8" "$tmp/pg.err" || fail "no warning for arg 4"
-grep -q "sort__start arg 1 'unique': .*declares uint8_t.*passes int32" "$tmp/pg.err" || fail "no bool-as-int32 warning"
+grep -qxF '  types: provider file probes/postgresql.d (57 probes)' "$tmp/pg.out" || fail "types: line"
+# lock__wait__start: the provider file says 4-byte ints, the note passes 2
+# and 1 bytes: one message for the probe, naming both arguments
+grep -qE "^libtsdt: catalog: $PG: probe postgresql:lock__wait__start: probes/postgresql.d:[0-9]+ declares arg 3 'field4' uint32_t, passed as uint16; arg 4 'type' uint32_t, passed as uint8; each site is read as it passes it$" "$tmp/pg.err" ||
+	{ cat "$tmp/pg.err"; fail "no size message for lock__wait__start"; }
+[ "$(grep -c 'probe postgresql:lock__wait__start:' "$tmp/pg.err")" = 1 ] || fail "lock__wait__start: not once"
+grep -q "sort__start: .*declares arg 1 'unique' uint8_t, passed as int32; arg 4 'random_access' uint8_t, passed as int32;" "$tmp/pg.err" || fail "no bool-as-int32 message"
+# without -v: none of them, one line that counts them
+rc=0
+"$TSDT" list --provider-file probes/postgresql.d "$PG" > /dev/null 2> "$tmp/pg-quiet.err" || rc=$?
+[ $rc -eq 0 -a ! -s "$tmp/pg-quiet.err" ] || { cat "$tmp/pg-quiet.err"; fail "messages without -v"; }
 # every probe of the binary is in the provider file
 "$TSDT" list --json --provider-file probes/postgresql.d "$PG" 2>/dev/null > "$tmp/pg.json"
 python3 - "$tmp/pg.json" <<'PY' || fail "postgres JSON"

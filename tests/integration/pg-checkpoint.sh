@@ -1,7 +1,8 @@
 #!/bin/bash
 # PostgreSQL's checkpoint__done, whose arguments are rip-relative
 # (-4@NBuffers(%rip) ...), traced in the checkpointer process (-p, typed by
-# probes/postgresql.d) and in every process running postgres (untyped),
+# probes/postgresql.d) and in every process running postgres (typed by the stock
+# providers/postgresql-15.d, no flag),
 # while `psql -c CHECKPOINT` runs: the total-buffers argument must equal
 # shared_buffers in 8 kB pages (NBuffers), buffers written must be > 0 after
 # dirtying a table, and <= NBuffers.
@@ -51,9 +52,10 @@ done = [r for r in recs if r["type"] == "event" and r["probe"] == "postgresql:ch
 start = [r for r in recs if r["type"] == "event" and r["probe"] == "postgresql:checkpoint__start"]
 ok = len(done) >= 1 and len(start) >= 1
 a = done[0]["args"] if done else []
-ok = ok and done[0]["pid"] == ckpt and len(a) == 5 and a[1]["value"] == nbuf and a[1]["name"] is None
-ok = ok and "untyped" in a[1]["type"] and 0 < a[0]["value"] <= nbuf
-print(("ok" if ok else "FAIL") + ": all processes, untyped JSON: arg1 = NBuffers, arg0 in (0, NBuffers], from the checkpointer:", a)
+ok = ok and done[0]["pid"] == ckpt and len(a) == 5 and a[1]["value"] == nbuf
+ok = ok and [x["name"] for x in a] == ["buffers_written", "buffers_total", "wal_added", "wal_removed", "wal_recycled"]
+ok = ok and a[1]["type"] == "int32_t" and 0 < a[0]["value"] <= nbuf
+print(("ok" if ok else "FAIL") + ": all processes, stock types (no flag) in JSON: buffers_total = NBuffers, buffers_written in (0, NBuffers], from the checkpointer:", a)
 ok2 = recs[-1]["type"] == "summary" and recs[-1]["lost"] == 0
 print(("ok" if ok2 else "FAIL") + ": summary, nothing lost")
 sys.exit(not (ok and ok2))

@@ -198,8 +198,8 @@ static int pnomem(struct parser *p)
 /* Shows an identifier in a message, shortened if very long. */
 static const char *show(const char *s, size_t len, char *buf, size_t sz)
 {
-	if (len >= TSDT_PF_NAME_MAX)
-		snprintf(buf, sz, "%.*s...", TSDT_PF_NAME_MAX - 1, s);
+	if (len + 1 > sz && sz > 4)
+		snprintf(buf, sz, "%.*s...", (int)(sz - 4), s);
 	else
 		snprintf(buf, sz, "%.*s", (int)len, s);
 	return buf;
@@ -559,6 +559,44 @@ static int directive_define(struct parser *p)
 err:
 	define_clear(&d);
 	return p->err;
+}
+
+/* Adds (or replaces) macro @name with the replacement @toks (@cnt tokens,
+ * copied): what `typedef TYPE NAME;` declares, read as a #define is. */
+static int put_define(struct parser *p, const char *name, size_t name_len,
+		      char *const *toks, size_t cnt,
+		      const struct tsdt_pf_loc *loc)
+{
+	struct define d = {}, *old, *defs;
+
+	d.name = strndup(name, name_len);
+	d.toks = calloc(cnt ? cnt : 1, sizeof(*d.toks));
+	if (!d.name || !d.toks)
+		goto nomem;
+	d.loc = *loc;
+	for (; d.tok_cnt < cnt; d.tok_cnt++)
+		if (!(d.toks[d.tok_cnt] = strdup(toks[d.tok_cnt])))
+			goto nomem;
+	old = lookup_define(p, d.name, strlen(d.name));
+	if (old) {
+		free(d.name);
+		d.name = old->name;
+		old->name = NULL;
+		define_clear(old);
+		*old = d;
+		return 0;
+	}
+	defs = realloc(p->defines, (p->define_cnt + 1) * sizeof(*defs));
+	if (!defs)
+		goto nomem;
+	p->defines = defs;
+	if (strmap_put(&p->define_map, d.name, p->define_cnt))
+		goto nomem;
+	p->defines[p->define_cnt++] = d;
+	return 0;
+nomem:
+	define_clear(&d);
+	return pnomem(p);
 }
 
 /* `#pragma tsdt binary GLOB...`: the file types the probes of the binaries
@@ -1028,9 +1066,116 @@ static int parse_probe(struct parser *p, struct tsdt_pf_provider *prov)
 close:
 	if (next(p))
 		return p->err;
+	if (tok_is(&p->tok, ":")) {
+		/* DTrace's translated arguments, `: (int a, string b)`: what D
+		 * programs see; the native list before it is what the C side
+		 * passes, so that one is kept */
+		struct tsdt_pf_loc colon = p->tok.loc;
+		int depth = 0;
+
+		if (next(p))
+			return p->err;
+		if (!tok_is(&p->tok, "("))
+			return perr(p, &p->tok.loc, "expected '(' after ':' (translated arguments)");
+		do {
+			if (tok_is(&p->tok, "("))
+				depth++;
+			else if (tok_is(&p->tok, ")"))
+				depth--;
+			else if (p->tok.kind == TOK_EOF || tok_is(&p->tok, ";"))
+				return perr(p, &colon, "unterminated translated argument list");
+			if (next(p))
+				return p->err;
+		} while (depth > 0);
+	}
 	if (!tok_is(&p->tok, ";"))
 		return perr(p, &p->tok.loc, "expected ';' after probe declaration");
 	return next(p);
+}
+
+/*
+ * Declarations before (or between) providers, as DTrace provider files have
+ * them for argument types: `struct NAME;`, `union NAME;`, `enum NAME;`
+ * (forward declarations: the generated header declares every tag it uses
+ * anyway) and `typedef TYPE NAME;` (read as `#define NAME TYPE`).
+ */
+static int parse_declaration(struct parser *p)
+{
+	char sbuf[80];
+
+	if (!tok_is(&p->tok, "typedef")) {
+		struct token kw = p->tok;
+
+		if (next(p))
+			return p->err;
+		if (p->tok.kind == TOK_IDENT && p->tok.len >= TSDT_PF_NAME_MAX)
+			return perr(p, &p->tok.loc, "name '%s' is too long (at most %d characters)",
+				    show(p->tok.text, p->tok.len, sbuf, sizeof(sbuf)),
+				    TSDT_PF_NAME_MAX - 1);
+		if (p->tok.kind == TOK_IDENT) {
+			char tag[TSDT_PF_NAME_MAX];
+
+			memcpy(tag, p->tok.text, p->tok.len);
+			tag[p->tok.len] = 0;
+			if (is_type_word(tag))
+				return perr(p, &p->tok.loc, "expected a tag name after '%.*s'",
+					    (int)kw.len, kw.text);
+		} else {
+			return perr(p, &p->tok.loc, "expected a tag name after '%.*s'",
+				    (int)kw.len, kw.text);
+		}
+		if (next(p))
+			return p->err;
+		if (tok_is(&p->tok, "{"))
+			return perr(p, &p->tok.loc, "a provider file declares types, it does not "
+				    "define them: write '%.*s NAME;' and pass a pointer",
+				    (int)kw.len, kw.text);
+		if (!tok_is(&p->tok, ";"))
+			return perr(p, &p->tok.loc, "expected ';' after '%.*s NAME'",
+				    (int)kw.len, kw.text);
+		return next(p);
+	}
+	/* typedef TYPE NAME ; */
+	{
+		struct toklist w = {}, x = {};
+		struct tsdt_pf_loc loc = p->tok.loc;
+		int err = 0;
+
+		if (next(p))
+			return p->err;
+		while (p->tok.kind == TOK_IDENT || tok_is(&p->tok, "*")) {
+			if (p->tok.kind == TOK_IDENT && p->tok.len >= TSDT_PF_NAME_MAX) {
+				err = perr(p, &p->tok.loc, "name '%s' is too long (at most %d characters)",
+					   show(p->tok.text, p->tok.len, sbuf, sizeof(sbuf)),
+					   TSDT_PF_NAME_MAX - 1);
+				goto out;
+			}
+			if ((err = toklist_add(p, &w, p->tok.text, p->tok.len, &p->tok.loc, &loc)))
+				goto out;
+			if ((err = next(p)))
+				goto out;
+		}
+		if (!tok_is(&p->tok, ";")) {
+			err = perr(p, &p->tok.loc, "expected ';' after 'typedef TYPE NAME'");
+			goto out;
+		}
+		if (w.cnt < 2 || !is_ident_start((unsigned char)w.t[w.cnt - 1][0]) ||
+		    is_type_word(w.t[w.cnt - 1])) {
+			err = perr(p, &loc, "expected 'typedef TYPE NAME;'");
+			goto out;
+		}
+		for (size_t i = 0; i + 1 < w.cnt; i++)
+			if ((err = expand(p, &x, w.t[i], w.t[i], &w.loc[i], &loc, 0)))
+				goto out;
+		if ((err = put_define(p, w.t[w.cnt - 1], strlen(w.t[w.cnt - 1]),
+				      x.t, x.cnt, &w.loc[w.cnt - 1])))
+			goto out;
+		err = next(p);
+out:
+		toklist_free(&w);
+		toklist_free(&x);
+		return err ? err : (p->failed ? p->err : 0);
+	}
 }
 
 static int parse_provider(struct parser *p)
@@ -1139,8 +1284,15 @@ tsdt_provider_file__parse(const char *buf, size_t len, const char *name,
 	if (next(&p))
 		goto done;
 	while (p.tok.kind != TOK_EOF) {
+		if (tok_is(&p.tok, "struct") || tok_is(&p.tok, "union") ||
+		    tok_is(&p.tok, "enum") || tok_is(&p.tok, "typedef")) {
+			if (parse_declaration(&p))
+				break;
+			continue;
+		}
 		if (!tok_is(&p.tok, "provider")) {
-			perr(&p, &p.tok.loc, "expected 'provider'");
+			perr(&p, &p.tok.loc, "expected 'provider', or a declaration "
+			     "('struct NAME;', 'typedef TYPE NAME;')");
 			break;
 		}
 		if (parse_provider(&p))

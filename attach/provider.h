@@ -30,8 +30,9 @@
 #include <stddef.h>
 #include <tsdt/libtsdt.h>
 
-/* Longest provider/probe/argument name or type spelling, plus the NUL. */
-#define TSDT_PF_NAME_MAX 64
+/* Longest provider/probe/argument name or type spelling, plus the NUL (as
+ * long as the type note takes: TSDT_NOTE_NAME_MAX). */
+#define TSDT_PF_NAME_MAX 256
 /* Longest accepted input (bytes). */
 #define TSDT_PF_MAX_SIZE (16u << 20)
 

@@ -30,6 +30,33 @@ static void guard(FILE *f, const struct gen_ctx *ctx)
 	fputs("_H", f);
 }
 
+/* `struct req;` for every struct or union tag the probes use, once: a tag
+ * first seen in a prototype's parameter list would be local to it. */
+static void gen_tag_declarations(FILE *f, const struct tsdt_provider_file *pf)
+{
+	bool any = false;
+
+	for (size_t i = 0; i < pf->provider_cnt; i++) {
+		const struct tsdt_pf_provider *prov = &pf->providers[i];
+
+		for (size_t j = 0; j < prov->probe_cnt; j++) {
+			const struct tsdt_pf_probe *probe = &prov->probes[j];
+
+			for (int k = 0; k < probe->arg_cnt; k++) {
+				char tag[TSDT_PF_NAME_MAX + 8];
+
+				if (!gen_arg_tag(probe->args[k].type, tag, sizeof(tag)) ||
+				    gen_tag_seen_before(pf, i, j, k, tag))
+					continue;
+				if (!any)
+					fputs("\n/* the tags the probes' arguments use */\n", f);
+				any = true;
+				fprintf(f, "%s;\n", tag);
+			}
+		}
+	}
+}
+
 int gen_write_header(FILE *f, const struct gen_ctx *ctx)
 {
 	const struct tsdt_provider_file *pf = ctx->pf;
@@ -51,6 +78,7 @@ int gen_write_header(FILE *f, const struct gen_ctx *ctx)
 		      "#include <stdbool.h>\n"
 		      "#endif\n", f);
 	fputs("#include <sys/tsdt.h>\n", f);
+	gen_tag_declarations(f, pf);
 
 	for (size_t i = 0; i < pf->provider_cnt; i++) {
 		const struct tsdt_pf_provider *prov = &pf->providers[i];

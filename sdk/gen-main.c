@@ -257,10 +257,11 @@ static void show_cmd(char **argv)
 }
 
 /*
- * Runs @argv; with @out, collects its standard output into a malloc'ed
- * buffer. @return the exit status (0 ok), or a negative errno.
+ * Runs @argv, its standard input from @in_fd (or ours, with -1); with @out,
+ * collects its standard output into a malloc'ed buffer.
+ * @return the exit status (0 ok), or a negative errno.
  */
-static int run(char **argv, char **out, size_t *out_len)
+static int run(char **argv, int in_fd, char **out, size_t *out_len)
 {
 	int pfd[2] = { -1, -1 }, status;
 	char *buf = NULL;
@@ -280,6 +281,8 @@ static int run(char **argv, char **out, size_t *out_len)
 		return err;
 	}
 	if (pid == 0) {
+		if (in_fd >= 0)
+			dup2(in_fd, STDIN_FILENO);
 		if (out)
 			dup2(pfd[1], STDOUT_FILENO);
 		execvp(argv[0], argv);
@@ -374,7 +377,7 @@ static struct tsdt_provider_file *load(const struct gen_args *a, char *err,
 	argv[n] = NULL;
 	if (a->verbose)
 		show_cmd(argv);
-	rc = run(argv, &text, &len);
+	rc = run(argv, -1, &text, &len);
 	if (rc) {
 		if (rc < 0)
 			snprintf(err, err_sz, "%s: cannot run the C preprocessor '%s': %s",
@@ -493,40 +496,48 @@ static char *self_include_dir(void)
 	return inc;
 }
 
-/* -G: write the source to a temporary file and compile it with $CC. */
+/*
+ * -G: write the source to an unlinked temporary file and compile it with $CC
+ * from standard input (`-x c -`): the object then names no temporary file
+ * (its STT_FILE symbol and debug information say "<stdin>"), so that two
+ * runs give the same bytes, as reproducible builds need.
+ */
 static int write_object(const struct gen_args *a, const struct gen_ctx *ctx,
 			const char *path)
 {
 	char *argv[MAX_CMD_ARGS], *cc = NULL, *cflags = NULL, *selfinc = NULL;
-	char *src = NULL;
 	const char *env, *tmpdir = getenv("TMPDIR");
-	FILE *f;
-	int fd, n = 0, rc, err = 0;
+	int src_fd = -1, fd, n = 0, rc, err = 0;
+	FILE *f = NULL;
 
 	if (!strcmp(path, "-")) {
 		fprintf(stderr, "%s: -G writes an object file: give -o FILE.o\n", a->prog);
 		return -EINVAL;
 	}
-	if (asprintf(&src, "%s/tsdt-gen-XXXXXX.c", tmpdir && *tmpdir ? tmpdir : "/tmp") < 0)
-		return -ENOMEM;
-	fd = mkstemps(src, 2);
+	fd = open(tmpdir && *tmpdir ? tmpdir : "/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		err = -errno;
-		fprintf(stderr, "%s: cannot create %s: %s\n", a->prog, src, strerror(-err));
-		free(src);
+		fprintf(stderr, "%s: cannot create a temporary file in %s: %s\n", a->prog,
+			tmpdir && *tmpdir ? tmpdir : "/tmp", strerror(-err));
 		return err;
 	}
-	f = fdopen(fd, "w");
+	f = fdopen(fd, "w+");
 	if (!f) {
 		err = -errno;
 		close(fd);
-		goto out;
+		return err;
 	}
 	err = gen_write_source(f, ctx);
-	if (fclose(f) && !err)
+	if (!err && fflush(f))
 		err = -errno;
 	if (err) {
-		fprintf(stderr, "%s: cannot write %s: %s\n", a->prog, src, strerror(-err));
+		fprintf(stderr, "%s: cannot write the source of %s: %s\n", a->prog, path,
+			strerror(-err));
+		goto out;
+	}
+	src_fd = fileno(f);
+	if (lseek(src_fd, 0, SEEK_SET) < 0) {
+		err = -errno;
 		goto out;
 	}
 
@@ -545,7 +556,7 @@ static int write_object(const struct gen_args *a, const struct gen_ctx *ctx,
 	env = getenv("CFLAGS");
 	if (env && *env) {
 		cflags = strdup(env);
-		if (!cflags || split_words(cflags, argv, &n, MAX_CMD_ARGS - 8)) {
+		if (!cflags || split_words(cflags, argv, &n, MAX_CMD_ARGS - 10)) {
 			err = -E2BIG;
 			fprintf(stderr, "%s: CFLAGS too long\n", a->prog);
 			goto out;
@@ -553,13 +564,15 @@ static int write_object(const struct gen_args *a, const struct gen_ctx *ctx,
 	}
 	argv[n++] = "-fPIC";
 	argv[n++] = "-c";
-	argv[n++] = src;
+	argv[n++] = "-x";
+	argv[n++] = "c";
+	argv[n++] = "-";
 	argv[n++] = "-o";
 	argv[n++] = (char *)path;
 	argv[n] = NULL;
 	if (a->verbose)
 		show_cmd(argv);
-	rc = run(argv, NULL, NULL);
+	rc = run(argv, src_fd, NULL, NULL);
 	if (rc) {
 		fprintf(stderr, "%s: compiling the semaphores of %s with '%s' failed%s\n",
 			a->prog, a->input, argv[0],
@@ -567,8 +580,7 @@ static int write_object(const struct gen_args *a, const struct gen_ctx *ctx,
 		err = -EINVAL;
 	}
 out:
-	unlink(src);
-	free(src);
+	fclose(f);
 	free(cc);
 	free(cflags);
 	free(selfinc);
@@ -609,6 +621,87 @@ static int check_macro_names(const struct tsdt_provider_file *pf)
 		}
 	}
 	return 0;
+}
+
+/* Whether @type (a C spelling, #defines expanded) names a type tsdt knows:
+ * a C or <stdint.h> type, a pointer to one, or a pointer to a struct, union
+ * or enum (which the header declares). */
+static bool known_type(const char *type)
+{
+	struct tsdt_type t;
+	char base[TSDT_PF_NAME_MAX], *w, *save = NULL;
+	size_t n = 0;
+
+	if (tsdt_type__parse(type, &t) || t.kind == TSDT_TYPE_UNTYPED)
+		return false;
+	if (t.kind != TSDT_TYPE_PTR && t.kind != TSDT_TYPE_STR)
+		return true;
+	/* a pointer: its base, without qualifiers and stars */
+	snprintf(base, sizeof(base), "%s", type);
+	{
+		char words[TSDT_PF_NAME_MAX] = "";
+
+		for (w = strtok_r(base, " *", &save); w; w = strtok_r(NULL, " *", &save)) {
+			if (!strcmp(w, "const") || !strcmp(w, "volatile") ||
+			    !strcmp(w, "restrict") || !strcmp(w, "__restrict"))
+				continue;
+			if (!strcmp(w, "struct") || !strcmp(w, "union") ||
+			    !strcmp(w, "enum"))
+				return true;
+			n += (size_t)snprintf(words + n, sizeof(words) - n, "%s%s",
+					      n ? " " : "", w);
+			if (n >= sizeof(words))
+				return false;
+		}
+		if (!strcmp(words, "void"))
+			return true;
+		return !tsdt_type__parse(words, &t) && t.kind != TSDT_TYPE_UNTYPED;
+	}
+}
+
+/* An argument type that is neither a C type nor declared in the file would
+ * only fail later, in the C compiler, inside generated code: refuse it
+ * here, where it is written. */
+static int check_types(const struct tsdt_provider_file *pf)
+{
+	int bad = 0;
+
+	for (size_t i = 0; i < pf->provider_cnt; i++) {
+		const struct tsdt_pf_provider *prov = &pf->providers[i];
+
+		for (size_t j = 0; j < prov->probe_cnt; j++) {
+			const struct tsdt_pf_probe *x = &prov->probes[j];
+
+			for (int k = 0; k < x->arg_cnt; k++) {
+				const struct tsdt_pf_arg *arg = &x->args[k];
+
+				if (known_type(arg->type))
+					continue;
+				{
+					/* the name to declare: the spelling's
+					 * first word that is not a qualifier */
+					char base[TSDT_PF_NAME_MAX], *w, *save = NULL;
+
+					snprintf(base, sizeof(base), "%s", arg->spelling);
+					for (w = strtok_r(base, " *", &save);
+					     w && (!strcmp(w, "const") || !strcmp(w, "volatile"));
+					     w = strtok_r(NULL, " *", &save))
+						;
+					if (!w)
+						w = base;
+					fprintf(stderr, "%s:%d:%d: probe %s:%s argument %d%s%s%s: unknown type '%s' "
+						"(declare %s in the provider file, e.g. 'typedef unsigned int %s;' "
+						"or 'typedef struct NAME %s;')\n",
+						arg->loc.file, arg->loc.line, arg->loc.col, prov->name,
+						x->name, k, arg->name ? " '" : "",
+						arg->name ? arg->name : "", arg->name ? "'" : "",
+						arg->spelling, w, w, w);
+				}
+				bad++;
+			}
+		}
+	}
+	return bad ? -EINVAL : 0;
 }
 
 /* Names the C compiler predefines as macros in GNU modes: they would expand
@@ -658,7 +751,7 @@ int tsdt_gen_main(int argc, char **argv, const char *prog)
 	}
 	if (!pf->provider_cnt)
 		fprintf(stderr, "%s: warning: no provider in %s\n", prog, a.input);
-	if (check_macro_names(pf))
+	if (check_macro_names(pf) || check_types(pf))
 		goto cleanup;
 	warn_macro_like_names(pf);
 	out = a.output ? strdup(a.output) : default_output(a.input, a.fmt->ext);

@@ -151,3 +151,53 @@ bool gen_uses_word(const struct tsdt_provider_file *pf, const char *const *words
 	}
 	return false;
 }
+
+bool gen_arg_tag(const char *type, char *buf, size_t sz)
+{
+	const char *s = type;
+
+	for (;;) {
+		const char *w = strstr(s, "struct ");
+		const char *u = strstr(s, "union ");
+		const char *k = w && (!u || w < u) ? w : u;
+		size_t n;
+
+		if (!k)
+			return false;
+		/* a whole word: at the start or after a space */
+		if (k != type && k[-1] != ' ') {
+			s = k + 1;
+			continue;
+		}
+		n = strcspn(k + (k == w ? 7 : 6), " *");
+		n += (size_t)(k == w ? 7 : 6);
+		if (n + 1 > sz)
+			return false;
+		memcpy(buf, k, n);
+		buf[n] = 0;
+		return true;
+	}
+}
+
+bool gen_tag_seen_before(const struct tsdt_provider_file *pf, size_t prov,
+			 size_t probe, int arg, const char *tag)
+{
+	char other[TSDT_PF_NAME_MAX + 8];
+
+	for (size_t i = 0; i <= prov; i++) {
+		const struct tsdt_pf_provider *pv = &pf->providers[i];
+
+		for (size_t j = 0; j < pv->probe_cnt; j++) {
+			const struct tsdt_pf_probe *p = &pv->probes[j];
+
+			for (int k = 0; k < p->arg_cnt; k++) {
+				if (i == prov && j == probe && k == arg)
+					return false;
+				if (gen_arg_tag(p->args[k].type, other, sizeof(other)) &&
+				    !strcmp(other, tag))
+					return true;
+			}
+		}
+	}
+	return false;
+}

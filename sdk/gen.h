@@ -75,4 +75,11 @@ void gen_arg_names(FILE *f, const struct tsdt_pf_probe *probe, bool lead);
  * @return the exit code: 0 ok, 1 error, 2 usage. */
 int tsdt_gen_main(int argc, char **argv, const char *prog);
 
+/* The struct or union tag @type uses ("struct req" of "const struct req *")
+ * into @buf; false when none. */
+bool gen_arg_tag(const char *type, char *buf, size_t sz);
+/* Whether an argument before (@prov, @probe, @arg) uses @tag too. */
+bool gen_tag_seen_before(const struct tsdt_provider_file *pf, size_t prov,
+			 size_t probe, int arg, const char *tag);
+
 #endif /* TSDT_SDK_GEN_H */

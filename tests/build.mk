@@ -132,6 +132,9 @@ SPAN_BINS := $(SPAN_DIR)/reqsrv
 CHECK_CMDS += tests/integration/span-pair.sh tests/integration/span-perfetto.sh
 # Stock types (providers/): CPython, libstdc++, PostgreSQL typed with no flag.
 CHECK_CMDS += tests/integration/stock-types.sh
+# Provider files from other projects: declarations, translated arguments,
+# unknown types, long names, reproducible -G, DTrace spelling.
+CHECK_CMDS += tests/integration/gen-dtrace-files.sh
 all: $(SPAN_BINS)
 $(SPAN_DIR)/reqsrv: tests/span/reqsrv.c include/sys/tsdt.h
 	$(call msg,CC,$@)

@@ -298,7 +298,8 @@ static int apply_probe(struct tsdt_binary *bin, struct tsdt_probe *p,
 	p->type_file = strdup(pf->path);
 	if (!p->type_file)
 		return -ENOMEM;
-	p->type_src = pf->stock ? TSDT_TYPES_STOCK : TSDT_TYPES_PROVIDER;
+	p->type_src = pf->stock ? TSDT_TYPES_STOCK
+		    : pf->pattern ? TSDT_TYPES_PATTERN : TSDT_TYPES_PROVIDER;
 	for (int i = 0; i < p->arg_cnt; i++) {
 		const struct tsdt_pf_arg *a = &pp->args[i];
 		struct tsdt_type t;
@@ -438,4 +439,69 @@ int tsdt_catalog_apply_provider_files(struct tsdt_binary *bin,
 out:
 	free(claimed);
 	return err;
+}
+
+int tsdt_catalog_apply_pattern(struct tsdt_probe *p,
+			       const struct tsdt_pattern *pat)
+{
+	const struct tsdt_pf_probe *pp = tsdt_pattern_types(pat);
+	const struct tsdt_provider_file *pf = tsdt_pattern_type_file(pat);
+	struct tsdt_binary *bin = p->bin;
+
+	if (!pp)
+		return 0;
+	if (p->type_src == TSDT_TYPES_NOTE) {
+		pr_info("catalog: %s: probe %s:%s has its own types (a type "
+			"note); those of pattern '%s' are not used\n",
+			bin->path, p->provider, p->name,
+			tsdt_pattern__text(pat));
+		return 0;
+	}
+	if (p->type_src == TSDT_TYPES_PATTERN)
+		return 0; /* an earlier pattern typed it */
+	if (pp->arg_cnt != p->arg_cnt) {
+		pr_warn("catalog: %s: probe %s:%s: pattern '%s' declares %d "
+			"argument%s, the binary's notes have %d\n", bin->path,
+			p->provider, p->name, tsdt_pattern__text(pat),
+			pp->arg_cnt, pp->arg_cnt == 1 ? "" : "s", p->arg_cnt);
+		return -EINVAL;
+	}
+	for (int i = 0; i < pp->arg_cnt; i++) {
+		struct tsdt_type t;
+
+		if (tsdt_type__parse(pp->args[i].type, &t) ||
+		    t.kind == TSDT_TYPE_UNTYPED) {
+			pr_warn("catalog: pattern '%s': argument %d: unknown type "
+				"'%s'\n", tsdt_pattern__text(pat), i,
+				pp->args[i].type);
+			return -EINVAL;
+		}
+	}
+	return apply_probe(bin, p, pf, pp);
+}
+
+int tsdt_catalog__apply_pattern_types(struct tsdt_catalog *cat,
+				      const struct tsdt_pattern *pat)
+{
+	int n = 0, err;
+
+	if (!cat || !pat)
+		return -EINVAL;
+	if (!tsdt_pattern__has_types(pat))
+		return 0;
+	for (size_t b = 0; b < cat->bin_cnt; b++) {
+		struct tsdt_binary *bin = cat->bins[b];
+
+		for (size_t i = 0; i < bin->probe_cnt; i++) {
+			struct tsdt_probe *p = &bin->probes[i];
+
+			if (!tsdt_pattern__match(pat, p))
+				continue;
+			err = tsdt_catalog_apply_pattern(p, pat);
+			if (err)
+				return err;
+			n += p->type_src == TSDT_TYPES_PATTERN;
+		}
+	}
+	return n;
 }

@@ -849,6 +849,7 @@ const char *tsdt_type_source__str(enum tsdt_type_source src)
 	case TSDT_TYPES_NOTE: return "note";
 	case TSDT_TYPES_PROVIDER: return "provider-file";
 	case TSDT_TYPES_STOCK: return "stock";
+	case TSDT_TYPES_PATTERN: return "pattern";
 	}
 	return "unknown";
 }

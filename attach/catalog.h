@@ -99,6 +99,17 @@ int tsdt_catalog_apply_provider_files(struct tsdt_binary *bin,
 /* Frees one binary (not linked from a catalog any more). */
 void tsdt_catalog_free_binary(struct tsdt_binary *bin);
 
+/* catalog-provider.c: gives @p the types of pattern @pat
+ * ("provider:name(TYPE NAME, ...)"), unless a type note types it: 0, or
+ * -EINVAL (told) when they cannot apply (another argument count). */
+struct tsdt_pattern;
+int tsdt_catalog_apply_pattern(struct tsdt_probe *p,
+			       const struct tsdt_pattern *pat);
+/* pattern.c: a pattern's types, parsed (NULL: none) */
+const struct tsdt_pf_probe *tsdt_pattern_types(const struct tsdt_pattern *pat);
+const struct tsdt_provider_file *
+tsdt_pattern_type_file(const struct tsdt_pattern *pat);
+
 /* fnprobe.c: function probes, as probes of the pseudo-providers "fn"
  * (entry: the first six integer argument registers) and "fn-return" (the
  * return value), one site at each function's entry. */

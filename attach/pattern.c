@@ -14,6 +14,11 @@
  *                          by '.' or '-' (a library stem: "libc" for
  *                          libc.so.6, "libfoo" for libfoo-1.2.so)
  *
+ *   ...:name(TYPE NAME, ...)  the probes' argument types, written as in a
+ *                          provider file (ad-hoc types for binaries built
+ *                          without them; checked against the notes as a
+ *                          provider file is: tsdt_catalog__apply_pattern_types())
+ *
  * Probe names may be written in DTrace's spelling, with '-' for each "__"
  * of the C name ("transaction-start" for transaction__start), as DTrace's
  * and PostgreSQL's documentation write them: outside a bracket expression
@@ -25,13 +30,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "catalog.h"
 #include "internal.h"
+#include "log.h"
+#include "provider.h"
 
 struct tsdt_pattern {
 	char *text;
 	char *binary;   /* NULL: any */
 	char *provider;
 	char *name;     /* DTrace '-' already turned into "__" */
+	/* "(TYPE NAME, ...)" after the name: the argument types, parsed by
+	 * the provider-file parser as one probe "p:a"; NULL: none */
+	struct tsdt_provider_file *types;
 };
 
 /* @s[0..n) with each '-' outside [...] replaced by "__" */
@@ -73,13 +84,63 @@ void tsdt_pattern__free(struct tsdt_pattern *pat)
 	free(pat->binary);
 	free(pat->provider);
 	free(pat->name);
+	tsdt_provider_file__free(pat->types);
 	free(pat);
+}
+
+/*
+ * The argument list of "provider:name(const char *file, int line)", parsed
+ * as provider files are (one parser): wrapped into "provider p { probe a
+ * (...); };". A message's column is moved back to the pattern's.
+ */
+static int parse_types(struct tsdt_pattern *pat, const char *text,
+		       const char *open)
+{
+	static const char head[] = "provider p { probe a";
+	size_t n = strlen(open);
+	char *buf, err[512];
+	int e;
+
+	if (asprintf(&buf, "%s%s; };", head, open) < 0)
+		return -ENOMEM;
+	pat->types = tsdt_provider_file__parse_quiet(buf, strlen(buf), text,
+						     err, sizeof(err));
+	e = errno;
+	free(buf);
+	if (pat->types) {
+		pat->types->pattern = true;
+		return 0;
+	}
+	if (e == ENOMEM)
+		return -ENOMEM;
+	{
+		/* "TEXT:1:COL: message" */
+		const char *msg = err;
+		size_t tl = strlen(text);
+		long col = 0;
+
+		if (!strncmp(msg, text, tl) && !strncmp(msg + tl, ":1:", 3)) {
+			char *end;
+
+			col = strtol(msg + tl + 3, &end, 10);
+			if (*end == ':') {
+				msg = end + 2;
+				col -= (long)(sizeof(head) - 1);
+				col += (long)(open - text);
+			}
+		}
+		if (col < 1 || col > (long)(open - text + n + 1))
+			col = (long)(open - text) + 1;
+		pr_warn("bad probe pattern '%s': column %ld: %s\n", text, col, msg);
+	}
+	return -EINVAL;
 }
 
 struct tsdt_pattern *tsdt_pattern__new(const char *text)
 {
 	const char *last, *prev = NULL;
 	struct tsdt_pattern *pat;
+	char *sel = NULL;
 	int err = -ENOMEM;
 
 	if (!text)
@@ -88,6 +149,22 @@ struct tsdt_pattern *tsdt_pattern__new(const char *text)
 	if (!pat)
 		return tsdt_err_ptr(-ENOMEM);
 	pat->text = strdup(text);
+	{
+		/* "provider:name(TYPES)": types, then the selector alone */
+		const char *open = strchr(text, '(');
+		size_t len = strlen(text);
+
+		if (open && len && text[len - 1] == ')') {
+			err = parse_types(pat, text, open);
+			if (err)
+				goto err_out;
+			sel = strndup(text, open - text);
+			if (!sel)
+				goto err_out;
+			text = sel;
+		}
+		err = -ENOMEM;
+	}
 	last = strrchr(text, ':');
 	if (!last) {
 		pat->provider = strdup("*");
@@ -108,10 +185,15 @@ struct tsdt_pattern *tsdt_pattern__new(const char *text)
 	    (prev && !pat->binary))
 		goto err_out;
 	err = -EINVAL;
-	if (!*pat->provider || !*pat->name || (pat->binary && !*pat->binary))
+	if (!*pat->provider || !*pat->name || (pat->binary && !*pat->binary)) {
+		pr_warn("bad probe pattern '%s': expected "
+			"[binary:]provider:name[(TYPE NAME, ...)]\n", pat->text);
 		goto err_out;
+	}
+	free(sel);
 	return pat;
 err_out:
+	free(sel);
 	tsdt_pattern__free(pat);
 	return tsdt_err_ptr(err);
 }
@@ -134,6 +216,22 @@ const char *tsdt_pattern__provider(const struct tsdt_pattern *pat)
 const char *tsdt_pattern__name(const struct tsdt_pattern *pat)
 {
 	return pat ? pat->name : NULL;
+}
+
+bool tsdt_pattern__has_types(const struct tsdt_pattern *pat)
+{
+	return pat && pat->types;
+}
+
+const struct tsdt_pf_probe *tsdt_pattern_types(const struct tsdt_pattern *pat)
+{
+	return pat && pat->types ? &pat->types->providers[0].probes[0] : NULL;
+}
+
+const struct tsdt_provider_file *
+tsdt_pattern_type_file(const struct tsdt_pattern *pat)
+{
+	return pat ? pat->types : NULL;
 }
 
 bool tsdt_pattern__binary_is_glob(const struct tsdt_pattern *pat)

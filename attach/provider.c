@@ -1240,9 +1240,27 @@ static int parse_provider(struct parser *p)
 	return 0;
 }
 
+static struct tsdt_provider_file *
+parse_file(const char *buf, size_t len, const char *name, char *err,
+	   size_t err_sz, bool quiet);
+
 struct tsdt_provider_file *
 tsdt_provider_file__parse(const char *buf, size_t len, const char *name,
 			  char *err, size_t err_sz)
+{
+	return parse_file(buf, len, name, err, err_sz, false);
+}
+
+struct tsdt_provider_file *
+tsdt_provider_file__parse_quiet(const char *buf, size_t len, const char *name,
+				char *err, size_t err_sz)
+{
+	return parse_file(buf, len, name, err, err_sz, true);
+}
+
+static struct tsdt_provider_file *
+parse_file(const char *buf, size_t len, const char *name, char *err,
+	   size_t err_sz, bool quiet)
 {
 	struct parser p = {};
 	int ret = 0;
@@ -1310,7 +1328,8 @@ done:
 		ret = p.err;
 		if (err && err_sz)
 			snprintf(err, err_sz, "%s", p.msg);
-		pr_warn("provider: %s\n", p.msg);
+		if (!quiet)
+			pr_warn("provider: %s\n", p.msg);
 		tsdt_provider_file__free(p.pf);
 		errno = -ret;
 		return NULL;

@@ -80,6 +80,8 @@ struct tsdt_provider_file {
 	char **binaries;
 	/* set by the catalog: read from the stock directory, not given */
 	bool stock;
+	/* set by pattern.c: the types of a pattern, "provider:name(...)" */
+	bool pattern;
 	/* private: interned file names of line markers */
 	size_t file_cnt;
 	char **files;
@@ -95,6 +97,12 @@ struct tsdt_provider_file {
 struct tsdt_provider_file *
 tsdt_provider_file__parse(const char *buf, size_t len, const char *name,
 			  char *err, size_t err_sz);
+
+/* As tsdt_provider_file__parse(), without logging the error (the caller
+ * tells it, e.g. a pattern's types with the pattern's own column). */
+struct tsdt_provider_file *
+tsdt_provider_file__parse_quiet(const char *buf, size_t len, const char *name,
+				char *err, size_t err_sz);
 
 /**
  * tsdt_provider_file__open() reads and parses the file at @path.

@@ -185,9 +185,9 @@ static int add_pattern(struct tsdt_target *t, const char *text, bool optional)
 	if (!pat) {
 		int err = -errno;
 
-		pr_warn("target: bad probe pattern '%s': %s\n", text,
-			err == -EINVAL ? "expected [binary:]provider:name"
-				       : strerror(-err));
+		if (err != -EINVAL) /* a bad one: the pattern said why */
+			pr_warn("target: probe pattern '%s': %s\n", text,
+				strerror(-err));
 		return err;
 	}
 	pats = realloc(t->pats, (t->pat_cnt + 1) * sizeof(*pats));
@@ -303,6 +303,10 @@ static long match_binary(struct tsdt_target *t, const struct tsdt_pattern *pat,
 		if (!tsdt_pattern__match_names(pat, tsdt_probe__provider(p),
 					       tsdt_probe__name(p)))
 			continue;
+		/* the pattern's own types: the catalogs are the target's */
+		err = tsdt_catalog_apply_pattern((struct tsdt_probe *)p, pat);
+		if (err)
+			return err;
 		err = add_probe(t, p);
 		if (err)
 			return err;

@@ -35,7 +35,9 @@ static void usage(FILE *f)
 "file offset (and its current value with -p). Under each file, a 'types:'\n"
 "line says where the types of its probes came from.\n"
 "\n"
-"PATTERN is [binary:]provider:name with fnmatch(3) globs, as for tsdt trace\n"
+"PATTERN is [binary:]provider:name[(TYPE NAME, ...)] with fnmatch(3) globs,\n"
+"as for tsdt trace; the types in parentheses type the probes it matches\n"
+"(as a provider file would).\n"
 "(a library by its stem, e.g. libc; probe names in DTrace spelling, e.g.\n"
 "transaction-start); without -p a pattern must contain ':' to be told\n"
 "from a path.\n"
@@ -64,6 +66,8 @@ static void usage(FILE *f)
 "            /usr/lib/postgresql/15/bin/postgres 'postgresql:lock*'\n"
 "  tsdt list -v libstdc++\n"
 "  tsdt list --no-auto-types /usr/bin/python3.11\n"
+"  tsdt list /usr/bin/python3.11 \\\n"
+"            'python:line(const char *file, const char *func, int line)'\n"
 "  tsdt list -p $(pgrep -o postgres) --json\n");
 }
 
@@ -322,13 +326,15 @@ static void print_type_sources(struct list_ctx *ctx,
 			    (qf == file || (qf && file && !strcmp(qf, file))))
 				cnt++;
 		}
-		printf("  types: %s%s%s (%zu probe%s)\n",
+		printf(src == TSDT_TYPES_PATTERN ? "  types: %s%s%s' (%zu probe%s)\n"
+						 : "  types: %s%s%s (%zu probe%s)\n",
 		       src == TSDT_TYPES_NONE ? "none, sizes from the notes"
 		       : src == TSDT_TYPES_NOTE ? "type note (.note.tsdt)"
 		       : src == TSDT_TYPES_STOCK ? "stock"
+		       : src == TSDT_TYPES_PATTERN ? "pattern"
 						 : "provider file",
-		       file ? " " : "", file ? file : "", cnt,
-		       cnt == 1 ? "" : "s");
+		       file ? (src == TSDT_TYPES_PATTERN ? " '" : " ") : "",
+		       file ? file : "", cnt, cnt == 1 ? "" : "s");
 	}
 }
 
@@ -451,9 +457,10 @@ int cmd_list(int argc, char **argv)
 		}
 		ctx.pats[ctx.pat_cnt] = tsdt_pattern__new(a);
 		if (!ctx.pats[ctx.pat_cnt++]) {
-			fprintf(stderr, "tsdt list: bad pattern '%s': %s\n", a,
-				errno == EINVAL ? "expected [binary:]provider:name"
-						: strerror(errno));
+			/* a bad one: the library said where and what */
+			if (errno != EINVAL)
+				fprintf(stderr, "tsdt list: pattern '%s': %s\n", a,
+					strerror(errno));
 			ret = 2;
 			goto out;
 		}
@@ -495,6 +502,10 @@ int cmd_list(int argc, char **argv)
 				open_failed = true;
 				continue;
 			}
+			/* ad-hoc types: "provider:name(TYPE NAME, ...)" */
+			for (int k = 0; k < ctx.pat_cnt; k++)
+				if (tsdt_catalog__apply_pattern_types(cat, ctx.pats[k]) < 0)
+					ret = 1;
 			if (tsdt_catalog__problem_cnt(cat))
 				ret = 1;
 			for (size_t b = 0; b < tsdt_catalog__binary_cnt(cat); b++)

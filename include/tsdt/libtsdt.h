@@ -212,6 +212,8 @@ enum tsdt_type_source {
 	TSDT_TYPES_PROVIDER,   /* a provider file given by the user */
 	TSDT_TYPES_STOCK,      /* a provider file of tsdt's own library of
 				* stock software (share/tsdt/providers) */
+	TSDT_TYPES_PATTERN,    /* a pattern's own types,
+				* "provider:name(const char *file, ...)" */
 };
 
 struct tsdt_catalog_opts {
@@ -310,10 +312,11 @@ TSDT_API int tsdt_probe__arg_cnt(const struct tsdt_probe *probe);
 TSDT_API enum tsdt_type_source
 tsdt_probe__type_source(const struct tsdt_probe *probe);
 /* The provider file the types come from (TSDT_TYPES_PROVIDER or
- * TSDT_TYPES_STOCK), as given or found; NULL otherwise. */
+ * TSDT_TYPES_STOCK), as given or found; for TSDT_TYPES_PATTERN, the
+ * pattern's text; NULL otherwise. */
 TSDT_API const char *tsdt_probe__type_file(const struct tsdt_probe *probe);
 /* Where types come from, as tsdt's JSON writes it: "none", "note",
- * "provider-file", "stock" ("unknown" for other values). */
+ * "provider-file", "stock", "pattern" ("unknown" for other values). */
 TSDT_API const char *tsdt_type_source__str(enum tsdt_type_source src);
 /* The type of argument @i: from the type note or provider file, else an
  * untyped type with the size and sign of the sites' specs (sites that
@@ -397,6 +400,20 @@ TSDT_API const char *tsdt_pattern__provider(const struct tsdt_pattern *pat);
 TSDT_API const char *tsdt_pattern__name(const struct tsdt_pattern *pat);
 /* True when the binary part has glob characters. */
 TSDT_API bool tsdt_pattern__binary_is_glob(const struct tsdt_pattern *pat);
+/* Whether @pat gives argument types: "python:function__entry(const char
+ * *file, const char *func, int line)" (written as in a provider file). */
+TSDT_API bool tsdt_pattern__has_types(const struct tsdt_pattern *pat);
+/**
+ * @brief **tsdt_catalog__apply_pattern_types()** gives the probes of @cat
+ * that @pat matches @pat's argument types, as a provider file would
+ * (probes with a type note keep theirs; a size that differs from a site's
+ * is told at info level). A tsdt_target does this by itself for its
+ * patterns.
+ * @return the number of probes typed, or -EINVAL (told) when a matching
+ * probe has another number of arguments or a type is unknown.
+ */
+TSDT_API int tsdt_catalog__apply_pattern_types(struct tsdt_catalog *cat,
+					       const struct tsdt_pattern *pat);
 /* True when PROVIDER and NAME match (the binary part is not looked at). */
 TSDT_API bool tsdt_pattern__match_names(const struct tsdt_pattern *pat,
 					const char *provider,

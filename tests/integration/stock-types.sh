@@ -14,6 +14,11 @@ STOCK=$(pwd)/providers
 [ -d /usr/local/share/tsdt/providers ] && STOCK=/usr/local/share/tsdt/providers
 unset TSDT_PROVIDERS_DIR
 nosema() { sed -E 's/  semaphore 0x[0-9a-f]+//'; }
+cat > "$TMP/t.py" <<'P'
+def hello(n):
+    return n + 1
+hello(41)
+P
 
 # --- tsdt list, text
 "$TSDT" list "$PY" 'python:function__*' 2> "$TMP/l.err" | nosema > "$TMP/l.out"
@@ -98,6 +103,31 @@ printf '#pragma tsdt binary\nprovider p { probe a(); };\n' > "$TMP/nopat.d"
 check "#pragma tsdt binary without a glob: the file's own error" \
 	grep -qF "tsdt list: provider: $TMP/nopat.d:1:14: '#pragma tsdt binary' needs a file name or glob" "$TMP/nopat.err"
 
+# --- ad-hoc types in the pattern
+"$TSDT" list --no-auto-types "$PY" 'python:function__entry(const char *file, const char *func, int line)' | nosema > "$TMP/ah.out"
+printf '%s\n' "$PY" '  python:function__entry(const char *file, const char *func, int32_t line)  1 site' \
+	"  types: pattern 'python:function__entry(const char *file, const char *func, int line)' (1 probe)" > "$TMP/want"
+check "list 'PROBE(TYPES)': typed by the pattern, says so" diff -u "$TMP/want" "$TMP/ah.out"
+"$TSDT" list --json "$PY" 'python:function__*(const char *f, const char *fn, int l)' > "$TMP/ah.json"
+python3 - "$TMP/ah.json" <<'PY'
+import json, sys
+ps = json.load(open(sys.argv[1]))['binaries'][0]['probes']
+ok = len(ps) == 2 and all(p['type_source'] == 'pattern' and [a['name'] for a in p['args']] == ['f', 'fn', 'l'] for p in ps)
+print(('ok' if ok else 'FAIL') + ': pattern types over the stock ones, JSON:', [(p['name'], p['type_source']) for p in ps])
+sys.exit(not ok)
+PY
+check "a glob with types: every match typed, over the stock file" [ $? = 0 ]
+rc=0; "$TSDT" list "$PY" 'python:function__entry(const char *file, int line)' > /dev/null 2> "$TMP/ah2.err" || rc=$?
+check "a pattern with another argument count: exit 1, the exact message" [ $rc = 1 -a "$(cat "$TMP/ah2.err")" = "tsdt list: catalog: $PY: probe python:function__entry: pattern 'python:function__entry(const char *file, int line)' declares 2 arguments, the binary's notes have 3" ]
+rc=0; "$TSDT" list "$PY" 'python:gc__start(int;)' > /dev/null 2> "$TMP/ah3.err" || rc=$?
+check "a pattern with bad types: exit 2, where and what" [ $rc = 2 -a "$(head -1 "$TMP/ah3.err")" = "tsdt list: bad probe pattern 'python:gc__start(int;)': column 21: expected ')' or ',' after argument type" ]
+"$TSDT" trace --no-auto-types -c "$PY $TMP/t.py" 'python:function__return(const char *f, const char *fn, int l)' > "$TMP/aht.out" 2> "$TMP/aht.err"
+check "trace 'PROBE(TYPES)': the values typed as the pattern says" \
+	grep -qxF "python:function__return f=\"$TMP/t.py\" fn=\"hello\" l=2" <(strip_cols "$TMP/aht.out")
+rc=0; "$TSDT" trace -c "$PY $TMP/t.py" 'python:gc__start(int generation, int extra)' > /dev/null 2> "$TMP/aht2.err" || rc=$?
+check "trace with a pattern's wrong argument count: refused before running ($rc)" \
+	[ $rc -ne 0 -a "$(grep -c "pattern 'python:gc__start(int generation, int extra)' declares 2 arguments, the binary's notes have 1" "$TMP/aht2.err")" = 1 ]
+
 # --- another stock directory; a broken stock file is skipped
 mkdir "$TMP/stock"
 printf 'provider python {\n\tprobe function__entry(int;\n};\n' > "$TMP/stock/broken.d"
@@ -148,11 +178,6 @@ check "... its extend probe typed as 16 declares it" \
 check "... no message" [ ! -s "$TMP/pg16.err" ]
 
 # --- trace, exact values: CPython
-cat > "$TMP/t.py" <<'P'
-def hello(n):
-    return n + 1
-hello(41)
-P
 "$TSDT" trace -c "$PY $TMP/t.py" 'python:function__*' > "$TMP/py.out" 2> "$TMP/py.err"
 strip_cols "$TMP/py.out" | grep -F "$TMP/t.py" > "$TMP/py.lines"
 printf '%s\n' "python:function__return filename=\"$TMP/t.py\" funcname=\"hello\" lineno=2" \

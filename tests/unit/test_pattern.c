@@ -61,6 +61,37 @@ static void test_parse(void **state)
 	tsdt_pattern__free(NULL);
 }
 
+/* "provider:name(TYPES)": the selector without the types, which the
+ * provider-file parser reads */
+static void test_types(void **state)
+{
+	struct tsdt_pattern *p;
+
+	p = tsdt_pattern__new("python:function__*(const char *file, const char *fn, int line)");
+	assert_non_null(p);
+	assert_true(tsdt_pattern__has_types(p));
+	assert_string_equal(tsdt_pattern__provider(p), "python");
+	assert_string_equal(tsdt_pattern__name(p), "function__*");
+	assert_null(tsdt_pattern__binary(p));
+	assert_true(tsdt_pattern__match_names(p, "python", "function__entry"));
+	tsdt_pattern__free(p);
+
+	p = tsdt_pattern__new("/usr/bin/x:app:foo-entry()");
+	assert_non_null(p);
+	assert_true(tsdt_pattern__has_types(p));
+	assert_string_equal(tsdt_pattern__binary(p), "/usr/bin/x");
+	assert_string_equal(tsdt_pattern__name(p), "foo__entry");
+	tsdt_pattern__free(p);
+
+	p = tsdt_pattern__new("app:a");
+	assert_false(tsdt_pattern__has_types(p));
+	tsdt_pattern__free(p);
+
+	check_refused("app:a(int;)");
+	check_refused("app:a(int x, int x)");
+	check_refused(":(int x)");
+}
+
 static void test_match_names(void **state)
 {
 	struct tsdt_pattern *p = tsdt_pattern__new("postgresql:transaction__*");
@@ -128,6 +159,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_types),
 		cmocka_unit_test(test_match_names),
 		cmocka_unit_test(test_match_path),
 		cmocka_unit_test(test_names),

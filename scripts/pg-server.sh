@@ -16,7 +16,9 @@
 # PORT only names the socket (.s.PGSQL.PORT) since TCP is off; default is
 # derived from DIR so that two servers in different DIRs never collide.
 # Must run as root (to switch to the postgres user). Environment:
-#   PG_BIN (default /usr/lib/postgresql/15/bin), PG_SHARED_BUFFERS (16MB),
+#   PG_BIN (default /usr/lib/postgresql/15/bin), PG_POSTGRES (another
+#   postgres executable for pg_ctl to start, e.g. one built by
+#   scripts/pg-build.sh), PG_SHARED_BUFFERS (16MB),
 #   PG_EXTRA_CONF (extra lines appended to postgresql.conf).
 set -eu
 
@@ -90,7 +92,7 @@ start)
 		EOF
 	fi
 	touch "$log" && chown $PG_USER "$log"
-	as_pg "$PG_BIN/pg_ctl" -D "$data" -l "$log" -w -t 60 start > /dev/null ||
+	as_pg "$PG_BIN/pg_ctl" ${PG_POSTGRES:+-p "$PG_POSTGRES"} -D "$data" -l "$log" -w -t 60 start > /dev/null ||
 		{ tail -20 "$log" >&2; die "server did not start (log: $log)"; }
 	print_env
 	;;

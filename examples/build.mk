@@ -28,3 +28,23 @@ $(DEMO_OUT)/demo-top: examples/demo/demo-top.c examples/demo/demo-top.h \
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -I$(DEMO_OUT) -Iexamples/demo -o $@ $< $(OUT)/libtsdt.a $(LIBS)
 CHECK_CMDS += tests/integration/example-demo.sh
+
+# examples/pg: pg-top, a PostgreSQL engineer's tool on libtsdt, with typed
+# handlers generated from the stock providers/postgresql-15.d (tsdt-gen -B).
+PG_OUT := $(OUT)/examples/pg
+EXAMPLE_BINS += $(PG_OUT)/pg-top
+all: $(PG_OUT)/pg-top
+
+$(PG_OUT)/pg_probes.bpf.h: providers/postgresql-15.d $(OUT)/tsdt-gen
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(OUT)/tsdt-gen -B -s $< -o $@
+
+$(PG_OUT)/pg-top.bpf.o: BPF_CFLAGS += -I$(PG_OUT) -Iexamples/pg
+$(PG_OUT)/pg-top.bpf.o: $(PG_OUT)/pg_probes.bpf.h examples/pg/pg-top.h
+
+$(PG_OUT)/pg-top: examples/pg/pg-top.c examples/pg/pg-top.h \
+		$(PG_OUT)/pg-top.skel.h $(OUT)/libtsdt.a
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -I$(PG_OUT) -Iexamples/pg -o $@ $< $(OUT)/libtsdt.a $(LIBS)
+CHECK_CMDS += tests/integration/example-pg.sh

@@ -1,0 +1,416 @@
+// SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause)
+/*
+ * pg-top's BPF side: typed handlers on PostgreSQL's own probes, generated
+ * from providers/postgresql-15.d by `tsdt-gen -B` (so libtsdt refuses them
+ * if the binary's probes disagree), aggregating in the kernel per backend
+ * type and application: transactions, their latency, queries, their
+ * latency and text, lock waits and checkpoints (those two as events).
+ *
+ * Every handler is attached to the postgres binary for every process that
+ * runs it (tsdt_attach_opts.pid = -1: uprobes are per file); the cluster's
+ * processes are the postmaster and what it forks, kept in `members` by the
+ * fork and exit tracepoints below, seeded from /proc by pg-top.c, so that
+ * other clusters on the machine are not counted and backends forked before
+ * or after the attach are.
+ *
+ * Each handler reads two globals of the binary (tsdt_attach_opts.globals,
+ * in this order): MyBackendType and application_name.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "pg_probes.bpf.h"
+#include "pg-top.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* filters, set before load (0 / "": none) */
+const volatile __u32 filter_pid = 0;
+const volatile __s32 filter_btype = -1;
+const volatile char filter_app[PG_APP_MAX] = {};
+
+struct pg_proc {
+	/* the key at the transaction's and the query's start: an end is
+	 * counted where its start was (a new connection's first transaction
+	 * starts before application_name is set, and ends after) */
+	struct pg_key xkey, qkey;
+	__u64 xact_ns, query_ns, lock_ns, ckpt_ns;
+	__s32 ckpt_flags;
+	__u32 query_ok;
+	__u64 qhash;
+	char query[PG_QUERY_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, __u8);
+} members SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, __u32);
+	__type(value, struct pg_proc);
+} procs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, struct pg_key);
+	__type(value, struct pg_stats);
+} stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 8192);
+	__type(key, struct pg_query_key);
+	__type(value, struct pg_query);
+} queries SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pg_query);
+} scratch SEC(".maps");
+
+/* events that did not fit in the ring (told by pg-top) */
+__u64 lost_events;
+
+static const struct pg_stats zero_stats;
+static const struct pg_proc zero_proc;
+
+static __always_inline __u32 tgid(void)
+{
+	return bpf_get_current_pid_tgid() >> 32;
+}
+
+/* The process's key; nonzero when it is not the cluster's. */
+static __always_inline int get_key(struct pt_regs *ctx, struct pg_key *k)
+{
+	__u32 pid = tgid();
+	__u64 v = 0;
+
+	if (!bpf_map_lookup_elem(&members, &pid))
+		return 1;
+	__builtin_memset(k, 0, sizeof(*k));
+	if (!tsdt_global(ctx, 0, &v))
+		k->btype = (__u32)v;
+	if (!tsdt_global(ctx, 1, &v) && v)
+		bpf_probe_read_user_str(k->app, sizeof(k->app), (const void *)v);
+	return 0;
+}
+
+/* Whether the filters leave @k (of the current process) out. */
+static __always_inline bool filtered(const struct pg_key *k)
+{
+	if (filter_pid && tgid() != filter_pid)
+		return true;
+	if (filter_btype >= 0 && k->btype != (__u32)filter_btype)
+		return true;
+	if (filter_app[0]) {
+		for (int i = 0; i < PG_APP_MAX; i++) {
+			if (k->app[i] != filter_app[i])
+				return true;
+			if (!k->app[i])
+				break;
+		}
+	}
+	return false;
+}
+
+static __always_inline struct pg_stats *get_stats(const struct pg_key *k)
+{
+	struct pg_stats *s = bpf_map_lookup_elem(&stats, k);
+
+	if (s)
+		return s;
+	bpf_map_update_elem(&stats, k, &zero_stats, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&stats, k);
+}
+
+static __always_inline struct pg_proc *get_proc(void)
+{
+	__u32 pid = tgid();
+	struct pg_proc *p = bpf_map_lookup_elem(&procs, &pid);
+
+	if (p)
+		return p;
+	bpf_map_update_elem(&procs, &pid, &zero_proc, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&procs, &pid);
+}
+
+static __always_inline __u32 bucket(__u64 ns)
+{
+	__u32 r = 0;
+
+	if (ns >> 32) { ns >>= 32; r += 32; }
+	if (ns >> 16) { ns >>= 16; r += 16; }
+	if (ns >> 8) { ns >>= 8; r += 8; }
+	if (ns >> 4) { ns >>= 4; r += 4; }
+	if (ns >> 2) { ns >>= 2; r += 2; }
+	if (ns >> 1) { r += 1; }
+	return r < PG_HIST_MAX ? r : PG_HIST_MAX - 1;
+}
+
+/* ------------------------------------------------------- transactions */
+
+POSTGRESQL_TRANSACTION_START_HANDLER(on_xact_start)
+{
+	struct pg_key k;
+	struct pg_stats *s;
+	struct pg_proc *p;
+
+	if (get_key(ctx, &k) || !(p = get_proc()))
+		return 0;
+	/* kept even when filtered out: its end is counted by this key */
+	p->xkey = k;
+	p->xact_ns = bpf_ktime_get_ns();
+	if (filtered(&k) || !(s = get_stats(&k)))
+		return 0;
+	__sync_fetch_and_add(&s->xact_start, 1);
+	return 0;
+}
+
+static __always_inline void xact_end(struct pt_regs *ctx, bool commit)
+{
+	struct pg_key k;
+	struct pg_stats *s;
+	struct pg_proc *p;
+	__u64 d = 0;
+
+	if (get_key(ctx, &k))
+		return;
+	p = get_proc();
+	if (p && p->xact_ns) {
+		k = p->xkey;
+		d = bpf_ktime_get_ns() - p->xact_ns;
+		p->xact_ns = 0;
+	}
+	if (filtered(&k))
+		return;
+	s = get_stats(&k);
+	if (!s)
+		return;
+	if (commit)
+		__sync_fetch_and_add(&s->xact_commit, 1);
+	else
+		__sync_fetch_and_add(&s->xact_abort, 1);
+	if (!d)
+		return; /* began before the attach */
+	__sync_fetch_and_add(&s->xact_ns, d);
+	__sync_fetch_and_add(&s->xact_hist[bucket(d)], 1);
+}
+
+POSTGRESQL_TRANSACTION_COMMIT_HANDLER(on_xact_commit)
+{
+	xact_end(ctx, true);
+	return 0;
+}
+
+POSTGRESQL_TRANSACTION_ABORT_HANDLER(on_xact_abort)
+{
+	xact_end(ctx, false);
+	return 0;
+}
+
+/* ------------------------------------------------------------ queries */
+
+/* Sleepable: the query text is read even from a page not yet touched. */
+POSTGRESQL_QUERY_START_HANDLER_SLEEPABLE(on_query_start)
+{
+	struct pg_key k;
+	struct pg_proc *p;
+	__u64 h = 14695981039346656037ULL;
+
+	if (get_key(ctx, &k) || !(p = get_proc()))
+		return 0;
+	p->qkey = k;
+	p->query_ns = bpf_ktime_get_ns();
+	p->query_ok = tsdt_read_str(p->query, sizeof(p->query), query) > 0;
+	for (int i = 0; i < PG_QUERY_MAX; i++) {
+		char c = p->query[i];
+
+		if (!c)
+			break;
+		h = (h ^ (__u8)c) * 1099511628211ULL;
+	}
+	p->qhash = h;
+	return 0;
+}
+
+POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
+{
+	struct pg_query_key qk = {};
+	struct pg_stats *s;
+	struct pg_query *q;
+	struct pg_proc *p;
+	__u32 pid = tgid(), zero = 0;
+	__u64 d;
+
+	if (get_key(ctx, &qk.k))
+		return 0;
+	p = bpf_map_lookup_elem(&procs, &pid);
+	if (!p || !p->query_ns)
+		return 0; /* began before the attach */
+	qk.k = p->qkey;
+	if (filtered(&qk.k) || !(s = get_stats(&qk.k)))
+		return 0;
+	d = bpf_ktime_get_ns() - p->query_ns;
+	p->query_ns = 0;
+	__sync_fetch_and_add(&s->query_cnt, 1);
+	__sync_fetch_and_add(&s->query_ns, d);
+	__sync_fetch_and_add(&s->query_hist[bucket(d)], 1);
+	if (!p->query_ok) {
+		__sync_fetch_and_add(&s->unread, 1);
+		return 0;
+	}
+	qk.hash = p->qhash;
+	q = bpf_map_lookup_elem(&queries, &qk);
+	if (!q) {
+		struct pg_query *n = bpf_map_lookup_elem(&scratch, &zero);
+
+		if (!n)
+			return 0;
+		n->cnt = n->total_ns = n->max_ns = 0;
+		__builtin_memcpy(n->text, p->query, sizeof(n->text));
+		bpf_map_update_elem(&queries, &qk, n, BPF_NOEXIST);
+		q = bpf_map_lookup_elem(&queries, &qk);
+		if (!q)
+			return 0;
+	}
+	__sync_fetch_and_add(&q->cnt, 1);
+	__sync_fetch_and_add(&q->total_ns, d);
+	if (d > q->max_ns)
+		q->max_ns = d;
+	return 0;
+}
+
+/* --------------------------------------------------------- lock waits */
+
+POSTGRESQL_LOCK_WAIT_START_HANDLER(on_lock_start)
+{
+	struct pg_key k;
+	struct pg_proc *p;
+
+	if (get_key(ctx, &k) || !(p = get_proc()))
+		return 0;
+	p->lock_ns = bpf_ktime_get_ns();
+	return 0;
+}
+
+POSTGRESQL_LOCK_WAIT_DONE_HANDLER(on_lock_done)
+{
+	struct pg_event *e;
+	struct pg_stats *s;
+	struct pg_proc *p;
+	struct pg_key k;
+	__u32 pid = tgid();
+	__u64 d;
+
+	if (get_key(ctx, &k) || filtered(&k) || !(s = get_stats(&k)))
+		return 0;
+	p = bpf_map_lookup_elem(&procs, &pid);
+	if (!p || !p->lock_ns)
+		return 0;
+	d = bpf_ktime_get_ns() - p->lock_ns;
+	p->lock_ns = 0;
+	__sync_fetch_and_add(&s->lock_waits, 1);
+	__sync_fetch_and_add(&s->lock_ns, d);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&lost_events, 1);
+		return 0;
+	}
+	e->kind = PG_EV_LOCK_WAIT;
+	e->pid = pid;
+	e->k = k;
+	e->ns = d;
+	e->lock.field[0] = field1;
+	e->lock.field[1] = field2;
+	e->lock.field[2] = field3;
+	e->lock.field[3] = field4;
+	e->lock.type = type;
+	e->lock.mode = mode;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* -------------------------------------------------------- checkpoints */
+
+POSTGRESQL_CHECKPOINT_START_HANDLER(on_ckpt_start)
+{
+	struct pg_key k;
+	struct pg_proc *p;
+
+	if (get_key(ctx, &k) || !(p = get_proc()))
+		return 0;
+	p->ckpt_ns = bpf_ktime_get_ns();
+	p->ckpt_flags = flags;
+	return 0;
+}
+
+/* Its arguments are rip-relative (-4@NBuffers(%rip) ...): the handler reads
+ * them as any other, by the site's spec. */
+POSTGRESQL_CHECKPOINT_DONE_HANDLER(on_ckpt_done)
+{
+	struct pg_event *e;
+	struct pg_proc *p;
+	struct pg_key k;
+	__u32 pid = tgid();
+
+	if (get_key(ctx, &k) || filtered(&k))
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&lost_events, 1);
+		return 0;
+	}
+	p = bpf_map_lookup_elem(&procs, &pid);
+	e->kind = PG_EV_CHECKPOINT;
+	e->pid = pid;
+	e->k = k;
+	e->ns = p && p->ckpt_ns ? bpf_ktime_get_ns() - p->ckpt_ns : 0;
+	e->ckpt.flags = p ? p->ckpt_flags : 0;
+	if (p)
+		p->ckpt_ns = 0;
+	e->ckpt.written = buffers_written;
+	e->ckpt.total = buffers_total;
+	e->ckpt.wal_added = wal_added;
+	e->ckpt.wal_removed = wal_removed;
+	e->ckpt.wal_recycled = wal_recycled;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+/* ------------------------------------------------- the cluster's family */
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ppid = parent->tgid, cpid = child->tgid;
+	__u8 one = 1;
+
+	if (ppid != cpid && bpf_map_lookup_elem(&members, &ppid))
+		bpf_map_update_elem(&members, &cpid, &one, BPF_ANY);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *task)
+{
+	__u32 pid = task->tgid;
+
+	if (task->pid != task->tgid)
+		return 0; /* a thread */
+	bpf_map_delete_elem(&members, &pid);
+	bpf_map_delete_elem(&procs, &pid);
+	return 0;
+}

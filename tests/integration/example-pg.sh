@@ -1,0 +1,110 @@
+#!/bin/bash
+# examples/pg/pg-top on a real PostgreSQL 15 server, started here: exact
+# counts per backend type and application for a pgbench run with -t and
+# forced rollbacks (against pgbench's own report), every query's text, a
+# backend connected before the attach counted, a lock wait with its lock
+# tag, a checkpoint with its figures; then --app and -D.
+. "$(dirname "$0")/../trace/lib.sh"
+TOP=$OUT/examples/pg/pg-top
+[ -x "$TOP" ] || die "$TOP not built (make)"
+PGB=/usr/lib/postgresql/15/bin
+PGDIR=$(mktemp -d /tmp/tsdt-pg.XXXXXX)
+on_exit "rm -rf '$PGDIR'"
+on_exit "scripts/pg-server.sh stop '$PGDIR'"
+scripts/pg-server.sh start "$PGDIR" > "$PGDIR/env" || die "server did not start"
+eval "$(cat "$PGDIR/env")"
+as_pg() { (cd / && runuser -u postgres -- env PGHOST="$PGHOST" PGPORT="$PGPORT" "$@"); }
+sql() { as_pg "$PGB/psql" -X -q -At -d postgres -c "$1"; }
+sql "CREATE TABLE t (x int); INSERT INTO t VALUES (1)"
+printf 'BEGIN;\nSELECT 1;\nEND;\n' > "$PGDIR/commit.sql"
+printf 'BEGIN;\nSELECT 2;\nROLLBACK;\n' > "$PGDIR/rollback.sql"
+chmod 644 "$PGDIR"/*.sql
+
+# a session connected before pg-top attaches
+mkfifo "$PGDIR/in"
+as_pg env PGAPPNAME=early "$PGB/psql" -X -q -At -d postgres < "$PGDIR/in" > "$PGDIR/early.out" 2>&1 & P=$!
+exec {sqlfd}> "$PGDIR/in"
+on_exit "exec {sqlfd}>&-; wait $P"
+echo "SELECT 'connected';" >&$sqlfd
+wait_for "$PGDIR/early.out" '^connected$' 10 || die "no early session"
+
+"$TOP" -p "$PG_PID" -i 100 --top 50 --json > "$TMP/top.out" 2> "$TMP/top.err" & T=$!
+on_exit "kill $T 2>/dev/null"
+wait_for "$TMP/top.err" 'handlers attached' 15 || die "pg-top did not attach"
+
+as_pg "$PGB/pgbench" -n -c 4 -t 50 -f "$PGDIR/commit.sql@9" -f "$PGDIR/rollback.sql@1" postgres > "$TMP/bench.out" 2>&1
+check "pgbench ran" grep -q 'actually processed: 200/200' "$TMP/bench.out"
+n1=$(awk '/^SQL script 1:/ { s = 1 } s == 1 && /^ - [0-9]+ transactions/ { print $2; exit }' "$TMP/bench.out")
+n2=$(awk '/^SQL script 2:/ { s = 1 } s == 1 && /^ - [0-9]+ transactions/ { print $2; exit }' "$TMP/bench.out")
+echo "SELECT 'early1';" >&$sqlfd
+echo "SELECT 'early2';" >&$sqlfd
+echo "SELECT 'done';" >&$sqlfd
+wait_for "$PGDIR/early.out" '^done$' 10 || fail "early session's queries"
+# a lock wait: lockB waits for lockA's exclusive lock on t
+as_pg env PGAPPNAME=lockA "$PGB/psql" -X -q -d postgres -c "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(0.4); COMMIT;" > /dev/null & LA=$!
+sleep 0.15
+as_pg env PGAPPNAME=lockB "$PGB/psql" -X -q -d postgres -c "SELECT count(*) FROM t" > /dev/null
+wait $LA
+sql "CHECKPOINT"
+relid=$(sql "SELECT 't'::regclass::oid") dbid=$(sql "SELECT oid FROM pg_database WHERE datname = 'postgres'")
+nbuf=$(sql "SELECT setting FROM pg_settings WHERE name = 'shared_buffers'")
+sleep 0.3
+kill -INT $T; wait $T
+check "pg-top exits 0 on SIGINT" [ $? = 0 ]
+
+python3 - "$TMP/top.out" "$n1" "$n2" "$relid" "$dbid" "$nbuf" <<'PY'
+import json, sys
+recs = [json.loads(l) for l in open(sys.argv[1])]
+n1, n2, relid, dbid, nbuf = map(int, sys.argv[2:])
+s = [r for r in recs if r['type'] == 'summary'][-1]
+def group(app, bt='client backend'):
+    g = [x for x in s['groups'] if x['application'] == app and x['backend_type'] == bt]
+    return g[0] if g else None
+def ok(cond, what):
+    print(('ok' if cond else 'FAIL') + ': ' + what)
+    return cond
+good = True
+g = group('pgbench')
+good &= ok(g is not None and (g['xact_start'], g['xact_commit'], g['xact_abort']) == (200, n1, n2),
+           'pgbench: 200 started, %d committed, %d rolled back, as pgbench reports: %s' %
+           (n1, n2, str(g and (g['xact_start'], g['xact_commit'], g['xact_abort']))))
+good &= ok(g is not None and g['queries'] == 600 and g['queries_unread'] == 0,
+           'pgbench: 600 queries, each text read: %s' % str(g and (g['queries'], g['queries_unread'])))
+tq = {(q['application'], q['query']): q['calls'] for q in s['top_queries']}
+want = {('pgbench', 'BEGIN;'): 200, ('pgbench', 'SELECT 1;'): n1, ('pgbench', 'END;'): n1,
+        ('pgbench', 'SELECT 2;'): n2, ('pgbench', 'ROLLBACK;'): n2}
+good &= ok(all(tq.get(k) == v for k, v in want.items()), 'top queries: each text with its calls: %s' %
+           {k: tq.get(k) for k in want})
+e = group('early')
+good &= ok(e is not None and e['xact_commit'] == 3 and tq.get(('early', "SELECT 'early1';")) == 1,
+           'a backend connected before the attach: counted (3 commits, its queries): %s' %
+           str(e and e['xact_commit']))
+lw = [r for r in recs if r['type'] == 'lock_wait']
+good &= ok(len(lw) == 1 and lw[0]['application'] == 'lockB' and lw[0]['tag'][:2] == [dbid, relid]
+           and lw[0]['locktag_type'] == 0 and lw[0]['mode'] == 1 and lw[0]['ms'] >= 100,
+           'one lock wait: lockB on relation %d of database %d, AccessShareLock, >= 100 ms: %s' %
+           (relid, dbid, str(lw)))
+ck = [r for r in recs if r['type'] == 'checkpoint']
+good &= ok(len(ck) >= 1 and ck[-1]['buffers_total'] == nbuf and 0 < ck[-1]['buffers_written'] <= nbuf,
+           'checkpoint: buffers_total = shared_buffers (%d), 0 < written: %s' % (nbuf, str(ck)))
+good &= ok(s['lost_events'] == 0, 'nothing lost')
+sys.exit(not good)
+PY
+check "pg-top's figures" [ $? = 0 ]
+
+# filters, and the cluster named by its data directory
+"$TOP" -D "$PGDIR/data" --app pgbench -i 100 --json > "$TMP/f.out" 2> "$TMP/f.err" & T=$!
+wait_for "$TMP/f.err" 'handlers attached' 15 || die "pg-top -D did not attach"
+as_pg "$PGB/pgbench" -n -c 2 -t 10 -f "$PGDIR/commit.sql" postgres > /dev/null 2>&1
+sql "SELECT 1" > /dev/null
+kill -INT $T; wait $T
+python3 - "$TMP/f.out" <<'PY'
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1])][-1]
+apps = {(g['application'], g['xact_start'], g['xact_commit']) for g in s['groups']}
+ok = apps == {('pgbench', 20, 20)}
+print(('ok' if ok else 'FAIL') + ': -D DATADIR --app pgbench: only pgbench, 20 transactions:', apps)
+sys.exit(not ok)
+PY
+check "-D and --app" [ $? = 0 ]
+finish

@@ -2,7 +2,8 @@
 #
 #   make            build library, CLI, BPF objects, provider compiler, examples
 #   make check      install missing dependencies, build, run every test
-#   make demo       install missing dependencies, build, trace the example program
+#   make demo       install missing dependencies, build, trace two PostgreSQL
+#                   clusters with examples/pg (make demo-basic: the small one)
 #   make fuzz       run every libFuzzer target for FUZZ_TIME seconds each
 #   make bench      run the benchmarks under bench/
 #   make install PREFIX=/usr/local DESTDIR=
@@ -59,7 +60,7 @@ CHECK_CMDS   :=        # further test commands run by `make check`, in order
 FUZZERS      :=        # libFuzzer targets
 MAN_PAGES    :=        # man pages to install
 
-.PHONY: all check demo fuzz bench install clean deps
+.PHONY: all check demo demo-basic fuzz bench install clean deps
 all:
 
 include sdk/build.mk
@@ -166,6 +167,11 @@ check: deps
 	$(Q)OUT=$(OUT) FUZZ_SMOKE=$(FUZZ_SMOKE) tests/run-checks.sh $(UNIT_TESTS) -- $(CHECK_CMDS)
 
 demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)OUT=$(OUT) scripts/demo-pg.sh
+
+# the first demo: a program instrumented with <sys/tsdt.h>, traced
+demo-basic: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)OUT=$(OUT) scripts/demo.sh
 

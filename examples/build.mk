@@ -48,3 +48,4 @@ $(PG_OUT)/pg-top: examples/pg/pg-top.c examples/pg/pg-top.h \
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -I$(PG_OUT) -Iexamples/pg -o $@ $< $(OUT)/libtsdt.a $(LIBS)
 CHECK_CMDS += tests/integration/example-pg.sh
+CHECK_CMDS += tests/integration/example-pg-repl.sh

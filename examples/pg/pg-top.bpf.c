@@ -13,8 +13,13 @@
  * other clusters on the machine are not counted and backends forked before
  * or after the attach are.
  *
- * Each handler reads two globals of the binary (tsdt_attach_opts.globals,
- * in this order): MyBackendType and application_name.
+ * Each handler reads four globals of the binary (tsdt_attach_opts.globals,
+ * in this order): MyBackendType, application_name, XactLastCommitEnd (the
+ * end of the last commit record written) and replorigin_session_origin_lsn
+ * (in an apply worker, the publisher's end LSN of the transaction it
+ * applies). With two clusters (--subscriber), `members` says which one a
+ * process is of, and the walsender's ReorderBufferCommit() is traced too
+ * (a plain uprobe on the exported function: x86-64 arguments).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -28,6 +33,8 @@ char LICENSE[] SEC("license") = "Dual BSD/GPL";
 const volatile __u32 filter_pid = 0;
 const volatile __s32 filter_btype = -1;
 const volatile char filter_app[PG_APP_MAX] = {};
+/* --subscriber: also the replication stages (PG_EV_COMMIT, ...) */
+const volatile bool replication = false;
 
 struct pg_proc {
 	/* the key at the transaction's and the query's start: an end is
@@ -45,8 +52,16 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
-	__type(value, __u8);
+	__type(value, __u8);    /* the cluster: 1, or 2 (--subscriber) */
 } members SEC(".maps");
+
+/* ReorderBufferCommit()'s end_lsn, per thread, for its return */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u64);
+} decoding SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -211,7 +226,31 @@ static __always_inline void xact_end(struct pt_regs *ctx, bool commit)
 
 POSTGRESQL_TRANSACTION_COMMIT_HANDLER(on_xact_commit)
 {
+	__u32 pid = tgid();
+	__u8 *cl = bpf_map_lookup_elem(&members, &pid);
+	struct pg_event *e;
+	__u64 v = 0;
+
 	xact_end(ctx, true);
+	if (!replication || !cl)
+		return 0;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&lost_events, 1);
+		return 0;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->kind = PG_EV_COMMIT;
+	e->pid = pid;
+	e->cluster = *cl;
+	e->ts = bpf_ktime_get_ns();
+	if (!tsdt_global(ctx, 0, &v))
+		e->k.btype = (__u32)v;
+	if (!tsdt_global(ctx, 2, &v))
+		e->xact.end_lsn = v;
+	if (!tsdt_global(ctx, 3, &v))
+		e->xact.origin_lsn = v;
+	bpf_ringbuf_submit(e, 0);
 	return 0;
 }
 
@@ -396,10 +435,13 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ppid = parent->tgid, cpid = child->tgid;
-	__u8 one = 1;
+	__u8 *cl;
 
-	if (ppid != cpid && bpf_map_lookup_elem(&members, &ppid))
-		bpf_map_update_elem(&members, &cpid, &one, BPF_ANY);
+	if (ppid != cpid && (cl = bpf_map_lookup_elem(&members, &ppid))) {
+		__u8 c = *cl;
+
+		bpf_map_update_elem(&members, &cpid, &c, BPF_ANY);
+	}
 	return 0;
 }
 
@@ -412,5 +454,54 @@ int BPF_PROG(on_exit, struct task_struct *task)
 		return 0; /* a thread */
 	bpf_map_delete_elem(&members, &pid);
 	bpf_map_delete_elem(&procs, &pid);
+	return 0;
+}
+
+/* --------------------------------------- the walsender's decoding */
+
+static __always_inline void decode_event(__u32 kind, __u64 lsn)
+{
+	__u32 pid = tgid();
+	__u8 *cl = bpf_map_lookup_elem(&members, &pid);
+	struct pg_event *e;
+
+	if (!cl)
+		return;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&lost_events, 1);
+		return;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->pid = pid;
+	e->cluster = *cl;
+	e->ts = bpf_ktime_get_ns();
+	e->xact.end_lsn = lsn;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* void ReorderBufferCommit(ReorderBuffer *rb, TransactionId xid,
+ *     XLogRecPtr commit_lsn, XLogRecPtr end_lsn, ...) */
+SEC("uprobe")
+int BPF_UPROBE(on_decode, void *rb, __u32 xid, __u64 commit_lsn, __u64 end_lsn)
+{
+	__u64 tid = bpf_get_current_pid_tgid();
+
+	bpf_map_update_elem(&decoding, &tid, &end_lsn, BPF_ANY);
+	decode_event(PG_EV_DECODE_START, end_lsn);
+	return 0;
+}
+
+SEC("uretprobe")
+int BPF_URETPROBE(on_decode_ret)
+{
+	__u64 tid = bpf_get_current_pid_tgid();
+	__u64 *lsn = bpf_map_lookup_elem(&decoding, &tid);
+
+	if (!lsn)
+		return 0;
+	decode_event(PG_EV_DECODE_END, *lsn);
+	bpf_map_delete_elem(&decoding, &tid);
 	return 0;
 }

@@ -69,6 +69,7 @@ static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 static const char usage[] =
 	"Usage: pg-top (-p POSTMASTER_PID | -D DATADIR) [-i SECONDS] [-d SECONDS]\n"
 	"              [--app NAME] [--pid PID] [--type TYPE] [--top N] [--json]\n"
+	"              [--subscriber DATADIR [--perfetto FILE]]\n"
 	"\n"
 	"Trace a running PostgreSQL 15 cluster: its postmaster and every process\n"
 	"it forks, before or after the attach. Every interval, per backend type\n"
@@ -86,10 +87,18 @@ static const char usage[] =
 	"  --type TYPE    only this backend type ('client backend', walsender, ...)\n"
 	"  --top N        top queries shown (default 10)\n"
 	"  --json         one JSON object per interval instead of tables\n"
+	"  --subscriber DATADIR  a subscriber cluster of this machine: follow each\n"
+	"                 transaction by its commit LSN from the publisher's commit\n"
+	"                 through the walsender's decoding and sending\n"
+	"                 (ReorderBufferCommit) to the apply worker's commit:\n"
+	"                 end-to-end latency and each stage's share\n"
+	"  --perfetto FILE  with --subscriber: write a Perfetto trace, each\n"
+	"                 transaction a flow across the three processes\n"
 	"\n"
 	"Examples:\n"
 	"  pg-top -D /var/lib/postgresql/15/main\n"
-	"  pg-top -p $(head -1 /var/lib/postgresql/15/main/postmaster.pid) --app pgbench -i 1\n";
+	"  pg-top -p $(head -1 /var/lib/postgresql/15/main/postmaster.pid) --app pgbench -i 1\n"
+	"  pg-top -D /srv/pub --subscriber /srv/sub --perfetto repl.json\n";
 
 static long parse_num(const char *opt, const char *s)
 {
@@ -151,9 +160,8 @@ static pid_t ppid_of(pid_t pid)
 
 /* The postmaster and its children now in @members; the fork tracepoint,
  * attached before, adds every later one. */
-static int seed_members(int fd, pid_t pm)
+static int seed_members(int fd, pid_t pm, __u8 one)
 {
-	__u8 one = 1;
 	__u32 k = pm;
 	struct dirent *de;
 	int n = 1;
@@ -179,12 +187,274 @@ static int seed_members(int fd, pid_t pm)
 
 /* --------------------------------------------------------------- output */
 
+/* One replicated transaction, by the end LSN of its commit record. */
+struct flow {
+	__u64 lsn;
+	__u64 pub_ts, dec_ts, sent_ts, sub_ts; /* CLOCK_MONOTONIC ns, 0: not yet */
+	__u32 pub_pid, wal_pid, sub_pid;
+};
+
 struct ctx {
 	struct pg_top_bpf *skel;
-	bool json;
+	bool json, replication;
 	int top;
 	__u64 locks, ckpts;
+	struct flow *flows;
+	size_t flow_cnt, flow_cap;
+	size_t *index;          /* open addressing: lsn -> flows[i] + 1 */
+	size_t index_cap;       /* a power of two, > 2 * flow_cnt */
 };
+
+#define MAX_FLOWS 1000000
+
+static size_t lsn_slot(__u64 lsn, size_t cap)
+{
+	return (size_t)((lsn * 0x9E3779B97F4A7C15ULL) >> 17) & (cap - 1);
+}
+
+static int index_grow(struct ctx *c)
+{
+	size_t cap = c->index_cap ? c->index_cap * 2 : 4096;
+	size_t *idx = calloc(cap, sizeof(*idx));
+
+	if (!idx)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->flow_cnt; i++) {
+		size_t j = lsn_slot(c->flows[i].lsn, cap);
+
+		while (idx[j])
+			j = (j + 1) & (cap - 1);
+		idx[j] = i + 1;
+	}
+	free(c->index);
+	c->index = idx;
+	c->index_cap = cap;
+	return 0;
+}
+
+/* The flow of @lsn, created if new; NULL: no memory, or too many. */
+static struct flow *flow_of(struct ctx *c, __u64 lsn)
+{
+	size_t j;
+
+	if (c->index_cap) {
+		for (j = lsn_slot(lsn, c->index_cap); c->index[j];
+		     j = (j + 1) & (c->index_cap - 1))
+			if (c->flows[c->index[j] - 1].lsn == lsn)
+				return &c->flows[c->index[j] - 1];
+	}
+	if (c->flow_cnt == c->flow_cap) {
+		size_t cap = c->flow_cap ? c->flow_cap * 2 : 1024;
+		struct flow *n;
+
+		if (cap > MAX_FLOWS)
+			return NULL;
+		n = realloc(c->flows, cap * sizeof(*n));
+		if (!n)
+			return NULL;
+		c->flows = n;
+		c->flow_cap = cap;
+	}
+	if (2 * (c->flow_cnt + 1) >= c->index_cap && index_grow(c))
+		return NULL;
+	memset(&c->flows[c->flow_cnt], 0, sizeof(c->flows[0]));
+	c->flows[c->flow_cnt].lsn = lsn;
+	for (j = lsn_slot(lsn, c->index_cap); c->index[j]; j = (j + 1) & (c->index_cap - 1))
+		;
+	c->index[j] = ++c->flow_cnt;
+	return &c->flows[c->flow_cnt - 1];
+}
+
+/* A stage's event: the first for its LSN counts (a read-only transaction
+ * leaves XactLastCommitEnd, and an apply worker its origin LSN, as they
+ * were: later commits of the same process repeat them). */
+static void on_replication_event(struct ctx *c, const struct pg_event *e)
+{
+	struct flow *f;
+
+	if (e->kind == PG_EV_COMMIT && e->cluster == 1 && e->xact.end_lsn) {
+		f = flow_of(c, e->xact.end_lsn);
+		if (f && !f->pub_ts) {
+			f->pub_ts = e->ts;
+			f->pub_pid = e->pid;
+		}
+	} else if (e->kind == PG_EV_COMMIT && e->cluster == 2 && e->xact.origin_lsn) {
+		f = flow_of(c, e->xact.origin_lsn);
+		if (f && !f->sub_ts) {
+			f->sub_ts = e->ts;
+			f->sub_pid = e->pid;
+		}
+	} else if (e->kind == PG_EV_DECODE_START && e->cluster == 1) {
+		f = flow_of(c, e->xact.end_lsn);
+		if (f && !f->dec_ts) {
+			f->dec_ts = e->ts;
+			f->wal_pid = e->pid;
+		}
+	} else if (e->kind == PG_EV_DECODE_END && e->cluster == 1) {
+		f = flow_of(c, e->xact.end_lsn);
+		if (f && !f->sent_ts)
+			f->sent_ts = e->ts;
+	}
+}
+
+static bool flow_complete(const struct flow *f)
+{
+	return f->pub_ts && f->dec_ts && f->sent_ts && f->sub_ts;
+}
+
+/* The start of a flow: its commit, or the decoding if that came first (the
+ * commit probe fires after the commit record is written, and may run
+ * after the walsender has decoded it) */
+static __u64 flow_start(const struct flow *f)
+{
+	return f->dec_ts < f->pub_ts ? f->dec_ts : f->pub_ts;
+}
+
+static __u64 max_u64(__u64 a, __u64 b) { return a > b ? a : b; }
+static __u64 min_u64(__u64 a, __u64 b) { return a < b ? a : b; }
+
+/* The stages on the flow's own timeline, each >= 0, summing to its total:
+ * waiting for the walsender (commit -> decoding), decoding and sending
+ * (until ReorderBufferCommit() returns, or the subscriber commits if that
+ * is first: the apply can end before the walsender's function returns),
+ * applying (the rest, to the apply worker's commit). */
+struct stages {
+	__u64 wait, decode, apply, total;
+};
+
+static struct stages flow_stages(const struct flow *f)
+{
+	__u64 st = flow_start(f), sub = max_u64(f->sub_ts, f->dec_ts);
+	__u64 sent = min_u64(max_u64(f->sent_ts, f->dec_ts), sub);
+	struct stages s = {
+		.wait = f->dec_ts - st,
+		.decode = sent - f->dec_ts,
+		.apply = sub - sent,
+		.total = sub - st,
+	};
+	return s;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	__u64 x = *(const __u64 *)a, y = *(const __u64 *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void print_replication(struct ctx *c)
+{
+	__u64 *e2e = calloc(c->flow_cnt + 1, sizeof(*e2e));
+	double wait = 0, dec = 0, apply = 0, total = 0;
+	size_t n = 0;
+
+	if (!e2e)
+		return;
+	for (size_t i = 0; i < c->flow_cnt; i++) {
+		const struct flow *f = &c->flows[i];
+
+		if (!flow_complete(f))
+			continue;
+		struct stages sg = flow_stages(f);
+
+		e2e[n++] = sg.total;
+		wait += sg.wait;
+		dec += sg.decode;
+		apply += sg.apply;
+		total += sg.total;
+	}
+	qsort(e2e, n, sizeof(*e2e), cmp_u64);
+	if (c->json) {
+		printf(",\"replication\":{\"transactions\":%zu,\"complete\":%zu", c->flow_cnt, n);
+		printf(",\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f",
+		       n ? e2e[n / 2] / 1e6 : 0, n ? e2e[(n * 99) / 100] / 1e6 : 0,
+		       n ? e2e[n - 1] / 1e6 : 0);
+		printf(",\"share\":{\"wait\":%.4f,\"decode_send\":%.4f,\"apply\":%.4f}",
+		       total ? wait / total : 0, total ? dec / total : 0, total ? apply / total : 0);
+		printf(",\"flows\":[");
+		for (size_t i = 0, k = 0; i < c->flow_cnt && k < 1000; i++) {
+			const struct flow *f = &c->flows[i];
+
+			struct stages sg;
+
+			if (!flow_complete(f))
+				continue;
+			sg = flow_stages(f);
+			printf("%s{\"lsn\":\"%X/%X\",\"publisher_pid\":%u,\"walsender_pid\":%u,"
+			       "\"subscriber_pid\":%u,\"wait_ms\":%.3f,\"decode_send_ms\":%.3f,"
+			       "\"apply_ms\":%.3f,\"total_ms\":%.3f}", k++ ? "," : "",
+			       (unsigned)(f->lsn >> 32), (unsigned)f->lsn, f->pub_pid, f->wal_pid,
+			       f->sub_pid, sg.wait / 1e6, sg.decode / 1e6, sg.apply / 1e6,
+			       sg.total / 1e6);
+		}
+		printf("]}");
+	} else {
+		printf("logical replication: %zu transactions seen, %zu followed from the "
+		       "publisher's commit to the subscriber's\n", c->flow_cnt, n);
+		if (n)
+			printf("  end to end: p50 %.3f ms, p99 %.3f ms, max %.3f ms; share: "
+			       "waiting for the walsender %.0f%%, decoding and sending %.0f%%, "
+			       "applying %.0f%%\n", e2e[n / 2] / 1e6, e2e[(n * 99) / 100] / 1e6,
+			       e2e[n - 1] / 1e6, 100 * wait / total, 100 * dec / total,
+			       100 * apply / total);
+	}
+	free(e2e);
+}
+
+/* A Perfetto (Chrome JSON) trace: one slice per stage on each process's
+ * track, and each transaction a flow from the publisher's commit through
+ * the walsender to the apply worker's commit. */
+static int write_perfetto(struct ctx *c, const char *path, pid_t pub, pid_t sub)
+{
+	FILE *f = fopen(path, "w");
+	__u64 t0 = 0;
+	bool first = true;
+
+	if (!f)
+		return -errno;
+	for (size_t i = 0; i < c->flow_cnt; i++)
+		if (flow_complete(&c->flows[i]) && (!t0 || flow_start(&c->flows[i]) < t0))
+			t0 = flow_start(&c->flows[i]);
+	fprintf(f, "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
+	fprintf(f, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,\"args\":{\"name\":\"publisher (postmaster %d)\"}},\n", pub, pub);
+	fprintf(f, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,\"args\":{\"name\":\"subscriber (postmaster %d)\"}}", sub, sub);
+	for (size_t i = 0; i < c->flow_cnt; i++) {
+		const struct flow *x = &c->flows[i];
+		double ts_pub, ts_dec, ts_sent, ts_sub;
+		char lsn[32];
+
+		if (!flow_complete(x))
+			continue;
+		snprintf(lsn, sizeof(lsn), "%X/%X", (unsigned)(x->lsn >> 32), (unsigned)x->lsn);
+		{
+			struct stages sg = flow_stages(x);
+			__u64 st = flow_start(x);
+
+			ts_pub = (x->pub_ts - t0) / 1e3;
+			ts_dec = (x->dec_ts - t0) / 1e3;
+			ts_sent = (st + sg.wait + sg.decode - t0) / 1e3;
+			ts_sub = (st + sg.total - t0) / 1e3;
+		}
+		/* slices: the commit (an instant-long slice), the decoding, the
+		 * apply worker's commit; the flow binds to them */
+		fprintf(f, ",\n{\"ph\":\"X\",\"name\":\"commit %s\",\"cat\":\"xact\",\"pid\":%d,\"tid\":%u,\"ts\":%.3f,\"dur\":1,\"args\":{\"lsn\":\"%s\"}}",
+			lsn, pub, x->pub_pid, ts_pub, lsn);
+		fprintf(f, ",\n{\"ph\":\"X\",\"name\":\"decode+send %s\",\"cat\":\"xact\",\"pid\":%d,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f,\"args\":{\"lsn\":\"%s\"}}",
+			lsn, pub, x->wal_pid, ts_dec, ts_sent - ts_dec > 1 ? ts_sent - ts_dec : 1, lsn);
+		fprintf(f, ",\n{\"ph\":\"X\",\"name\":\"apply commit %s\",\"cat\":\"xact\",\"pid\":%d,\"tid\":%u,\"ts\":%.3f,\"dur\":1,\"args\":{\"lsn\":\"%s\"}}",
+			lsn, sub, x->sub_pid, ts_sub, lsn);
+		fprintf(f, ",\n{\"ph\":\"s\",\"name\":\"xact\",\"cat\":\"xact\",\"id\":%zu,\"pid\":%d,\"tid\":%u,\"ts\":%.3f}",
+			i + 1, pub, x->pub_pid, ts_pub);
+		fprintf(f, ",\n{\"ph\":\"t\",\"name\":\"xact\",\"cat\":\"xact\",\"id\":%zu,\"pid\":%d,\"tid\":%u,\"ts\":%.3f}",
+			i + 1, pub, x->wal_pid, ts_dec);
+		fprintf(f, ",\n{\"ph\":\"f\",\"bp\":\"e\",\"name\":\"xact\",\"cat\":\"xact\",\"id\":%zu,\"pid\":%d,\"tid\":%u,\"ts\":%.3f}",
+			i + 1, sub, x->sub_pid, ts_sub);
+		first = false;
+	}
+	(void)first;
+	fprintf(f, "\n]}\n");
+	return fclose(f) ? -errno : 0;
+}
 
 static double pct_ms(const __u64 *hist, __u64 n, double pct)
 {
@@ -213,6 +483,10 @@ static int on_event(void *data, void *raw, size_t sz)
 
 	if (sz < sizeof(*e))
 		return 0;
+	if (e->kind >= PG_EV_COMMIT) {
+		on_replication_event(c, e);
+		return 0;
+	}
 	if (e->kind == PG_EV_LOCK_WAIT) {
 		c->locks++;
 		if (c->json) {
@@ -346,9 +620,12 @@ static void print_summary(struct ctx *c, double secs)
 			putchar('}');
 		}
 		printf("],\"distinct_queries\":%zu,\"lock_waits\":%llu,\"checkpoints\":%llu,"
-		       "\"lost_events\":%llu}\n", nrows, (unsigned long long)c->locks,
+		       "\"lost_events\":%llu", nrows, (unsigned long long)c->locks,
 		       (unsigned long long)c->ckpts,
 		       (unsigned long long)c->skel->bss->lost_events);
+		if (c->replication)
+			print_replication(c);
+		printf("}\n");
 	} else {
 		printf("top queries by total time:\n%10s %8s %9s  %-16s %s\n", "TOTAL ms",
 		       "CALLS", "MEAN ms", "APPLICATION", "QUERY");
@@ -360,8 +637,10 @@ static void print_summary(struct ctx *c, double secs)
 			       r->q.cnt ? r->q.total_ns / 1e6 / r->q.cnt : 0,
 			       r->k.k.app[0] ? r->k.k.app : "-", 100, r->q.text);
 		}
+		if (c->replication)
+			print_replication(c);
 		if (c->skel->bss->lost_events)
-			printf("(%llu lock-wait or checkpoint events lost)\n",
+			printf("(%llu events lost)\n",
 			       (unsigned long long)c->skel->bss->lost_events);
 	}
 	free(rows);
@@ -379,11 +658,14 @@ static const char *const probe_names[] = {
 static int attach_handlers(struct pg_top_bpf *skel, const char *bin,
 			   struct tsdt_link **links, size_t *link_cnt)
 {
-	static const char *const globals[] = { "MyBackendType:int",
-					       "application_name:const char *" };
+	static const char *const globals[] = {
+		"MyBackendType:int", "application_name:const char *",
+		"XactLastCommitEnd:unsigned long",
+		"replorigin_session_origin_lsn:unsigned long",
+	};
 	TSDT_OPTS(tsdt_target_opts, topts);
 	TSDT_OPTS(tsdt_attach_opts, aopts, .pid = -1, .globals = globals,
-		  .global_cnt = 2);
+		  .global_cnt = 4);
 	struct tsdt_target *t = tsdt_target__new(&topts);
 	struct bpf_program *prog;
 	char pat[4200];
@@ -431,17 +713,21 @@ out:
 
 int main(int argc, char **argv)
 {
-	enum { OPT_APP = 256, OPT_PID, OPT_TYPE, OPT_TOP, OPT_JSON };
+	enum { OPT_APP = 256, OPT_PID, OPT_TYPE, OPT_TOP, OPT_JSON, OPT_SUB, OPT_PERFETTO };
 	static const struct option longopts[] = {
 		{ "app", required_argument, NULL, OPT_APP },
 		{ "pid", required_argument, NULL, OPT_PID },
 		{ "type", required_argument, NULL, OPT_TYPE },
 		{ "top", required_argument, NULL, OPT_TOP },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "subscriber", required_argument, NULL, OPT_SUB },
+		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
-	const char *datadir = NULL, *app = NULL, *type = NULL;
+	const char *datadir = NULL, *app = NULL, *type = NULL, *subdir = NULL,
+		   *perfetto = NULL;
+	long sub_pm = 0;
 	long pm = 0, interval = 5, duration = 0, fpid = 0;
 	struct tsdt_link *links[16] = {};
 	size_t link_cnt = 0;
@@ -463,6 +749,8 @@ int main(int argc, char **argv)
 		case OPT_TYPE: type = optarg; break;
 		case OPT_TOP: c.top = (int)parse_num("--top", optarg); break;
 		case OPT_JSON: c.json = true; break;
+		case OPT_SUB: subdir = optarg; break;
+		case OPT_PERFETTO: perfetto = optarg; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -471,8 +759,15 @@ int main(int argc, char **argv)
 		fputs(usage, stderr);
 		return 2;
 	}
+	if (perfetto && !subdir) {
+		fprintf(stderr, "pg-top: --perfetto traces replication: give --subscriber\n");
+		return 2;
+	}
 	if (datadir && (pm = pid_from_datadir(datadir)) < 0)
 		return 1;
+	if (subdir && (sub_pm = pid_from_datadir(subdir)) < 0)
+		return 1;
+	c.replication = subdir;
 	snprintf(exe, sizeof(exe), "/proc/%ld/exe", pm);
 	n = readlink(exe, bin, sizeof(bin) - 1);
 	if (n < 0) {
@@ -489,6 +784,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	c.skel->rodata->filter_pid = (__u32)fpid;
+	c.skel->rodata->replication = c.replication;
 	if (app)
 		snprintf((char *)c.skel->rodata->filter_app, PG_APP_MAX, "%s", app);
 	if (type) {
@@ -527,12 +823,41 @@ int main(int argc, char **argv)
 			strerror(errno));
 		goto out;
 	}
-	err = seed_members(bpf_map__fd(c.skel->maps.members), (pid_t)pm);
+	err = seed_members(bpf_map__fd(c.skel->maps.members), (pid_t)pm, 1);
 	if (err < 0) {
 		fprintf(stderr, "pg-top: %s\n", strerror(-err));
 		goto out;
 	}
 	fprintf(stderr, "pg-top: postmaster %ld (%s), %d processes now\n", pm, bin, err);
+	if (c.replication) {
+		LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "ReorderBufferCommit");
+		char sbin[4096];
+
+		snprintf(exe, sizeof(exe), "/proc/%ld/exe", sub_pm);
+		n = readlink(exe, sbin, sizeof(sbin) - 1);
+		if (n < 0 || (sbin[n] = 0, strcmp(sbin, bin))) {
+			fprintf(stderr, "pg-top: the subscriber (postmaster %ld) must run %s too\n",
+				sub_pm, bin);
+			goto out;
+		}
+		err = seed_members(bpf_map__fd(c.skel->maps.members), (pid_t)sub_pm, 2);
+		if (err < 0) {
+			fprintf(stderr, "pg-top: %s\n", strerror(-err));
+			goto out;
+		}
+		fprintf(stderr, "pg-top: subscriber postmaster %ld, %d processes now\n",
+			sub_pm, err);
+		c.skel->links.on_decode =
+			bpf_program__attach_uprobe_opts(c.skel->progs.on_decode, -1, bin, 0, &uo);
+		uo.retprobe = true;
+		c.skel->links.on_decode_ret =
+			bpf_program__attach_uprobe_opts(c.skel->progs.on_decode_ret, -1, bin, 0, &uo);
+		if (!c.skel->links.on_decode || !c.skel->links.on_decode_ret) {
+			fprintf(stderr, "pg-top: attaching to ReorderBufferCommit(): %s\n",
+				strerror(errno));
+			goto out;
+		}
+	}
 	err = attach_handlers(c.skel, bin, links, &link_cnt);
 	if (err)
 		goto out;
@@ -564,10 +889,22 @@ int main(int argc, char **argv)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	print_summary(&c, (now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9);
 	ret = 0;
+	if (perfetto) {
+		err = write_perfetto(&c, perfetto, (pid_t)pm, (pid_t)sub_pm);
+		if (err) {
+			fprintf(stderr, "pg-top: %s: %s\n", perfetto, strerror(-err));
+			ret = 1;
+		} else {
+			fprintf(stderr, "pg-top: Perfetto trace of the replication in %s "
+				"(open it in ui.perfetto.dev)\n", perfetto);
+		}
+	}
 out:
 	ring_buffer__free(rb);
 	for (size_t i = 0; i < link_cnt; i++)
 		tsdt_link__destroy(links[i]);
 	pg_top_bpf__destroy(c.skel);
+	free(c.flows);
+	free(c.index);
 	return ret;
 }

@@ -40,13 +40,24 @@ struct pg_query {
 enum pg_event_kind {
 	PG_EV_LOCK_WAIT = 1,    /* a lock wait ended */
 	PG_EV_CHECKPOINT,       /* a checkpoint ended */
+	/* logical replication (--subscriber): the stages of one transaction,
+	 * matched in user space by the end LSN of its commit record */
+	PG_EV_COMMIT,           /* a commit: XactLastCommitEnd, and (an apply
+				 * worker's) replorigin_session_origin_lsn */
+	PG_EV_DECODE_START,     /* a walsender's ReorderBufferCommit(): end_lsn */
+	PG_EV_DECODE_END,       /* ... its return (the changes sent) */
 };
 
 struct pg_event {
 	__u32 kind, pid;
 	struct pg_key k;
 	__u64 ns;                       /* duration */
+	__u64 ts;                       /* CLOCK_MONOTONIC of the hit */
+	__u32 cluster;                  /* 1: -p/-D's, 2: --subscriber's */
 	union {
+		struct {
+			__u64 end_lsn, origin_lsn;
+		} xact;
 		struct {
 			__u32 field[4], type;
 			__s32 mode;

@@ -97,3 +97,9 @@ bench-spans: all $(OUT)/bench/span-user
 	$(Q)OUT=$(OUT) bench/spans.sh
 bench: bench-spans
 .PHONY: bench-spans
+
+# pgbench TPS under examples/pg/pg-top vs untraced vs bpftrace.
+bench-pg: all
+	$(Q)OUT=$(OUT) bench/pg-top.sh
+bench: bench-pg
+.PHONY: bench-pg

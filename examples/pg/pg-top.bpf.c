@@ -42,6 +42,10 @@ struct pg_proc {
 	 * starts before application_name is set, and ends after) */
 	struct pg_key xkey, qkey;
 	__u64 xact_ns, query_ns, lock_ns, ckpt_ns;
+	/* application_name's text, read again only when the GUC's pointer
+	 * changes (PostgreSQL allocates a new string for each new value) */
+	__u64 app_ptr;
+	char app[PG_APP_MAX];
 	__s32 ckpt_flags;
 	__u32 query_ok;
 	__u64 qhash;
@@ -100,17 +104,19 @@ struct {
 __u64 lost_events;
 
 static const struct pg_stats zero_stats;
-static const struct pg_proc zero_proc;
 
 static __always_inline __u32 tgid(void)
 {
 	return bpf_get_current_pid_tgid() >> 32;
 }
 
+static const struct pg_proc zero_proc;
+
 /* The process's key; nonzero when it is not the cluster's. */
 static __always_inline int get_key(struct pt_regs *ctx, struct pg_key *k)
 {
 	__u32 pid = tgid();
+	struct pg_proc *p;
 	__u64 v = 0;
 
 	if (!bpf_map_lookup_elem(&members, &pid))
@@ -118,8 +124,23 @@ static __always_inline int get_key(struct pt_regs *ctx, struct pg_key *k)
 	__builtin_memset(k, 0, sizeof(*k));
 	if (!tsdt_global(ctx, 0, &v))
 		k->btype = (__u32)v;
-	if (!tsdt_global(ctx, 1, &v) && v)
-		bpf_probe_read_user_str(k->app, sizeof(k->app), (const void *)v);
+	p = bpf_map_lookup_elem(&procs, &pid);
+	if (!p) {
+		bpf_map_update_elem(&procs, &pid, &zero_proc, BPF_NOEXIST);
+		p = bpf_map_lookup_elem(&procs, &pid);
+		if (!p)
+			return 1;
+	}
+	v = 0;
+	tsdt_global(ctx, 1, &v);
+	if (v != p->app_ptr) {
+		p->app_ptr = v;
+		__builtin_memset(p->app, 0, sizeof(p->app));
+		if (v && bpf_probe_read_user_str(p->app, sizeof(p->app),
+						 (const void *)v) < 0)
+			p->app_ptr = 0; /* read again next time */
+	}
+	__builtin_memcpy(k->app, p->app, sizeof(k->app));
 	return 0;
 }
 
@@ -262,8 +283,10 @@ POSTGRESQL_TRANSACTION_ABORT_HANDLER(on_xact_abort)
 
 /* ------------------------------------------------------------ queries */
 
-/* Sleepable: the query text is read even from a page not yet touched. */
-POSTGRESQL_QUERY_START_HANDLER_SLEEPABLE(on_query_start)
+/* Not sleepable (a sleepable uprobe costs more per hit): the query text is
+ * in the buffer the backend has just received it in; a text that cannot
+ * be read is counted (unread), never shown empty. */
+POSTGRESQL_QUERY_START_HANDLER(on_query_start)
 {
 	struct pg_key k;
 	struct pg_proc *p;

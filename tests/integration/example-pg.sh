@@ -107,4 +107,25 @@ print(('ok' if ok else 'FAIL') + ': -D DATADIR --app pgbench: only pgbench, 20 t
 sys.exit(not ok)
 PY
 check "-D and --app" [ $? = 0 ]
+
+# a cluster of Debian's own tooling (pg_createcluster, pg_ctlcluster)
+NAME=tsdt$$ PORT=$((40000 + $$ % 20000))
+on_exit "pg_dropcluster --stop 15 $NAME > /dev/null 2>&1"
+pg_createcluster 15 "$NAME" -p "$PORT" --start -- --auth=trust > "$TMP/dc.log" 2>&1 ||
+	{ cat "$TMP/dc.log"; die "pg_createcluster failed"; }
+DD=/var/lib/postgresql/15/$NAME
+"$TOP" -D "$DD" -i 100 --json > "$TMP/d.out" 2> "$TMP/d.err" & T=$!
+wait_for "$TMP/d.err" 'handlers attached' 15 || die "pg-top on a pg_createcluster cluster did not attach"
+(cd / && runuser -u postgres -- env PGAPPNAME=debian "$PGB/psql" -X -q -p "$PORT" -d postgres \
+	-c "SELECT 1" -c "SELECT 2") > /dev/null
+kill -INT $T; wait $T
+python3 - "$TMP/d.out" <<'PY'
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1])][-1]
+g = [x for x in s['groups'] if x['application'] == 'debian']
+ok = len(g) == 1 and g[0]['xact_commit'] == 2 and g[0]['queries'] == 2
+print(('ok' if ok else 'FAIL') + ': a cluster started by pg_ctlcluster: its client counted:', g)
+sys.exit(not ok)
+PY
+check "pg_createcluster / pg_ctlcluster cluster" [ $? = 0 ]
 finish

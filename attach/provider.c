@@ -476,10 +476,35 @@ static int line_marker(struct parser *p, const struct token *num)
 	return 0;
 }
 
+/* Adds macro *@d (taken: cleared on error too), or replaces the one of its
+ * name. */
+static int store_define(struct parser *p, struct define *d)
+{
+	struct define *old = lookup_define(p, d->name, strlen(d->name)), *defs;
+
+	if (old) {
+		/* the map's key is the old name: keep it, take the rest */
+		free(d->name);
+		d->name = old->name;
+		old->name = NULL;
+		define_clear(old);
+		*old = *d;
+		return 0;
+	}
+	defs = realloc(p->defines, (p->define_cnt + 1) * sizeof(*defs));
+	if (!defs || (p->defines = defs,
+		      strmap_put(&p->define_map, d->name, p->define_cnt))) {
+		define_clear(d);
+		return pnomem(p);
+	}
+	p->defines[p->define_cnt++] = *d;
+	return 0;
+}
+
 static int directive_define(struct parser *p)
 {
 	struct token name, t;
-	struct define d = {}, *old, *defs;
+	struct define d = {};
 	char sbuf[80];
 
 	if (skip_space(p, true))
@@ -534,28 +559,7 @@ static int directive_define(struct parser *p)
 		}
 		d.tok_cnt++;
 	}
-	old = lookup_define(p, d.name, strlen(d.name));
-	if (old) {
-		/* the map's key is the old name: keep it, take the rest */
-		free(d.name);
-		d.name = old->name;
-		old->name = NULL;
-		define_clear(old);
-		*old = d;
-		return 0;
-	}
-	defs = realloc(p->defines, (p->define_cnt + 1) * sizeof(*defs));
-	if (!defs) {
-		pnomem(p);
-		goto err;
-	}
-	p->defines = defs;
-	if (strmap_put(&p->define_map, d.name, p->define_cnt)) {
-		pnomem(p);
-		goto err;
-	}
-	p->defines[p->define_cnt++] = d;
-	return 0;
+	return store_define(p, &d);
 err:
 	define_clear(&d);
 	return p->err;
@@ -567,7 +571,7 @@ static int put_define(struct parser *p, const char *name, size_t name_len,
 		      char *const *toks, size_t cnt,
 		      const struct tsdt_pf_loc *loc)
 {
-	struct define d = {}, *old, *defs;
+	struct define d = {};
 
 	d.name = strndup(name, name_len);
 	d.toks = calloc(cnt ? cnt : 1, sizeof(*d.toks));
@@ -577,23 +581,7 @@ static int put_define(struct parser *p, const char *name, size_t name_len,
 	for (; d.tok_cnt < cnt; d.tok_cnt++)
 		if (!(d.toks[d.tok_cnt] = strdup(toks[d.tok_cnt])))
 			goto nomem;
-	old = lookup_define(p, d.name, strlen(d.name));
-	if (old) {
-		free(d.name);
-		d.name = old->name;
-		old->name = NULL;
-		define_clear(old);
-		*old = d;
-		return 0;
-	}
-	defs = realloc(p->defines, (p->define_cnt + 1) * sizeof(*defs));
-	if (!defs)
-		goto nomem;
-	p->defines = defs;
-	if (strmap_put(&p->define_map, d.name, p->define_cnt))
-		goto nomem;
-	p->defines[p->define_cnt++] = d;
-	return 0;
+	return store_define(p, &d);
 nomem:
 	define_clear(&d);
 	return pnomem(p);

@@ -40,7 +40,7 @@ struct pg_proc {
 	/* the key at the transaction's and the query's start: an end is
 	 * counted where its start was (a new connection's first transaction
 	 * starts before application_name is set, and ends after) */
-	struct pg_key xkey, qkey;
+	struct pg_key xkey;
 	__u64 xact_ns, query_ns, lock_ns, ckpt_ns;
 	/* application_name's text, read again only when the GUC's pointer
 	 * changes (PostgreSQL allocates a new string for each new value) */
@@ -48,8 +48,8 @@ struct pg_proc {
 	char app[PG_APP_MAX];
 	__s32 ckpt_flags;
 	__u32 query_ok;
-	__u64 qhash;
-	char query[PG_QUERY_MAX];
+	/* the current query: its key (the key at its start) and text */
+	struct pg_query_key q;
 };
 
 struct {
@@ -74,16 +74,18 @@ struct {
 	__type(value, struct pg_proc);
 } procs SEC(".maps");
 
+/* per CPU, as the queries below: no atomic on a line both CPUs write (the
+ * reader sums them) */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, struct pg_key);
 	__type(value, struct pg_stats);
 } stats SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 8192);
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 16384);
 	__type(key, struct pg_query_key);
 	__type(value, struct pg_query);
 } queries SEC(".maps");
@@ -93,15 +95,12 @@ struct {
 	__uint(max_entries, 1 << 20);
 } events SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct pg_query);
-} scratch SEC(".maps");
-
 /* events that did not fit in the ring (told by pg-top) */
 __u64 lost_events;
+/* query texts not kept: `queries` was full (then no insert is tried: a
+ * failing insert costs as much as one that works, per query) */
+__u64 queries_dropped;
+bool queries_full;
 
 static const struct pg_stats zero_stats;
 
@@ -211,24 +210,26 @@ POSTGRESQL_TRANSACTION_START_HANDLER(on_xact_start)
 	p->xact_ns = bpf_ktime_get_ns();
 	if (filtered(&k) || !(s = get_stats(&k)))
 		return 0;
-	__sync_fetch_and_add(&s->xact_start, 1);
+	s->xact_start += 1;
 	return 0;
 }
 
 static __always_inline void xact_end(struct pt_regs *ctx, bool commit)
 {
-	struct pg_key k;
+	__u32 pid = tgid();
+	struct pg_proc *p = bpf_map_lookup_elem(&procs, &pid);
 	struct pg_stats *s;
-	struct pg_proc *p;
+	struct pg_key k;
 	__u64 d = 0;
 
-	if (get_key(ctx, &k))
-		return;
-	p = get_proc();
+	/* started after the attach: counted by its start's key, without
+	 * reading the globals again */
 	if (p && p->xact_ns) {
 		k = p->xkey;
 		d = bpf_ktime_get_ns() - p->xact_ns;
 		p->xact_ns = 0;
+	} else if (get_key(ctx, &k)) {
+		return;
 	}
 	if (filtered(&k))
 		return;
@@ -236,13 +237,13 @@ static __always_inline void xact_end(struct pt_regs *ctx, bool commit)
 	if (!s)
 		return;
 	if (commit)
-		__sync_fetch_and_add(&s->xact_commit, 1);
+		s->xact_commit += 1;
 	else
-		__sync_fetch_and_add(&s->xact_abort, 1);
+		s->xact_abort += 1;
 	if (!d)
 		return; /* began before the attach */
-	__sync_fetch_and_add(&s->xact_ns, d);
-	__sync_fetch_and_add(&s->xact_hist[bucket(d)], 1);
+	s->xact_ns += d;
+	s->xact_hist[bucket(d)] += 1;
 }
 
 POSTGRESQL_TRANSACTION_COMMIT_HANDLER(on_xact_commit)
@@ -288,68 +289,58 @@ POSTGRESQL_TRANSACTION_ABORT_HANDLER(on_xact_abort)
  * be read is counted (unread), never shown empty. */
 POSTGRESQL_QUERY_START_HANDLER(on_query_start)
 {
-	struct pg_key k;
 	struct pg_proc *p;
-	__u64 h = 14695981039346656037ULL;
+	struct pg_key k;
+	__u32 pid = tgid();
 
-	if (get_key(ctx, &k) || !(p = get_proc()))
+	if (get_key(ctx, &k) || !(p = bpf_map_lookup_elem(&procs, &pid)))
 		return 0;
-	p->qkey = k;
+	p->q.k = k;
+	/* zeroed: the text is (part of) a map key */
+	__builtin_memset(p->q.text, 0, sizeof(p->q.text));
+	p->query_ok = tsdt_read_str(p->q.text, sizeof(p->q.text), query) > 0;
 	p->query_ns = bpf_ktime_get_ns();
-	p->query_ok = tsdt_read_str(p->query, sizeof(p->query), query) > 0;
-	for (int i = 0; i < PG_QUERY_MAX; i++) {
-		char c = p->query[i];
-
-		if (!c)
-			break;
-		h = (h ^ (__u8)c) * 1099511628211ULL;
-	}
-	p->qhash = h;
 	return 0;
 }
 
 POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
 {
-	struct pg_query_key qk = {};
+	static const struct pg_query zero_query;
 	struct pg_stats *s;
 	struct pg_query *q;
 	struct pg_proc *p;
-	__u32 pid = tgid(), zero = 0;
+	__u32 pid = tgid();
 	__u64 d;
 
-	if (get_key(ctx, &qk.k))
-		return 0;
+	/* only what started after the attach: no globals to read */
 	p = bpf_map_lookup_elem(&procs, &pid);
 	if (!p || !p->query_ns)
-		return 0; /* began before the attach */
-	qk.k = p->qkey;
-	if (filtered(&qk.k) || !(s = get_stats(&qk.k)))
 		return 0;
 	d = bpf_ktime_get_ns() - p->query_ns;
 	p->query_ns = 0;
-	__sync_fetch_and_add(&s->query_cnt, 1);
-	__sync_fetch_and_add(&s->query_ns, d);
-	__sync_fetch_and_add(&s->query_hist[bucket(d)], 1);
+	if (filtered(&p->q.k) || !(s = get_stats(&p->q.k)))
+		return 0;
+	s->query_cnt += 1;
+	s->query_ns += d;
+	s->query_hist[bucket(d)] += 1;
 	if (!p->query_ok) {
-		__sync_fetch_and_add(&s->unread, 1);
+		s->unread += 1;
 		return 0;
 	}
-	qk.hash = p->qhash;
-	q = bpf_map_lookup_elem(&queries, &qk);
+	q = bpf_map_lookup_elem(&queries, &p->q);
 	if (!q) {
-		struct pg_query *n = bpf_map_lookup_elem(&scratch, &zero);
-
-		if (!n)
+		/* -E2BIG (7): the table is full */
+		if (!queries_full &&
+		    bpf_map_update_elem(&queries, &p->q, &zero_query, BPF_NOEXIST) == -7)
+			queries_full = true;
+		q = bpf_map_lookup_elem(&queries, &p->q);
+		if (!q) {
+			__sync_fetch_and_add(&queries_dropped, 1);
 			return 0;
-		n->cnt = n->total_ns = n->max_ns = 0;
-		__builtin_memcpy(n->text, p->query, sizeof(n->text));
-		bpf_map_update_elem(&queries, &qk, n, BPF_NOEXIST);
-		q = bpf_map_lookup_elem(&queries, &qk);
-		if (!q)
-			return 0;
+		}
 	}
-	__sync_fetch_and_add(&q->cnt, 1);
-	__sync_fetch_and_add(&q->total_ns, d);
+	q->cnt += 1;
+	q->total_ns += d;
 	if (d > q->max_ns)
 		q->max_ns = d;
 	return 0;
@@ -384,8 +375,8 @@ POSTGRESQL_LOCK_WAIT_DONE_HANDLER(on_lock_done)
 		return 0;
 	d = bpf_ktime_get_ns() - p->lock_ns;
 	p->lock_ns = 0;
-	__sync_fetch_and_add(&s->lock_waits, 1);
-	__sync_fetch_and_add(&s->lock_ns, d);
+	s->lock_waits += 1;
+	s->lock_ns += d;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		__sync_fetch_and_add(&lost_events, 1);

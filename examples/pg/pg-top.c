@@ -535,6 +535,52 @@ static int cmp_qrow(const void *a, const void *b)
 	return x->q.total_ns < y->q.total_ns ? 1 : x->q.total_ns > y->q.total_ns ? -1 : 0;
 }
 
+/* The per-CPU maps' values, summed (maxima: the largest). */
+static int sum_stats(int fd, const struct pg_key *k, struct pg_stats *out)
+{
+	int n = libbpf_num_possible_cpus();
+	struct pg_stats *v;
+
+	if (n <= 0 || !(v = calloc(n, sizeof(*v))))
+		return -ENOMEM;
+	memset(out, 0, sizeof(*out));
+	if (bpf_map_lookup_elem(fd, k, v)) {
+		free(v);
+		return -errno;
+	}
+	for (int i = 0; i < n; i++) {
+		const __u64 *a = (const __u64 *)&v[i];
+		__u64 *o = (__u64 *)out;
+
+		for (size_t j = 0; j < sizeof(*out) / sizeof(__u64); j++)
+			o[j] += a[j];
+	}
+	free(v);
+	return 0;
+}
+
+static int sum_query(int fd, const struct pg_query_key *k, struct pg_query *out)
+{
+	int n = libbpf_num_possible_cpus();
+	struct pg_query *v;
+
+	if (n <= 0 || !(v = calloc(n, sizeof(*v))))
+		return -ENOMEM;
+	memset(out, 0, sizeof(*out));
+	if (bpf_map_lookup_elem(fd, k, v)) {
+		free(v);
+		return -errno;
+	}
+	for (int i = 0; i < n; i++) {
+		out->cnt += v[i].cnt;
+		out->total_ns += v[i].total_ns;
+		if (v[i].max_ns > out->max_ns)
+			out->max_ns = v[i].max_ns;
+	}
+	free(v);
+	return 0;
+}
+
 static void print_summary(struct ctx *c, double secs)
 {
 	int sfd = bpf_map__fd(c->skel->maps.stats);
@@ -556,7 +602,7 @@ static void print_summary(struct ctx *c, double secs)
 		struct pg_stats s;
 
 		prev = &k;
-		if (bpf_map_lookup_elem(sfd, &k, &s))
+		if (sum_stats(sfd, &k, &s))
 			continue;
 		if (c->json) {
 			printf("%s{\"backend_type\":", first ? "" : ",");
@@ -600,7 +646,7 @@ static void print_summary(struct ctx *c, double secs)
 			rows = n;
 		}
 		rows[nrows].k = qk;
-		if (!bpf_map_lookup_elem(qfd, &qk, &rows[nrows].q))
+		if (!sum_query(qfd, &qk, &rows[nrows].q))
 			nrows++;
 	}
 	qsort(rows, nrows, sizeof(*rows), cmp_qrow);
@@ -616,11 +662,14 @@ static void print_summary(struct ctx *c, double secs)
 			printf(",\"calls\":%llu,\"total_ms\":%.3f,\"max_ms\":%.3f,\"query\":",
 			       (unsigned long long)r->q.cnt, r->q.total_ns / 1e6,
 			       r->q.max_ns / 1e6);
-			json_str(r->q.text);
+			json_str(r->k.text);
 			putchar('}');
 		}
-		printf("],\"distinct_queries\":%zu,\"lock_waits\":%llu,\"checkpoints\":%llu,"
-		       "\"lost_events\":%llu", nrows, (unsigned long long)c->locks,
+		printf("],\"distinct_queries\":%zu,\"queries_dropped\":%llu,"
+		       "\"lock_waits\":%llu,\"checkpoints\":%llu,"
+		       "\"lost_events\":%llu", nrows,
+		       (unsigned long long)c->skel->bss->queries_dropped,
+		       (unsigned long long)c->locks,
 		       (unsigned long long)c->ckpts,
 		       (unsigned long long)c->skel->bss->lost_events);
 		if (c->replication)
@@ -635,8 +684,12 @@ static void print_summary(struct ctx *c, double secs)
 			printf("%10.2f %8llu %9.3f  %-16s %.*s\n", r->q.total_ns / 1e6,
 			       (unsigned long long)r->q.cnt,
 			       r->q.cnt ? r->q.total_ns / 1e6 / r->q.cnt : 0,
-			       r->k.k.app[0] ? r->k.k.app : "-", 100, r->q.text);
+			       r->k.k.app[0] ? r->k.k.app : "-", 100, r->k.text);
 		}
+		if (c->skel->bss->queries_dropped)
+			printf("(%llu queries of texts not kept: %zu distinct texts fill "
+			       "the table)\n", (unsigned long long)c->skel->bss->queries_dropped,
+			       nrows);
 		if (c->replication)
 			print_replication(c);
 		if (c->skel->bss->lost_events)

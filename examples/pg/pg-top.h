@@ -26,15 +26,15 @@ struct pg_stats {
 	__u64 unread;                   /* query texts that could not be read */
 };
 
-/* top queries: per key and query text (its FNV-1a hash) */
+/* top queries: per key and query text (the text is the key: the kernel
+ * hashes it, cheaper than a loop in BPF) */
 struct pg_query_key {
 	struct pg_key k;
-	__u64 hash;
+	char text[PG_QUERY_MAX];
 };
 
 struct pg_query {
 	__u64 cnt, total_ns, max_ns;
-	char text[PG_QUERY_MAX];
 };
 
 enum pg_event_kind {

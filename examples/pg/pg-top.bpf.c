@@ -48,8 +48,10 @@ struct pg_proc {
 	char app[PG_APP_MAX];
 	__s32 ckpt_flags;
 	__u32 query_ok;
-	/* the current query: its key (the key at its start) and text */
+	/* the current query: its key (the key at its start and its text's
+	 * hash) and text */
 	struct pg_query_key q;
+	char text[PG_QUERY_MAX];
 };
 
 struct {
@@ -95,11 +97,25 @@ struct {
 	__uint(max_entries, 1 << 20);
 } events SEC(".maps");
 
+/* a new text's value, built here: too large for the stack */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pg_query);
+} scratch SEC(".maps");
+
 /* events that did not fit in the ring (told by pg-top) */
 __u64 lost_events;
 /* query texts not kept: `queries` was full (then no insert is tried: a
- * failing insert costs as much as one that works, per query) */
-__u64 queries_dropped;
+ * failing insert costs as much as one that works, per query); counted per
+ * CPU, as most queries of a workload with literals are */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} dropped SEC(".maps");
 bool queries_full;
 
 static const struct pg_stats zero_stats;
@@ -296,16 +312,25 @@ POSTGRESQL_QUERY_START_HANDLER(on_query_start)
 	if (get_key(ctx, &k) || !(p = bpf_map_lookup_elem(&procs, &pid)))
 		return 0;
 	p->q.k = k;
-	/* zeroed: the text is (part of) a map key */
-	__builtin_memset(p->q.text, 0, sizeof(p->q.text));
-	p->query_ok = tsdt_read_str(p->q.text, sizeof(p->q.text), query) > 0;
+	p->query_ok = tsdt_read_str(p->text, sizeof(p->text), query) > 0;
+	{
+		__u64 h = 14695981039346656037ULL;
+
+		for (int i = 0; i < PG_QUERY_MAX; i++) {
+			char c = p->text[i];
+
+			if (!c)
+				break;
+			h = (h ^ (__u8)c) * 1099511628211ULL;
+		}
+		p->q.hash = h;
+	}
 	p->query_ns = bpf_ktime_get_ns();
 	return 0;
 }
 
 POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
 {
-	static const struct pg_query zero_query;
 	struct pg_stats *s;
 	struct pg_query *q;
 	struct pg_proc *p;
@@ -330,12 +355,24 @@ POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
 	q = bpf_map_lookup_elem(&queries, &p->q);
 	if (!q) {
 		/* -E2BIG (7): the table is full */
-		if (!queries_full &&
-		    bpf_map_update_elem(&queries, &p->q, &zero_query, BPF_NOEXIST) == -7)
-			queries_full = true;
+		if (!queries_full) {
+			__u32 zero = 0;
+			struct pg_query *n = bpf_map_lookup_elem(&scratch, &zero);
+
+			if (n) {
+				n->cnt = n->total_ns = n->max_ns = 0;
+				__builtin_memcpy(n->text, p->text, sizeof(n->text));
+				if (bpf_map_update_elem(&queries, &p->q, n, BPF_NOEXIST) == -7)
+					queries_full = true;
+			}
+		}
 		q = bpf_map_lookup_elem(&queries, &p->q);
 		if (!q) {
-			__sync_fetch_and_add(&queries_dropped, 1);
+			__u32 zero = 0;
+			__u64 *n = bpf_map_lookup_elem(&dropped, &zero);
+
+			if (n)
+				(*n)++;
 			return 0;
 		}
 	}

@@ -576,9 +576,27 @@ static int sum_query(int fd, const struct pg_query_key *k, struct pg_query *out)
 		out->total_ns += v[i].total_ns;
 		if (v[i].max_ns > out->max_ns)
 			out->max_ns = v[i].max_ns;
+		if (!out->text[0]) /* the CPU that inserted it has the text */
+			memcpy(out->text, v[i].text, sizeof(out->text));
 	}
 	free(v);
 	return 0;
+}
+
+static unsigned long long queries_dropped(struct ctx *c)
+{
+	int n = libbpf_num_possible_cpus();
+	unsigned long long sum = 0;
+	__u32 zero = 0;
+	__u64 *v;
+
+	if (n <= 0 || !(v = calloc(n, sizeof(*v))))
+		return 0;
+	if (!bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.dropped), &zero, v))
+		for (int i = 0; i < n; i++)
+			sum += v[i];
+	free(v);
+	return sum;
 }
 
 static void print_summary(struct ctx *c, double secs)
@@ -662,13 +680,13 @@ static void print_summary(struct ctx *c, double secs)
 			printf(",\"calls\":%llu,\"total_ms\":%.3f,\"max_ms\":%.3f,\"query\":",
 			       (unsigned long long)r->q.cnt, r->q.total_ns / 1e6,
 			       r->q.max_ns / 1e6);
-			json_str(r->k.text);
+			json_str(r->q.text);
 			putchar('}');
 		}
 		printf("],\"distinct_queries\":%zu,\"queries_dropped\":%llu,"
 		       "\"lock_waits\":%llu,\"checkpoints\":%llu,"
 		       "\"lost_events\":%llu", nrows,
-		       (unsigned long long)c->skel->bss->queries_dropped,
+		       queries_dropped(c),
 		       (unsigned long long)c->locks,
 		       (unsigned long long)c->ckpts,
 		       (unsigned long long)c->skel->bss->lost_events);
@@ -684,12 +702,11 @@ static void print_summary(struct ctx *c, double secs)
 			printf("%10.2f %8llu %9.3f  %-16s %.*s\n", r->q.total_ns / 1e6,
 			       (unsigned long long)r->q.cnt,
 			       r->q.cnt ? r->q.total_ns / 1e6 / r->q.cnt : 0,
-			       r->k.k.app[0] ? r->k.k.app : "-", 100, r->k.text);
+			       r->k.k.app[0] ? r->k.k.app : "-", 100, r->q.text);
 		}
-		if (c->skel->bss->queries_dropped)
+		if (queries_dropped(c))
 			printf("(%llu queries of texts not kept: %zu distinct texts fill "
-			       "the table)\n", (unsigned long long)c->skel->bss->queries_dropped,
-			       nrows);
+			       "the table)\n", queries_dropped(c), nrows);
 		if (c->replication)
 			print_replication(c);
 		if (c->skel->bss->lost_events)

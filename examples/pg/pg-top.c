@@ -535,19 +535,36 @@ static int cmp_qrow(const void *a, const void *b)
 	return x->q.total_ns < y->q.total_ns ? 1 : x->q.total_ns > y->q.total_ns ? -1 : 0;
 }
 
-/* The per-CPU maps' values, summed (maxima: the largest). */
+/* The per-CPU values of @key in map @fd (each @sz bytes), malloc'ed, and
+ * their count in *@n; NULL with errno. */
+static void *lookup_percpu(int fd, const void *key, size_t sz, int *n)
+{
+	void *v;
+
+	*n = libbpf_num_possible_cpus();
+	if (*n <= 0 || !(v = calloc(*n, sz))) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	if (bpf_map_lookup_elem(fd, key, v)) {
+		int e = errno;
+
+		free(v);
+		errno = e;
+		return NULL;
+	}
+	return v;
+}
+
+/* A key's stats, summed over the CPUs (every field is a counter). */
 static int sum_stats(int fd, const struct pg_key *k, struct pg_stats *out)
 {
-	int n = libbpf_num_possible_cpus();
 	struct pg_stats *v;
+	int n;
 
-	if (n <= 0 || !(v = calloc(n, sizeof(*v))))
-		return -ENOMEM;
 	memset(out, 0, sizeof(*out));
-	if (bpf_map_lookup_elem(fd, k, v)) {
-		free(v);
+	if (!(v = lookup_percpu(fd, k, sizeof(*v), &n)))
 		return -errno;
-	}
 	for (int i = 0; i < n; i++) {
 		const __u64 *a = (const __u64 *)&v[i];
 		__u64 *o = (__u64 *)out;
@@ -559,24 +576,21 @@ static int sum_stats(int fd, const struct pg_key *k, struct pg_stats *out)
 	return 0;
 }
 
+/* A query's figures over the CPUs; its text from the CPU that added it. */
 static int sum_query(int fd, const struct pg_query_key *k, struct pg_query *out)
 {
-	int n = libbpf_num_possible_cpus();
 	struct pg_query *v;
+	int n;
 
-	if (n <= 0 || !(v = calloc(n, sizeof(*v))))
-		return -ENOMEM;
 	memset(out, 0, sizeof(*out));
-	if (bpf_map_lookup_elem(fd, k, v)) {
-		free(v);
+	if (!(v = lookup_percpu(fd, k, sizeof(*v), &n)))
 		return -errno;
-	}
 	for (int i = 0; i < n; i++) {
 		out->cnt += v[i].cnt;
 		out->total_ns += v[i].total_ns;
 		if (v[i].max_ns > out->max_ns)
 			out->max_ns = v[i].max_ns;
-		if (!out->text[0]) /* the CPU that inserted it has the text */
+		if (!out->text[0])
 			memcpy(out->text, v[i].text, sizeof(out->text));
 	}
 	free(v);
@@ -585,16 +599,14 @@ static int sum_query(int fd, const struct pg_query_key *k, struct pg_query *out)
 
 static unsigned long long queries_dropped(struct ctx *c)
 {
-	int n = libbpf_num_possible_cpus();
 	unsigned long long sum = 0;
 	__u32 zero = 0;
 	__u64 *v;
+	int n;
 
-	if (n <= 0 || !(v = calloc(n, sizeof(*v))))
-		return 0;
-	if (!bpf_map_lookup_elem(bpf_map__fd(c->skel->maps.dropped), &zero, v))
-		for (int i = 0; i < n; i++)
-			sum += v[i];
+	v = lookup_percpu(bpf_map__fd(c->skel->maps.dropped), &zero, sizeof(*v), &n);
+	for (int i = 0; v && i < n; i++)
+		sum += v[i];
 	free(v);
 	return sum;
 }

@@ -52,17 +52,21 @@ static bool is_dir(const char *path)
 	return path && !stat(path, &st) && S_ISDIR(st.st_mode);
 }
 
-/* The stock directory: the caller's, the environment's, the installed one,
- * else (an uninstalled build) the source tree's. NULL: none. */
-static const char *stock_dir(const struct tsdt_catalog_opts *opts)
+/* The stock directory: the caller's, the environment's (*@named: one
+ * that must exist), the installed one, else (an uninstalled build) the
+ * source tree's. NULL: none. */
+static const char *stock_dir(const struct tsdt_catalog_opts *opts,
+			     bool *named)
 {
 	const char *d = TSDT_OPTS_GET(opts, stock_dir, NULL);
 
+	*named = true;
 	if (d)
 		return d;
 	d = getenv("TSDT_PROVIDERS_DIR");
 	if (d && d[0])
 		return d;
+	*named = false;
 	if (is_dir(TSDT_STOCK_DIR))
 		return TSDT_STOCK_DIR;
 #ifdef TSDT_SRC_STOCK_DIR
@@ -83,7 +87,8 @@ static int cmp_str(const void *a, const void *b)
 static int load_stock(const struct tsdt_catalog_opts *opts,
 		      struct tsdt_provider_file ***pfs, size_t *n)
 {
-	const char *dir = stock_dir(opts);
+	bool named;
+	const char *dir = stock_dir(opts, &named);
 	char **names = NULL;
 	size_t cnt = 0, cap = 0, found = 0;
 	struct dirent *de;
@@ -97,8 +102,7 @@ static int load_stock(const struct tsdt_catalog_opts *opts,
 	d = opendir(dir);
 	if (!d) {
 		/* the caller's or environment's directory: say so */
-		if (TSDT_OPTS_GET(opts, stock_dir, NULL) ||
-		    getenv("TSDT_PROVIDERS_DIR"))
+		if (named)
 			pr_warn("catalog: stock provider directory %s: %s\n",
 				dir, strerror(errno));
 		return 0;
@@ -274,24 +278,18 @@ static int apply_probe(struct tsdt_binary *bin, struct tsdt_probe *p,
 		       const struct tsdt_provider_file *pf,
 		       const struct tsdt_pf_probe *pp)
 {
-	if (pp->arg_cnt != p->arg_cnt && pf->stock) {
-		/* a version no stock file is written for: not the caller's
-		 * problem */
-		pr_info("catalog: %s: probe %s:%s: stock file %s:%d declares "
-			"%d argument%s, the binary's notes have %d; the probe "
-			"is left untyped\n", bin->path, p->provider, p->name,
+	if (pp->arg_cnt != p->arg_cnt) {
+		/* the caller's file: an error; a stock file: a version none is
+		 * written for, not the caller's problem (told with -v) */
+		tsdt_pr(pf->stock ? TSDT_INFO : TSDT_WARN,
+			"catalog: %s: probe %s:%s: %s%s:%d declares %d "
+			"argument%s, the binary's notes have %d; the probe is "
+			"left untyped\n", bin->path, p->provider, p->name,
+			pf->stock ? "stock file " : "error: ",
 			pp->loc.file ? pp->loc.file : pf->path, pp->loc.line,
 			pp->arg_cnt, pp->arg_cnt == 1 ? "" : "s", p->arg_cnt);
-		return 0;
-	}
-	if (pp->arg_cnt != p->arg_cnt) {
-		pr_warn("catalog: %s: probe %s:%s: error: %s:%d declares "
-			"%d argument%s, the binary's notes have %d; the "
-			"probe is left untyped\n", bin->path, p->provider,
-			p->name, pp->loc.file ? pp->loc.file : pf->path,
-			pp->loc.line, pp->arg_cnt, pp->arg_cnt == 1 ? "" : "s",
-			p->arg_cnt);
-		bin->problem_cnt++;
+		if (!pf->stock)
+			bin->problem_cnt++;
 		return 0;
 	}
 	free(p->type_file);

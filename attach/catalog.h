@@ -87,6 +87,11 @@ struct tsdt_provider_file;
 int tsdt_catalog_load_provider_files(const struct tsdt_catalog_opts *opts,
 				     struct tsdt_provider_file ***ret);
 void tsdt_catalog_free_provider_files(struct tsdt_provider_file **pfs);
+/* tsdt_catalog__open_pid() with provider files parsed already (a target
+ * parses its own, and the stock ones, once) */
+struct tsdt_catalog *
+tsdt_catalog_open_pid_pfs(pid_t pid, bool read_sema,
+			  struct tsdt_provider_file *const *pfs);
 /* tsdt_catalog__open_file() with provider files parsed already (a target
  * parses each once for all the files it reads); NULL with errno. */
 struct tsdt_catalog *

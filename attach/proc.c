@@ -171,6 +171,29 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 					    const struct tsdt_catalog_opts *opts)
 {
 	struct tsdt_provider_file **pfs = NULL;
+	struct tsdt_catalog *cat;
+	int err;
+
+	if (pid <= 0)
+		return tsdt_err_ptr(-EINVAL);
+	if (!TSDT_OPTS_VALID(opts, tsdt_catalog_opts)) {
+		pr_warn("catalog: bad tsdt_catalog_opts (sz %zu)\n", opts->sz);
+		return tsdt_err_ptr(-EINVAL);
+	}
+	err = tsdt_catalog_load_provider_files(opts, &pfs);
+	if (err)
+		return tsdt_err_ptr(err);
+	cat = tsdt_catalog_open_pid_pfs(pid, TSDT_OPTS_GET(opts, read_semaphores,
+							   false), pfs);
+	err = cat ? 0 : -errno;
+	tsdt_catalog_free_provider_files(pfs);
+	return cat ? cat : tsdt_err_ptr(err);
+}
+
+struct tsdt_catalog *
+tsdt_catalog_open_pid_pfs(pid_t pid, bool read_sema,
+			  struct tsdt_provider_file *const *pfs)
+{
 	struct tsdt_catalog *cat = NULL;
 	struct tsdt_maps_line *maps = NULL;
 	size_t nmaps = 0, cap = 0;
@@ -179,12 +202,6 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 	FILE *f;
 	int err = 0;
 
-	if (pid <= 0)
-		return tsdt_err_ptr(-EINVAL);
-	if (!TSDT_OPTS_VALID(opts, tsdt_catalog_opts)) {
-		pr_warn("catalog: bad tsdt_catalog_opts (sz %zu)\n", opts->sz);
-		return tsdt_err_ptr(-EINVAL);
-	}
 	snprintf(path, sizeof(path), "/proc/%d/maps", (int)pid);
 	f = fopen(path, "re");
 	if (!f) {
@@ -217,9 +234,6 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 		}
 		maps[nmaps++] = m;
 	}
-	err = tsdt_catalog_load_provider_files(opts, &pfs);
-	if (err)
-		goto out;
 	cat = calloc(1, sizeof(*cat));
 	if (!cat) {
 		err = -ENOMEM;
@@ -260,11 +274,10 @@ struct tsdt_catalog *tsdt_catalog__open_pid(pid_t pid,
 				(int)pid, maps[i].path);
 			cat->problem_cnt++;
 		}
-		if (TSDT_OPTS_GET(opts, read_semaphores, false))
+		if (read_sema)
 			read_semaphores(bin, pid);
 	}
 out:
-	tsdt_catalog_free_provider_files(pfs);
 	free(line);
 	fclose(f);
 	for (size_t i = 0; i < nmaps; i++)

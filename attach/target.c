@@ -45,11 +45,8 @@ struct tsdt_target {
 	bool allow_no_match;           /* tsdt_target_opts.allow_no_match */
 	char **argv;                   /* the command, copied, or NULL */
 	char cmd_path[PATH_MAX];       /* its executable, resolved */
-	const char **provider_files;   /* copied array, NULL-terminated */
-	struct tsdt_provider_file **pfs; /* the same, parsed once, and the
-					  * stock files */
-	bool no_stock_types;           /* tsdt_target_opts.no_stock_types */
-	char *stock_dir;               /* tsdt_target_opts.stock_dir, copied */
+	/* tsdt_target_opts.provider_files and the stock files, parsed once */
+	struct tsdt_provider_file **pfs;
 	struct tsdt_pattern **pats;
 	bool *pat_optional;            /* matching nothing is no error */
 	int pat_cnt;
@@ -94,7 +91,6 @@ struct tsdt_target *tsdt_target__new(const struct tsdt_target_opts *opts)
 	char *const *argv;
 	const char *const *pf;
 	struct tsdt_target *t;
-	size_t n = 0;
 	int err;
 
 	if (!TSDT_OPTS_VALID(opts, tsdt_target_opts))
@@ -115,29 +111,14 @@ struct tsdt_target *tsdt_target__new(const struct tsdt_target_opts *opts)
 	t->pid = TSDT_OPTS_GET(opts, pid, 0);
 	if (t->pid < 0)
 		t->pid = 0;
-	for (; pf && pf[n]; n++)
-		;
-	t->provider_files = calloc(n + 1, sizeof(*t->provider_files));
-	if (!t->provider_files) {
-		err = -ENOMEM;
-		goto err_out;
-	}
-	for (size_t i = 0; i < n; i++)
-		t->provider_files[i] = pf[i];
-	t->no_stock_types = TSDT_OPTS_GET(opts, no_stock_types, false);
-	if (TSDT_OPTS_GET(opts, stock_dir, NULL) &&
-	    !(t->stock_dir = strdup(opts->stock_dir))) {
-		err = -ENOMEM;
-		goto err_out;
-	}
 	{
-		TSDT_OPTS(tsdt_catalog_opts, copts,
-			  .provider_files = t->provider_files,
-			  .stock_dir = t->stock_dir,
-			  .no_stock_types = t->no_stock_types);
+		TSDT_OPTS(tsdt_catalog_opts, copts, .provider_files = pf,
+			  .stock_dir = TSDT_OPTS_GET(opts, stock_dir, NULL),
+			  .no_stock_types = TSDT_OPTS_GET(opts, no_stock_types,
+							  false));
 
-		/* once, for every file this target reads (a bad one is
-		 * reported here, by name) */
+		/* once, the given files and the stock ones, for every file
+		 * this target reads (a bad one is reported here, by name) */
 		err = tsdt_catalog_load_provider_files(&copts, &t->pfs);
 		if (err)
 			goto err_out;
@@ -516,12 +497,8 @@ int tsdt_target__select(struct tsdt_target *t)
 	bool cmd_open = false;
 
 	if (t->pid > 0) {
-		TSDT_OPTS(tsdt_catalog_opts, opts,
-			  .provider_files = t->provider_files,
-			  .stock_dir = t->stock_dir,
-			  .no_stock_types = t->no_stock_types);
-
-		pid_cat = add_catalog(t, tsdt_catalog__open_pid(t->pid, &opts));
+		pid_cat = add_catalog(t, tsdt_catalog_open_pid_pfs(t->pid, false,
+								   t->pfs));
 		if (!pid_cat)
 			return -ESRCH; /* the catalog said why */
 	}
@@ -775,8 +752,6 @@ void tsdt_target__free(struct tsdt_target *t)
 	free(t->pats);
 	free(t->pat_optional);
 	free(t->argv);
-	free(t->provider_files);
-	free(t->stock_dir);
 	tsdt_catalog_free_provider_files(t->pfs);
 	free(t);
 }

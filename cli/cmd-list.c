@@ -291,6 +291,16 @@ static void print_json_probe(const struct tsdt_probe *p, bool first)
 	printf("]}");
 }
 
+/* Whether @p and @q got their types from the same place. */
+static bool same_type_source(const struct tsdt_probe *p,
+			     const struct tsdt_probe *q)
+{
+	const char *a = tsdt_probe__type_file(p), *b = tsdt_probe__type_file(q);
+
+	return tsdt_probe__type_source(p) == tsdt_probe__type_source(q) &&
+	       (a == b || (a && b && !strcmp(a, b)));
+}
+
 /* "  types: stock /usr/share/tsdt/providers/postgresql-15.d (57 probes)",
  * one line per source of the probes listed */
 static void print_type_sources(struct list_ctx *ctx,
@@ -302,6 +312,7 @@ static void print_type_sources(struct list_ctx *ctx,
 		const struct tsdt_probe *p = tsdt_binary__probe(b, i);
 		enum tsdt_type_source src = tsdt_probe__type_source(p);
 		const char *file = tsdt_probe__type_file(p);
+		const char *quote = src == TSDT_TYPES_PATTERN ? "'" : "";
 		size_t cnt = 0;
 		bool seen = false;
 
@@ -309,32 +320,24 @@ static void print_type_sources(struct list_ctx *ctx,
 			continue;
 		for (size_t j = 0; j < i && !seen; j++) {
 			const struct tsdt_probe *q = tsdt_binary__probe(b, j);
-			const char *qf = tsdt_probe__type_file(q);
 
-			seen = probe_matches(ctx, q) &&
-			       tsdt_probe__type_source(q) == src &&
-			       (qf == file || (qf && file && !strcmp(qf, file)));
+			seen = probe_matches(ctx, q) && same_type_source(p, q);
 		}
 		if (seen)
 			continue;
 		for (size_t j = i; j < n; j++) {
 			const struct tsdt_probe *q = tsdt_binary__probe(b, j);
-			const char *qf = tsdt_probe__type_file(q);
 
-			if (probe_matches(ctx, q) &&
-			    tsdt_probe__type_source(q) == src &&
-			    (qf == file || (qf && file && !strcmp(qf, file))))
-				cnt++;
+			cnt += probe_matches(ctx, q) && same_type_source(p, q);
 		}
-		printf(src == TSDT_TYPES_PATTERN ? "  types: %s%s%s' (%zu probe%s)\n"
-						 : "  types: %s%s%s (%zu probe%s)\n",
+		printf("  types: %s%s%s%s%s (%zu probe%s)\n",
 		       src == TSDT_TYPES_NONE ? "none, sizes from the notes"
 		       : src == TSDT_TYPES_NOTE ? "type note (.note.tsdt)"
 		       : src == TSDT_TYPES_STOCK ? "stock"
 		       : src == TSDT_TYPES_PATTERN ? "pattern"
 						 : "provider file",
-		       file ? (src == TSDT_TYPES_PATTERN ? " '" : " ") : "",
-		       file ? file : "", cnt, cnt == 1 ? "" : "s");
+		       file ? " " : "", file ? quote : "", file ? file : "",
+		       file ? quote : "", cnt, cnt == 1 ? "" : "s");
 	}
 }
 

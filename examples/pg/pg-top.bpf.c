@@ -127,25 +127,31 @@ static __always_inline __u32 tgid(void)
 
 static const struct pg_proc zero_proc;
 
-/* The process's key; nonzero when it is not the cluster's. */
-static __always_inline int get_key(struct pt_regs *ctx, struct pg_key *k)
+static __always_inline struct pg_proc *get_proc(void)
+{
+	__u32 pid = tgid();
+	struct pg_proc *p = bpf_map_lookup_elem(&procs, &pid);
+
+	if (p)
+		return p;
+	bpf_map_update_elem(&procs, &pid, &zero_proc, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&procs, &pid);
+}
+
+/* The process's key in *@k and its entry (created if new); NULL when it is
+ * not the cluster's. */
+static __always_inline struct pg_proc *get_key(struct pt_regs *ctx,
+					       struct pg_key *k)
 {
 	__u32 pid = tgid();
 	struct pg_proc *p;
 	__u64 v = 0;
 
-	if (!bpf_map_lookup_elem(&members, &pid))
-		return 1;
+	if (!bpf_map_lookup_elem(&members, &pid) || !(p = get_proc()))
+		return NULL;
 	__builtin_memset(k, 0, sizeof(*k));
 	if (!tsdt_global(ctx, 0, &v))
 		k->btype = (__u32)v;
-	p = bpf_map_lookup_elem(&procs, &pid);
-	if (!p) {
-		bpf_map_update_elem(&procs, &pid, &zero_proc, BPF_NOEXIST);
-		p = bpf_map_lookup_elem(&procs, &pid);
-		if (!p)
-			return 1;
-	}
 	v = 0;
 	tsdt_global(ctx, 1, &v);
 	if (v != p->app_ptr) {
@@ -156,7 +162,7 @@ static __always_inline int get_key(struct pt_regs *ctx, struct pg_key *k)
 			p->app_ptr = 0; /* read again next time */
 	}
 	__builtin_memcpy(k->app, p->app, sizeof(k->app));
-	return 0;
+	return p;
 }
 
 /* Whether the filters leave @k (of the current process) out. */
@@ -187,17 +193,6 @@ static __always_inline struct pg_stats *get_stats(const struct pg_key *k)
 	return bpf_map_lookup_elem(&stats, k);
 }
 
-static __always_inline struct pg_proc *get_proc(void)
-{
-	__u32 pid = tgid();
-	struct pg_proc *p = bpf_map_lookup_elem(&procs, &pid);
-
-	if (p)
-		return p;
-	bpf_map_update_elem(&procs, &pid, &zero_proc, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&procs, &pid);
-}
-
 static __always_inline __u32 bucket(__u64 ns)
 {
 	__u32 r = 0;
@@ -219,7 +214,7 @@ POSTGRESQL_TRANSACTION_START_HANDLER(on_xact_start)
 	struct pg_stats *s;
 	struct pg_proc *p;
 
-	if (get_key(ctx, &k) || !(p = get_proc()))
+	if (!(p = get_key(ctx, &k)))
 		return 0;
 	/* kept even when filtered out: its end is counted by this key */
 	p->xkey = k;
@@ -244,7 +239,7 @@ static __always_inline void xact_end(struct pt_regs *ctx, bool commit)
 		k = p->xkey;
 		d = bpf_ktime_get_ns() - p->xact_ns;
 		p->xact_ns = 0;
-	} else if (get_key(ctx, &k)) {
+	} else if (!get_key(ctx, &k)) {
 		return;
 	}
 	if (filtered(&k))
@@ -307,9 +302,8 @@ POSTGRESQL_QUERY_START_HANDLER(on_query_start)
 {
 	struct pg_proc *p;
 	struct pg_key k;
-	__u32 pid = tgid();
 
-	if (get_key(ctx, &k) || !(p = bpf_map_lookup_elem(&procs, &pid)))
+	if (!(p = get_key(ctx, &k)))
 		return 0;
 	p->q.k = k;
 	p->query_ok = tsdt_read_str(p->text, sizeof(p->text), query) > 0;
@@ -390,7 +384,7 @@ POSTGRESQL_LOCK_WAIT_START_HANDLER(on_lock_start)
 	struct pg_key k;
 	struct pg_proc *p;
 
-	if (get_key(ctx, &k) || !(p = get_proc()))
+	if (!(p = get_key(ctx, &k)))
 		return 0;
 	p->lock_ns = bpf_ktime_get_ns();
 	return 0;
@@ -405,10 +399,8 @@ POSTGRESQL_LOCK_WAIT_DONE_HANDLER(on_lock_done)
 	__u32 pid = tgid();
 	__u64 d;
 
-	if (get_key(ctx, &k) || filtered(&k) || !(s = get_stats(&k)))
-		return 0;
-	p = bpf_map_lookup_elem(&procs, &pid);
-	if (!p || !p->lock_ns)
+	if (!(p = get_key(ctx, &k)) || !p->lock_ns || filtered(&k) ||
+	    !(s = get_stats(&k)))
 		return 0;
 	d = bpf_ktime_get_ns() - p->lock_ns;
 	p->lock_ns = 0;
@@ -440,7 +432,7 @@ POSTGRESQL_CHECKPOINT_START_HANDLER(on_ckpt_start)
 	struct pg_key k;
 	struct pg_proc *p;
 
-	if (get_key(ctx, &k) || !(p = get_proc()))
+	if (!(p = get_key(ctx, &k)))
 		return 0;
 	p->ckpt_ns = bpf_ktime_get_ns();
 	p->ckpt_flags = flags;
@@ -456,21 +448,19 @@ POSTGRESQL_CHECKPOINT_DONE_HANDLER(on_ckpt_done)
 	struct pg_key k;
 	__u32 pid = tgid();
 
-	if (get_key(ctx, &k) || filtered(&k))
+	if (!(p = get_key(ctx, &k)) || filtered(&k))
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		__sync_fetch_and_add(&lost_events, 1);
 		return 0;
 	}
-	p = bpf_map_lookup_elem(&procs, &pid);
 	e->kind = PG_EV_CHECKPOINT;
 	e->pid = pid;
 	e->k = k;
-	e->ns = p && p->ckpt_ns ? bpf_ktime_get_ns() - p->ckpt_ns : 0;
-	e->ckpt.flags = p ? p->ckpt_flags : 0;
-	if (p)
-		p->ckpt_ns = 0;
+	e->ns = p->ckpt_ns ? bpf_ktime_get_ns() - p->ckpt_ns : 0;
+	e->ckpt.flags = p->ckpt_flags;
+	p->ckpt_ns = 0;
 	e->ckpt.written = buffers_written;
 	e->ckpt.total = buffers_total;
 	e->ckpt.wal_added = wal_added;

@@ -139,11 +139,21 @@ static __always_inline __u64 ____tsdt_reg(struct pt_regs *ctx, int off32)
 	}
 }
 
-static __noinline __attribute__((unused)) __u64
+/* pure: it only reads the context, so the compiler drops the call when a
+ * handler declares an argument it never uses */
+static __noinline __attribute__((unused, pure)) __u64
 __tsdt_reg(struct pt_regs *ctx, int off)
 {
 	return ____tsdt_reg(ctx, off);
 }
+
+/* The instruction pointer of the hit: one context load at a constant
+ * offset, no call (a plain offset, not PT_REGS_IP(): with vmlinux.h that
+ * would be a CO-RE relocation, and libbpf would load the kernel's BTF for
+ * it; __builtin_offsetof() is a constant, not relocated). */
+#define __tsdt_ip(ctx)                                                     \
+	(*(const __u64 *)((const char *)(ctx) +                             \
+			  __builtin_offsetof(struct pt_regs, __PT_IP_REG)))
 
 /*
  * The register reader __tsdt_arg() calls. A static subprogram such as
@@ -200,19 +210,12 @@ static __always_inline long __tsdt_arg(struct pt_regs *ctx,
 				       sleepable);
 		break;
 	case TSDT_BPF_ARG_STATIC:
-		/* a plain offset, not PT_REGS_IP(): with vmlinux.h that
-		 * would be a CO-RE relocation, and libbpf would load the
-		 * kernel's BTF for it */
-		addr = __TSDT_REG(ctx, __builtin_offsetof(struct pt_regs,
-							  __PT_IP_REG)) -
-		       spec->site_addr + a->addr;
+		addr = __tsdt_ip(ctx) - spec->site_addr + a->addr;
 		err = __tsdt_read_user(&val, a->size, (const void *)addr,
 				       sleepable);
 		break;
 	case TSDT_BPF_ARG_STATIC_CHAIN:
-		addr = __TSDT_REG(ctx, __builtin_offsetof(struct pt_regs,
-							  __PT_IP_REG)) -
-		       spec->site_addr + a->addr;
+		addr = __tsdt_ip(ctx) - spec->site_addr + a->addr;
 		for (int k = 0; k < 3; k++) {
 			__u64 p = 0;
 
@@ -260,23 +263,36 @@ static __always_inline long tsdt_arg(struct pt_regs *ctx, __u32 i,
 }
 
 /*
- * Global @k of the current site's file, as tsdt_attach_opts.globals named
- * it (the k-th; a string as its pointer, for tsdt_read_str()), into *@res;
- * 0, -ENOENT when there is no global @k, or the read's error.
+ * tsdt_spec_global() reads global @k of the file of the site @spec
+ * describes (from tsdt_spec(ctx)), as tsdt_attach_opts.globals named it
+ * (the k-th; a string as its pointer, for tsdt_read_str()), into *@res;
+ * 0, -ENOENT when there is no global @k, or the read's error. A handler
+ * reading several globals looks the spec up once and calls this for each.
  */
-static __always_inline long tsdt_global(struct pt_regs *ctx, __u32 k,
-					__u64 *res)
+static __always_inline long tsdt_spec_global(struct pt_regs *ctx,
+					     const struct tsdt_bpf_spec *spec,
+					     __u32 k, __u64 *res)
 {
-	const struct tsdt_bpf_spec *spec = tsdt_spec(ctx);
 	__u32 i;
 
 	*res = 0;
-	if (!spec)
-		return -TSDT_ESRCH;
 	i = TSDT_BPF_SPEC_GLOBALS_BASE(spec->flags) + k;
 	if (i >= spec->arg_cnt || i >= TSDT_BPF_MAX_ARGS)
 		return -TSDT_ENOENT;
 	return __tsdt_arg(ctx, spec, i, res, 0);
+}
+
+/* Global @k of the current site's file (see tsdt_spec_global()); -ESRCH
+ * when the site has no spec. */
+static __always_inline long tsdt_global(struct pt_regs *ctx, __u32 k,
+					__u64 *res)
+{
+	const struct tsdt_bpf_spec *spec = tsdt_spec(ctx);
+
+	*res = 0;
+	if (!spec)
+		return -TSDT_ESRCH;
+	return tsdt_spec_global(ctx, spec, k, res);
 }
 
 /* Number of arguments of the current site, or -ESRCH. */

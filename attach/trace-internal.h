@@ -84,7 +84,11 @@ struct tsdt_tracer {
 		size_t pidx_cnt;
 	} *links;
 	size_t link_cnt;
-	bool *detached;               /* per probe: removed, not attached now */
+	/* per probe: 0, or removed, not attached now, since this
+	 * CLOCK_MONOTONIC ns (taken before its hits stop: the reader drops
+	 * its events stamped from then on, which a program that read its
+	 * spec just before may still send) */
+	long long *detached;
 	struct tsdt_ringbuf *rb;
 	bool started, sleepable, multi;
 	int ncpus;

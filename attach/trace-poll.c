@@ -75,6 +75,11 @@ int tsdt_tracer_on_sample(void *ctx, const void *data, size_t size)
 		tr->unknown_recs++;
 		return 0;
 	}
+	/* a hit of a removed probe from its removal on: sent by a program
+	 * that had read the probe's spec just before it was cleared */
+	if (tr->detached[raw->probe_idx] &&
+	    (long long)raw->ts >= tr->detached[raw->probe_idx])
+		return 0;
 	need = sizeof(*raw) + raw->arg_cnt * sizeof(__u64);
 	ev.args = (const __u64 *)(raw + 1);
 	if (raw->str_cnt) {

@@ -606,7 +606,7 @@ int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 		size_t cap = tr->probe_cap ? tr->probe_cap * 2 : 16;
 		const struct tsdt_probe **p;
 		signed char (*ss)[TSDT_MAX_ARGS];
-		bool *d;
+		long long *d;
 
 		p = realloc(tr->probes, cap * sizeof(*p));
 		if (!p)
@@ -623,7 +623,7 @@ int tsdt_tracer__add_probe(struct tsdt_tracer *tr,
 		tr->probe_cap = cap;
 	}
 	tr->probes[tr->probe_cnt] = probe;
-	tr->detached[tr->probe_cnt] = false;
+	tr->detached[tr->probe_cnt] = 0;
 	str_slots(tr, tr->probe_cnt);
 	err = tsdt_span_probe_added(tr, tr->probe_cnt);
 	if (err)
@@ -917,7 +917,7 @@ static int attach_probes(struct tsdt_tracer *tr, const size_t *idx, size_t n)
 	ids = NULL;
 	pidx = NULL;
 	for (i = 0; i < n; i++)
-		tr->detached[idx[i]] = false;
+		tr->detached[idx[i]] = 0;
 out:
 	free(group);
 	free(cookies);
@@ -928,6 +928,8 @@ out:
 
 int tsdt_tracer__remove_probe(struct tsdt_tracer *tr, size_t i)
 {
+	long long now = tsdt_mono_ns();
+
 	if (!tr || !tr->started || i >= tr->probe_cnt)
 		return -EINVAL;
 	if (tr->detached[i])
@@ -961,7 +963,7 @@ int tsdt_tracer__remove_probe(struct tsdt_tracer *tr, size_t i)
 				if (bpf_map_update_elem(fd, &lk->ids[off + s], &zero, 0))
 					return -errno;
 		}
-		tr->detached[i] = true;
+		tr->detached[i] = now;
 		pr_debug("trace: %s:%s removed\n", tsdt_probe__provider(tr->probes[i]),
 			 tsdt_probe__name(tr->probes[i]));
 		return 1;
@@ -972,6 +974,7 @@ int tsdt_tracer__remove_probe(struct tsdt_tracer *tr, size_t i)
 int tsdt_tracer__remove_binary(struct tsdt_tracer *tr,
 			       const struct tsdt_binary *bin)
 {
+	long long now = tsdt_mono_ns();
 	size_t i, kept = 0;
 	int n = 0;
 
@@ -998,7 +1001,7 @@ int tsdt_tracer__remove_binary(struct tsdt_tracer *tr,
 	for (i = 0; i < tr->probe_cnt; i++)
 		if (!tr->detached[i] &&
 		    tsdt_binary__same_file(tsdt_probe__binary(tr->probes[i]), bin)) {
-			tr->detached[i] = true;
+			tr->detached[i] = now;
 			n++;
 		}
 	pr_debug("trace: %s: %d probes detached\n", tsdt_binary__path(bin), n);

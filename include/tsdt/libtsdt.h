@@ -901,7 +901,10 @@ tsdt_tracer__global_type(const struct tsdt_tracer *tr, size_t i);
 
 /**
  * @brief **tsdt_tracer__remove_probe()** stops tracing probe @i in a running
- * tracer: no event, no hit counted from now on. A probe added after start
+ * tracer: no event, no hit counted from now on (events of hits before the
+ * call that are still in the ring are delivered by the next
+ * tsdt_tracer__poll(); a hit from the call on is never, even one whose
+ * program was already running on another CPU). A probe added after start
  * has a link of its own, which goes (its semaphore is lowered); one
  * attached at start shares its file's link, so its spec slots are cleared
  * and the program drops its hits (its sites still trap, at a cost per hit,

@@ -217,6 +217,10 @@ int main(int argc, char **argv)
 				if (err < 0)
 					return fprintf(stderr, "drop %s: %s\n",
 						       adds[added], strerror(-err)), 1;
+				/* the hits before the removal first: what
+				 * follows the line must be none of its */
+				if (tsdt_tracer__poll(tr, 0, on_event, tr) < 0)
+					return 1;
 				printf("dropped %s ret=%d\n", adds[added], err);
 				fflush(stdout);
 				added++;

@@ -98,8 +98,11 @@ bench-spans: all $(OUT)/bench/span-user
 bench: bench-spans
 .PHONY: bench-spans
 
-# pgbench TPS under examples/pg/pg-top vs untraced vs bpftrace.
+# pgbench TPS under examples/pg/pg-top vs untraced vs bpftrace vs the
+# traps alone; then the BPF programs' own time per hit, pg-top's and
+# bpftrace's.
 bench-pg: all
 	$(Q)OUT=$(OUT) bench/pg-top.sh
+	$(Q)OUT=$(OUT) bench/pg-top-perhit.sh
 bench: bench-pg
 .PHONY: bench-pg

@@ -4,8 +4,15 @@
 # its own typed handlers), and under bpftrace tracing the same transaction
 # and query probes (counts and a latency histogram, as pg-top keeps):
 # alternating runs (the order rotates each round), medians, ratios to the
-# untraced runs of the same rounds. Target: pg-top under 5% TPS loss.
-# Environment: ROUNDS (5), SECONDS_PER_RUN (8), CLIENTS (2), SCALE (10).
+# untraced runs of the same rounds, and the machine's CPU time per
+# transaction (less noisy than TPS). Target: pg-top under 5% TPS loss.
+# Two floors, the same probes' hits only counted: "floor" by bpftrace
+# (perf-event uprobes, one per site), "stat" by `tsdt stat -p` (one
+# uprobe_multi link, as pg-top's): the trap and the uprobe dispatch, next
+# to no BPF work.
+# Environment: ROUNDS (5), SECONDS_PER_RUN (8), CLIENTS (2), SCALE (10),
+# MODES ("none pg-top bpftrace floor stat"), PGBENCH_OPTS (more pgbench
+# options).
 set -u
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -28,38 +35,64 @@ usdt:$PG/postgres:postgresql:transaction__abort { @abort = count(); }
 usdt:$PG/postgres:postgresql:query__start { @q[pid] = nsecs; @text[str(arg0, 64)] = count(); }
 usdt:$PG/postgres:postgresql:query__done /@q[pid]/ { @query = hist(nsecs - @q[pid]); delete(@q[pid]); }
 BT
+# the floor: the same four probes, each hit only counted (the trap and the
+# uprobe dispatch, which every tool pays, and almost no BPF work)
+cat > "$D/floor" <<BT
+usdt:$PG/postgres:postgresql:transaction__start,
+usdt:$PG/postgres:postgresql:transaction__commit,
+usdt:$PG/postgres:postgresql:query__start,
+usdt:$PG/postgres:postgresql:query__done { @hits = count(); }
+BT
 
-run() { # run MODE: prints TPS
-	local mode=$1 tps
+# busy: the machine's CPU time so far that was not idle, in ticks of
+# 1/100 s (user, nice, system, irq, softirq, steal of /proc/stat's cpu line)
+busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
+
+run() { # run MODE: prints TPS and the machine's CPU microseconds per transaction
+	local mode=$1 out b0 b1
 	case $mode in
 	pg-top) "$TOP" -p "$PG_PID" -i 1000 > "$D/top.out" 2> "$D/top.err" & TP=$!
-		for i in $(seq 100); do grep -q 'handlers attached' "$D/top.err" && break; sleep 0.1; done ;;
-	bpftrace) bpftrace "$D/bt" > "$D/bt.out" 2>&1 & TP=$!
+		for i in $(seq 100); do grep -q 'handlers attached' "$D/top.err" 2> /dev/null && break; sleep 0.1; done ;;
+	stat) "$OUT/tsdt" stat -p "$PG_PID" -i 1000 postgresql:transaction__start \
+		postgresql:transaction__commit postgresql:query__start postgresql:query__done \
+		> "$D/stat.out" 2> "$D/stat.err" & TP=$!
+		for i in $(seq 100); do grep -q '^Counting' "$D/stat.err" 2> /dev/null && break; sleep 0.1; done ;;
+	bpftrace|floor) bpftrace "$D/$([ "$mode" = floor ] && echo floor || echo bt)" > "$D/bt.out" 2>&1 & TP=$!
 		for i in $(seq 150); do grep -q '^Attaching' "$D/bt.out" && break; sleep 0.1; done
 		sleep 1 ;;
 	esac
-	tps=$(pgb -n -c "$CLIENTS" -j "$CLIENTS" -T "$SECS" postgres 2>/dev/null |
-		sed -nE 's/^tps = ([0-9.]+) .*/\1/p')
+	b0=$(busy)
+	out=$(pgb -n -c "$CLIENTS" -j "$CLIENTS" -T "$SECS" ${PGBENCH_OPTS:-} postgres 2>/dev/null)
+	b1=$(busy)
 	if [ -n "$TP" ]; then kill -INT $TP; wait $TP 2>/dev/null; TP=; fi
-	echo "${tps:-nan}"
+	awk -v b="$((b1 - b0))" '/^tps = / { tps = $3 } /actually processed:/ { split($NF, a, "/"); n = a[1] }
+		END { if (tps == "" || !n) print "nan nan"; else printf "%s %.1f\n", tps, b * 10000 / n }' <<< "$out"
 }
 
 echo "pgbench TPS: ${CLIENTS} clients, -T $SECS, scale $SCALE, $ROUNDS rounds; $(machine_line)"
-modes=(none pg-top bpftrace)
+read -ra modes <<< "${MODES:-none pg-top bpftrace floor stat}"
+nm=${#modes[@]}
 for ((r = 0; r < ROUNDS; r++)); do
 	line="round $((r + 1)):"
-	for ((k = 0; k < 3; k++)); do
-		m=${modes[(r + k) % 3]}
-		t=$(run "$m")
+	for ((k = 0; k < nm; k++)); do
+		m=${modes[(r + k) % nm]}
+		read -r t u < <(run "$m")
 		echo "$t" >> "$D/$m.tps"
-		line="$line $m $t"
+		echo "$u" >> "$D/$m.cpu"
+		line="$line $m $t (${u} us)"
 	done
 	echo "$line"
 done
-n=$(median < "$D/none.tps") t=$(median < "$D/pg-top.tps") b=$(median < "$D/bpftrace.tps")
 echo
-printf '%-10s %12s %10s\n' MODE "TPS(median)" "vs none"
-printf '%-10s %12s %10s\n' none "$n" 1.00x
-printf '%-10s %12s %10s\n' pg-top "$t" "$(ratio "$t" "$n")"
-printf '%-10s %12s %10s\n' bpftrace "$b" "$(ratio "$b" "$n")"
-awk -v n="$n" -v t="$t" -v b="$b" 'BEGIN { printf "TPS loss: pg-top %.1f%%, bpftrace %.1f%% (target for pg-top: < 5%%)\n", 100 * (1 - t / n), 100 * (1 - b / n) }'
+printf '%-10s %12s %10s %9s %14s %10s\n' MODE "TPS(median)" "vs none" "loss" "CPU us/xact" "+us/hit"
+n=$(median < "$D/none.tps") nc=$(median < "$D/none.cpu")
+for m in "${modes[@]}"; do
+	t=$(median < "$D/$m.tps") u=$(median < "$D/$m.cpu")
+	printf '%-10s %12s %10s %9s %14s %10s\n' "$m" "$t" "$(ratio "$t" "$n")" \
+		"$(awk -v n="$n" -v t="$t" 'BEGIN { if (n > 0) printf "%.1f%%", 100 * (1 - t / n) }')" \
+		"$u" "$(awk -v a="$u" -v b="$nc" 'BEGIN { printf "%.2f", (a - b) / 16 }')"
+done
+echo "(target for pg-top: < 5% loss; floor, stat: the same probes only counted, by"
+echo " bpftrace and by tsdt stat;"
+echo " CPU us/xact: the machine's busy CPU time per transaction, all processes;"
+echo " +us/hit: its increase over untraced, per probe hit (16 per TPC-B transaction))"

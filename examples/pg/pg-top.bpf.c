@@ -8,18 +8,19 @@
  *
  * Every handler is attached to the postgres binary for every process that
  * runs it (tsdt_attach_opts.pid = -1: uprobes are per file); the cluster's
- * processes are the postmaster and what it forks, kept in `members` by the
- * fork and exit tracepoints below, seeded from /proc by pg-top.c, so that
- * other clusters on the machine are not counted and backends forked before
- * or after the attach are.
+ * processes are the postmaster and what it forks, the entries of `procs`,
+ * added by the fork tracepoint below and seeded from /proc by pg-top.c, so
+ * that other clusters on the machine are not counted and backends forked
+ * before or after the attach are.
  *
- * Each handler reads four globals of the binary (tsdt_attach_opts.globals,
+ * The handlers can read four globals of the binary (tsdt_attach_opts.globals,
  * in this order): MyBackendType, application_name, XactLastCommitEnd (the
  * end of the last commit record written) and replorigin_session_origin_lsn
  * (in an apply worker, the publisher's end LSN of the transaction it
- * applies). With two clusters (--subscriber), `members` says which one a
- * process is of, and the walsender's ReorderBufferCommit() is traced too
- * (a plain uprobe on the exported function: x86-64 arguments).
+ * applies). With two clusters (--subscriber), a process's entry says which
+ * one it is of, and the walsender's ReorderBufferCommit(),
+ * logicalrep_write_commit() and OutputPluginWrite() are traced too (plain
+ * uprobes on the exported functions: x86-64 arguments).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -35,31 +36,17 @@ const volatile __s32 filter_btype = -1;
 const volatile char filter_app[PG_APP_MAX] = {};
 /* --subscriber: also the replication stages (PG_EV_COMMIT, ...) */
 const volatile bool replication = false;
-
-struct pg_proc {
-	/* the key at the transaction's and the query's start: an end is
-	 * counted where its start was (a new connection's first transaction
-	 * starts before application_name is set, and ends after) */
-	struct pg_key xkey;
-	__u64 xact_ns, query_ns, lock_ns, ckpt_ns;
-	/* application_name's text, read again only when the GUC's pointer
-	 * changes (PostgreSQL allocates a new string for each new value) */
-	__u64 app_ptr;
-	char app[PG_APP_MAX];
-	__s32 ckpt_flags;
-	__u32 query_ok;
-	/* the current query: its key (the key at its start and its text's
-	 * hash) and text */
-	struct pg_query_key q;
-	char text[PG_QUERY_MAX];
-};
+/* --exact-texts: a query per text as sent, constants and all (by default
+ * texts that differ only in their constants are one query, as in
+ * pg_stat_statements) */
+const volatile bool exact_texts = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 16384);
 	__type(key, __u32);
-	__type(value, __u8);    /* the cluster: 1, or 2 (--subscriber) */
-} members SEC(".maps");
+	__type(value, struct pg_proc);
+} procs SEC(".maps");
 
 /* ReorderBufferCommit()'s end_lsn, per thread, for its return */
 struct {
@@ -69,19 +56,35 @@ struct {
 	__type(value, __u64);
 } decoding SEC(".maps");
 
+/* the same while the commit message is being written (from
+ * logicalrep_write_commit() to the return of the OutputPluginWrite()
+ * after it) */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 16384);
-	__type(key, __u32);
-	__type(value, struct pg_proc);
-} procs SEC(".maps");
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __u64);
+} sending SEC(".maps");
+
+/* (backend type, application) -> its id, the index of its stats: a hit
+ * looks its process up once (procs) and then indexes arrays; the key is
+ * looked up only when the process's globals change */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, PG_KEYS_MAX);
+	__type(key, struct pg_key);
+	__type(value, __u32);
+} keys SEC(".maps");
+__u32 next_kid;
+/* processes whose key found no room in `keys` (not counted; told) */
+__u64 keys_full;
 
 /* per CPU, as the queries below: no atomic on a line both CPUs write (the
  * reader sums them) */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
-	__uint(max_entries, 1024);
-	__type(key, struct pg_key);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PG_KEYS_MAX);
+	__type(key, __u32);
 	__type(value, struct pg_stats);
 } stats SEC(".maps");
 
@@ -92,18 +95,28 @@ struct {
 	__type(value, struct pg_query);
 } queries SEC(".maps");
 
+/* lock waits, checkpoints, replication stages; submitted without a wakeup
+ * (pg-top.c reads it every 100 ms) */
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 20);
 } events SEC(".maps");
 
-/* a new text's value, built here: too large for the stack */
+/* a new text's value, and a new process's entry, built here: too large
+ * for the stack */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
 	__type(value, struct pg_query);
 } scratch SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pg_proc);
+} proc_scratch SEC(".maps");
 
 /* events that did not fit in the ring (told by pg-top) */
 __u64 lost_events;
@@ -118,79 +131,103 @@ struct {
 } dropped SEC(".maps");
 bool queries_full;
 
-static const struct pg_stats zero_stats;
+_Static_assert(__builtin_offsetof(struct pg_proc, text) % 8 == 0,
+	       "the text is hashed in 8-byte words");
 
 static __always_inline __u32 tgid(void)
 {
 	return bpf_get_current_pid_tgid() >> 32;
 }
 
-static const struct pg_proc zero_proc;
-
-static __always_inline struct pg_proc *get_proc(void)
+/* The current process's entry; NULL when it is not the cluster's. */
+static __always_inline struct pg_proc *this_proc(void)
 {
 	__u32 pid = tgid();
-	struct pg_proc *p = bpf_map_lookup_elem(&procs, &pid);
 
-	if (p)
-		return p;
-	bpf_map_update_elem(&procs, &pid, &zero_proc, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&procs, &pid);
 }
 
-/* The process's key in *@k and its entry (created if new); NULL when it is
- * not the cluster's. */
-static __always_inline struct pg_proc *get_key(struct pt_regs *ctx,
-					       struct pg_key *k)
-{
-	__u32 pid = tgid();
-	struct pg_proc *p;
-	__u64 v = 0;
-
-	if (!bpf_map_lookup_elem(&members, &pid) || !(p = get_proc()))
-		return NULL;
-	__builtin_memset(k, 0, sizeof(*k));
-	if (!tsdt_global(ctx, 0, &v))
-		k->btype = (__u32)v;
-	v = 0;
-	tsdt_global(ctx, 1, &v);
-	if (v != p->app_ptr) {
-		p->app_ptr = v;
-		__builtin_memset(p->app, 0, sizeof(p->app));
-		if (v && bpf_probe_read_user_str(p->app, sizeof(p->app),
-						 (const void *)v) < 0)
-			p->app_ptr = 0; /* read again next time */
-	}
-	__builtin_memcpy(k->app, p->app, sizeof(k->app));
-	return p;
-}
-
-/* Whether the filters leave @k (of the current process) out. */
-static __always_inline bool filtered(const struct pg_key *k)
+/* Whether the filters leave a process of @btype and @app out. */
+static __always_inline bool filtered(__u32 btype, const char *app)
 {
 	if (filter_pid && tgid() != filter_pid)
 		return true;
-	if (filter_btype >= 0 && k->btype != (__u32)filter_btype)
+	if (filter_btype >= 0 && btype != (__u32)filter_btype)
 		return true;
 	if (filter_app[0]) {
 		for (int i = 0; i < PG_APP_MAX; i++) {
-			if (k->app[i] != filter_app[i])
+			if (app[i] != filter_app[i])
 				return true;
-			if (!k->app[i])
+			if (!app[i])
 				break;
 		}
 	}
 	return false;
 }
 
-static __always_inline struct pg_stats *get_stats(const struct pg_key *k)
+/* The id + 1 of @k, given one if new; 0 when `keys` is full. */
+static __always_inline __u32 key_id(const struct pg_key *k)
 {
-	struct pg_stats *s = bpf_map_lookup_elem(&stats, k);
+	__u32 *id = bpf_map_lookup_elem(&keys, k);
+	__u32 n;
 
-	if (s)
-		return s;
-	bpf_map_update_elem(&stats, k, &zero_stats, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&stats, k);
+	if (id)
+		return *id + 1;
+	n = __sync_fetch_and_add(&next_kid, 1);
+	if (n < PG_KEYS_MAX && !bpf_map_update_elem(&keys, k, &n, BPF_NOEXIST))
+		return n + 1;
+	/* another CPU added it first (its id wins; n is not used), or no
+	 * room */
+	id = bpf_map_lookup_elem(&keys, k);
+	if (id)
+		return *id + 1;
+	__sync_fetch_and_add(&keys_full, 1);
+	return 0;
+}
+
+/*
+ * The current process's entry with its key (p->kid, p->pass) brought up to
+ * date: MyBackendType and application_name's pointer are read at every
+ * call (two user reads), the rest only when they changed. NULL when the
+ * process is not the cluster's.
+ */
+static __always_inline struct pg_proc *get_key(struct pt_regs *ctx)
+{
+	const struct tsdt_bpf_spec *spec = tsdt_spec(ctx);
+	struct pg_proc *p = this_proc();
+	__u64 bt = 0, ap = 0;
+	struct pg_key k;
+
+	if (!p || !spec)
+		return NULL;
+	tsdt_spec_global(ctx, spec, 0, &bt);
+	tsdt_spec_global(ctx, spec, 1, &ap);
+	if (p->kid && bt == p->btype && ap == p->app_ptr)
+		return p;
+	if (ap != p->app_ptr || !p->kid) {
+		__builtin_memset(p->app, 0, sizeof(p->app));
+		if (ap && bpf_probe_read_user_str(p->app, sizeof(p->app),
+						  (const void *)ap) < 0)
+			ap = 0; /* read again next time */
+	}
+	p->btype = bt;
+	p->app_ptr = ap;
+	__builtin_memset(&k, 0, sizeof(k));
+	k.btype = (__u32)bt;
+	__builtin_memcpy(k.app, p->app, sizeof(k.app));
+	p->kid = key_id(&k);
+	p->pass = p->kid && !filtered(k.btype, k.app);
+	return p;
+}
+
+/* The stats of key id @kid (+ 1, as in pg_proc), or NULL for 0. */
+static __always_inline struct pg_stats *get_stats(__u32 kid)
+{
+	__u32 i = kid - 1;
+
+	if (!kid)
+		return NULL;
+	return bpf_map_lookup_elem(&stats, &i);
 }
 
 static __always_inline __u32 bucket(__u64 ns)
@@ -206,66 +243,75 @@ static __always_inline __u32 bucket(__u64 ns)
 	return r < PG_HIST_MAX ? r : PG_HIST_MAX - 1;
 }
 
+/* The event's key, from the process's globals as last read. */
+static __always_inline void event_key(struct pg_event *e, const struct pg_proc *p)
+{
+	e->k.btype = (__u32)p->btype;
+	__builtin_memcpy(e->k.app, p->app, sizeof(e->k.app));
+}
+
 /* ------------------------------------------------------- transactions */
 
 POSTGRESQL_TRANSACTION_START_HANDLER(on_xact_start)
 {
-	struct pg_key k;
 	struct pg_stats *s;
 	struct pg_proc *p;
 
-	if (!(p = get_key(ctx, &k)))
+	if (!(p = get_key(ctx)))
 		return 0;
-	/* kept even when filtered out: its end is counted by this key */
-	p->xkey = k;
+	/* its end and its queries are counted by this key */
+	p->xkid = p->pass ? p->kid : 0;
+	p->xseen = 1;
 	p->xact_ns = bpf_ktime_get_ns();
-	if (filtered(&k) || !(s = get_stats(&k)))
-		return 0;
-	s->xact_start += 1;
+	if ((s = get_stats(p->xkid)))
+		s->xact_start += 1;
 	return 0;
 }
 
-static __always_inline void xact_end(struct pt_regs *ctx, bool commit)
+static __always_inline struct pg_proc *xact_end(struct pt_regs *ctx,
+						bool commit)
 {
-	__u32 pid = tgid();
-	struct pg_proc *p = bpf_map_lookup_elem(&procs, &pid);
+	struct pg_proc *p = this_proc();
 	struct pg_stats *s;
-	struct pg_key k;
+	__u32 kid;
 	__u64 d = 0;
 
-	/* started after the attach: counted by its start's key, without
-	 * reading the globals again */
-	if (p && p->xact_ns) {
-		k = p->xkey;
+	if (!p)
+		return NULL;
+	if (p->xact_ns) {
+		/* started after the attach: counted by its start's key,
+		 * without reading the globals again */
+		kid = p->xkid;
 		d = bpf_ktime_get_ns() - p->xact_ns;
 		p->xact_ns = 0;
-	} else if (!get_key(ctx, &k)) {
-		return;
+	} else {
+		/* began before the attach: the key now */
+		if (!get_key(ctx))
+			return NULL;
+		kid = p->xkid = p->pass ? p->kid : 0;
+		p->xseen = 1;
 	}
-	if (filtered(&k))
-		return;
-	s = get_stats(&k);
-	if (!s)
-		return;
+	if (!(s = get_stats(kid)))
+		return p;
 	if (commit)
 		s->xact_commit += 1;
 	else
 		s->xact_abort += 1;
 	if (!d)
-		return; /* began before the attach */
+		return p; /* began before the attach */
 	s->xact_ns += d;
 	s->xact_hist[bucket(d)] += 1;
+	return p;
 }
 
 POSTGRESQL_TRANSACTION_COMMIT_HANDLER(on_xact_commit)
 {
-	__u32 pid = tgid();
-	__u8 *cl = bpf_map_lookup_elem(&members, &pid);
+	struct pg_proc *p = xact_end(ctx, true);
+	const struct tsdt_bpf_spec *spec;
 	struct pg_event *e;
 	__u64 v = 0;
 
-	xact_end(ctx, true);
-	if (!replication || !cl)
+	if (!replication || !p || !(spec = tsdt_spec(ctx)))
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -274,16 +320,16 @@ POSTGRESQL_TRANSACTION_COMMIT_HANDLER(on_xact_commit)
 	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->kind = PG_EV_COMMIT;
-	e->pid = pid;
-	e->cluster = *cl;
+	e->pid = tgid();
+	e->cluster = p->cluster;
 	e->ts = bpf_ktime_get_ns();
-	if (!tsdt_global(ctx, 0, &v))
+	if (!tsdt_spec_global(ctx, spec, 0, &v))
 		e->k.btype = (__u32)v;
-	if (!tsdt_global(ctx, 2, &v))
+	if (!tsdt_spec_global(ctx, spec, 2, &v))
 		e->xact.end_lsn = v;
-	if (!tsdt_global(ctx, 3, &v))
+	if (!tsdt_spec_global(ctx, spec, 3, &v))
 		e->xact.origin_lsn = v;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
 
@@ -295,49 +341,135 @@ POSTGRESQL_TRANSACTION_ABORT_HANDLER(on_xact_abort)
 
 /* ------------------------------------------------------------ queries */
 
+/* A 64-bit hash of the @n bytes (n <= PG_QUERY_MAX) of @text, 8 at a time:
+ * FNV-1a's step on words (each step a bijection of the word, so texts that
+ * differ in one word never collide), then a final mix. */
+static __always_inline __u64 exact_hash(const char *text, long n)
+{
+	__u64 h = 14695981039346656037ULL;
+
+	for (int i = 0; i < PG_QUERY_MAX / 8; i++) {
+		long left = n - i * 8;
+		__u64 w;
+
+		if (left <= 0)
+			break;
+		w = *(const __u64 *)(text + i * 8);
+		if (left < 8)
+			w &= (1ULL << (left * 8)) - 1; /* little-endian */
+		h = (h ^ w) * 1099511628211ULL;
+	}
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return h ^ (__u64)n;
+}
+
+static __always_inline bool is_digit(__u8 c)
+{
+	return (__u8)(c - '0') < 10;
+}
+
+/* A letter, digit, '_', '$' or a byte of a multibyte character: what an
+ * identifier (t1) or a parameter ($1) is made of */
+static __always_inline bool is_ident(__u8 c)
+{
+	return is_digit(c) || (__u8)((c | 0x20) - 'a') < 26 || c == '_' ||
+	       c == '$' || c >= 0x80;
+}
+
+/*
+ * A 64-bit hash (FNV-1a) of the NUL-terminated @text with its constants
+ * taken out: a quoted string ('...', with '' inside) and a number that
+ * does not end an identifier ("= 42", not "t1") each hash as one marker,
+ * so that "WHERE aid = 7" and "WHERE aid = 12345" are one query, as
+ * pg_stat_statements counts them (pg-top.c shows the first text seen with
+ * the same constants replaced by $1, $2, ...). A lexer of constants only:
+ * E'' escapes, dollar quoting and comments are hashed as they are.
+ */
+static __always_inline __u64 normalized_hash(const char *text)
+{
+	__u64 h = 14695981039346656037ULL;
+	__u8 pc = ' ';
+	int st = 0; /* 0: SQL, 1: in a string, 2: in a number */
+
+	for (int i = 0; i < PG_QUERY_MAX; i++) {
+		__u8 c = text[i], hc = c;
+
+		if (!c)
+			break;
+		if (st == 1) {
+			if (c == '\'')
+				st = 0;
+			pc = c;
+			continue;
+		}
+		if (st == 2) {
+			if (is_digit(c) || c == '.') {
+				pc = c;
+				continue;
+			}
+			st = 0;
+		}
+		if (c == '\'') {
+			st = 1;
+			if (pc == '\'') { /* '' inside a string */
+				pc = c;
+				continue;
+			}
+			hc = 1;
+		} else if (is_digit(c) && !is_ident(pc)) {
+			st = 2;
+			hc = 1;
+		}
+		h = (h ^ hc) * 1099511628211ULL;
+		pc = c;
+	}
+	return h;
+}
+
 /* Not sleepable (a sleepable uprobe costs more per hit): the query text is
  * in the buffer the backend has just received it in; a text that cannot
- * be read is counted (unread), never shown empty. */
+ * be read is counted (unread), never shown empty. No global is read here:
+ * the query is counted by its transaction's key, at query__done. */
 POSTGRESQL_QUERY_START_HANDLER(on_query_start)
 {
-	struct pg_proc *p;
-	struct pg_key k;
+	struct pg_proc *p = this_proc();
+	long n;
 
-	if (!(p = get_key(ctx, &k)))
+	if (!p)
 		return 0;
-	p->q.k = k;
-	p->query_ok = tsdt_read_str(p->text, sizeof(p->text), query) > 0;
-	{
-		__u64 h = 14695981039346656037ULL;
-
-		for (int i = 0; i < PG_QUERY_MAX; i++) {
-			char c = p->text[i];
-
-			if (!c)
-				break;
-			h = (h ^ (__u8)c) * 1099511628211ULL;
-		}
-		p->q.hash = h;
-	}
 	p->query_ns = bpf_ktime_get_ns();
+	/* n counts the NUL: hash the text without it */
+	n = tsdt_read_str(p->text, sizeof(p->text), query);
+	p->query_ok = n > 0;
+	if (n > 0)
+		p->qhash = exact_texts ? exact_hash(p->text, n - 1) :
+					 normalized_hash(p->text);
 	return 0;
 }
 
 POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
 {
+	struct pg_query_key qk = {};
 	struct pg_stats *s;
 	struct pg_query *q;
-	struct pg_proc *p;
-	__u32 pid = tgid();
+	struct pg_proc *p = this_proc();
 	__u64 d;
 
-	/* only what started after the attach: no globals to read */
-	p = bpf_map_lookup_elem(&procs, &pid);
+	/* only what started after the attach */
 	if (!p || !p->query_ns)
 		return 0;
 	d = bpf_ktime_get_ns() - p->query_ns;
 	p->query_ns = 0;
-	if (filtered(&p->q.k) || !(s = get_stats(&p->q.k)))
+	if (!p->xseen) {
+		/* its transaction began before the attach */
+		if (!get_key(ctx))
+			return 0;
+		p->xkid = p->pass ? p->kid : 0;
+		p->xseen = 1;
+	}
+	if (!(s = get_stats(p->xkid)))
 		return 0;
 	s->query_cnt += 1;
 	s->query_ns += d;
@@ -346,27 +478,27 @@ POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
 		s->unread += 1;
 		return 0;
 	}
-	q = bpf_map_lookup_elem(&queries, &p->q);
+	qk.kid = p->xkid;
+	qk.hash = p->qhash;
+	q = bpf_map_lookup_elem(&queries, &qk);
 	if (!q) {
-		/* -E2BIG (7): the table is full */
-		if (!queries_full) {
-			__u32 zero = 0;
-			struct pg_query *n = bpf_map_lookup_elem(&scratch, &zero);
+		__u32 zero = 0;
+		struct pg_query *n;
+		__u64 *nd;
 
-			if (n) {
-				n->cnt = n->total_ns = n->max_ns = 0;
-				__builtin_memcpy(n->text, p->text, sizeof(n->text));
-				if (bpf_map_update_elem(&queries, &p->q, n, BPF_NOEXIST) == -7)
-					queries_full = true;
-			}
+		/* when the table is full, no insert and no second lookup */
+		if (!queries_full && (n = bpf_map_lookup_elem(&scratch, &zero))) {
+			n->cnt = n->total_ns = n->max_ns = 0;
+			__builtin_memcpy(n->text, p->text, sizeof(n->text));
+			/* -E2BIG (7): the table is full */
+			if (bpf_map_update_elem(&queries, &qk, n, BPF_NOEXIST) == -7)
+				queries_full = true;
+			else
+				q = bpf_map_lookup_elem(&queries, &qk);
 		}
-		q = bpf_map_lookup_elem(&queries, &p->q);
 		if (!q) {
-			__u32 zero = 0;
-			__u64 *n = bpf_map_lookup_elem(&dropped, &zero);
-
-			if (n)
-				(*n)++;
+			if ((nd = bpf_map_lookup_elem(&dropped, &zero)))
+				(*nd)++;
 			return 0;
 		}
 	}
@@ -381,10 +513,9 @@ POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
 
 POSTGRESQL_LOCK_WAIT_START_HANDLER(on_lock_start)
 {
-	struct pg_key k;
 	struct pg_proc *p;
 
-	if (!(p = get_key(ctx, &k)))
+	if (!(p = get_key(ctx)))
 		return 0;
 	p->lock_ns = bpf_ktime_get_ns();
 	return 0;
@@ -395,12 +526,10 @@ POSTGRESQL_LOCK_WAIT_DONE_HANDLER(on_lock_done)
 	struct pg_event *e;
 	struct pg_stats *s;
 	struct pg_proc *p;
-	struct pg_key k;
-	__u32 pid = tgid();
 	__u64 d;
 
-	if (!(p = get_key(ctx, &k)) || !p->lock_ns || filtered(&k) ||
-	    !(s = get_stats(&k)))
+	if (!(p = get_key(ctx)) || !p->lock_ns || !p->pass ||
+	    !(s = get_stats(p->kid)))
 		return 0;
 	d = bpf_ktime_get_ns() - p->lock_ns;
 	p->lock_ns = 0;
@@ -412,8 +541,8 @@ POSTGRESQL_LOCK_WAIT_DONE_HANDLER(on_lock_done)
 		return 0;
 	}
 	e->kind = PG_EV_LOCK_WAIT;
-	e->pid = pid;
-	e->k = k;
+	e->pid = tgid();
+	event_key(e, p);
 	e->ns = d;
 	e->lock.field[0] = field1;
 	e->lock.field[1] = field2;
@@ -421,7 +550,7 @@ POSTGRESQL_LOCK_WAIT_DONE_HANDLER(on_lock_done)
 	e->lock.field[3] = field4;
 	e->lock.type = type;
 	e->lock.mode = mode;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
 
@@ -429,10 +558,9 @@ POSTGRESQL_LOCK_WAIT_DONE_HANDLER(on_lock_done)
 
 POSTGRESQL_CHECKPOINT_START_HANDLER(on_ckpt_start)
 {
-	struct pg_key k;
 	struct pg_proc *p;
 
-	if (!(p = get_key(ctx, &k)))
+	if (!(p = get_key(ctx)))
 		return 0;
 	p->ckpt_ns = bpf_ktime_get_ns();
 	p->ckpt_flags = flags;
@@ -445,10 +573,8 @@ POSTGRESQL_CHECKPOINT_DONE_HANDLER(on_ckpt_done)
 {
 	struct pg_event *e;
 	struct pg_proc *p;
-	struct pg_key k;
-	__u32 pid = tgid();
 
-	if (!(p = get_key(ctx, &k)) || filtered(&k))
+	if (!(p = get_key(ctx)) || !p->pass)
 		return 0;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -456,8 +582,8 @@ POSTGRESQL_CHECKPOINT_DONE_HANDLER(on_ckpt_done)
 		return 0;
 	}
 	e->kind = PG_EV_CHECKPOINT;
-	e->pid = pid;
-	e->k = k;
+	e->pid = tgid();
+	event_key(e, p);
 	e->ns = p->ckpt_ns ? bpf_ktime_get_ns() - p->ckpt_ns : 0;
 	e->ckpt.flags = p->ckpt_flags;
 	p->ckpt_ns = 0;
@@ -466,7 +592,7 @@ POSTGRESQL_CHECKPOINT_DONE_HANDLER(on_ckpt_done)
 	e->ckpt.wal_added = wal_added;
 	e->ckpt.wal_removed = wal_removed;
 	e->ckpt.wal_recycled = wal_recycled;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 	return 0;
 }
 
@@ -475,14 +601,17 @@ POSTGRESQL_CHECKPOINT_DONE_HANDLER(on_ckpt_done)
 SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
-	__u32 ppid = parent->tgid, cpid = child->tgid;
-	__u8 *cl;
+	__u32 ppid = parent->tgid, cpid = child->tgid, zero = 0;
+	struct pg_proc *pp, *n;
 
-	if (ppid != cpid && (cl = bpf_map_lookup_elem(&members, &ppid))) {
-		__u8 c = *cl;
-
-		bpf_map_update_elem(&members, &cpid, &c, BPF_ANY);
-	}
+	if (ppid == cpid || !(pp = bpf_map_lookup_elem(&procs, &ppid)))
+		return 0;
+	n = bpf_map_lookup_elem(&proc_scratch, &zero);
+	if (!n)
+		return 0;
+	__builtin_memset(n, 0, sizeof(*n));
+	n->cluster = pp->cluster;
+	bpf_map_update_elem(&procs, &cpid, n, BPF_ANY);
 	return 0;
 }
 
@@ -493,7 +622,6 @@ int BPF_PROG(on_exit, struct task_struct *task)
 
 	if (task->pid != task->tgid)
 		return 0; /* a thread */
-	bpf_map_delete_elem(&members, &pid);
 	bpf_map_delete_elem(&procs, &pid);
 	return 0;
 }
@@ -502,11 +630,10 @@ int BPF_PROG(on_exit, struct task_struct *task)
 
 static __always_inline void decode_event(__u32 kind, __u64 lsn)
 {
-	__u32 pid = tgid();
-	__u8 *cl = bpf_map_lookup_elem(&members, &pid);
+	struct pg_proc *p = this_proc();
 	struct pg_event *e;
 
-	if (!cl)
+	if (!p)
 		return;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
@@ -515,11 +642,11 @@ static __always_inline void decode_event(__u32 kind, __u64 lsn)
 	}
 	__builtin_memset(e, 0, sizeof(*e));
 	e->kind = kind;
-	e->pid = pid;
-	e->cluster = *cl;
+	e->pid = tgid();
+	e->cluster = p->cluster;
 	e->ts = bpf_ktime_get_ns();
 	e->xact.end_lsn = lsn;
-	bpf_ringbuf_submit(e, 0);
+	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
 /* void ReorderBufferCommit(ReorderBuffer *rb, TransactionId xid,
@@ -544,5 +671,38 @@ int BPF_URETPROBE(on_decode_ret)
 		return 0;
 	decode_event(PG_EV_DECODE_END, *lsn);
 	bpf_map_delete_elem(&decoding, &tid);
+	bpf_map_delete_elem(&sending, &tid);
+	return 0;
+}
+
+/* void logicalrep_write_commit(StringInfo out, ReorderBufferTXN *txn,
+ *     XLogRecPtr commit_lsn): pgoutput builds the commit message of the
+ * transaction being decoded (the thread's in `decoding`); the
+ * OutputPluginWrite() that returns next has handed it to the socket. */
+SEC("uprobe")
+int BPF_UPROBE(on_send)
+{
+	__u64 tid = bpf_get_current_pid_tgid();
+	__u64 *lsn = bpf_map_lookup_elem(&decoding, &tid);
+	__u64 l;
+
+	if (!lsn)
+		return 0;
+	l = *lsn;
+	bpf_map_update_elem(&sending, &tid, &l, BPF_ANY);
+	decode_event(PG_EV_SEND_START, l);
+	return 0;
+}
+
+SEC("uretprobe")
+int BPF_URETPROBE(on_write_ret)
+{
+	__u64 tid = bpf_get_current_pid_tgid();
+	__u64 *lsn = bpf_map_lookup_elem(&sending, &tid);
+
+	if (!lsn)
+		return 0; /* a change's message, not the commit's */
+	decode_event(PG_EV_SENT, *lsn);
+	bpf_map_delete_elem(&sending, &tid);
 	return 0;
 }

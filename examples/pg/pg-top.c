@@ -9,6 +9,7 @@
  * come from providers/postgresql-15.d, and libtsdt checks them against the
  * binary's probes (typed by the same stock file) before attaching.
  */
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -69,6 +70,7 @@ static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 static const char usage[] =
 	"Usage: pg-top (-p POSTMASTER_PID | -D DATADIR) [-i SECONDS] [-d SECONDS]\n"
 	"              [--app NAME] [--pid PID] [--type TYPE] [--top N] [--json]\n"
+	"              [--exact-texts]\n"
 	"              [--subscriber DATADIR [--perfetto FILE]]\n"
 	"\n"
 	"Trace a running PostgreSQL 15 cluster: its postmaster and every process\n"
@@ -77,6 +79,9 @@ static const char usage[] =
 	"committed and aborted and their latency; queries and their latency; the\n"
 	"top queries by total time with their text; lock waits (lock tag, mode,\n"
 	"duration) and checkpoints (buffers written, WAL files), as they end.\n"
+	"Queries that differ only in their constants are one, shown with $1, $2\n"
+	"for them (as pg_stat_statements does); a query is counted by the\n"
+	"application and backend type its transaction started with.\n"
 	"\n"
 	"  -p PID         the cluster's postmaster\n"
 	"  -D DATADIR     the cluster's data directory (its postmaster.pid)\n"
@@ -87,10 +92,12 @@ static const char usage[] =
 	"  --type TYPE    only this backend type ('client backend', walsender, ...)\n"
 	"  --top N        top queries shown (default 10)\n"
 	"  --json         one JSON object per interval instead of tables\n"
+	"  --exact-texts  a query per text as sent, constants and all\n"
 	"  --subscriber DATADIR  a subscriber cluster of this machine: follow each\n"
 	"                 transaction by its commit LSN from the publisher's commit\n"
-	"                 through the walsender's decoding and sending\n"
-	"                 (ReorderBufferCommit) to the apply worker's commit:\n"
+	"                 through the walsender's decoding (ReorderBufferCommit)\n"
+	"                 and sending (logicalrep_write_commit, OutputPluginWrite)\n"
+	"                 to the apply worker's commit:\n"
 	"                 end-to-end latency and each stage's share\n"
 	"  --perfetto FILE  with --subscriber: write a Perfetto trace, each\n"
 	"                 transaction a flow across the three processes\n"
@@ -158,16 +165,17 @@ static pid_t ppid_of(pid_t pid)
 	return (pid_t)ppid;
 }
 
-/* The postmaster and its children now in @members; the fork tracepoint,
- * attached before, adds every later one. */
-static int seed_members(int fd, pid_t pm, __u8 one)
+/* The postmaster and its children now, as processes of cluster @cluster
+ * in @procs; the fork tracepoint, attached before, adds every later one. */
+static int seed_members(int fd, pid_t pm, __u32 cluster)
 {
+	struct pg_proc one = { .cluster = cluster };
 	__u32 k = pm;
 	struct dirent *de;
 	int n = 1;
 	DIR *d;
 
-	if (bpf_map_update_elem(fd, &k, &one, BPF_ANY))
+	if (bpf_map_update_elem(fd, &k, &one, BPF_NOEXIST) && errno != EEXIST)
 		return -errno;
 	d = opendir("/proc");
 	if (!d)
@@ -178,7 +186,9 @@ static int seed_members(int fd, pid_t pm, __u8 one)
 		if (pid <= 0 || ppid_of((pid_t)pid) != pm)
 			continue;
 		k = (__u32)pid;
-		if (!bpf_map_update_elem(fd, &k, &one, BPF_ANY))
+		/* BPF_NOEXIST: one forked since the tracepoint's attach may
+		 * already have counted something */
+		if (!bpf_map_update_elem(fd, &k, &one, BPF_NOEXIST) || errno == EEXIST)
 			n++;
 	}
 	closedir(d);
@@ -190,13 +200,17 @@ static int seed_members(int fd, pid_t pm, __u8 one)
 /* One replicated transaction, by the end LSN of its commit record. */
 struct flow {
 	__u64 lsn;
-	__u64 pub_ts, dec_ts, sent_ts, sub_ts; /* CLOCK_MONOTONIC ns, 0: not yet */
+	/* CLOCK_MONOTONIC ns, 0: not yet: the publisher's commit, the
+	 * walsender's ReorderBufferCommit(), its logicalrep_write_commit(),
+	 * the OutputPluginWrite() return after that, ReorderBufferCommit()'s
+	 * return, the apply worker's commit */
+	__u64 pub_ts, dec_ts, snd_ts, sent_ts, ret_ts, sub_ts;
 	__u32 pub_pid, wal_pid, sub_pid;
 };
 
 struct ctx {
 	struct pg_top_bpf *skel;
-	bool json, replication;
+	bool json, replication, exact_texts;
 	int top;
 	__u64 locks, ckpts;
 	struct flow *flows;
@@ -292,6 +306,14 @@ static void on_replication_event(struct ctx *c, const struct pg_event *e)
 		}
 	} else if (e->kind == PG_EV_DECODE_END && e->cluster == 1) {
 		f = flow_of(c, e->xact.end_lsn);
+		if (f && !f->ret_ts)
+			f->ret_ts = e->ts;
+	} else if (e->kind == PG_EV_SEND_START && e->cluster == 1) {
+		f = flow_of(c, e->xact.end_lsn);
+		if (f && !f->snd_ts)
+			f->snd_ts = e->ts;
+	} else if (e->kind == PG_EV_SENT && e->cluster == 1) {
+		f = flow_of(c, e->xact.end_lsn);
 		if (f && !f->sent_ts)
 			f->sent_ts = e->ts;
 	}
@@ -299,7 +321,7 @@ static void on_replication_event(struct ctx *c, const struct pg_event *e)
 
 static bool flow_complete(const struct flow *f)
 {
-	return f->pub_ts && f->dec_ts && f->sent_ts && f->sub_ts;
+	return f->pub_ts && f->dec_ts && (f->sent_ts || f->ret_ts) && f->sub_ts;
 }
 
 /* The start of a flow: its commit, or the decoding if that came first (the
@@ -311,24 +333,33 @@ static __u64 flow_start(const struct flow *f)
 }
 
 static __u64 max_u64(__u64 a, __u64 b) { return a > b ? a : b; }
-static __u64 min_u64(__u64 a, __u64 b) { return a < b ? a : b; }
+
+static __u64 clamp_u64(__u64 v, __u64 lo, __u64 hi) { return v < lo ? lo : v > hi ? hi : v; }
 
 /* The stages on the flow's own timeline, each >= 0, summing to its total:
- * waiting for the walsender (commit -> decoding), decoding and sending
- * (until ReorderBufferCommit() returns, or the subscriber commits if that
- * is first: the apply can end before the walsender's function returns),
- * applying (the rest, to the apply worker's commit). */
+ * waiting for the walsender (commit -> ReorderBufferCommit()), decoding
+ * (its changes decoded and sent, until logicalrep_write_commit()),
+ * sending (the commit message, until the OutputPluginWrite() after it
+ * returns), applying (the rest, to the apply worker's commit: the network,
+ * the worker's receiving and applying). Each point is kept between the
+ * one before and the subscriber's commit (the apply can end before the
+ * walsender's function returns); without the send's events (another
+ * output plugin) decoding ends at ReorderBufferCommit()'s return and
+ * sending is 0. */
 struct stages {
-	__u64 wait, decode, apply, total;
+	__u64 wait, decode, send, apply, total;
 };
 
 static struct stages flow_stages(const struct flow *f)
 {
 	__u64 st = flow_start(f), sub = max_u64(f->sub_ts, f->dec_ts);
-	__u64 sent = min_u64(max_u64(f->sent_ts, f->dec_ts), sub);
+	__u64 end = f->sent_ts ? f->sent_ts : f->ret_ts;
+	__u64 snd = clamp_u64(f->snd_ts && f->sent_ts ? f->snd_ts : end, f->dec_ts, sub);
+	__u64 sent = clamp_u64(end, snd, sub);
 	struct stages s = {
 		.wait = f->dec_ts - st,
-		.decode = sent - f->dec_ts,
+		.decode = snd - f->dec_ts,
+		.send = sent - snd,
 		.apply = sub - sent,
 		.total = sub - st,
 	};
@@ -345,7 +376,7 @@ static int cmp_u64(const void *a, const void *b)
 static void print_replication(struct ctx *c)
 {
 	__u64 *e2e = calloc(c->flow_cnt + 1, sizeof(*e2e));
-	double wait = 0, dec = 0, apply = 0, total = 0;
+	double wait = 0, dec = 0, snd = 0, apply = 0, total = 0;
 	size_t n = 0;
 
 	if (!e2e)
@@ -360,6 +391,7 @@ static void print_replication(struct ctx *c)
 		e2e[n++] = sg.total;
 		wait += sg.wait;
 		dec += sg.decode;
+		snd += sg.send;
 		apply += sg.apply;
 		total += sg.total;
 	}
@@ -369,8 +401,9 @@ static void print_replication(struct ctx *c)
 		printf(",\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f",
 		       n ? e2e[n / 2] / 1e6 : 0, n ? e2e[(n * 99) / 100] / 1e6 : 0,
 		       n ? e2e[n - 1] / 1e6 : 0);
-		printf(",\"share\":{\"wait\":%.4f,\"decode_send\":%.4f,\"apply\":%.4f}",
-		       total ? wait / total : 0, total ? dec / total : 0, total ? apply / total : 0);
+		printf(",\"share\":{\"wait\":%.4f,\"decode\":%.4f,\"send\":%.4f,\"apply\":%.4f}",
+		       total ? wait / total : 0, total ? dec / total : 0,
+		       total ? snd / total : 0, total ? apply / total : 0);
 		printf(",\"flows\":[");
 		for (size_t i = 0, k = 0; i < c->flow_cnt && k < 1000; i++) {
 			const struct flow *f = &c->flows[i];
@@ -381,11 +414,12 @@ static void print_replication(struct ctx *c)
 				continue;
 			sg = flow_stages(f);
 			printf("%s{\"lsn\":\"%X/%X\",\"publisher_pid\":%u,\"walsender_pid\":%u,"
-			       "\"subscriber_pid\":%u,\"wait_ms\":%.3f,\"decode_send_ms\":%.3f,"
-			       "\"apply_ms\":%.3f,\"total_ms\":%.3f}", k++ ? "," : "",
+			       "\"subscriber_pid\":%u,\"wait_ms\":%.3f,\"decode_ms\":%.3f,"
+			       "\"send_ms\":%.3f,\"apply_ms\":%.3f,\"total_ms\":%.3f}",
+			       k++ ? "," : "",
 			       (unsigned)(f->lsn >> 32), (unsigned)f->lsn, f->pub_pid, f->wal_pid,
-			       f->sub_pid, sg.wait / 1e6, sg.decode / 1e6, sg.apply / 1e6,
-			       sg.total / 1e6);
+			       f->sub_pid, sg.wait / 1e6, sg.decode / 1e6, sg.send / 1e6,
+			       sg.apply / 1e6, sg.total / 1e6);
 		}
 		printf("]}");
 	} else {
@@ -393,10 +427,10 @@ static void print_replication(struct ctx *c)
 		       "publisher's commit to the subscriber's\n", c->flow_cnt, n);
 		if (n)
 			printf("  end to end: p50 %.3f ms, p99 %.3f ms, max %.3f ms; share: "
-			       "waiting for the walsender %.0f%%, decoding and sending %.0f%%, "
-			       "applying %.0f%%\n", e2e[n / 2] / 1e6, e2e[(n * 99) / 100] / 1e6,
-			       e2e[n - 1] / 1e6, 100 * wait / total, 100 * dec / total,
-			       100 * apply / total);
+			       "waiting for the walsender %.0f%%, decoding %.0f%%, sending "
+			       "%.0f%%, applying %.0f%%\n", e2e[n / 2] / 1e6,
+			       e2e[(n * 99) / 100] / 1e6, e2e[n - 1] / 1e6, 100 * wait / total,
+			       100 * dec / total, 100 * snd / total, 100 * apply / total);
 	}
 	free(e2e);
 }
@@ -420,7 +454,7 @@ static int write_perfetto(struct ctx *c, const char *path, pid_t pub, pid_t sub)
 	fprintf(f, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,\"args\":{\"name\":\"subscriber (postmaster %d)\"}}", sub, sub);
 	for (size_t i = 0; i < c->flow_cnt; i++) {
 		const struct flow *x = &c->flows[i];
-		double ts_pub, ts_dec, ts_sent, ts_sub;
+		double ts_pub, ts_dec, ts_snd, ts_sent, ts_sub;
 		char lsn[32];
 
 		if (!flow_complete(x))
@@ -432,15 +466,19 @@ static int write_perfetto(struct ctx *c, const char *path, pid_t pub, pid_t sub)
 
 			ts_pub = (x->pub_ts - t0) / 1e3;
 			ts_dec = (x->dec_ts - t0) / 1e3;
-			ts_sent = (st + sg.wait + sg.decode - t0) / 1e3;
+			ts_snd = (st + sg.wait + sg.decode - t0) / 1e3;
+			ts_sent = (st + sg.wait + sg.decode + sg.send - t0) / 1e3;
 			ts_sub = (st + sg.total - t0) / 1e3;
 		}
-		/* slices: the commit (an instant-long slice), the decoding, the
-		 * apply worker's commit; the flow binds to them */
+		/* slices: the commit (an instant-long slice), the decoding and
+		 * the sending, the apply worker's commit; the flow binds to
+		 * them */
 		fprintf(f, ",\n{\"ph\":\"X\",\"name\":\"commit %s\",\"cat\":\"xact\",\"pid\":%d,\"tid\":%u,\"ts\":%.3f,\"dur\":1,\"args\":{\"lsn\":\"%s\"}}",
 			lsn, pub, x->pub_pid, ts_pub, lsn);
-		fprintf(f, ",\n{\"ph\":\"X\",\"name\":\"decode+send %s\",\"cat\":\"xact\",\"pid\":%d,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f,\"args\":{\"lsn\":\"%s\"}}",
-			lsn, pub, x->wal_pid, ts_dec, ts_sent - ts_dec > 1 ? ts_sent - ts_dec : 1, lsn);
+		fprintf(f, ",\n{\"ph\":\"X\",\"name\":\"decode %s\",\"cat\":\"xact\",\"pid\":%d,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f,\"args\":{\"lsn\":\"%s\"}}",
+			lsn, pub, x->wal_pid, ts_dec, ts_snd - ts_dec > 1 ? ts_snd - ts_dec : 1, lsn);
+		fprintf(f, ",\n{\"ph\":\"X\",\"name\":\"send %s\",\"cat\":\"xact\",\"pid\":%d,\"tid\":%u,\"ts\":%.3f,\"dur\":%.3f,\"args\":{\"lsn\":\"%s\"}}",
+			lsn, pub, x->wal_pid, ts_snd, ts_sent - ts_snd > 1 ? ts_sent - ts_snd : 1, lsn);
 		fprintf(f, ",\n{\"ph\":\"X\",\"name\":\"apply commit %s\",\"cat\":\"xact\",\"pid\":%d,\"tid\":%u,\"ts\":%.3f,\"dur\":1,\"args\":{\"lsn\":\"%s\"}}",
 			lsn, sub, x->sub_pid, ts_sub, lsn);
 		fprintf(f, ",\n{\"ph\":\"s\",\"name\":\"xact\",\"cat\":\"xact\",\"id\":%zu,\"pid\":%d,\"tid\":%u,\"ts\":%.3f}",
@@ -524,7 +562,7 @@ static int on_event(void *data, void *raw, size_t sz)
 }
 
 struct qrow {
-	struct pg_query_key k;
+	struct pg_key k;
 	struct pg_query q;
 };
 
@@ -556,14 +594,15 @@ static void *lookup_percpu(int fd, const void *key, size_t sz, int *n)
 	return v;
 }
 
-/* A key's stats, summed over the CPUs (every field is a counter). */
-static int sum_stats(int fd, const struct pg_key *k, struct pg_stats *out)
+/* The stats of key id @kid, summed over the CPUs (every field is a
+ * counter). */
+static int sum_stats(int fd, __u32 kid, struct pg_stats *out)
 {
 	struct pg_stats *v;
 	int n;
 
 	memset(out, 0, sizeof(*out));
-	if (!(v = lookup_percpu(fd, k, sizeof(*v), &n)))
+	if (!(v = lookup_percpu(fd, &kid, sizeof(*v), &n)))
 		return -errno;
 	for (int i = 0; i < n; i++) {
 		const __u64 *a = (const __u64 *)&v[i];
@@ -611,16 +650,86 @@ static unsigned long long queries_dropped(struct ctx *c)
 	return sum;
 }
 
+/* The keys the handlers have given an id, by id (@keys[PG_KEYS_MAX]:
+ * btype ~0U for an id not given). */
+static void read_keys(struct ctx *c, struct pg_key *keys)
+{
+	int fd = bpf_map__fd(c->skel->maps.keys);
+	struct pg_key k, *prev = NULL;
+	__u32 id;
+
+	for (size_t i = 0; i < PG_KEYS_MAX; i++)
+		keys[i].btype = ~0U;
+	while (!bpf_map_get_next_key(fd, prev, &k)) {
+		prev = &k;
+		if (!bpf_map_lookup_elem(fd, &k, &id) && id < PG_KEYS_MAX)
+			keys[id] = k;
+	}
+}
+
+static bool stats_empty(const struct pg_stats *s)
+{
+	return !s->xact_start && !s->xact_commit && !s->xact_abort &&
+	       !s->query_cnt && !s->unread && !s->lock_waits;
+}
+
+/*
+ * @in with its constants replaced by $1, $2, ... into @out[@sz], by the
+ * BPF side's rules (normalized_hash()): a quoted string, or a number that
+ * does not end an identifier, is a constant.
+ */
+static void normalize_text(const char *in, char *out, size_t sz)
+{
+	unsigned char pc = ' ';
+	size_t j = 0;
+	int st = 0, k = 0;
+
+	for (const unsigned char *p = (const unsigned char *)in; *p && j + 1 < sz; p++) {
+		unsigned char c = *p;
+		bool id = isalnum(pc) || pc == '_' || pc == '$' || pc >= 0x80;
+
+		if (st == 1) {
+			if (c == '\'')
+				st = 0;
+			pc = c;
+			continue;
+		}
+		if (st == 2) {
+			if (isdigit(c) || c == '.') {
+				pc = c;
+				continue;
+			}
+			st = 0;
+		}
+		if ((c == '\'' && pc != '\'') || (isdigit(c) && !id)) {
+			int n = snprintf(out + j, sz - j, "$%d", ++k);
+
+			if (n < 0 || (size_t)n >= sz - j)
+				break;
+			j += (size_t)n;
+			st = c == '\'' ? 1 : 2;
+		} else if (c == '\'') {
+			st = 1; /* '' inside a string */
+		} else {
+			out[j++] = (char)c;
+		}
+		pc = c;
+	}
+	out[j] = 0;
+}
+
 static void print_summary(struct ctx *c, double secs)
 {
 	int sfd = bpf_map__fd(c->skel->maps.stats);
 	int qfd = bpf_map__fd(c->skel->maps.queries);
-	struct pg_key k, *prev = NULL;
+	static struct pg_key keys[PG_KEYS_MAX];
 	struct qrow *rows = NULL;
 	size_t nrows = 0, cap = 0;
 	struct pg_query_key qk, *qprev = NULL;
 	bool first = true;
 	char tb[32];
+
+	read_keys(c, keys);
 
 	if (c->json)
 		printf("{\"type\":\"summary\",\"seconds\":%.3f,\"groups\":[", secs);
@@ -628,17 +737,17 @@ static void print_summary(struct ctx *c, double secs)
 		printf("\n--- %.1f s since attach ---\n%-20s %-16s %8s %8s %7s %9s %9s %9s %9s %9s\n",
 		       secs, "BACKEND TYPE", "APPLICATION", "XSTART", "COMMIT",
 		       "ABORT", "XACT p50", "XACT p99", "QUERIES", "Q p50", "Q p99");
-	while (!bpf_map_get_next_key(sfd, prev, &k)) {
+	for (__u32 id = 0; id < PG_KEYS_MAX; id++) {
+		const struct pg_key *kp = &keys[id];
 		struct pg_stats s;
 
-		prev = &k;
-		if (sum_stats(sfd, &k, &s))
+		if (kp->btype == ~0U || sum_stats(sfd, id, &s) || stats_empty(&s))
 			continue;
 		if (c->json) {
 			printf("%s{\"backend_type\":", first ? "" : ",");
-			json_str(btype_name(k.btype, tb, sizeof(tb)));
+			json_str(btype_name(kp->btype, tb, sizeof(tb)));
 			printf(",\"application\":");
-			json_str(k.app);
+			json_str(kp->app);
 			printf(",\"xact_start\":%llu,\"xact_commit\":%llu,\"xact_abort\":%llu,"
 			       "\"xact_p50_ms\":%.3f,\"xact_p99_ms\":%.3f,\"queries\":%llu,"
 			       "\"query_ms\":%.3f,\"query_p50_ms\":%.3f,\"query_p99_ms\":%.3f,"
@@ -654,7 +763,7 @@ static void print_summary(struct ctx *c, double secs)
 			       s.lock_ns / 1e6);
 		} else {
 			printf("%-20s %-16s %8llu %8llu %7llu %7.2fms %7.2fms %9llu %7.2fms %7.2fms\n",
-			       btype_name(k.btype, tb, sizeof(tb)), k.app[0] ? k.app : "-",
+			       btype_name(kp->btype, tb, sizeof(tb)), kp->app[0] ? kp->app : "-",
 			       (unsigned long long)s.xact_start, (unsigned long long)s.xact_commit,
 			       (unsigned long long)s.xact_abort,
 			       pct_ms(s.xact_hist, s.xact_commit + s.xact_abort, 50),
@@ -675,9 +784,18 @@ static void print_summary(struct ctx *c, double secs)
 				break;
 			rows = n;
 		}
-		rows[nrows].k = qk;
-		if (!sum_query(qfd, &qk, &rows[nrows].q))
-			nrows++;
+		if (qk.kid == 0 || qk.kid > PG_KEYS_MAX || keys[qk.kid - 1].btype == ~0U)
+			continue;
+		rows[nrows].k = keys[qk.kid - 1];
+		if (sum_query(qfd, &qk, &rows[nrows].q))
+			continue;
+		if (!c->exact_texts) {
+			char t[PG_QUERY_MAX];
+
+			normalize_text(rows[nrows].q.text, t, sizeof(t));
+			memcpy(rows[nrows].q.text, t, sizeof(t));
+		}
+		nrows++;
 	}
 	qsort(rows, nrows, sizeof(*rows), cmp_qrow);
 	if (c->json) {
@@ -686,9 +804,9 @@ static void print_summary(struct ctx *c, double secs)
 			const struct qrow *r = &rows[i];
 
 			printf("%s{\"backend_type\":", i ? "," : "");
-			json_str(btype_name(r->k.k.btype, tb, sizeof(tb)));
+			json_str(btype_name(r->k.btype, tb, sizeof(tb)));
 			printf(",\"application\":");
-			json_str(r->k.k.app);
+			json_str(r->k.app);
 			printf(",\"calls\":%llu,\"total_ms\":%.3f,\"max_ms\":%.3f,\"query\":",
 			       (unsigned long long)r->q.cnt, r->q.total_ns / 1e6,
 			       r->q.max_ns / 1e6);
@@ -697,11 +815,12 @@ static void print_summary(struct ctx *c, double secs)
 		}
 		printf("],\"distinct_queries\":%zu,\"queries_dropped\":%llu,"
 		       "\"lock_waits\":%llu,\"checkpoints\":%llu,"
-		       "\"lost_events\":%llu", nrows,
+		       "\"lost_events\":%llu,\"keys_full\":%llu", nrows,
 		       queries_dropped(c),
 		       (unsigned long long)c->locks,
 		       (unsigned long long)c->ckpts,
-		       (unsigned long long)c->skel->bss->lost_events);
+		       (unsigned long long)c->skel->bss->lost_events,
+		       (unsigned long long)c->skel->bss->keys_full);
 		if (c->replication)
 			print_replication(c);
 		printf("}\n");
@@ -714,7 +833,7 @@ static void print_summary(struct ctx *c, double secs)
 			printf("%10.2f %8llu %9.3f  %-16s %.*s\n", r->q.total_ns / 1e6,
 			       (unsigned long long)r->q.cnt,
 			       r->q.cnt ? r->q.total_ns / 1e6 / r->q.cnt : 0,
-			       r->k.k.app[0] ? r->k.k.app : "-", 100, r->q.text);
+			       r->k.app[0] ? r->k.app : "-", 100, r->q.text);
 		}
 		if (queries_dropped(c))
 			printf("(%llu queries of texts not kept: %zu distinct texts fill "
@@ -724,6 +843,10 @@ static void print_summary(struct ctx *c, double secs)
 		if (c->skel->bss->lost_events)
 			printf("(%llu events lost)\n",
 			       (unsigned long long)c->skel->bss->lost_events);
+		if (c->skel->bss->keys_full)
+			printf("(%llu hits of processes not counted: more than %d "
+			       "backend type and application pairs)\n",
+			       (unsigned long long)c->skel->bss->keys_full, PG_KEYS_MAX);
 	}
 	free(rows);
 	fflush(stdout);
@@ -795,7 +918,8 @@ out:
 
 int main(int argc, char **argv)
 {
-	enum { OPT_APP = 256, OPT_PID, OPT_TYPE, OPT_TOP, OPT_JSON, OPT_SUB, OPT_PERFETTO };
+	enum { OPT_APP = 256, OPT_PID, OPT_TYPE, OPT_TOP, OPT_JSON, OPT_SUB, OPT_PERFETTO,
+	       OPT_EXACT };
 	static const struct option longopts[] = {
 		{ "app", required_argument, NULL, OPT_APP },
 		{ "pid", required_argument, NULL, OPT_PID },
@@ -804,6 +928,7 @@ int main(int argc, char **argv)
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "subscriber", required_argument, NULL, OPT_SUB },
 		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
+		{ "exact-texts", no_argument, NULL, OPT_EXACT },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -833,6 +958,7 @@ int main(int argc, char **argv)
 		case OPT_JSON: c.json = true; break;
 		case OPT_SUB: subdir = optarg; break;
 		case OPT_PERFETTO: perfetto = optarg; break;
+		case OPT_EXACT: c.exact_texts = true; break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}
@@ -867,6 +993,7 @@ int main(int argc, char **argv)
 	}
 	c.skel->rodata->filter_pid = (__u32)fpid;
 	c.skel->rodata->replication = c.replication;
+	c.skel->rodata->exact_texts = c.exact_texts;
 	if (app)
 		snprintf((char *)c.skel->rodata->filter_app, PG_APP_MAX, "%s", app);
 	if (type) {
@@ -905,7 +1032,7 @@ int main(int argc, char **argv)
 			strerror(errno));
 		goto out;
 	}
-	err = seed_members(bpf_map__fd(c.skel->maps.members), (pid_t)pm, 1);
+	err = seed_members(bpf_map__fd(c.skel->maps.procs), (pid_t)pm, 1);
 	if (err < 0) {
 		fprintf(stderr, "pg-top: %s\n", strerror(-err));
 		goto out;
@@ -922,7 +1049,7 @@ int main(int argc, char **argv)
 				sub_pm, bin);
 			goto out;
 		}
-		err = seed_members(bpf_map__fd(c.skel->maps.members), (pid_t)sub_pm, 2);
+		err = seed_members(bpf_map__fd(c.skel->maps.procs), (pid_t)sub_pm, 2);
 		if (err < 0) {
 			fprintf(stderr, "pg-top: %s\n", strerror(-err));
 			goto out;
@@ -937,6 +1064,21 @@ int main(int argc, char **argv)
 		if (!c.skel->links.on_decode || !c.skel->links.on_decode_ret) {
 			fprintf(stderr, "pg-top: attaching to ReorderBufferCommit(): %s\n",
 				strerror(errno));
+			goto out;
+		}
+		/* the sending of the commit message: logicalrep_write_commit(),
+		 * then the return of OutputPluginWrite() */
+		uo.retprobe = false;
+		uo.func_name = "logicalrep_write_commit";
+		c.skel->links.on_send =
+			bpf_program__attach_uprobe_opts(c.skel->progs.on_send, -1, bin, 0, &uo);
+		uo.retprobe = true;
+		uo.func_name = "OutputPluginWrite";
+		c.skel->links.on_write_ret =
+			bpf_program__attach_uprobe_opts(c.skel->progs.on_write_ret, -1, bin, 0, &uo);
+		if (!c.skel->links.on_send || !c.skel->links.on_write_ret) {
+			fprintf(stderr, "pg-top: attaching to logicalrep_write_commit() and "
+				"OutputPluginWrite(): %s\n", strerror(errno));
 			goto out;
 		}
 	}
@@ -956,7 +1098,10 @@ int main(int argc, char **argv)
 	while (!stop) {
 		double since, el;
 
+		/* the handlers wake nobody (BPF_RB_NO_WAKEUP: a wakeup costs
+		 * the traced backend microseconds): a nap, then what came */
 		ring_buffer__poll(rb, 100);
+		ring_buffer__consume(rb);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		since = (now.tv_sec - last.tv_sec) + (now.tv_nsec - last.tv_nsec) / 1e9;
 		el = (now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) / 1e9;

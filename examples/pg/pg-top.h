@@ -10,6 +10,7 @@
 #define PG_APP_MAX   32   /* application_name bytes kept (NAMEDATALEN: 64) */
 #define PG_QUERY_MAX 192  /* query text bytes kept */
 #define PG_HIST_MAX  40   /* log2 buckets of nanoseconds: [2^i, 2^(i+1)) */
+#define PG_KEYS_MAX  1024 /* distinct (backend type, application) pairs */
 
 struct pg_key {
 	__u32 btype;            /* MyBackendType */
@@ -26,12 +27,45 @@ struct pg_stats {
 	__u64 unread;                   /* query texts that could not be read */
 };
 
-/* top queries: per key and query text, by the text's FNV-1a hash (computed
- * once, at query__start: a 44-byte key is cheaper to look up at every
- * query__done than the text itself) */
+/* top queries: per key (its id: the value of `keys`) and query text, by a
+ * hash of the text computed once, at query__start (a 16-byte key is cheaper
+ * to look up at every query__done than the text itself) */
 struct pg_query_key {
-	struct pg_key k;
+	__u32 kid;
+	__u32 pad;
 	__u64 hash;
+};
+
+/*
+ * A process of the cluster(s), in the map `procs` by its pid: the entry's
+ * being there is the membership (the postmaster and what it forks: the
+ * fork tracepoint adds the children, pg-top.c the ones there before).
+ */
+struct pg_proc {
+	__u32 cluster;          /* 1: -p/-D's, 2: --subscriber's */
+	/* the process's key: the globals last read and the id of the key
+	 * they make (0: none yet, or the table of keys is full), and whether
+	 * the filters let it through */
+	__u32 kid;
+	__u64 btype;            /* MyBackendType */
+	__u64 app_ptr;          /* application_name: the GUC's pointer
+				 * (PostgreSQL allocates a new string for each
+				 * new value: its text is read again only when
+				 * the pointer changes) */
+	__u32 pass;
+	/* the key of the transaction that runs, or ran last: the process's
+	 * key at its start (a new connection's first transaction starts
+	 * before application_name is set, and ends after); 0: not counted.
+	 * A query is counted by its transaction's key (so query__start reads
+	 * no global: a query starts just before its implicit transaction
+	 * does, and ends after it). xseen: a transaction was seen. */
+	__u32 xkid, xseen;
+	__u32 query_ok;         /* the current query's text was read */
+	__s32 ckpt_flags;
+	__u64 xact_ns, query_ns, lock_ns, ckpt_ns;
+	__u64 qhash;            /* the current query text's hash */
+	char app[PG_APP_MAX];
+	char text[PG_QUERY_MAX];        /* the current query's text */
 };
 
 struct pg_query {
@@ -47,7 +81,13 @@ enum pg_event_kind {
 	PG_EV_COMMIT,           /* a commit: XactLastCommitEnd, and (an apply
 				 * worker's) replorigin_session_origin_lsn */
 	PG_EV_DECODE_START,     /* a walsender's ReorderBufferCommit(): end_lsn */
-	PG_EV_DECODE_END,       /* ... its return (the changes sent) */
+	PG_EV_DECODE_END,       /* ... its return */
+	PG_EV_SEND_START,       /* ... its logicalrep_write_commit(): the
+				 * changes decoded and sent, the commit
+				 * message being built */
+	PG_EV_SENT,             /* ... the return of the OutputPluginWrite()
+				 * after it: the commit message handed to
+				 * the socket */
 };
 
 struct pg_event {

@@ -59,9 +59,13 @@ fl = r['flows']
 ok = r['complete'] == n and len(fl) == n
 print(('ok' if ok else 'FAIL') + ': %d transactions followed end to end (want %d)' % (r['complete'], n))
 good = ok
-ok = all(f['decode_send_ms'] > 0 and f['apply_ms'] >= 0 and f['total_ms'] > 0 and f['wait_ms'] >= 0 and
-         abs(f['wait_ms'] + f['decode_send_ms'] + f['apply_ms'] - f['total_ms']) < 0.01 for f in fl)
-print(('ok' if ok else 'FAIL') + ': each with its stages (>= 0, decoding > 0, summing to its positive total)')
+ok = all(f['decode_ms'] > 0 and f['send_ms'] > 0 and f['apply_ms'] >= 0 and f['total_ms'] > 0 and
+         f['wait_ms'] >= 0 and
+         abs(f['wait_ms'] + f['decode_ms'] + f['send_ms'] + f['apply_ms'] - f['total_ms']) < 0.01
+         for f in fl)
+print(('ok' if ok else 'FAIL') + ': each with its stages (>= 0, decoding and sending > 0, summing '
+      'to its positive total): %s' % [(f['wait_ms'], f['decode_ms'], f['send_ms'], f['apply_ms'])
+                                       for f in fl[:3]])
 good &= ok
 pids = {(f['publisher_pid'], f['walsender_pid'], f['subscriber_pid']) for f in fl}
 ok = all(len(set(p)) == 3 for p in pids) and len({p[1] for p in pids}) == 1 and len({p[2] for p in pids}) == 1
@@ -80,6 +84,10 @@ for e in tr:
         ids.setdefault(e['id'], []).append((e['ph'], e['pid'], e['tid']))
 ok = len(ids) == n and all([p for p, _, _ in v] == ['s', 't', 'f'] and len({t for _, _, t in v}) == 3 for v in ids.values())
 print(('ok' if ok else 'FAIL') + ': Perfetto: %d flows, each s -> t -> f across three threads' % len(ids))
+good &= ok
+names = [e['name'].split()[0] for e in tr if e['ph'] == 'X']
+ok = all(names.count(k) == n for k in ('commit', 'decode', 'send'))
+print(('ok' if ok else 'FAIL') + ': Perfetto: a commit, decode and send slice per transaction')
 good &= ok
 sys.exit(not good)
 PY

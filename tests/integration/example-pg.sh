@@ -16,8 +16,9 @@ eval "$(cat "$PGDIR/env")"
 as_pg() { (cd / && runuser -u postgres -- env PGHOST="$PGHOST" PGPORT="$PGPORT" "$@"); }
 sql() { as_pg "$PGB/psql" -X -q -At -d postgres -c "$1"; }
 sql "CREATE TABLE t (x int); INSERT INTO t VALUES (1)"
-printf 'BEGIN;\nSELECT 1;\nEND;\n' > "$PGDIR/commit.sql"
-printf 'BEGIN;\nSELECT 2;\nROLLBACK;\n' > "$PGDIR/rollback.sql"
+# a constant that differs from call to call: one query, shown with $1
+printf '\\set v random(1, 1000000)\nBEGIN;\nSELECT :v AS committed;\nEND;\n' > "$PGDIR/commit.sql"
+printf 'BEGIN;\nSELECT 2 AS rolled_back;\nROLLBACK;\n' > "$PGDIR/rollback.sql"
 chmod 644 "$PGDIR"/*.sql
 
 # a session connected before pg-top attaches
@@ -38,6 +39,9 @@ n1=$(awk '/^SQL script 1:/ { s = 1 } s == 1 && /^ - [0-9]+ transactions/ { print
 n2=$(awk '/^SQL script 2:/ { s = 1 } s == 1 && /^ - [0-9]+ transactions/ { print $2; exit }' "$TMP/bench.out")
 echo "SELECT 'early1';" >&$sqlfd
 echo "SELECT 'early2';" >&$sqlfd
+# a new application_name: the transactions after the SET's are counted by it
+echo "SET application_name = 'renamed';" >&$sqlfd
+echo "SELECT 'after';" >&$sqlfd
 echo "SELECT 'done';" >&$sqlfd
 wait_for "$PGDIR/early.out" '^done$' 10 || fail "early session's queries"
 # a lock wait: lockB waits for lockA's exclusive lock on t
@@ -71,14 +75,22 @@ good &= ok(g is not None and (g['xact_start'], g['xact_commit'], g['xact_abort']
 good &= ok(g is not None and g['queries'] == 600 and g['queries_unread'] == 0,
            'pgbench: 600 queries, each text read: %s' % str(g and (g['queries'], g['queries_unread'])))
 tq = {(q['application'], q['query']): q['calls'] for q in s['top_queries']}
-want = {('pgbench', 'BEGIN;'): 200, ('pgbench', 'SELECT 1;'): n1, ('pgbench', 'END;'): n1,
-        ('pgbench', 'SELECT 2;'): n2, ('pgbench', 'ROLLBACK;'): n2}
-good &= ok(all(tq.get(k) == v for k, v in want.items()), 'top queries: each text with its calls: %s' %
-           {k: tq.get(k) for k in want})
+want = {('pgbench', 'BEGIN;'): 200, ('pgbench', 'SELECT $1 AS committed;'): n1,
+        ('pgbench', 'END;'): n1, ('pgbench', 'SELECT $1 AS rolled_back;'): n2,
+        ('pgbench', 'ROLLBACK;'): n2}
+good &= ok(all(tq.get(k) == v for k, v in want.items()) and
+           len([k for k in tq if k[0] == 'pgbench']) == 5,
+           'top queries: each text, constants as $1, with its calls: %s' %
+           {k: tq.get(k) for k in tq if k[0] == 'pgbench'})
 e = group('early')
-good &= ok(e is not None and e['xact_commit'] == 3 and tq.get(('early', "SELECT 'early1';")) == 1,
-           'a backend connected before the attach: counted (3 commits, its queries): %s' %
-           str(e and e['xact_commit']))
+good &= ok(e is not None and e['xact_commit'] == 3 and tq.get(('early', "SELECT $1;")) == 2 and
+           tq.get(('early', "SET application_name = $1;")) == 1,
+           'a backend connected before the attach: counted (3 commits, its 3 queries): %s' %
+           str(e and (e['xact_commit'], tq.get(('early', "SELECT $1;")))))
+r = group('renamed')
+good &= ok(r is not None and r['xact_commit'] == 2 and tq.get(('renamed', "SELECT $1;")) == 2,
+           'after SET application_name: its next 2 transactions and queries under the new name: %s' %
+           str(r and (r['xact_commit'], tq.get(('renamed', "SELECT $1;")))))
 lw = [r for r in recs if r['type'] == 'lock_wait']
 good &= ok(len(lw) == 1 and lw[0]['application'] == 'lockB' and lw[0]['tag'][:2] == [dbid, relid]
            and lw[0]['locktag_type'] == 0 and lw[0]['mode'] == 1 and lw[0]['ms'] >= 100,
@@ -92,19 +104,24 @@ sys.exit(not good)
 PY
 check "pg-top's figures" [ $? = 0 ]
 
-# filters, and the cluster named by its data directory
-"$TOP" -D "$PGDIR/data" --app pgbench -i 100 --json > "$TMP/f.out" 2> "$TMP/f.err" & T=$!
+# filters, exact texts, and the cluster named by its data directory
+"$TOP" -D "$PGDIR/data" --app pgbench --exact-texts --top 100 -i 100 --json > "$TMP/f.out" 2> "$TMP/f.err" & T=$!
 wait_for "$TMP/f.err" 'handlers attached' 15 || die "pg-top -D did not attach"
 as_pg "$PGB/pgbench" -n -c 2 -t 10 -f "$PGDIR/commit.sql" postgres > /dev/null 2>&1
 sql "SELECT 1" > /dev/null
 kill -INT $T; wait $T
 python3 - "$TMP/f.out" <<'PY'
-import json, sys
+import json, re, sys
 s = [json.loads(l) for l in open(sys.argv[1])][-1]
 apps = {(g['application'], g['xact_start'], g['xact_commit']) for g in s['groups']}
 ok = apps == {('pgbench', 20, 20)}
 print(('ok' if ok else 'FAIL') + ': -D DATADIR --app pgbench: only pgbench, 20 transactions:', apps)
-sys.exit(not ok)
+sel = [q for q in s['top_queries'] if q['query'].startswith('SELECT ')]
+texts_ok = (sum(q['calls'] for q in sel) == 20 and len(sel) > 1 and
+            all(re.fullmatch(r'SELECT [0-9]+ AS committed;', q['query']) for q in sel))
+print(('ok' if texts_ok else 'FAIL') + ': --exact-texts: the constants as sent, 20 calls:',
+      [(q['query'], q['calls']) for q in sel][:5])
+sys.exit(not (ok and texts_ok))
 PY
 check "-D and --app" [ $? = 0 ]
 

@@ -17,32 +17,10 @@ set -u
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 ROUNDS=${ROUNDS:-5} SECS=${SECONDS_PER_RUN:-8} CLIENTS=${CLIENTS:-2} SCALE=${SCALE:-10}
-TOP=$OUT/examples/pg/pg-top
-PG=/usr/lib/postgresql/15/bin
-[ -x "$TOP" ] || { echo "bench: $TOP not built (make)" >&2; exit 1; }
-bench_tracefs
+. bench/pg-lib.sh
 D=$(mktemp -d /tmp/tsdt-bench-pg.XXXXXX)
-trap 'kill $TP 2>/dev/null; scripts/pg-server.sh stop "$D"; rm -rf "$D"' EXIT
-TP=
-PG_SHARED_BUFFERS=128MB scripts/pg-server.sh start "$D" > "$D/env" || exit 1
-eval "$(cat "$D/env")"
-pgb() { (cd / && runuser -u postgres -- "$PG/pgbench" -h "$PGHOST" -p "$PGPORT" "$@"); }
-pgb -i -q -s "$SCALE" postgres > /dev/null 2>&1
-cat > "$D/bt" <<BT
-usdt:$PG/postgres:postgresql:transaction__start { @start[pid] = nsecs; @xstart = count(); }
-usdt:$PG/postgres:postgresql:transaction__commit /@start[pid]/ { @xact = hist(nsecs - @start[pid]); delete(@start[pid]); @commit = count(); }
-usdt:$PG/postgres:postgresql:transaction__abort { @abort = count(); }
-usdt:$PG/postgres:postgresql:query__start { @q[pid] = nsecs; @text[str(arg0, 64)] = count(); }
-usdt:$PG/postgres:postgresql:query__done /@q[pid]/ { @query = hist(nsecs - @q[pid]); delete(@q[pid]); }
-BT
-# the floor: the same four probes, each hit only counted (the trap and the
-# uprobe dispatch, which every tool pays, and almost no BPF work)
-cat > "$D/floor" <<BT
-usdt:$PG/postgres:postgresql:transaction__start,
-usdt:$PG/postgres:postgresql:transaction__commit,
-usdt:$PG/postgres:postgresql:query__start,
-usdt:$PG/postgres:postgresql:query__done { @hits = count(); }
-BT
+trap 'pg_tracer_stop; scripts/pg-server.sh stop "$D"; rm -rf "$D"' EXIT
+pg_bench_start "$D" || exit 1
 
 # busy: the machine's CPU time so far that was not idle, in ticks of
 # 1/100 s (user, nice, system, irq, softirq, steal of /proc/stat's cpu line)
@@ -50,21 +28,11 @@ busy() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9; exit }' /proc/stat; }
 
 run() { # run MODE: prints TPS and the machine's CPU microseconds per transaction
 	local mode=$1 out b0 b1
-	case $mode in
-	pg-top) "$TOP" -p "$PG_PID" -i 1000 > "$D/top.out" 2> "$D/top.err" & TP=$!
-		for i in $(seq 100); do grep -q 'handlers attached' "$D/top.err" 2> /dev/null && break; sleep 0.1; done ;;
-	stat) "$OUT/tsdt" stat -p "$PG_PID" -i 1000 postgresql:transaction__start \
-		postgresql:transaction__commit postgresql:query__start postgresql:query__done \
-		> "$D/stat.out" 2> "$D/stat.err" & TP=$!
-		for i in $(seq 100); do grep -q '^Counting' "$D/stat.err" 2> /dev/null && break; sleep 0.1; done ;;
-	bpftrace|floor) bpftrace "$D/$([ "$mode" = floor ] && echo floor || echo bt)" > "$D/bt.out" 2>&1 & TP=$!
-		for i in $(seq 150); do grep -q '^Attaching' "$D/bt.out" && break; sleep 0.1; done
-		sleep 1 ;;
-	esac
+	pg_tracer_start "$mode" "$D"
 	b0=$(busy)
 	out=$(pgb -n -c "$CLIENTS" -j "$CLIENTS" -T "$SECS" ${PGBENCH_OPTS:-} postgres 2>/dev/null)
 	b1=$(busy)
-	if [ -n "$TP" ]; then kill -INT $TP; wait $TP 2>/dev/null; TP=; fi
+	pg_tracer_stop
 	awk -v b="$((b1 - b0))" '/^tps = / { tps = $3 } /actually processed:/ { split($NF, a, "/"); n = a[1] }
 		END { if (tps == "" || !n) print "nan nan"; else printf "%s %.1f\n", tps, b * 10000 / n }' <<< "$out"
 }

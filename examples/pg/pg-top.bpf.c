@@ -365,65 +365,30 @@ static __always_inline __u64 exact_hash(const char *text, long n)
 	return h ^ (__u64)n;
 }
 
-static __always_inline bool is_digit(__u8 c)
-{
-	return (__u8)(c - '0') < 10;
-}
-
-/* A letter, digit, '_', '$' or a byte of a multibyte character: what an
- * identifier (t1) or a parameter ($1) is made of */
-static __always_inline bool is_ident(__u8 c)
-{
-	return is_digit(c) || (__u8)((c | 0x20) - 'a') < 26 || c == '_' ||
-	       c == '$' || c >= 0x80;
-}
-
 /*
  * A 64-bit hash (FNV-1a) of the NUL-terminated @text with its constants
- * taken out: a quoted string ('...', with '' inside) and a number that
- * does not end an identifier ("= 42", not "t1") each hash as one marker,
- * so that "WHERE aid = 7" and "WHERE aid = 12345" are one query, as
+ * taken out (pg_norm_step(), pg-top.h): each hashes as one marker, so that
+ * "WHERE aid = 7" and "WHERE aid = 12345" are one query, as
  * pg_stat_statements counts them (pg-top.c shows the first text seen with
- * the same constants replaced by $1, $2, ...). A lexer of constants only:
- * E'' escapes, dollar quoting and comments are hashed as they are.
+ * the constants replaced by $1, $2, ...).
  */
 static __always_inline __u64 normalized_hash(const char *text)
 {
 	__u64 h = 14695981039346656037ULL;
 	__u8 pc = ' ';
-	int st = 0; /* 0: SQL, 1: in a string, 2: in a number */
+	int st = 0;
 
 	for (int i = 0; i < PG_QUERY_MAX; i++) {
-		__u8 c = text[i], hc = c;
+		__u8 c = text[i];
+		int what;
 
 		if (!c)
 			break;
-		if (st == 1) {
-			if (c == '\'')
-				st = 0;
-			pc = c;
-			continue;
-		}
-		if (st == 2) {
-			if (is_digit(c) || c == '.') {
-				pc = c;
-				continue;
-			}
-			st = 0;
-		}
-		if (c == '\'') {
-			st = 1;
-			if (pc == '\'') { /* '' inside a string */
-				pc = c;
-				continue;
-			}
-			hc = 1;
-		} else if (is_digit(c) && !is_ident(pc)) {
-			st = 2;
-			hc = 1;
-		}
-		h = (h ^ hc) * 1099511628211ULL;
+		what = pg_norm_step(&st, pc, c);
 		pc = c;
+		if (what == PG_NORM_SKIP)
+			continue;
+		h = (h ^ (what == PG_NORM_CONST ? 1 : c)) * 1099511628211ULL;
 	}
 	return h;
 }
@@ -661,17 +626,27 @@ int BPF_UPROBE(on_decode, void *rb, __u32 xid, __u64 commit_lsn, __u64 end_lsn)
 	return 0;
 }
 
+/* A stage of the thread's transaction in @map ends: its event, and the
+ * thread's entry goes. */
+static __always_inline void stage_end(void *map, __u32 kind)
+{
+	__u64 tid = bpf_get_current_pid_tgid();
+	__u64 *lsn = bpf_map_lookup_elem(map, &tid);
+
+	if (!lsn)
+		return; /* not in that stage (OutputPluginWrite(): a change's
+			 * message, not the commit's) */
+	decode_event(kind, *lsn);
+	bpf_map_delete_elem(map, &tid);
+}
+
 SEC("uretprobe")
 int BPF_URETPROBE(on_decode_ret)
 {
 	__u64 tid = bpf_get_current_pid_tgid();
-	__u64 *lsn = bpf_map_lookup_elem(&decoding, &tid);
 
-	if (!lsn)
-		return 0;
-	decode_event(PG_EV_DECODE_END, *lsn);
-	bpf_map_delete_elem(&decoding, &tid);
-	bpf_map_delete_elem(&sending, &tid);
+	stage_end(&decoding, PG_EV_DECODE_END);
+	bpf_map_delete_elem(&sending, &tid); /* if the write failed */
 	return 0;
 }
 
@@ -697,12 +672,6 @@ int BPF_UPROBE(on_send)
 SEC("uretprobe")
 int BPF_URETPROBE(on_write_ret)
 {
-	__u64 tid = bpf_get_current_pid_tgid();
-	__u64 *lsn = bpf_map_lookup_elem(&sending, &tid);
-
-	if (!lsn)
-		return 0; /* a change's message, not the commit's */
-	decode_event(PG_EV_SENT, *lsn);
-	bpf_map_delete_elem(&sending, &tid);
+	stage_end(&sending, PG_EV_SENT);
 	return 0;
 }

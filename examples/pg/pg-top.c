@@ -9,7 +9,6 @@
  * come from providers/postgresql-15.d, and libtsdt checks them against the
  * binary's probes (typed by the same stock file) before attaching.
  */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
@@ -673,11 +672,8 @@ static bool stats_empty(const struct pg_stats *s)
 	       !s->query_cnt && !s->unread && !s->lock_waits;
 }
 
-/*
- * @in with its constants replaced by $1, $2, ... into @out[@sz], by the
- * BPF side's rules (normalized_hash()): a quoted string, or a number that
- * does not end an identifier, is a constant.
- */
+/* @in with its constants replaced by $1, $2, ... into @out[@sz], by the
+ * lexer the kernel's hash follows (pg_norm_step(), pg-top.h). */
 static void normalize_text(const char *in, char *out, size_t sz)
 {
 	unsigned char pc = ' ';
@@ -685,35 +681,18 @@ static void normalize_text(const char *in, char *out, size_t sz)
 	int st = 0, k = 0;
 
 	for (const unsigned char *p = (const unsigned char *)in; *p && j + 1 < sz; p++) {
-		unsigned char c = *p;
-		bool id = isalnum(pc) || pc == '_' || pc == '$' || pc >= 0x80;
+		int what = pg_norm_step(&st, pc, *p);
 
-		if (st == 1) {
-			if (c == '\'')
-				st = 0;
-			pc = c;
-			continue;
-		}
-		if (st == 2) {
-			if (isdigit(c) || c == '.') {
-				pc = c;
-				continue;
-			}
-			st = 0;
-		}
-		if ((c == '\'' && pc != '\'') || (isdigit(c) && !id)) {
+		pc = *p;
+		if (what == PG_NORM_CONST) {
 			int n = snprintf(out + j, sz - j, "$%d", ++k);
 
 			if (n < 0 || (size_t)n >= sz - j)
 				break;
 			j += (size_t)n;
-			st = c == '\'' ? 1 : 2;
-		} else if (c == '\'') {
-			st = 1; /* '' inside a string */
-		} else {
-			out[j++] = (char)c;
+		} else if (what == PG_NORM_KEEP) {
+			out[j++] = (char)*p;
 		}
-		pc = c;
 	}
 	out[j] = 0;
 }

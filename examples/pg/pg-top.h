@@ -111,4 +111,51 @@ struct pg_event {
 	};
 };
 
+/*
+ * The lexer of constants that both the kernel's hash of a query text
+ * (pg-top.bpf.c) and the text pg-top shows (pg-top.c) follow, so that the
+ * two agree: a quoted string ('...', with '' inside) or a number that does
+ * not end an identifier ("= 42", not "t1" or "$1") is a constant. For
+ * byte @c after byte @pc, in state *@st (0: SQL, 1: in a string, 2: in a
+ * number, from 0 at the text's start), what @c is. A lexer of constants
+ * only: E'' escapes, dollar quoting and comments are kept as they are.
+ */
+enum { PG_NORM_KEEP, PG_NORM_SKIP, PG_NORM_CONST };
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+static __always_inline int pg_norm_digit(unsigned char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
+static __always_inline int pg_norm_step(int *st, unsigned char pc, unsigned char c)
+{
+	if (*st == 1) {
+		if (c == '\'')
+			*st = 0;
+		return PG_NORM_SKIP;
+	}
+	if (*st == 2) {
+		if (pg_norm_digit(c) || c == '.')
+			return PG_NORM_SKIP;
+		*st = 0;
+	}
+	if (c == '\'') {
+		*st = 1;
+		return pc == '\'' ? PG_NORM_SKIP : PG_NORM_CONST; /* '' in a string */
+	}
+	/* a digit after a letter, digit, '_', '$' or a byte of a multibyte
+	 * character ends an identifier or a parameter */
+	if (pg_norm_digit(c) && !pg_norm_digit(pc) &&
+	    (unsigned char)((pc | 0x20) - 'a') >= 26 && pc != '_' && pc != '$' &&
+	    pc < 0x80) {
+		*st = 2;
+		return PG_NORM_CONST;
+	}
+	return PG_NORM_KEEP;
+}
+
 #endif /* PG_TOP_H */

@@ -44,7 +44,7 @@ $(PG_OUT)/pg_probes.bpf.h: providers/postgresql-15.d $(OUT)/tsdt-gen
 $(PG_OUT)/pg-top.bpf.o: BPF_CFLAGS += -I$(PG_OUT) -Iexamples/pg -mcpu=v3
 $(PG_OUT)/pg-top.bpf.o: $(PG_OUT)/pg_probes.bpf.h examples/pg/pg-top.h
 
-$(PG_OUT)/pg-top: examples/pg/pg-top.c examples/pg/pg-top.h \
+$(PG_OUT)/pg-top: examples/pg/pg-top.c examples/pg/pg-top.h examples/pg/pg-norm.h \
 		$(PG_OUT)/pg-top.skel.h $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -I$(PG_OUT) -Iexamples/pg -o $@ $< $(OUT)/libtsdt.a $(LIBS)

@@ -143,3 +143,4 @@ $(SPAN_DIR)/reqsrv: tests/span/reqsrv.c include/sys/tsdt.h
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ $<
+UNIT_TESTS += $(OUT)/tests/test_pg_norm

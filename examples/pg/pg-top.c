@@ -23,6 +23,7 @@
 #include <bpf/libbpf.h>
 #include <tsdt/libtsdt.h>
 
+#include "pg-norm.h"
 #include "pg-top.h"
 #include "pg-top.skel.h"
 
@@ -672,31 +673,6 @@ static bool stats_empty(const struct pg_stats *s)
 	       !s->query_cnt && !s->unread && !s->lock_waits;
 }
 
-/* @in with its constants replaced by $1, $2, ... into @out[@sz], by the
- * lexer the kernel's hash follows (pg_norm_step(), pg-top.h). */
-static void normalize_text(const char *in, char *out, size_t sz)
-{
-	unsigned char pc = ' ';
-	size_t j = 0;
-	int st = 0, k = 0;
-
-	for (const unsigned char *p = (const unsigned char *)in; *p && j + 1 < sz; p++) {
-		int what = pg_norm_step(&st, pc, *p);
-
-		pc = *p;
-		if (what == PG_NORM_CONST) {
-			int n = snprintf(out + j, sz - j, "$%d", ++k);
-
-			if (n < 0 || (size_t)n >= sz - j)
-				break;
-			j += (size_t)n;
-		} else if (what == PG_NORM_KEEP) {
-			out[j++] = (char)*p;
-		}
-	}
-	out[j] = 0;
-}
-
 static void print_summary(struct ctx *c, double secs)
 {
 	int sfd = bpf_map__fd(c->skel->maps.stats);
@@ -771,7 +747,7 @@ static void print_summary(struct ctx *c, double secs)
 		if (!c->exact_texts) {
 			char t[PG_QUERY_MAX];
 
-			normalize_text(rows[nrows].q.text, t, sizeof(t));
+			pg_normalize_text(rows[nrows].q.text, t, sizeof(t));
 			memcpy(rows[nrows].q.text, t, sizeof(t));
 		}
 		nrows++;

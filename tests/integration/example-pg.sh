@@ -16,8 +16,9 @@ eval "$(cat "$PGDIR/env")"
 as_pg() { (cd / && runuser -u postgres -- env PGHOST="$PGHOST" PGPORT="$PGPORT" "$@"); }
 sql() { as_pg "$PGB/psql" -X -q -At -d postgres -c "$1"; }
 sql "CREATE TABLE t (x int); INSERT INTO t VALUES (1)"
-# a constant that differs from call to call: one query, shown with $1
-printf '\\set v random(1, 1000000)\nBEGIN;\nSELECT :v AS committed;\nEND;\n' > "$PGDIR/commit.sql"
+# a constant that differs from call to call, negative or not: one query,
+# shown with $1, $2
+printf '\\set v random(-1000000, 1000000)\nBEGIN;\nSELECT 1 + :v AS committed;\nEND;\n' > "$PGDIR/commit.sql"
 printf 'BEGIN;\nSELECT 2 AS rolled_back;\nROLLBACK;\n' > "$PGDIR/rollback.sql"
 chmod 644 "$PGDIR"/*.sql
 
@@ -75,7 +76,7 @@ good &= ok(g is not None and (g['xact_start'], g['xact_commit'], g['xact_abort']
 good &= ok(g is not None and g['queries'] == 600 and g['queries_unread'] == 0,
            'pgbench: 600 queries, each text read: %s' % str(g and (g['queries'], g['queries_unread'])))
 tq = {(q['application'], q['query']): q['calls'] for q in s['top_queries']}
-want = {('pgbench', 'BEGIN;'): 200, ('pgbench', 'SELECT $1 AS committed;'): n1,
+want = {('pgbench', 'BEGIN;'): 200, ('pgbench', 'SELECT $1 + $2 AS committed;'): n1,
         ('pgbench', 'END;'): n1, ('pgbench', 'SELECT $1 AS rolled_back;'): n2,
         ('pgbench', 'ROLLBACK;'): n2}
 good &= ok(all(tq.get(k) == v for k, v in want.items()) and
@@ -118,7 +119,7 @@ ok = apps == {('pgbench', 20, 20)}
 print(('ok' if ok else 'FAIL') + ': -D DATADIR --app pgbench: only pgbench, 20 transactions:', apps)
 sel = [q for q in s['top_queries'] if q['query'].startswith('SELECT ')]
 texts_ok = (sum(q['calls'] for q in sel) == 20 and len(sel) > 1 and
-            all(re.fullmatch(r'SELECT [0-9]+ AS committed;', q['query']) for q in sel))
+            all(re.fullmatch(r'SELECT 1 \+ -?[0-9]+ AS committed;', q['query']) for q in sel))
 print(('ok' if texts_ok else 'FAIL') + ': --exact-texts: the constants as sent, 20 calls:',
       [(q['query'], q['calls']) for q in sel][:5])
 sys.exit(not (ok and texts_ok))

@@ -76,7 +76,7 @@ struct {
 	__type(value, __u32);
 } keys SEC(".maps");
 __u32 next_kid;
-/* processes whose key found no room in `keys` (not counted; told) */
+/* key look-ups that found no room in `keys` (their hits not counted; told) */
 __u64 keys_full;
 
 /* per CPU, as the queries below: no atomic on a line both CPUs write (the

@@ -623,40 +623,51 @@ static int check_macro_names(const struct tsdt_provider_file *pf)
 	return 0;
 }
 
+static bool is_qualifier(const char *w)
+{
+	return !strcmp(w, "const") || !strcmp(w, "volatile") ||
+	       !strcmp(w, "restrict") || !strcmp(w, "__restrict");
+}
+
+/* The words of the type spelling @type without its qualifiers and stars,
+ * into @out[@sz] ("const char *" -> "char", "struct req *const" ->
+ * "struct req"); false when they do not fit. */
+static bool type_base(const char *type, char *out, size_t sz)
+{
+	char buf[TSDT_PF_NAME_MAX], *w, *save = NULL;
+	size_t n = 0;
+
+	snprintf(buf, sizeof(buf), "%s", type);
+	out[0] = 0;
+	for (w = strtok_r(buf, " *", &save); w; w = strtok_r(NULL, " *", &save)) {
+		if (is_qualifier(w))
+			continue;
+		n += (size_t)snprintf(out + n, sz - n, "%s%s", n ? " " : "", w);
+		if (n >= sz)
+			return false;
+	}
+	return true;
+}
+
 /* Whether @type (a C spelling, #defines expanded) names a type tsdt knows:
  * a C or <stdint.h> type, a pointer to one, or a pointer to a struct, union
  * or enum (which the header declares). */
 static bool known_type(const char *type)
 {
+	char base[TSDT_PF_NAME_MAX];
 	struct tsdt_type t;
-	char base[TSDT_PF_NAME_MAX], *w, *save = NULL;
-	size_t n = 0;
 
 	if (tsdt_type__parse(type, &t) || t.kind == TSDT_TYPE_UNTYPED)
 		return false;
 	if (t.kind != TSDT_TYPE_PTR && t.kind != TSDT_TYPE_STR)
 		return true;
-	/* a pointer: its base, without qualifiers and stars */
-	snprintf(base, sizeof(base), "%s", type);
-	{
-		char words[TSDT_PF_NAME_MAX] = "";
-
-		for (w = strtok_r(base, " *", &save); w; w = strtok_r(NULL, " *", &save)) {
-			if (!strcmp(w, "const") || !strcmp(w, "volatile") ||
-			    !strcmp(w, "restrict") || !strcmp(w, "__restrict"))
-				continue;
-			if (!strcmp(w, "struct") || !strcmp(w, "union") ||
-			    !strcmp(w, "enum"))
-				return true;
-			n += (size_t)snprintf(words + n, sizeof(words) - n, "%s%s",
-					      n ? " " : "", w);
-			if (n >= sizeof(words))
-				return false;
-		}
-		if (!strcmp(words, "void"))
-			return true;
-		return !tsdt_type__parse(words, &t) && t.kind != TSDT_TYPE_UNTYPED;
-	}
+	/* a pointer: its base */
+	if (!type_base(type, base, sizeof(base)))
+		return false;
+	if (!strncmp(base, "struct ", 7) || !strncmp(base, "union ", 6) ||
+	    !strncmp(base, "enum ", 5) || !strcmp(base, "void"))
+		return true;
+	return !tsdt_type__parse(base, &t) && t.kind != TSDT_TYPE_UNTYPED;
 }
 
 /* An argument type that is neither a C type nor declared in the file would
@@ -682,11 +693,8 @@ static int check_types(const struct tsdt_provider_file *pf)
 					 * first word that is not a qualifier */
 					char base[TSDT_PF_NAME_MAX], *w, *save = NULL;
 
-					snprintf(base, sizeof(base), "%s", arg->spelling);
-					for (w = strtok_r(base, " *", &save);
-					     w && (!strcmp(w, "const") || !strcmp(w, "volatile"));
-					     w = strtok_r(NULL, " *", &save))
-						;
+					type_base(arg->spelling, base, sizeof(base));
+					w = strtok_r(base, " ", &save);
 					if (!w)
 						w = base;
 					fprintf(stderr, "%s:%d:%d: probe %s:%s argument %d%s%s%s: unknown type '%s' "

@@ -651,7 +651,8 @@ int BPF_URETPROBE(on_decode_ret)
 }
 
 /* void logicalrep_write_commit(StringInfo out, ReorderBufferTXN *txn,
- *     XLogRecPtr commit_lsn): pgoutput builds the commit message of the
+ *     XLogRecPtr commit_lsn), and logicalrep_write_stream_commit() for a
+ * streamed transaction: pgoutput builds the commit message of the
  * transaction being decoded (the thread's in `decoding`); the
  * OutputPluginWrite() that returns next has handed it to the socket. */
 SEC("uprobe")

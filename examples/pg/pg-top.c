@@ -210,6 +210,7 @@ struct flow {
 
 struct ctx {
 	struct pg_top_bpf *skel;
+	struct bpf_link *stream_send;   /* on_send at logicalrep_write_stream_commit() */
 	bool json, replication, exact_texts;
 	int top;
 	__u64 locks, ckpts;
@@ -1031,9 +1032,16 @@ int main(int argc, char **argv)
 		uo.func_name = "OutputPluginWrite";
 		c.skel->links.on_write_ret =
 			bpf_program__attach_uprobe_opts(c.skel->progs.on_write_ret, -1, bin, 0, &uo);
-		if (!c.skel->links.on_send || !c.skel->links.on_write_ret) {
-			fprintf(stderr, "pg-top: attaching to logicalrep_write_commit() and "
-				"OutputPluginWrite(): %s\n", strerror(errno));
+		/* a streamed transaction's commit message (subscriptions with
+		 * streaming = on) */
+		uo.retprobe = false;
+		uo.func_name = "logicalrep_write_stream_commit";
+		c.stream_send =
+			bpf_program__attach_uprobe_opts(c.skel->progs.on_send, -1, bin, 0, &uo);
+		if (!c.skel->links.on_send || !c.skel->links.on_write_ret || !c.stream_send) {
+			fprintf(stderr, "pg-top: attaching to logicalrep_write_commit(), "
+				"logicalrep_write_stream_commit() and OutputPluginWrite(): %s\n",
+				strerror(errno));
 			goto out;
 		}
 	}
@@ -1085,6 +1093,7 @@ out:
 	ring_buffer__free(rb);
 	for (size_t i = 0; i < link_cnt; i++)
 		tsdt_link__destroy(links[i]);
+	bpf_link__destroy(c.stream_send);
 	pg_top_bpf__destroy(c.skel);
 	free(c.flows);
 	free(c.index);

@@ -4,8 +4,9 @@
 # publisher in N transactions give exactly N transactions followed by their
 # commit LSN from the publisher's commit through the walsender's
 # ReorderBufferCommit() to the apply worker's commit, each with its stages
-# and positive latencies; the Perfetto trace has one flow per transaction
-# across the three processes.
+# and positive latencies; then one transaction large enough to be streamed
+# before its commit (streaming = on), followed too; the Perfetto trace has
+# one flow per transaction across the three processes.
 . "$(dirname "$0")/../trace/lib.sh"
 TOP=$OUT/examples/pg/pg-top
 [ -x "$TOP" ] || die "$TOP not built (make)"
@@ -18,14 +19,15 @@ on_exit "scripts/pg-server.sh stop '$SUB'"
 export PG_EXTRA_CONF="wal_level = logical
 max_wal_senders = 4
 max_replication_slots = 4
-synchronous_commit = on"
+synchronous_commit = on
+logical_decoding_work_mem = 64kB"
 scripts/pg-server.sh start "$PUB" > "$PUB/env" || die "publisher did not start"
 scripts/pg-server.sh start "$SUB" > "$SUB/env" || die "subscriber did not start"
 on_exit "scripts/pg-server.sh psql '$SUB' -c 'DROP SUBSCRIPTION IF EXISTS s' > /dev/null 2>&1"
 pubport=$(sed -n 's/^PGPORT=//p' "$PUB/env")
 scripts/pg-server.sh psql "$PUB" -c "CREATE TABLE r (id int PRIMARY KEY, t text); CREATE PUBLICATION p FOR TABLE r" > /dev/null
 scripts/pg-server.sh psql "$SUB" -c "CREATE TABLE r (id int PRIMARY KEY, t text)" > /dev/null
-scripts/pg-server.sh psql "$SUB" -c "CREATE SUBSCRIPTION s CONNECTION 'host=$PUB/sock port=$pubport dbname=postgres' PUBLICATION p" > /dev/null ||
+scripts/pg-server.sh psql "$SUB" -c "CREATE SUBSCRIPTION s CONNECTION 'host=$PUB/sock port=$pubport dbname=postgres' PUBLICATION p WITH (streaming = on)" > /dev/null ||
 	die "no subscription"
 # the initial sync done: the apply worker streams
 for i in $(seq 50); do
@@ -45,6 +47,16 @@ for i in $(seq 50); do
 	sleep 0.2
 done
 check "the $N rows replicated" [ "$(scripts/pg-server.sh psql "$SUB" -At -c "SELECT count(*) FROM r")" = $N ]
+# one transaction of 3000 rows, more than logical_decoding_work_mem: the
+# walsender streams it before its commit
+scripts/pg-server.sh psql "$PUB" -c "INSERT INTO r SELECT g, 'a longer row, streamed ' || g FROM generate_series(1000, 3999) g" > /dev/null
+for i in $(seq 50); do
+	[ "$(scripts/pg-server.sh psql "$SUB" -At -c "SELECT count(*) FROM r")" = $((N + 3000)) ] && break
+	sleep 0.2
+done
+check "the large transaction replicated" [ "$(scripts/pg-server.sh psql "$SUB" -At -c "SELECT count(*) FROM r")" = $((N + 3000)) ]
+streamed=$(scripts/pg-server.sh psql "$PUB" -At -c "SELECT coalesce(sum(stream_txns), 0) FROM pg_stat_replication_slots")
+check "... and streamed before its commit ($streamed streamed)" [ "${streamed:-0}" -ge 1 ]
 sleep 0.3
 kill -INT $T; wait $T
 check "pg-top exits 0" [ $? = 0 ]
@@ -52,12 +64,12 @@ check "it says where the trace is" grep -q "Perfetto trace of the replication in
 
 python3 - "$TMP/top.out" "$TMP/repl.json" "$N" <<'PY'
 import json, sys
-n = int(sys.argv[3])
+n = int(sys.argv[3]) + 1  # and the streamed one
 s = [json.loads(l) for l in open(sys.argv[1]) if '"summary"' in l][-1]
 r = s['replication']
 fl = r['flows']
 ok = r['complete'] == n and len(fl) == n
-print(('ok' if ok else 'FAIL') + ': %d transactions followed end to end (want %d)' % (r['complete'], n))
+print(('ok' if ok else 'FAIL') + ': %d transactions followed end to end (want %d, one streamed)' % (r['complete'], n))
 good = ok
 ok = all(f['decode_ms'] > 0 and f['send_ms'] > 0 and f['apply_ms'] >= 0 and f['total_ms'] > 0 and
          f['wait_ms'] >= 0 and

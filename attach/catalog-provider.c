@@ -176,6 +176,10 @@ int tsdt_catalog_load_provider_files(const struct tsdt_catalog_opts *opts,
 	int err;
 
 	*ret = NULL;
+	if (!TSDT_OPTS_VALID(opts, tsdt_catalog_opts)) {
+		pr_warn("catalog: bad tsdt_catalog_opts (sz %zu)\n", opts->sz);
+		return -EINVAL;
+	}
 	while (files && files[given])
 		given++;
 	pfs = calloc(given + 1, sizeof(*pfs));

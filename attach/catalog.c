@@ -688,10 +688,6 @@ struct tsdt_catalog *tsdt_catalog__open_file(const char *path,
 
 	if (!path)
 		return tsdt_err_ptr(-EINVAL);
-	if (!TSDT_OPTS_VALID(opts, tsdt_catalog_opts)) {
-		pr_warn("catalog: bad tsdt_catalog_opts (sz %zu)\n", opts->sz);
-		return tsdt_err_ptr(-EINVAL);
-	}
 	err = tsdt_catalog_load_provider_files(opts, &pfs);
 	if (err)
 		return tsdt_err_ptr(err);

@@ -82,7 +82,8 @@ int tsdt_catalog_add_file(struct tsdt_catalog *cat, const char *path,
 			  struct tsdt_binary **ret);
 
 /* catalog-provider.c: parse the provider files of @opts into a
- * NULL-terminated array (*ret NULL when there are none). */
+ * NULL-terminated array (*ret NULL when there are none); -EINVAL for
+ * opts of a bad size (logged). */
 struct tsdt_provider_file;
 int tsdt_catalog_load_provider_files(const struct tsdt_catalog_opts *opts,
 				     struct tsdt_provider_file ***ret);

@@ -220,6 +220,14 @@ static __always_inline struct pg_proc *get_key(struct pt_regs *ctx)
 	return p;
 }
 
+/* The process's key becomes its transaction's: the transaction's end and
+ * its queries are counted by it (0 when the filters leave it out). */
+static __always_inline void bind_xact(struct pg_proc *p)
+{
+	p->xkid = p->pass ? p->kid : 0;
+	p->xseen = 1;
+}
+
 /* The stats of key id @kid (+ 1, as in pg_proc), or NULL for 0. */
 static __always_inline struct pg_stats *get_stats(__u32 kid)
 {
@@ -243,6 +251,26 @@ static __always_inline __u32 bucket(__u64 ns)
 	return r < PG_HIST_MAX ? r : PG_HIST_MAX - 1;
 }
 
+/* A new event of @kind from the current process @p in the ring (zeroed,
+ * its pid, cluster and time set), or NULL, counted as lost. Submit it with
+ * BPF_RB_NO_WAKEUP: pg-top.c reads the ring every 100 ms. */
+static __always_inline struct pg_event *new_event(__u32 kind,
+						  const struct pg_proc *p)
+{
+	struct pg_event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		__sync_fetch_and_add(&lost_events, 1);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->kind = kind;
+	e->pid = tgid();
+	e->cluster = p->cluster;
+	e->ts = bpf_ktime_get_ns();
+	return e;
+}
+
 /* The event's key, from the process's globals as last read. */
 static __always_inline void event_key(struct pg_event *e, const struct pg_proc *p)
 {
@@ -259,9 +287,7 @@ POSTGRESQL_TRANSACTION_START_HANDLER(on_xact_start)
 
 	if (!(p = get_key(ctx)))
 		return 0;
-	/* its end and its queries are counted by this key */
-	p->xkid = p->pass ? p->kid : 0;
-	p->xseen = 1;
+	bind_xact(p);
 	p->xact_ns = bpf_ktime_get_ns();
 	if ((s = get_stats(p->xkid)))
 		s->xact_start += 1;
@@ -288,8 +314,8 @@ static __always_inline struct pg_proc *xact_end(struct pt_regs *ctx,
 		/* began before the attach: the key now */
 		if (!get_key(ctx))
 			return NULL;
-		kid = p->xkid = p->pass ? p->kid : 0;
-		p->xseen = 1;
+		bind_xact(p);
+		kid = p->xkid;
 	}
 	if (!(s = get_stats(kid)))
 		return p;
@@ -311,18 +337,9 @@ POSTGRESQL_TRANSACTION_COMMIT_HANDLER(on_xact_commit)
 	struct pg_event *e;
 	__u64 v = 0;
 
-	if (!replication || !p || !(spec = tsdt_spec(ctx)))
+	if (!replication || !p || !(spec = tsdt_spec(ctx)) ||
+	    !(e = new_event(PG_EV_COMMIT, p)))
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		__sync_fetch_and_add(&lost_events, 1);
-		return 0;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	e->kind = PG_EV_COMMIT;
-	e->pid = tgid();
-	e->cluster = p->cluster;
-	e->ts = bpf_ktime_get_ns();
 	if (!tsdt_spec_global(ctx, spec, 0, &v))
 		e->k.btype = (__u32)v;
 	if (!tsdt_spec_global(ctx, spec, 2, &v))
@@ -431,8 +448,7 @@ POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
 		/* its transaction began before the attach */
 		if (!get_key(ctx))
 			return 0;
-		p->xkid = p->pass ? p->kid : 0;
-		p->xseen = 1;
+		bind_xact(p);
 	}
 	if (!(s = get_stats(p->xkid)))
 		return 0;
@@ -500,13 +516,8 @@ POSTGRESQL_LOCK_WAIT_DONE_HANDLER(on_lock_done)
 	p->lock_ns = 0;
 	s->lock_waits += 1;
 	s->lock_ns += d;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		__sync_fetch_and_add(&lost_events, 1);
+	if (!(e = new_event(PG_EV_LOCK_WAIT, p)))
 		return 0;
-	}
-	e->kind = PG_EV_LOCK_WAIT;
-	e->pid = tgid();
 	event_key(e, p);
 	e->ns = d;
 	e->lock.field[0] = field1;
@@ -539,17 +550,10 @@ POSTGRESQL_CHECKPOINT_DONE_HANDLER(on_ckpt_done)
 	struct pg_event *e;
 	struct pg_proc *p;
 
-	if (!(p = get_key(ctx)) || !p->pass)
+	if (!(p = get_key(ctx)) || !p->pass || !(e = new_event(PG_EV_CHECKPOINT, p)))
 		return 0;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		__sync_fetch_and_add(&lost_events, 1);
-		return 0;
-	}
-	e->kind = PG_EV_CHECKPOINT;
-	e->pid = tgid();
 	event_key(e, p);
-	e->ns = p->ckpt_ns ? bpf_ktime_get_ns() - p->ckpt_ns : 0;
+	e->ns = p->ckpt_ns ? e->ts - p->ckpt_ns : 0;
 	e->ckpt.flags = p->ckpt_flags;
 	p->ckpt_ns = 0;
 	e->ckpt.written = buffers_written;
@@ -598,18 +602,8 @@ static __always_inline void decode_event(__u32 kind, __u64 lsn)
 	struct pg_proc *p = this_proc();
 	struct pg_event *e;
 
-	if (!p)
+	if (!p || !(e = new_event(kind, p)))
 		return;
-	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (!e) {
-		__sync_fetch_and_add(&lost_events, 1);
-		return;
-	}
-	__builtin_memset(e, 0, sizeof(*e));
-	e->kind = kind;
-	e->pid = tgid();
-	e->cluster = p->cluster;
-	e->ts = bpf_ktime_get_ns();
 	e->xact.end_lsn = lsn;
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }

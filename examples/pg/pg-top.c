@@ -211,6 +211,7 @@ struct flow {
 struct ctx {
 	struct pg_top_bpf *skel;
 	struct bpf_link *stream_send;   /* on_send at logicalrep_write_stream_commit() */
+	struct pg_key keys[PG_KEYS_MAX]; /* by id, read for each summary */
 	bool json, replication, exact_texts;
 	int top;
 	__u64 locks, ckpts;
@@ -651,10 +652,11 @@ static unsigned long long queries_dropped(struct ctx *c)
 	return sum;
 }
 
-/* The keys the handlers have given an id, by id (@keys[PG_KEYS_MAX]:
- * btype ~0U for an id not given). */
-static void read_keys(struct ctx *c, struct pg_key *keys)
+/* The keys the handlers have given an id, into c->keys by id (btype ~0U
+ * for an id not given). */
+static void read_keys(struct ctx *c)
 {
+	struct pg_key *keys = c->keys;
 	int fd = bpf_map__fd(c->skel->maps.keys);
 	struct pg_key k, *prev = NULL;
 	__u32 id;
@@ -678,14 +680,13 @@ static void print_summary(struct ctx *c, double secs)
 {
 	int sfd = bpf_map__fd(c->skel->maps.stats);
 	int qfd = bpf_map__fd(c->skel->maps.queries);
-	static struct pg_key keys[PG_KEYS_MAX];
 	struct qrow *rows = NULL;
 	size_t nrows = 0, cap = 0;
 	struct pg_query_key qk, *qprev = NULL;
 	bool first = true;
 	char tb[32];
 
-	read_keys(c, keys);
+	read_keys(c);
 
 	if (c->json)
 		printf("{\"type\":\"summary\",\"seconds\":%.3f,\"groups\":[", secs);
@@ -694,7 +695,7 @@ static void print_summary(struct ctx *c, double secs)
 		       secs, "BACKEND TYPE", "APPLICATION", "XSTART", "COMMIT",
 		       "ABORT", "XACT p50", "XACT p99", "QUERIES", "Q p50", "Q p99");
 	for (__u32 id = 0; id < PG_KEYS_MAX; id++) {
-		const struct pg_key *kp = &keys[id];
+		const struct pg_key *kp = &c->keys[id];
 		struct pg_stats s;
 
 		if (kp->btype == ~0U || sum_stats(sfd, id, &s) || stats_empty(&s))
@@ -740,20 +741,20 @@ static void print_summary(struct ctx *c, double secs)
 				break;
 			rows = n;
 		}
-		if (qk.kid == 0 || qk.kid > PG_KEYS_MAX || keys[qk.kid - 1].btype == ~0U)
+		if (qk.kid == 0 || qk.kid > PG_KEYS_MAX || c->keys[qk.kid - 1].btype == ~0U)
 			continue;
-		rows[nrows].k = keys[qk.kid - 1];
-		if (sum_query(qfd, &qk, &rows[nrows].q))
-			continue;
-		if (!c->exact_texts) {
-			char t[PG_QUERY_MAX];
-
-			pg_normalize_text(rows[nrows].q.text, t, sizeof(t));
-			memcpy(rows[nrows].q.text, t, sizeof(t));
-		}
-		nrows++;
+		rows[nrows].k = c->keys[qk.kid - 1];
+		if (!sum_query(qfd, &qk, &rows[nrows].q))
+			nrows++;
 	}
 	qsort(rows, nrows, sizeof(*rows), cmp_qrow);
+	/* the texts shown: the first seen, its constants as $1, $2 */
+	for (size_t i = 0; !c->exact_texts && i < nrows && (int)i < c->top; i++) {
+		char t[PG_QUERY_MAX];
+
+		pg_normalize_text(rows[i].q.text, t, sizeof(t));
+		memcpy(rows[i].q.text, t, sizeof(t));
+	}
 	if (c->json) {
 		printf("],\"top_queries\":[");
 		for (size_t i = 0; i < nrows && (int)i < c->top; i++) {
@@ -815,6 +816,20 @@ static const char *const probe_names[] = {
 	"query__start", "query__done", "lock__wait__start", "lock__wait__done",
 	"checkpoint__start", "checkpoint__done",
 };
+
+/* @prog on exported function @fn of @bin in every process (its return with
+ * @ret), or NULL, said why. */
+static struct bpf_link *attach_fn(struct bpf_program *prog, const char *bin,
+				  const char *fn, bool ret)
+{
+	LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = fn, .retprobe = ret);
+	struct bpf_link *l = bpf_program__attach_uprobe_opts(prog, -1, bin, 0, &uo);
+
+	if (!l)
+		fprintf(stderr, "pg-top: attaching to %s()%s: %s\n", fn,
+			ret ? "'s return" : "", strerror(errno));
+	return l;
+}
 
 static int attach_handlers(struct pg_top_bpf *skel, const char *bin,
 			   struct tsdt_link **links, size_t *link_cnt)
@@ -995,7 +1010,6 @@ int main(int argc, char **argv)
 	}
 	fprintf(stderr, "pg-top: postmaster %ld (%s), %d processes now\n", pm, bin, err);
 	if (c.replication) {
-		LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = "ReorderBufferCommit");
 		char sbin[4096];
 
 		snprintf(exe, sizeof(exe), "/proc/%ld/exe", sub_pm);
@@ -1012,38 +1026,21 @@ int main(int argc, char **argv)
 		}
 		fprintf(stderr, "pg-top: subscriber postmaster %ld, %d processes now\n",
 			sub_pm, err);
-		c.skel->links.on_decode =
-			bpf_program__attach_uprobe_opts(c.skel->progs.on_decode, -1, bin, 0, &uo);
-		uo.retprobe = true;
-		c.skel->links.on_decode_ret =
-			bpf_program__attach_uprobe_opts(c.skel->progs.on_decode_ret, -1, bin, 0, &uo);
-		if (!c.skel->links.on_decode || !c.skel->links.on_decode_ret) {
-			fprintf(stderr, "pg-top: attaching to ReorderBufferCommit(): %s\n",
-				strerror(errno));
+		/* the decoding (ReorderBufferCommit()), the sending of the
+		 * commit message: logicalrep_write_commit(), or
+		 * logicalrep_write_stream_commit() for a transaction streamed
+		 * before its commit, then the return of OutputPluginWrite() */
+		if (!(c.skel->links.on_decode = attach_fn(c.skel->progs.on_decode, bin,
+							  "ReorderBufferCommit", false)) ||
+		    !(c.skel->links.on_decode_ret = attach_fn(c.skel->progs.on_decode_ret, bin,
+							      "ReorderBufferCommit", true)) ||
+		    !(c.skel->links.on_send = attach_fn(c.skel->progs.on_send, bin,
+							"logicalrep_write_commit", false)) ||
+		    !(c.stream_send = attach_fn(c.skel->progs.on_send, bin,
+						"logicalrep_write_stream_commit", false)) ||
+		    !(c.skel->links.on_write_ret = attach_fn(c.skel->progs.on_write_ret, bin,
+							     "OutputPluginWrite", true)))
 			goto out;
-		}
-		/* the sending of the commit message: logicalrep_write_commit(),
-		 * then the return of OutputPluginWrite() */
-		uo.retprobe = false;
-		uo.func_name = "logicalrep_write_commit";
-		c.skel->links.on_send =
-			bpf_program__attach_uprobe_opts(c.skel->progs.on_send, -1, bin, 0, &uo);
-		uo.retprobe = true;
-		uo.func_name = "OutputPluginWrite";
-		c.skel->links.on_write_ret =
-			bpf_program__attach_uprobe_opts(c.skel->progs.on_write_ret, -1, bin, 0, &uo);
-		/* a streamed transaction's commit message (subscriptions with
-		 * streaming = on) */
-		uo.retprobe = false;
-		uo.func_name = "logicalrep_write_stream_commit";
-		c.stream_send =
-			bpf_program__attach_uprobe_opts(c.skel->progs.on_send, -1, bin, 0, &uo);
-		if (!c.skel->links.on_send || !c.skel->links.on_write_ret || !c.stream_send) {
-			fprintf(stderr, "pg-top: attaching to logicalrep_write_commit(), "
-				"logicalrep_write_stream_commit() and OutputPluginWrite(): %s\n",
-				strerror(errno));
-			goto out;
-		}
 	}
 	err = attach_handlers(c.skel, bin, links, &link_cnt);
 	if (err)

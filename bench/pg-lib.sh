@@ -2,7 +2,7 @@
 # bench/pg-top-perhit.sh (sourced after bench/lib.sh, from the top of the
 # source tree; SCALE set).
 PG=/usr/lib/postgresql/15/bin
-TOP=$OUT/examples/pg/pg-top
+TOP=${PG_TOP:-$OUT/examples/pg/pg-top}  # PG_TOP: another pg-top (an A/B of two builds)
 TP=
 
 pgb() { (cd / && runuser -u postgres -- "$PG/pgbench" -h "$PGHOST" -p "$PGPORT" "$@"); }

@@ -39,8 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pg_normalize_text(out, again, cap);
 		/* $n is a parameter, not a constant: nothing more to take out
 		 * (unless a quote is left: of an unterminated string, or kept
-		 * in a quoted identifier) */
-		if (!strchr(out, '\'') && strcmp(out, again))
+		 * in a quoted identifier; or a '$' kept before a constant's
+		 * $n, which makes "$$", a dollar quote's start) */
+		if (!strchr(out, '\'') && !strstr(out, "$$") && strcmp(out, again))
 			abort();
 	}
 	free(in);

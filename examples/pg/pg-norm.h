@@ -2,14 +2,14 @@
 /*
  * pg-top's shown query texts: a text with its constants replaced by $1,
  * $2, ..., by the lexer the kernel's hash follows (pg_norm_step(),
- * pg-top.h). User space only (pg-top.c, tests/unit/test_pg_norm.c,
+ * pg-lex.h). User space only (pg-top.c, tests/unit/test_pg_norm.c,
  * fuzz/pg-norm.c).
  */
 #ifndef PG_NORM_H
 #define PG_NORM_H
 
 #include <stdio.h>
-#include "pg-top.h"
+#include "pg-lex.h"
 
 /* @in with its constants replaced by $1, $2, ... into @out[@sz] (sz > 0:
  * always NUL-terminated, cut where the next piece would not fit). */

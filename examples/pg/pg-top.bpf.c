@@ -384,15 +384,21 @@ static __always_inline __u64 exact_hash(const char *text, long n)
 
 /*
  * A 64-bit hash (FNV-1a) of the NUL-terminated @text with its constants
- * taken out (pg_norm_step(), pg-top.h): each hashes as one marker, so that
+ * taken out (pg_norm_step(), pg-lex.h): each hashes as one marker, so that
  * "WHERE aid = 7" and "WHERE aid = 12345" are one query, as
  * pg_stat_statements counts them (pg-top.c shows the first text seen with
- * the constants replaced by $1, $2, ...).
+ * the constants replaced by $1, $2, ...). The lexer's state *@n is in a
+ * map value and read back from it at each byte (the barrier): the verifier
+ * knows nothing of a value loaded from a map, so the iterations' states
+ * are alike and prune, where on the stack or in registers each byte's
+ * every (state, previous byte) pair would be a state of its own (more than
+ * the verifier's million instructions).
  */
-static __always_inline __u64 normalized_hash(const char *text)
+static __always_inline __u64 normalized_hash(struct pg_norm *n, const char *text)
 {
 	__u64 h = 14695981039346656037ULL;
-	struct pg_norm n = {};
+
+	__builtin_memset(n, 0, sizeof(*n));
 
 	for (int i = 0; i < PG_QUERY_MAX; i++) {
 		__u8 c = text[i];
@@ -400,9 +406,8 @@ static __always_inline __u64 normalized_hash(const char *text)
 
 		if (!c)
 			break;
-		/* the next byte only for a '-' (one load less per byte) */
-		what = pg_norm_step(&n, c, c == '-' && i + 1 < PG_QUERY_MAX ?
-					   text[i + 1] : 0);
+		asm volatile("" ::: "memory");
+		what = pg_norm_step(n, c, i + 1 < PG_QUERY_MAX ? text[i + 1] : 0);
 		if (what == PG_NORM_SKIP)
 			continue;
 		h = (h ^ (what == PG_NORM_CONST ? 1 : c)) * 1099511628211ULL;
@@ -427,7 +432,7 @@ POSTGRESQL_QUERY_START_HANDLER(on_query_start)
 	p->query_ok = n > 0;
 	if (n > 0)
 		p->qhash = exact_texts ? exact_hash(p->text, n - 1) :
-					 normalized_hash(p->text);
+					 normalized_hash(&p->norm, p->text);
 	return 0;
 }
 

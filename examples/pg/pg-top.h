@@ -7,6 +7,8 @@
 #ifndef PG_TOP_H
 #define PG_TOP_H
 
+#include "pg-lex.h"
+
 #define PG_APP_MAX   32   /* application_name bytes kept (NAMEDATALEN: 64) */
 #define PG_QUERY_MAX 192  /* query text bytes kept */
 #define PG_HIST_MAX  40   /* log2 buckets of nanoseconds: [2^i, 2^(i+1)) */
@@ -64,6 +66,9 @@ struct pg_proc {
 	__s32 ckpt_flags;
 	__u64 xact_ns, query_ns, lock_ns, ckpt_ns;
 	__u64 qhash;            /* the current query text's hash */
+	struct pg_norm norm;    /* the lexer's state while hashing it (in
+				 * the map, not on the stack: the verifier
+				 * tracks no value of it there) */
 	char app[PG_APP_MAX];
 	char text[PG_QUERY_MAX];        /* the current query's text */
 };
@@ -110,95 +115,5 @@ struct pg_event {
 		} ckpt;
 	};
 };
-
-/*
- * The lexer of constants that both the kernel's hash of a query text
- * (pg-top.bpf.c) and the text pg-top shows (pg-top.c) follow, so that the
- * two agree: a quoted string ('...', with '' inside), a number that does
- * not end an identifier ("= 42", not t1, $1 or "col 1"), and a minus sign
- * before a number after an operator, '(' or ',' ("+ -5") are a constant.
- * pg_norm_step() says what byte @c, followed by @next, is, in the state
- * *@n (zeroed at the text's start). A lexer of constants only: E''
- * escapes, dollar quoting and comments are kept as they are.
- */
-enum { PG_NORM_KEEP, PG_NORM_SKIP, PG_NORM_CONST };
-
-struct pg_norm {
-	int st;                 /* 0: SQL, 1: in a string, 2: in a number,
-				 * 3: in a quoted identifier ("...", kept) */
-	unsigned char pc;       /* the byte before */
-	unsigned char pns;      /* the last byte not a space before */
-};
-
-#ifndef __always_inline
-#define __always_inline inline __attribute__((always_inline))
-#endif
-
-static __always_inline int pg_norm_digit(unsigned char c)
-{
-	return (unsigned char)(c - '0') < 10;
-}
-
-/* a letter, digit, '_', '$' or a byte of a multibyte character */
-static __always_inline int pg_norm_ident(unsigned char c)
-{
-	return pg_norm_digit(c) || (unsigned char)((c | 0x20) - 'a') < 26 ||
-	       c == '_' || c == '$' || c >= 0x80;
-}
-
-static __always_inline int pg_norm_what(struct pg_norm *n, unsigned char c,
-					unsigned char next)
-{
-	switch (n->st) {
-	case 1:
-		if (c == '\'')
-			n->st = 0;
-		return PG_NORM_SKIP;
-	case 2:
-		if (pg_norm_digit(c) || c == '.')
-			return PG_NORM_SKIP;
-		n->st = 0;
-		break;
-	case 3:
-		if (c == '"')
-			n->st = 0;
-		return PG_NORM_KEEP;
-	}
-	if (pg_norm_digit(c)) {
-		if (pg_norm_ident(n->pc))
-			return PG_NORM_KEEP;
-		n->st = 2;
-		return PG_NORM_CONST;
-	}
-	if (c == '\'') {
-		n->st = 1;
-		return n->pc == '\'' ? PG_NORM_SKIP : PG_NORM_CONST; /* '' */
-	}
-	if (c == '"') {
-		n->st = 3;
-		return PG_NORM_KEEP;
-	}
-	/* a unary minus: after an operator, '(' or ',' (not after an
-	 * identifier, a constant or ')') */
-	if (c == '-' && pg_norm_digit(next) && n->pns && n->pns != ')' &&
-	    n->pns != '\'' && !pg_norm_ident(n->pns)) {
-		n->st = 2;
-		return PG_NORM_CONST;
-	}
-	return PG_NORM_KEEP;
-}
-
-/* @next: the byte after @c, which matters only when @c is '-' (a caller
- * may pass 0 for any other) */
-static __always_inline int pg_norm_step(struct pg_norm *n, unsigned char c,
-					unsigned char next)
-{
-	int what = pg_norm_what(n, c, next);
-
-	n->pc = c;
-	if (c > ' ') /* not a space, tab or newline */
-		n->pns = c;
-	return what;
-}
 
 #endif /* PG_TOP_H */

@@ -43,6 +43,10 @@ echo "SELECT 'early2';" >&$sqlfd
 # a new application_name: the transactions after the SET's are counted by it
 echo "SET application_name = 'renamed';" >&$sqlfd
 echo "SELECT 'after';" >&$sqlfd
+# PostgreSQL's other constants (E'' with an escaped quote, dollar quoting,
+# exponents) in the kernel's lexer: one query; a comment's number is kept
+echo 'SELECT /* v1 */ E'"'"'it\'"'"'s'"'"' AS e, $q$x;y$q$ AS d, 1.5e3 AS n;' >&$sqlfd
+echo 'SELECT /* v1 */ E'"'"'zz'"'"' AS e, $$other$$ AS d, 2e-1 AS n;' >&$sqlfd
 echo "SELECT 'done';" >&$sqlfd
 wait_for "$PGDIR/early.out" '^done$' 10 || fail "early session's queries"
 # a lock wait: lockB waits for lockA's exclusive lock on t
@@ -89,9 +93,13 @@ good &= ok(e is not None and e['xact_commit'] == 3 and tq.get(('early', "SELECT 
            'a backend connected before the attach: counted (3 commits, its 3 queries): %s' %
            str(e and (e['xact_commit'], tq.get(('early', "SELECT $1;")))))
 r = group('renamed')
-good &= ok(r is not None and r['xact_commit'] == 2 and tq.get(('renamed', "SELECT $1;")) == 2,
-           'after SET application_name: its next 2 transactions and queries under the new name: %s' %
+good &= ok(r is not None and r['xact_commit'] == 4 and tq.get(('renamed', "SELECT $1;")) == 2,
+           'after SET application_name: its next 4 transactions and queries under the new name: %s' %
            str(r and (r['xact_commit'], tq.get(('renamed', "SELECT $1;")))))
+qn = 'SELECT /* v1 */ $1 AS e, $2 AS d, $3 AS n;'
+good &= ok(tq.get(('renamed', qn)) == 2,
+           "E'' strings, dollar quotes, exponents: one query, %s, 2 calls: %s" %
+           (qn, [(k[1], c) for k, c in tq.items() if k[0] == 'renamed']))
 lw = [r for r in recs if r['type'] == 'lock_wait']
 good &= ok(len(lw) == 1 and lw[0]['application'] == 'lockB' and lw[0]['tag'][:2] == [dbid, relid]
            and lw[0]['locktag_type'] == 0 and lw[0]['mode'] == 1 and lw[0]['ms'] >= 100,

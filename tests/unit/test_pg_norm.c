@@ -45,6 +45,46 @@ static void test_kept(void **state)
 	expect("SELECT 'unterminated", "SELECT $1");
 }
 
+/* the other strings PostgreSQL's scanner has: each whole is one constant */
+static void test_strings(void **state)
+{
+	(void)state;
+	expect("SELECT E'it\\'s', e'a\\\\', E'x''y'", "SELECT $1, $2, $3");
+	expect("SELECT B'101', x'1F', b'0' || X'ab'", "SELECT $1, $2, $3 || $4");
+	expect("SELECT be'x', ex'1', E 'a'", "SELECT be$1, ex$2, E $3"); /* identifiers */
+	expect("SELECT $$it's$$, $f$a $$ b$f$, $a$x$ab$y$a$", "SELECT $1, $2, $3");
+	expect("SELECT $$1$$ + 2, $1, x$y$", "SELECT $1 + $2, $1, x$y$");
+	expect("SELECT $$unterminated", "SELECT $1");
+	expect("SELECT $a+1", "SELECT $1+$2"); /* no dollar quote after all */
+	/* not SQL; fuzz/crashes/pg-norm/dollar-quote (the fuzzer's oracle
+	 * took the "$$" it makes for a dollar quote's start) */
+	expect("SELECT $'x'", "SELECT $$1");
+	/* a tag longer than PG_NORM_TAG_MAX - 2: the rest is the constant */
+	expect("SELECT $abcdefghijklmnop$x$abcdefghijklmnop$, 1", "SELECT $1");
+	expect("SELECT $abcdefghijklmn$x$abcdefghijklmn$, 1", "SELECT $1, $2");
+}
+
+static void test_numbers(void **state)
+{
+	(void)state;
+	expect("SELECT .5, 1.5e-3, 2E+10, 3e7, 4.e2", "SELECT $1, $2, $3, $4, $5");
+	expect("SELECT 1ex, t.c5", "SELECT $1ex, t.c5");
+}
+
+/* comments are kept, constants in them too, and say nothing of what follows */
+static void test_comments(void **state)
+{
+	(void)state;
+	expect("SELECT 1 -- 2 'x'\n, 3", "SELECT $1 -- 2 'x'\n, $2");
+	expect("SELECT /* 1 /* 'x' */ 2 */ 3", "SELECT /* 1 /* 'x' */ 2 */ $1");
+	expect("SELECT /*/ 1 */ 2", "SELECT /*/ 1 */ $1");
+	expect("SELECT x --5", "SELECT x --5");
+	/* the byte before a minus is the last outside a comment */
+	expect("SELECT f(/* a */ -5), x /* ( */ -5", "SELECT f(/* a */ $1), x /* ( */ -$2");
+	expect("SELECT x -- (\n-5", "SELECT x -- (\n-$1");
+	expect("SELECT /* unterminated 5", "SELECT /* unterminated 5");
+}
+
 static void test_truncated(void **state)
 {
 	char out[8];
@@ -72,6 +112,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_constants),
 		cmocka_unit_test(test_kept),
+		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_comments),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_same_hash_same_text),
 	};

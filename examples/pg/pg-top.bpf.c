@@ -48,12 +48,21 @@ struct {
 	__type(value, struct pg_proc);
 } procs SEC(".maps");
 
-/* ReorderBufferCommit()'s end_lsn, per thread, for its return */
+/* The transaction a walsender's thread decodes (ReorderBufferCommit() or
+ * ReorderBufferFinishPrepared() until its return): every walsender decodes
+ * every transaction, and tells of it only when it sends it (pgoutput skips
+ * a transaction with nothing for its publications). */
+struct pg_decoding {
+	__u64 lsn;              /* end_lsn */
+	__u64 ts;               /* the decoding's start */
+	__u32 sent;             /* its commit message is being or was sent */
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u64);
-	__type(value, __u64);
+	__type(value, struct pg_decoding);
 } decoding SEC(".maps");
 
 /* the same while the commit message is being written (from
@@ -294,8 +303,13 @@ POSTGRESQL_TRANSACTION_START_HANDLER(on_xact_start)
 	return 0;
 }
 
+enum xact_outcome { XACT_COMMIT, XACT_ABORT, XACT_PREPARE };
+
+/* The current process's transaction ended with @how: counted by its key
+ * (the key of its start, or of now for one that began before the attach:
+ * read from the globals at a probe, the last one read at a function). */
 static __always_inline struct pg_proc *xact_end(struct pt_regs *ctx,
-						bool commit)
+						enum xact_outcome how)
 {
 	struct pg_proc *p = this_proc();
 	struct pg_stats *s;
@@ -312,17 +326,19 @@ static __always_inline struct pg_proc *xact_end(struct pt_regs *ctx,
 		p->xact_ns = 0;
 	} else {
 		/* began before the attach: the key now */
-		if (!get_key(ctx))
+		if (how != XACT_PREPARE ? !get_key(ctx) : !p->kid)
 			return NULL;
 		bind_xact(p);
 		kid = p->xkid;
 	}
 	if (!(s = get_stats(kid)))
 		return p;
-	if (commit)
+	if (how == XACT_COMMIT)
 		s->xact_commit += 1;
-	else
+	else if (how == XACT_ABORT)
 		s->xact_abort += 1;
+	else
+		s->xact_prepare += 1;
 	if (!d)
 		return p; /* began before the attach */
 	s->xact_ns += d;
@@ -332,7 +348,7 @@ static __always_inline struct pg_proc *xact_end(struct pt_regs *ctx,
 
 POSTGRESQL_TRANSACTION_COMMIT_HANDLER(on_xact_commit)
 {
-	struct pg_proc *p = xact_end(ctx, true);
+	struct pg_proc *p = xact_end(ctx, XACT_COMMIT);
 	const struct tsdt_bpf_spec *spec;
 	struct pg_event *e;
 	__u64 v = 0;
@@ -352,7 +368,19 @@ POSTGRESQL_TRANSACTION_COMMIT_HANDLER(on_xact_commit)
 
 POSTGRESQL_TRANSACTION_ABORT_HANDLER(on_xact_abort)
 {
-	xact_end(ctx, false);
+	xact_end(ctx, XACT_ABORT);
+	return 0;
+}
+
+/* void EndPrepare(GlobalTransaction gxact) has returned: PREPARE
+ * TRANSACTION wrote and flushed the prepare record; the transaction ends
+ * there for its session (neither its commit nor its abort probe fires; a
+ * later COMMIT PREPARED or ROLLBACK PREPARED runs in a transaction of its
+ * own, commonly of another session). */
+SEC("uretprobe")
+int BPF_URETPROBE(on_prepare_ret)
+{
+	xact_end(ctx, XACT_PREPARE);
 	return 0;
 }
 
@@ -602,7 +630,8 @@ int BPF_PROG(on_exit, struct task_struct *task)
 
 /* --------------------------------------- the walsender's decoding */
 
-static __always_inline void decode_event(__u32 kind, __u64 lsn)
+/* An event of @kind of the transaction of @lsn, at @ts (0: now) */
+static __always_inline void decode_event(__u32 kind, __u64 lsn, __u64 ts)
 {
 	struct pg_proc *p = this_proc();
 	struct pg_event *e;
@@ -610,68 +639,78 @@ static __always_inline void decode_event(__u32 kind, __u64 lsn)
 	if (!p || !(e = new_event(kind, p)))
 		return;
 	e->xact.end_lsn = lsn;
+	if (ts)
+		e->ts = ts;
 	bpf_ringbuf_submit(e, BPF_RB_NO_WAKEUP);
 }
 
 /* void ReorderBufferCommit(ReorderBuffer *rb, TransactionId xid,
- *     XLogRecPtr commit_lsn, XLogRecPtr end_lsn, ...) */
+ *     XLogRecPtr commit_lsn, XLogRecPtr end_lsn, ...), and
+ * ReorderBufferFinishPrepared() (the same first four) for COMMIT PREPARED
+ * or ROLLBACK PREPARED of a transaction a two_phase subscription received
+ * at its PREPARE; end_lsn: the end of the commit (or abort) record */
 SEC("uprobe")
 int BPF_UPROBE(on_decode, void *rb, __u32 xid, __u64 commit_lsn, __u64 end_lsn)
 {
 	__u64 tid = bpf_get_current_pid_tgid();
+	struct pg_decoding d = { .lsn = end_lsn, .ts = bpf_ktime_get_ns() };
 
-	bpf_map_update_elem(&decoding, &tid, &end_lsn, BPF_ANY);
-	decode_event(PG_EV_DECODE_START, end_lsn);
+	if (this_proc())
+		bpf_map_update_elem(&decoding, &tid, &d, BPF_ANY);
 	return 0;
-}
-
-/* A stage of the thread's transaction in @map ends: its event, and the
- * thread's entry goes. */
-static __always_inline void stage_end(void *map, __u32 kind)
-{
-	__u64 tid = bpf_get_current_pid_tgid();
-	__u64 *lsn = bpf_map_lookup_elem(map, &tid);
-
-	if (!lsn)
-		return; /* not in that stage (OutputPluginWrite(): a change's
-			 * message, not the commit's) */
-	decode_event(kind, *lsn);
-	bpf_map_delete_elem(map, &tid);
 }
 
 SEC("uretprobe")
 int BPF_URETPROBE(on_decode_ret)
 {
 	__u64 tid = bpf_get_current_pid_tgid();
+	struct pg_decoding *d = bpf_map_lookup_elem(&decoding, &tid);
 
-	stage_end(&decoding, PG_EV_DECODE_END);
+	if (!d)
+		return 0;
+	if (d->sent)
+		decode_event(PG_EV_DECODE_END, d->lsn, 0);
+	bpf_map_delete_elem(&decoding, &tid);
 	bpf_map_delete_elem(&sending, &tid); /* if the write failed */
 	return 0;
 }
 
 /* void logicalrep_write_commit(StringInfo out, ReorderBufferTXN *txn,
  *     XLogRecPtr commit_lsn), and logicalrep_write_stream_commit() for a
- * streamed transaction: pgoutput builds the commit message of the
+ * streamed transaction, logicalrep_write_commit_prepared() and
+ * logicalrep_write_rollback_prepared() for the end of one prepared on a
+ * two_phase subscription: pgoutput builds the commit message of the
  * transaction being decoded (the thread's in `decoding`); the
  * OutputPluginWrite() that returns next has handed it to the socket. */
 SEC("uprobe")
 int BPF_UPROBE(on_send)
 {
 	__u64 tid = bpf_get_current_pid_tgid();
-	__u64 *lsn = bpf_map_lookup_elem(&decoding, &tid);
+	struct pg_decoding *d = bpf_map_lookup_elem(&decoding, &tid);
 	__u64 l;
 
-	if (!lsn)
+	if (!d)
 		return 0;
-	l = *lsn;
+	l = d->lsn;
+	/* the decoding told of now, since it is sent */
+	if (!d->sent) {
+		d->sent = 1;
+		decode_event(PG_EV_DECODE_START, l, d->ts);
+	}
 	bpf_map_update_elem(&sending, &tid, &l, BPF_ANY);
-	decode_event(PG_EV_SEND_START, l);
+	decode_event(PG_EV_SEND_START, l, 0);
 	return 0;
 }
 
 SEC("uretprobe")
 int BPF_URETPROBE(on_write_ret)
 {
-	stage_end(&sending, PG_EV_SENT);
+	__u64 tid = bpf_get_current_pid_tgid();
+	__u64 *lsn = bpf_map_lookup_elem(&sending, &tid);
+
+	if (!lsn)
+		return 0; /* a change's message, not the commit's */
+	decode_event(PG_EV_SENT, *lsn, 0);
+	bpf_map_delete_elem(&sending, &tid);
 	return 0;
 }

@@ -76,9 +76,10 @@ static const char usage[] =
 	"Trace a running PostgreSQL 15 cluster: its postmaster and every process\n"
 	"it forks, before or after the attach. Every interval, per backend type\n"
 	"and application_name (totals since the attach): transactions started,\n"
-	"committed and aborted and their latency; queries and their latency; the\n"
-	"top queries by total time with their text; lock waits (lock tag, mode,\n"
-	"duration) and checkpoints (buffers written, WAL files), as they end.\n"
+	"committed, aborted and prepared and their latency; queries and their\n"
+	"latency; the top queries by total time with their text; lock waits\n"
+	"(lock tag, mode, duration) and checkpoints (buffers written, WAL\n"
+	"files), as they end.\n"
 	"Queries that differ only in their constants are one, shown with $1, $2\n"
 	"for them (as pg_stat_statements does); a query is counted by the\n"
 	"application and backend type its transaction started with.\n"
@@ -95,10 +96,12 @@ static const char usage[] =
 	"  --exact-texts  a query per text as sent, constants and all\n"
 	"  --subscriber DATADIR  a subscriber cluster of this machine: follow each\n"
 	"                 transaction by its commit LSN from the publisher's commit\n"
-	"                 through the walsender's decoding (ReorderBufferCommit)\n"
-	"                 and sending (logicalrep_write_commit, OutputPluginWrite)\n"
-	"                 to the apply worker's commit:\n"
-	"                 end-to-end latency and each stage's share\n"
+	"                 through the walsender's decoding (ReorderBufferCommit,\n"
+	"                 ReorderBufferFinishPrepared) and sending\n"
+	"                 (logicalrep_write_commit, OutputPluginWrite) to the\n"
+	"                 apply worker's commit: end-to-end latency and each\n"
+	"                 stage's share; a transaction sent to several\n"
+	"                 subscriptions is a flow through each\n"
 	"  --perfetto FILE  with --subscriber: write a Perfetto trace, each\n"
 	"                 transaction a flow across the three processes\n"
 	"\n"
@@ -197,7 +200,17 @@ static int seed_members(int fd, pid_t pm, __u32 cluster)
 
 /* --------------------------------------------------------------- output */
 
-/* One replicated transaction, by the end LSN of its commit record. */
+#define FLOW_SUBS 4
+
+/*
+ * Replicated transactions, by the end LSN of their commit record. Each
+ * walsender that sends a transaction makes a path of it (a flow): one
+ * transaction may go to several subscriptions (publications that overlap;
+ * PostgreSQL 15 sends even an empty prepared transaction to a two_phase
+ * subscription). An LSN's own entry (wal_pid 0) keeps its publisher's
+ * commit and the subscribers' commits; resolve_flows() gives each path
+ * the commit of its walsender's apply worker.
+ */
 struct flow {
 	__u64 lsn;
 	/* CLOCK_MONOTONIC ns, 0: not yet: the publisher's commit, the
@@ -206,26 +219,47 @@ struct flow {
 	 * return, the apply worker's commit */
 	__u64 pub_ts, dec_ts, snd_ts, sent_ts, ret_ts, sub_ts;
 	__u32 pub_pid, wal_pid, sub_pid;
+	/* an LSN's own entry: its paths; the subscribers' commits, one per
+	 * apply worker (the first: later ones of the same worker repeat its
+	 * origin LSN) */
+	__u32 paths, nsub;
+	__u32 subs_pid[FLOW_SUBS];
+	__u64 subs_ts[FLOW_SUBS];
 };
+
+/* a walsender and the apply worker it sends to */
+struct flow_pair {
+	__u32 wal_pid, sub_pid;
+};
+
+#define FLOW_PAIRS 64
+
+#define FN_LINKS_MAX 16
 
 struct ctx {
 	struct pg_top_bpf *skel;
-	struct bpf_link *stream_send;   /* on_send at logicalrep_write_stream_commit() */
+	struct bpf_link *fn_links[FN_LINKS_MAX]; /* the function uprobes */
+	size_t fn_link_cnt;
 	struct pg_key keys[PG_KEYS_MAX]; /* by id, read for each summary */
 	bool json, replication, exact_texts;
 	int top;
 	__u64 locks, ckpts;
 	struct flow *flows;
 	size_t flow_cnt, flow_cap;
-	size_t *index;          /* open addressing: lsn -> flows[i] + 1 */
+	size_t lsn_cnt;         /* LSNs (their own entries) */
+	size_t *index;          /* open addressing: (lsn, wal_pid) -> flows[i] + 1 */
 	size_t index_cap;       /* a power of two, > 2 * flow_cnt */
+	struct flow_pair pairs[FLOW_PAIRS];
+	size_t pair_cnt;
+	size_t unpaired;        /* paths whose apply worker is not known */
 };
 
 #define MAX_FLOWS 1000000
 
-static size_t lsn_slot(__u64 lsn, size_t cap)
+static size_t lsn_slot(__u64 lsn, __u32 wal_pid, size_t cap)
 {
-	return (size_t)((lsn * 0x9E3779B97F4A7C15ULL) >> 17) & (cap - 1);
+	return (size_t)(((lsn ^ ((__u64)wal_pid << 40)) * 0x9E3779B97F4A7C15ULL) >> 17) &
+	       (cap - 1);
 }
 
 static int index_grow(struct ctx *c)
@@ -236,7 +270,7 @@ static int index_grow(struct ctx *c)
 	if (!idx)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->flow_cnt; i++) {
-		size_t j = lsn_slot(c->flows[i].lsn, cap);
+		size_t j = lsn_slot(c->flows[i].lsn, c->flows[i].wal_pid, cap);
 
 		while (idx[j])
 			j = (j + 1) & (cap - 1);
@@ -248,16 +282,38 @@ static int index_grow(struct ctx *c)
 	return 0;
 }
 
-/* The flow of @lsn, created if new; NULL: no memory, or too many. */
-static struct flow *flow_of(struct ctx *c, __u64 lsn)
+/* The index in c->flows of @lsn's path through walsender @wal_pid (0: the
+ * LSN's own entry), or -1: none. */
+static long flow_find(const struct ctx *c, __u64 lsn, __u32 wal_pid)
 {
+	if (!c->index_cap)
+		return -1;
+	for (size_t j = lsn_slot(lsn, wal_pid, c->index_cap); c->index[j];
+	     j = (j + 1) & (c->index_cap - 1)) {
+		const struct flow *f = &c->flows[c->index[j] - 1];
+
+		if (f->lsn == lsn && f->wal_pid == wal_pid)
+			return (long)(c->index[j] - 1);
+	}
+	return -1;
+}
+
+/* @lsn's path through walsender @wal_pid (0: the LSN's own entry), created
+ * if new, and the LSN's entry too; NULL: no memory, or too many. Pointers
+ * into c->flows from before the call may no longer hold. */
+static struct flow *flow_of(struct ctx *c, __u64 lsn, __u32 wal_pid)
+{
+	long i = flow_find(c, lsn, wal_pid);
 	size_t j;
 
-	if (c->index_cap) {
-		for (j = lsn_slot(lsn, c->index_cap); c->index[j];
-		     j = (j + 1) & (c->index_cap - 1))
-			if (c->flows[c->index[j] - 1].lsn == lsn)
-				return &c->flows[c->index[j] - 1];
+	if (i >= 0)
+		return &c->flows[i];
+	if (wal_pid) {
+		struct flow *own = flow_of(c, lsn, 0);
+
+		if (!own)
+			return NULL;
+		own->paths++;
 	}
 	if (c->flow_cnt == c->flow_cap) {
 		size_t cap = c->flow_cap ? c->flow_cap * 2 : 1024;
@@ -275,55 +331,119 @@ static struct flow *flow_of(struct ctx *c, __u64 lsn)
 		return NULL;
 	memset(&c->flows[c->flow_cnt], 0, sizeof(c->flows[0]));
 	c->flows[c->flow_cnt].lsn = lsn;
-	for (j = lsn_slot(lsn, c->index_cap); c->index[j]; j = (j + 1) & (c->index_cap - 1))
+	c->flows[c->flow_cnt].wal_pid = wal_pid;
+	if (!wal_pid)
+		c->lsn_cnt++;
+	for (j = lsn_slot(lsn, wal_pid, c->index_cap); c->index[j];
+	     j = (j + 1) & (c->index_cap - 1))
 		;
 	c->index[j] = ++c->flow_cnt;
 	return &c->flows[c->flow_cnt - 1];
 }
 
-/* A stage's event: the first for its LSN counts (a read-only transaction
- * leaves XactLastCommitEnd, and an apply worker its origin LSN, as they
- * were: later commits of the same process repeat them). */
+static __u32 pair_of(const struct ctx *c, __u32 wal_pid)
+{
+	for (size_t i = 0; i < c->pair_cnt; i++)
+		if (c->pairs[i].wal_pid == wal_pid)
+			return c->pairs[i].sub_pid;
+	return 0;
+}
+
+/*
+ * Each path gets its publisher's commit and the commit of its walsender's
+ * apply worker. Which apply worker a walsender sends to is learnt from the
+ * transactions that only one walsender sent and only one apply worker
+ * committed; a transaction that went to several then has each path's
+ * apply worker by its walsender (or none yet: c->unpaired).
+ */
+static void resolve_flows(struct ctx *c)
+{
+	c->unpaired = 0;
+	for (size_t i = 0; i < c->flow_cnt; i++) {
+		const struct flow *f = &c->flows[i];
+		long o;
+
+		if (!f->wal_pid || (o = flow_find(c, f->lsn, 0)) < 0)
+			continue;
+		if (c->flows[o].paths == 1 && c->flows[o].nsub == 1 &&
+		    !pair_of(c, f->wal_pid) && c->pair_cnt < FLOW_PAIRS)
+			c->pairs[c->pair_cnt++] = (struct flow_pair){
+				f->wal_pid, c->flows[o].subs_pid[0] };
+	}
+	for (size_t i = 0; i < c->flow_cnt; i++) {
+		struct flow *f = &c->flows[i];
+		const struct flow *own;
+		__u32 sub;
+		long o;
+
+		if (!f->wal_pid || (o = flow_find(c, f->lsn, 0)) < 0)
+			continue;
+		own = &c->flows[o];
+		f->pub_ts = own->pub_ts;
+		f->pub_pid = own->pub_pid;
+		f->sub_ts = 0;
+		f->sub_pid = 0;
+		if (own->paths == 1 && own->nsub == 1) {
+			f->sub_ts = own->subs_ts[0];
+			f->sub_pid = own->subs_pid[0];
+			continue;
+		}
+		if (!own->nsub)
+			continue;
+		if (!(sub = pair_of(c, f->wal_pid))) {
+			c->unpaired++;
+			continue;
+		}
+		for (__u32 k = 0; k < own->nsub; k++)
+			if (own->subs_pid[k] == sub) {
+				f->sub_ts = own->subs_ts[k];
+				f->sub_pid = sub;
+			}
+	}
+}
+
+/* A stage's event: the first for its LSN (and walsender, or apply worker)
+ * counts (a read-only transaction leaves XactLastCommitEnd, and an apply
+ * worker its origin LSN, as they were: later commits of the same process
+ * repeat them). A walsender tells of a transaction only when it sends it. */
 static void on_replication_event(struct ctx *c, const struct pg_event *e)
 {
 	struct flow *f;
 
 	if (e->kind == PG_EV_COMMIT && e->cluster == 1 && e->xact.end_lsn) {
-		f = flow_of(c, e->xact.end_lsn);
+		f = flow_of(c, e->xact.end_lsn, 0);
 		if (f && !f->pub_ts) {
 			f->pub_ts = e->ts;
 			f->pub_pid = e->pid;
 		}
 	} else if (e->kind == PG_EV_COMMIT && e->cluster == 2 && e->xact.origin_lsn) {
-		f = flow_of(c, e->xact.origin_lsn);
-		if (f && !f->sub_ts) {
-			f->sub_ts = e->ts;
-			f->sub_pid = e->pid;
+		f = flow_of(c, e->xact.origin_lsn, 0);
+		if (!f)
+			return;
+		for (__u32 k = 0; k < f->nsub; k++)
+			if (f->subs_pid[k] == e->pid)
+				return;
+		if (f->nsub < FLOW_SUBS) {
+			f->subs_pid[f->nsub] = e->pid;
+			f->subs_ts[f->nsub++] = e->ts;
 		}
-	} else if (e->kind == PG_EV_DECODE_START && e->cluster == 1) {
-		f = flow_of(c, e->xact.end_lsn);
-		if (f && !f->dec_ts) {
-			f->dec_ts = e->ts;
-			f->wal_pid = e->pid;
-		}
-	} else if (e->kind == PG_EV_DECODE_END && e->cluster == 1) {
-		f = flow_of(c, e->xact.end_lsn);
-		if (f && !f->ret_ts)
-			f->ret_ts = e->ts;
-	} else if (e->kind == PG_EV_SEND_START && e->cluster == 1) {
-		f = flow_of(c, e->xact.end_lsn);
-		if (f && !f->snd_ts)
-			f->snd_ts = e->ts;
-	} else if (e->kind == PG_EV_SENT && e->cluster == 1) {
-		f = flow_of(c, e->xact.end_lsn);
-		if (f && !f->sent_ts)
-			f->sent_ts = e->ts;
+	} else if (e->cluster == 1 && e->kind >= PG_EV_DECODE_START && e->kind <= PG_EV_SENT) {
+		__u64 *ts;
+
+		if (!(f = flow_of(c, e->xact.end_lsn, e->pid)))
+			return;
+		ts = e->kind == PG_EV_DECODE_START ? &f->dec_ts :
+		     e->kind == PG_EV_DECODE_END ? &f->ret_ts :
+		     e->kind == PG_EV_SEND_START ? &f->snd_ts : &f->sent_ts;
+		if (!*ts)
+			*ts = e->ts;
 	}
 }
 
+/* a path (resolve_flows() done) with every stage */
 static bool flow_complete(const struct flow *f)
 {
-	return f->pub_ts && f->dec_ts && (f->sent_ts || f->ret_ts) && f->sub_ts;
+	return f->wal_pid && f->pub_ts && f->dec_ts && (f->sent_ts || f->ret_ts) && f->sub_ts;
 }
 
 /* The start of a flow: its commit, or the decoding if that came first (the
@@ -345,9 +465,8 @@ static __u64 clamp_u64(__u64 v, __u64 lo, __u64 hi) { return v < lo ? lo : v > h
  * returns), applying (the rest, to the apply worker's commit: the network,
  * the worker's receiving and applying). Each point is kept between the
  * one before and the subscriber's commit (the apply can end before the
- * walsender's function returns); without the send's events (another
- * output plugin) decoding ends at ReorderBufferCommit()'s return and
- * sending is 0. */
+ * walsender's function returns); without the OutputPluginWrite()'s
+ * return (the write failed) sending ends at ReorderBufferCommit()'s. */
 struct stages {
 	__u64 wait, decode, send, apply, total;
 };
@@ -383,6 +502,7 @@ static void print_replication(struct ctx *c)
 
 	if (!e2e)
 		return;
+	resolve_flows(c);
 	for (size_t i = 0; i < c->flow_cnt; i++) {
 		const struct flow *f = &c->flows[i];
 
@@ -399,7 +519,8 @@ static void print_replication(struct ctx *c)
 	}
 	qsort(e2e, n, sizeof(*e2e), cmp_u64);
 	if (c->json) {
-		printf(",\"replication\":{\"transactions\":%zu,\"complete\":%zu", c->flow_cnt, n);
+		printf(",\"replication\":{\"transactions\":%zu,\"complete\":%zu,\"unpaired\":%zu",
+		       c->lsn_cnt, n, c->unpaired);
 		printf(",\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f",
 		       n ? e2e[n / 2] / 1e6 : 0, n ? e2e[(n * 99) / 100] / 1e6 : 0,
 		       n ? e2e[n - 1] / 1e6 : 0);
@@ -426,7 +547,11 @@ static void print_replication(struct ctx *c)
 		printf("]}");
 	} else {
 		printf("logical replication: %zu transactions seen, %zu followed from the "
-		       "publisher's commit to the subscriber's\n", c->flow_cnt, n);
+		       "publisher's commit to the subscriber's\n", c->lsn_cnt, n);
+		if (c->unpaired)
+			printf("  %zu sent to several subscriptions not followed yet (which "
+			       "apply worker a walsender sends to is not known yet)\n",
+			       c->unpaired);
 		if (n)
 			printf("  end to end: p50 %.3f ms, p99 %.3f ms, max %.3f ms; share: "
 			       "waiting for the walsender %.0f%%, decoding %.0f%%, sending "
@@ -448,6 +573,7 @@ static int write_perfetto(struct ctx *c, const char *path, pid_t pub, pid_t sub)
 
 	if (!f)
 		return -errno;
+	resolve_flows(c);
 	for (size_t i = 0; i < c->flow_cnt; i++)
 		if (flow_complete(&c->flows[i]) && (!t0 || flow_start(&c->flows[i]) < t0))
 			t0 = flow_start(&c->flows[i]);
@@ -496,12 +622,18 @@ static int write_perfetto(struct ctx *c, const char *path, pid_t pub, pid_t sub)
 	return fclose(f) ? -errno : 0;
 }
 
-static double pct_ms(const __u64 *hist, __u64 n, double pct)
+/* The @pct-th percentile of @hist's entries (the bucket's upper bound),
+ * in ms; 0 for none. (A transaction that began before the attach is
+ * counted, but has no latency in the histogram.) */
+static double pct_ms(const __u64 *hist, double pct)
 {
-	__u64 want = (__u64)(n * pct / 100.0 + 0.999999), seen = 0;
+	__u64 n = 0, want, seen = 0;
 
+	for (int i = 0; i < PG_HIST_MAX; i++)
+		n += hist[i];
 	if (!n)
 		return 0;
+	want = (__u64)(n * pct / 100.0 + 0.999999);
 	for (int i = 0; i < PG_HIST_MAX; i++) {
 		seen += hist[i];
 		if (seen >= want) /* the bucket's upper bound */
@@ -672,7 +804,7 @@ static void read_keys(struct ctx *c)
 
 static bool stats_empty(const struct pg_stats *s)
 {
-	return !s->xact_start && !s->xact_commit && !s->xact_abort &&
+	return !s->xact_start && !s->xact_commit && !s->xact_abort && !s->xact_prepare &&
 	       !s->query_cnt && !s->unread && !s->lock_waits;
 }
 
@@ -691,9 +823,9 @@ static void print_summary(struct ctx *c, double secs)
 	if (c->json)
 		printf("{\"type\":\"summary\",\"seconds\":%.3f,\"groups\":[", secs);
 	else
-		printf("\n--- %.1f s since attach ---\n%-20s %-16s %8s %8s %7s %9s %9s %9s %9s %9s\n",
+		printf("\n--- %.1f s since attach ---\n%-20s %-16s %8s %8s %7s %5s %9s %9s %9s %9s %9s\n",
 		       secs, "BACKEND TYPE", "APPLICATION", "XSTART", "COMMIT",
-		       "ABORT", "XACT p50", "XACT p99", "QUERIES", "Q p50", "Q p99");
+		       "ABORT", "PREP", "XACT p50", "XACT p99", "QUERIES", "Q p50", "Q p99");
 	for (__u32 id = 0; id < PG_KEYS_MAX; id++) {
 		const struct pg_key *kp = &c->keys[id];
 		struct pg_stats s;
@@ -706,28 +838,26 @@ static void print_summary(struct ctx *c, double secs)
 			printf(",\"application\":");
 			json_str(kp->app);
 			printf(",\"xact_start\":%llu,\"xact_commit\":%llu,\"xact_abort\":%llu,"
-			       "\"xact_p50_ms\":%.3f,\"xact_p99_ms\":%.3f,\"queries\":%llu,"
+			       "\"xact_prepare\":%llu,\"xact_p50_ms\":%.3f,\"xact_p99_ms\":%.3f,\"queries\":%llu,"
 			       "\"query_ms\":%.3f,\"query_p50_ms\":%.3f,\"query_p99_ms\":%.3f,"
 			       "\"queries_unread\":%llu,\"lock_waits\":%llu,\"lock_ms\":%.3f}",
 			       (unsigned long long)s.xact_start, (unsigned long long)s.xact_commit,
-			       (unsigned long long)s.xact_abort,
-			       pct_ms(s.xact_hist, s.xact_commit + s.xact_abort, 50),
-			       pct_ms(s.xact_hist, s.xact_commit + s.xact_abort, 99),
+			       (unsigned long long)s.xact_abort, (unsigned long long)s.xact_prepare,
+			       pct_ms(s.xact_hist, 50), pct_ms(s.xact_hist, 99),
 			       (unsigned long long)s.query_cnt, s.query_ns / 1e6,
-			       pct_ms(s.query_hist, s.query_cnt, 50),
-			       pct_ms(s.query_hist, s.query_cnt, 99),
+			       pct_ms(s.query_hist, 50),
+			       pct_ms(s.query_hist, 99),
 			       (unsigned long long)s.unread, (unsigned long long)s.lock_waits,
 			       s.lock_ns / 1e6);
 		} else {
-			printf("%-20s %-16s %8llu %8llu %7llu %7.2fms %7.2fms %9llu %7.2fms %7.2fms\n",
+			printf("%-20s %-16s %8llu %8llu %7llu %5llu %7.2fms %7.2fms %9llu %7.2fms %7.2fms\n",
 			       btype_name(kp->btype, tb, sizeof(tb)), kp->app[0] ? kp->app : "-",
 			       (unsigned long long)s.xact_start, (unsigned long long)s.xact_commit,
-			       (unsigned long long)s.xact_abort,
-			       pct_ms(s.xact_hist, s.xact_commit + s.xact_abort, 50),
-			       pct_ms(s.xact_hist, s.xact_commit + s.xact_abort, 99),
+			       (unsigned long long)s.xact_abort, (unsigned long long)s.xact_prepare,
+			       pct_ms(s.xact_hist, 50), pct_ms(s.xact_hist, 99),
 			       (unsigned long long)s.query_cnt,
-			       pct_ms(s.query_hist, s.query_cnt, 50),
-			       pct_ms(s.query_hist, s.query_cnt, 99));
+			       pct_ms(s.query_hist, 50),
+			       pct_ms(s.query_hist, 99));
 		}
 		first = false;
 	}
@@ -817,18 +947,35 @@ static const char *const probe_names[] = {
 	"checkpoint__start", "checkpoint__done",
 };
 
-/* @prog on exported function @fn of @bin in every process (its return with
- * @ret), or NULL, said why. */
-static struct bpf_link *attach_fn(struct bpf_program *prog, const char *bin,
-				  const char *fn, bool ret)
-{
-	LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = fn, .retprobe = ret);
-	struct bpf_link *l = bpf_program__attach_uprobe_opts(prog, -1, bin, 0, &uo);
+struct fn_probe {
+	struct bpf_program *prog;
+	const char *fn;         /* an exported function of the binary */
+	bool ret;               /* at its return */
+};
 
-	if (!l)
-		fprintf(stderr, "pg-top: attaching to %s()%s: %s\n", fn,
-			ret ? "'s return" : "", strerror(errno));
-	return l;
+/* Each of the @n function probes @fns on @bin in every process, its link
+ * kept in @c; -errno, said which, when one fails. */
+static int attach_fns(struct ctx *c, const char *bin, const struct fn_probe *fns,
+		      size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		LIBBPF_OPTS(bpf_uprobe_opts, uo, .func_name = fns[i].fn,
+			    .retprobe = fns[i].ret);
+		struct bpf_link *l;
+
+		if (c->fn_link_cnt == FN_LINKS_MAX)
+			return -E2BIG;
+		l = bpf_program__attach_uprobe_opts(fns[i].prog, -1, bin, 0, &uo);
+		if (!l) {
+			int err = -errno;
+
+			fprintf(stderr, "pg-top: attaching to %s()%s: %s\n", fns[i].fn,
+				fns[i].ret ? "'s return" : "", strerror(-err));
+			return err;
+		}
+		c->fn_links[c->fn_link_cnt++] = l;
+	}
+	return 0;
 }
 
 static int attach_handlers(struct pg_top_bpf *skel, const char *bin,
@@ -1026,22 +1173,34 @@ int main(int argc, char **argv)
 		}
 		fprintf(stderr, "pg-top: subscriber postmaster %ld, %d processes now\n",
 			sub_pm, err);
-		/* the decoding (ReorderBufferCommit()), the sending of the
-		 * commit message: logicalrep_write_commit(), or
-		 * logicalrep_write_stream_commit() for a transaction streamed
-		 * before its commit, then the return of OutputPluginWrite() */
-		if (!(c.skel->links.on_decode = attach_fn(c.skel->progs.on_decode, bin,
-							  "ReorderBufferCommit", false)) ||
-		    !(c.skel->links.on_decode_ret = attach_fn(c.skel->progs.on_decode_ret, bin,
-							      "ReorderBufferCommit", true)) ||
-		    !(c.skel->links.on_send = attach_fn(c.skel->progs.on_send, bin,
-							"logicalrep_write_commit", false)) ||
-		    !(c.stream_send = attach_fn(c.skel->progs.on_send, bin,
-						"logicalrep_write_stream_commit", false)) ||
-		    !(c.skel->links.on_write_ret = attach_fn(c.skel->progs.on_write_ret, bin,
-							     "OutputPluginWrite", true)))
+		/* the decoding (ReorderBufferCommit(), or
+		 * ReorderBufferFinishPrepared() at COMMIT/ROLLBACK PREPARED
+		 * for a two_phase subscription), the sending of the commit
+		 * message (logicalrep_write_commit(), _stream_commit() for a
+		 * transaction streamed before its commit, _commit_prepared(),
+		 * _rollback_prepared()), then the return of
+		 * OutputPluginWrite() */
+		const struct fn_probe repl[] = {
+			{ c.skel->progs.on_decode, "ReorderBufferCommit", false },
+			{ c.skel->progs.on_decode_ret, "ReorderBufferCommit", true },
+			{ c.skel->progs.on_decode, "ReorderBufferFinishPrepared", false },
+			{ c.skel->progs.on_decode_ret, "ReorderBufferFinishPrepared", true },
+			{ c.skel->progs.on_send, "logicalrep_write_commit", false },
+			{ c.skel->progs.on_send, "logicalrep_write_stream_commit", false },
+			{ c.skel->progs.on_send, "logicalrep_write_commit_prepared", false },
+			{ c.skel->progs.on_send, "logicalrep_write_rollback_prepared", false },
+			{ c.skel->progs.on_write_ret, "OutputPluginWrite", true },
+		};
+
+		if (attach_fns(&c, bin, repl, sizeof(repl) / sizeof(repl[0])))
 			goto out;
 	}
+	/* PREPARE TRANSACTION: the end of a transaction for its session */
+	const struct fn_probe prep[] = {
+		{ c.skel->progs.on_prepare_ret, "EndPrepare", true },
+	};
+	if (attach_fns(&c, bin, prep, 1))
+		goto out;
 	err = attach_handlers(c.skel, bin, links, &link_cnt);
 	if (err)
 		goto out;
@@ -1090,7 +1249,8 @@ out:
 	ring_buffer__free(rb);
 	for (size_t i = 0; i < link_cnt; i++)
 		tsdt_link__destroy(links[i]);
-	bpf_link__destroy(c.stream_send);
+	for (size_t i = 0; i < c.fn_link_cnt; i++)
+		bpf_link__destroy(c.fn_links[i]);
 	pg_top_bpf__destroy(c.skel);
 	free(c.flows);
 	free(c.index);

@@ -21,6 +21,7 @@ struct pg_key {
 
 struct pg_stats {
 	__u64 xact_start, xact_commit, xact_abort;
+	__u64 xact_prepare;             /* ended by PREPARE TRANSACTION */
 	__u64 xact_ns;                  /* total time of the ended ones */
 	__u64 xact_hist[PG_HIST_MAX];
 	__u64 query_cnt, query_ns;
@@ -85,7 +86,10 @@ enum pg_event_kind {
 	 * matched in user space by the end LSN of its commit record */
 	PG_EV_COMMIT,           /* a commit: XactLastCommitEnd, and (an apply
 				 * worker's) replorigin_session_origin_lsn */
-	PG_EV_DECODE_START,     /* a walsender's ReorderBufferCommit(): end_lsn */
+	PG_EV_DECODE_START,     /* a walsender's ReorderBufferCommit() (or
+				 * ReorderBufferFinishPrepared()): end_lsn,
+				 * told when it sends the transaction, with
+				 * the decoding's start as its ts */
 	PG_EV_DECODE_END,       /* ... its return */
 	PG_EV_SEND_START,       /* ... its logicalrep_write_commit(): the
 				 * changes decoded and sent, the commit

@@ -3,7 +3,8 @@
 # counts per backend type and application for a pgbench run with -t and
 # forced rollbacks (against pgbench's own report), every query's text, a
 # backend connected before the attach counted, a lock wait with its lock
-# tag, a checkpoint with its figures; then --app and -D.
+# tag, a checkpoint with its figures, prepared transactions (two-phase
+# commit); then --app and -D.
 . "$(dirname "$0")/../trace/lib.sh"
 TOP=$OUT/examples/pg/pg-top
 [ -x "$TOP" ] || die "$TOP not built (make)"
@@ -11,7 +12,8 @@ PGB=/usr/lib/postgresql/15/bin
 PGDIR=$(mktemp -d /tmp/tsdt-pg.XXXXXX)
 on_exit "rm -rf '$PGDIR'"
 on_exit "scripts/pg-server.sh stop '$PGDIR'"
-scripts/pg-server.sh start "$PGDIR" > "$PGDIR/env" || die "server did not start"
+PG_EXTRA_CONF="max_prepared_transactions = 4" scripts/pg-server.sh start "$PGDIR" > "$PGDIR/env" ||
+	die "server did not start"
 eval "$(cat "$PGDIR/env")"
 as_pg() { (cd / && runuser -u postgres -- env PGHOST="$PGHOST" PGPORT="$PGPORT" "$@"); }
 sql() { as_pg "$PGB/psql" -X -q -At -d postgres -c "$1"; }
@@ -49,6 +51,12 @@ echo 'SELECT /* v1 */ E'"'"'it\'"'"'s'"'"' AS e, $q$x;y$q$ AS d, 1.5e3 AS n;' >&
 echo 'SELECT /* v1 */ E'"'"'zz'"'"' AS e, $$other$$ AS d, 2e-1 AS n;' >&$sqlfd
 echo "SELECT 'done';" >&$sqlfd
 wait_for "$PGDIR/early.out" '^done$' 10 || fail "early session's queries"
+# two-phase commit: PREPARE TRANSACTION ends a transaction for its session
+# (counted as prepared); COMMIT PREPARED and ROLLBACK PREPARED each run in a
+# transaction of their own, which commits
+as_pg env PGAPPNAME=twophase "$PGB/psql" -X -q -d postgres -c "BEGIN; INSERT INTO t VALUES (2); PREPARE TRANSACTION 'tp1';" \
+	-c "COMMIT PREPARED 'tp1';" -c "BEGIN; INSERT INTO t VALUES (3); PREPARE TRANSACTION 'tp2';" \
+	-c "ROLLBACK PREPARED 'tp2';" > /dev/null
 # a lock wait: lockB waits for lockA's exclusive lock on t
 as_pg env PGAPPNAME=lockA "$PGB/psql" -X -q -d postgres -c "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(0.4); COMMIT;" > /dev/null & LA=$!
 sleep 0.15
@@ -100,6 +108,11 @@ qn = 'SELECT /* v1 */ $1 AS e, $2 AS d, $3 AS n;'
 good &= ok(tq.get(('renamed', qn)) == 2,
            "E'' strings, dollar quotes, exponents: one query, %s, 2 calls: %s" %
            (qn, [(k[1], c) for k, c in tq.items() if k[0] == 'renamed']))
+t = group('twophase')
+good &= ok(t is not None and (t['xact_start'], t['xact_commit'], t['xact_abort'], t['xact_prepare']) == (4, 2, 0, 2),
+           'two-phase commit: 4 started, 2 prepared, 2 committed (COMMIT/ROLLBACK PREPARED): %s' %
+           str(t and (t['xact_start'], t['xact_commit'], t['xact_abort'], t['xact_prepare'])))
+good &= ok(g['xact_prepare'] == 0, 'pgbench: none prepared')
 lw = [r for r in recs if r['type'] == 'lock_wait']
 good &= ok(len(lw) == 1 and lw[0]['application'] == 'lockB' and lw[0]['tag'][:2] == [dbid, relid]
            and lw[0]['locktag_type'] == 0 and lw[0]['mode'] == 1 and lw[0]['ms'] >= 100,

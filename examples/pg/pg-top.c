@@ -94,6 +94,9 @@ static const char usage[] =
 	"  --top N        top queries shown (default 10)\n"
 	"  --json         one JSON object per interval instead of tables\n"
 	"  --exact-texts  a query per text as sent, constants and all\n"
+	"  --lock-min MS  print each lock wait of MS ms or more as it ends\n"
+	"                 (default 10; 0: all); all are counted by lock type and\n"
+	"                 mode in the summary\n"
 	"  --subscriber DATADIR  a subscriber cluster of this machine: follow each\n"
 	"                 transaction by its commit LSN from the publisher's commit\n"
 	"                 through the walsender's decoding (ReorderBufferCommit,\n"
@@ -234,6 +237,54 @@ struct flow_pair {
 
 #define FLOW_PAIRS 64
 
+/* PostgreSQL 15's LockTagType, as pg_locks.locktype names them, and its
+ * lock modes (storage/lock.h, storage/lockdefs.h) */
+static const char *const lock_types[] = {
+	"relation", "extend", "frozenid", "page", "tuple", "transactionid",
+	"virtualxid", "spectoken", "object", "userlock", "advisory",
+};
+static const char *const lock_modes[] = {
+	"NoLock", "AccessShareLock", "RowShareLock", "RowExclusiveLock",
+	"ShareUpdateExclusiveLock", "ShareLock", "ShareRowExclusiveLock",
+	"ExclusiveLock", "AccessExclusiveLock",
+};
+#define LOCK_TYPES (sizeof(lock_types) / sizeof(lock_types[0]))
+#define LOCK_MODES (sizeof(lock_modes) / sizeof(lock_modes[0]))
+
+static const char *lock_type_name(__u32 t)
+{
+	return t < LOCK_TYPES ? lock_types[t] : "?";
+}
+
+static const char *lock_mode_name(__s32 m)
+{
+	return m >= 0 && (size_t)m < LOCK_MODES ? lock_modes[m] : "?";
+}
+
+/* What a lock tag names, as pg_locks's columns read its four fields. */
+static void lock_what(const struct pg_event *e, char *buf, size_t sz)
+{
+	const __u32 *f = e->lock.field;
+
+	switch (e->lock.type) {
+	case 0: snprintf(buf, sz, "relation %u of database %u", f[1], f[0]); break;
+	case 1: snprintf(buf, sz, "extend of relation %u of database %u", f[1], f[0]); break;
+	case 2: snprintf(buf, sz, "frozenid of database %u", f[0]); break;
+	case 3: snprintf(buf, sz, "page %u of relation %u of database %u", f[2], f[1], f[0]); break;
+	case 4: snprintf(buf, sz, "tuple (%u,%u) of relation %u of database %u", f[2], f[3],
+			 f[1], f[0]); break;
+	case 5: snprintf(buf, sz, "transactionid %u", f[0]); break;
+	case 6: snprintf(buf, sz, "virtualxid %d/%u", (int)f[0], f[1]); break;
+	case 7: snprintf(buf, sz, "spectoken %u of transactionid %u", f[1], f[0]); break;
+	case 8: case 9: case 10:
+		snprintf(buf, sz, "%s %u/%u/%u of database %u", lock_type_name(e->lock.type),
+			 f[1], f[2], f[3], f[0]);
+		break;
+	default:
+		snprintf(buf, sz, "type %u tag %u/%u/%u/%u", e->lock.type, f[0], f[1], f[2], f[3]);
+	}
+}
+
 #define FN_LINKS_MAX 16
 
 struct ctx {
@@ -249,6 +300,10 @@ struct ctx {
 	size_t lsn_cnt;         /* LSNs (their own entries) */
 	size_t *index;          /* open addressing: (lsn, wal_pid) -> flows[i] + 1 */
 	size_t index_cap;       /* a power of two, > 2 * flow_cnt */
+	/* lock waits: printed as they end from lock_min_ns on; all counted
+	 * by lock tag type and mode */
+	__u64 lock_min_ns, locks_shown;
+	struct { __u64 cnt, ns; } lock_agg[LOCK_TYPES + 1][LOCK_MODES + 1];
 	struct flow_pair pairs[FLOW_PAIRS];
 	size_t pair_cnt;
 	size_t unpaired;        /* paths whose apply worker is not known */
@@ -660,21 +715,35 @@ static int on_event(void *data, void *raw, size_t sz)
 		return 0;
 	}
 	if (e->kind == PG_EV_LOCK_WAIT) {
+		size_t t = e->lock.type < LOCK_TYPES ? e->lock.type : LOCK_TYPES;
+		size_t m = e->lock.mode >= 0 && (size_t)e->lock.mode < LOCK_MODES ?
+			   (size_t)e->lock.mode : LOCK_MODES;
+		char what[128];
+
 		c->locks++;
+		c->lock_agg[t][m].cnt++;
+		c->lock_agg[t][m].ns += e->ns;
+		if (e->ns < c->lock_min_ns)
+			return 0;
+		c->locks_shown++;
+		lock_what(e, what, sizeof(what));
 		if (c->json) {
 			printf("{\"type\":\"lock_wait\",\"pid\":%u,\"backend_type\":", e->pid);
 			json_str(btype_name(e->k.btype, tb, sizeof(tb)));
 			printf(",\"application\":");
 			json_str(e->k.app);
-			printf(",\"tag\":[%u,%u,%u,%u],\"locktag_type\":%u,\"mode\":%d,\"ms\":%.3f}\n",
+			printf(",\"tag\":[%u,%u,%u,%u],\"locktag_type\":%u,\"mode\":%d,"
+			       "\"locktype\":\"%s\",\"mode_name\":\"%s\",\"lock\":",
 			       e->lock.field[0], e->lock.field[1], e->lock.field[2],
-			       e->lock.field[3], e->lock.type, e->lock.mode, e->ns / 1e6);
+			       e->lock.field[3], e->lock.type, e->lock.mode,
+			       lock_type_name(e->lock.type), lock_mode_name(e->lock.mode));
+			json_str(what);
+			printf(",\"ms\":%.3f}\n", e->ns / 1e6);
 		} else {
-			printf("lock wait: pid %u (%s%s%s) tag %u/%u/%u/%u type %u mode %d: %.3f ms\n",
+			printf("lock wait: pid %u (%s%s%s) %s, %s: %.3f ms\n",
 			       e->pid, btype_name(e->k.btype, tb, sizeof(tb)),
-			       e->k.app[0] ? ", " : "", e->k.app, e->lock.field[0],
-			       e->lock.field[1], e->lock.field[2], e->lock.field[3],
-			       e->lock.type, e->lock.mode, e->ns / 1e6);
+			       e->k.app[0] ? ", " : "", e->k.app, what,
+			       lock_mode_name(e->lock.mode), e->ns / 1e6);
 		}
 	} else if (e->kind == PG_EV_CHECKPOINT) {
 		c->ckpts++;
@@ -808,6 +877,39 @@ static bool stats_empty(const struct pg_stats *s)
 	       !s->query_cnt && !s->unread && !s->lock_waits;
 }
 
+/* The lock waits by lock type and mode, most waited for first: JSON
+ * objects, or text on the current line. */
+static void print_lock_agg(const struct ctx *c)
+{
+	bool done[LOCK_TYPES + 1][LOCK_MODES + 1] = {};
+
+	for (bool first = true;; first = false) {
+		size_t bt = 0, bm = 0;
+		__u64 best = 0;
+
+		for (size_t t = 0; t <= LOCK_TYPES; t++)
+			for (size_t m = 0; m <= LOCK_MODES; m++)
+				if (!done[t][m] && c->lock_agg[t][m].cnt &&
+				    c->lock_agg[t][m].ns + 1 > best) {
+					best = c->lock_agg[t][m].ns + 1;
+					bt = t;
+					bm = m;
+				}
+		if (!best)
+			return;
+		done[bt][bm] = true;
+		if (c->json)
+			printf("%s{\"locktype\":\"%s\",\"mode\":\"%s\",\"waits\":%llu,\"ms\":%.3f}",
+			       first ? "" : ",", lock_type_name(bt), lock_mode_name(bm),
+			       (unsigned long long)c->lock_agg[bt][bm].cnt,
+			       c->lock_agg[bt][bm].ns / 1e6);
+		else
+			printf("%s %s %s %llu (%.1f ms)", first ? "" : ",", lock_type_name(bt),
+			       lock_mode_name(bm), (unsigned long long)c->lock_agg[bt][bm].cnt,
+			       c->lock_agg[bt][bm].ns / 1e6);
+	}
+}
+
 static void print_summary(struct ctx *c, double secs)
 {
 	int sfd = bpf_map__fd(c->skel->maps.stats);
@@ -900,7 +1002,10 @@ static void print_summary(struct ctx *c, double secs)
 			json_str(r->q.text);
 			putchar('}');
 		}
-		printf("],\"distinct_queries\":%zu,\"queries_dropped\":%llu,"
+		printf("],\"lock_waits_by_type\":[");
+		print_lock_agg(c);
+		printf("],\"lock_min_ms\":%.3f", c->lock_min_ns / 1e6);
+		printf(",\"distinct_queries\":%zu,\"queries_dropped\":%llu,"
 		       "\"lock_waits\":%llu,\"checkpoints\":%llu,"
 		       "\"lost_events\":%llu,\"keys_full\":%llu", nrows,
 		       queries_dropped(c),
@@ -925,6 +1030,13 @@ static void print_summary(struct ctx *c, double secs)
 		if (queries_dropped(c))
 			printf("(%llu queries of texts not kept: %zu distinct texts fill "
 			       "the table)\n", queries_dropped(c), nrows);
+		if (c->locks) {
+			printf("lock waits: %llu, by lock type and mode:",
+			       (unsigned long long)c->locks);
+			print_lock_agg(c);
+			printf("\n  (%llu of %.0f ms or more printed as they ended)\n",
+			       (unsigned long long)c->locks_shown, c->lock_min_ns / 1e6);
+		}
 		if (c->replication)
 			print_replication(c);
 		if (c->skel->bss->lost_events)
@@ -1037,7 +1149,7 @@ out:
 int main(int argc, char **argv)
 {
 	enum { OPT_APP = 256, OPT_PID, OPT_TYPE, OPT_TOP, OPT_JSON, OPT_SUB, OPT_PERFETTO,
-	       OPT_EXACT };
+	       OPT_EXACT, OPT_LOCK_MIN };
 	static const struct option longopts[] = {
 		{ "app", required_argument, NULL, OPT_APP },
 		{ "pid", required_argument, NULL, OPT_PID },
@@ -1047,6 +1159,7 @@ int main(int argc, char **argv)
 		{ "subscriber", required_argument, NULL, OPT_SUB },
 		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
 		{ "exact-texts", no_argument, NULL, OPT_EXACT },
+		{ "lock-min", required_argument, NULL, OPT_LOCK_MIN },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -1057,7 +1170,7 @@ int main(int argc, char **argv)
 	struct tsdt_link *links[16] = {};
 	size_t link_cnt = 0;
 	struct ring_buffer *rb = NULL;
-	struct ctx c = { .top = 10 };
+	struct ctx c = { .top = 10, .lock_min_ns = 10000000 };
 	struct timespec t0, now, last;
 	char exe[64], bin[4096];
 	int opt, err, ret = 1;
@@ -1077,6 +1190,9 @@ int main(int argc, char **argv)
 		case OPT_SUB: subdir = optarg; break;
 		case OPT_PERFETTO: perfetto = optarg; break;
 		case OPT_EXACT: c.exact_texts = true; break;
+		case OPT_LOCK_MIN:
+			c.lock_min_ns = (__u64)parse_num("--lock-min", optarg) * 1000000;
+			break;
 		case 'h': fputs(usage, stdout); return 0;
 		default: fputs(usage, stderr); return 2;
 		}

@@ -115,9 +115,16 @@ good &= ok(t is not None and (t['xact_start'], t['xact_commit'], t['xact_abort']
 good &= ok(g['xact_prepare'] == 0, 'pgbench: none prepared')
 lw = [r for r in recs if r['type'] == 'lock_wait']
 good &= ok(len(lw) == 1 and lw[0]['application'] == 'lockB' and lw[0]['tag'][:2] == [dbid, relid]
-           and lw[0]['locktag_type'] == 0 and lw[0]['mode'] == 1 and lw[0]['ms'] >= 100,
+           and lw[0]['locktag_type'] == 0 and lw[0]['mode'] == 1 and lw[0]['ms'] >= 100 and
+           lw[0]['lock'] == 'relation %d of database %d' % (relid, dbid) and
+           lw[0]['locktype'] == 'relation' and lw[0]['mode_name'] == 'AccessShareLock',
            'one lock wait: lockB on relation %d of database %d, AccessShareLock, >= 100 ms: %s' %
            (relid, dbid, str(lw)))
+lt = s['lock_waits_by_type']
+good &= ok(s['lock_waits'] == 1 and len(lt) == 1 and lt[0]['locktype'] == 'relation' and
+           lt[0]['mode'] == 'AccessShareLock' and lt[0]['waits'] == 1 and
+           abs(lt[0]['ms'] - lw[0]['ms']) < 0.01 and s['lock_min_ms'] == 10,
+           'the summary counts it by lock type and mode: %s' % lt)
 ck = [r for r in recs if r['type'] == 'checkpoint']
 good &= ok(len(ck) >= 1 and ck[-1]['buffers_total'] == nbuf and 0 < ck[-1]['buffers_written'] <= nbuf,
            'checkpoint: buffers_total = shared_buffers (%d), 0 < written: %s' % (nbuf, str(ck)))

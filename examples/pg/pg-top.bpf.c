@@ -40,6 +40,8 @@ const volatile bool replication = false;
  * texts that differ only in their constants are one query, as in
  * pg_stat_statements) */
 const volatile bool exact_texts = false;
+/* lock waits shorter than this are counted, not sent as events */
+const volatile __u64 lock_min_ns = 0;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -47,6 +49,15 @@ struct {
 	__type(key, __u32);
 	__type(value, struct pg_proc);
 } procs SEC(".maps");
+
+/* every lock wait, by lock tag type and mode (index type * PG_LOCK_MODES
+ * + mode) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, PG_LOCK_TYPES * PG_LOCK_MODES);
+	__type(key, __u32);
+	__type(value, struct pg_lock_stat);
+} lock_stats SEC(".maps");
 
 /* The transaction a walsender's thread decodes (ReorderBufferCommit() or
  * ReorderBufferFinishPrepared() until its return): every walsender decodes
@@ -537,9 +548,11 @@ POSTGRESQL_LOCK_WAIT_START_HANDLER(on_lock_start)
 
 POSTGRESQL_LOCK_WAIT_DONE_HANDLER(on_lock_done)
 {
+	struct pg_lock_stat *ls;
 	struct pg_event *e;
 	struct pg_stats *s;
 	struct pg_proc *p;
+	__u32 i;
 	__u64 d;
 
 	if (!(p = get_key(ctx)) || !p->lock_ns || !p->pass ||
@@ -549,7 +562,13 @@ POSTGRESQL_LOCK_WAIT_DONE_HANDLER(on_lock_done)
 	p->lock_ns = 0;
 	s->lock_waits += 1;
 	s->lock_ns += d;
-	if (!(e = new_event(PG_EV_LOCK_WAIT, p)))
+	i = (type < PG_LOCK_TYPES - 1 ? type : PG_LOCK_TYPES - 1) * PG_LOCK_MODES +
+	    ((__u32)mode < PG_LOCK_MODES - 1 ? (__u32)mode : PG_LOCK_MODES - 1);
+	if ((ls = bpf_map_lookup_elem(&lock_stats, &i))) {
+		ls->cnt += 1;
+		ls->ns += d;
+	}
+	if (d < lock_min_ns || !(e = new_event(PG_EV_LOCK_WAIT, p)))
 		return 0;
 	event_key(e, p);
 	e->ns = d;

@@ -70,7 +70,7 @@ static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 static const char usage[] =
 	"Usage: pg-top (-p POSTMASTER_PID | -D DATADIR) [-i SECONDS] [-d SECONDS]\n"
 	"              [--app NAME] [--pid PID] [--type TYPE] [--top N] [--json]\n"
-	"              [--exact-texts]\n"
+	"              [--exact-texts] [--lock-min MS] [--hist]\n"
 	"              [--subscriber DATADIR [--perfetto FILE]]\n"
 	"\n"
 	"Trace a running PostgreSQL 15 cluster: its postmaster and every process\n"
@@ -97,6 +97,8 @@ static const char usage[] =
 	"  --lock-min MS  print each lock wait of MS ms or more as it ends\n"
 	"                 (default 10; 0: all); all are counted by lock type and\n"
 	"                 mode in the summary\n"
+	"  --hist         also print each group's transaction and query latency\n"
+	"                 histograms (log2 of ns; --json has them always)\n"
 	"  --subscriber DATADIR  a subscriber cluster of this machine: follow each\n"
 	"                 transaction by its commit LSN from the publisher's commit\n"
 	"                 through the walsender's decoding (ReorderBufferCommit,\n"
@@ -250,6 +252,8 @@ static const char *const lock_modes[] = {
 };
 #define LOCK_TYPES (sizeof(lock_types) / sizeof(lock_types[0]))
 #define LOCK_MODES (sizeof(lock_modes) / sizeof(lock_modes[0]))
+_Static_assert(LOCK_TYPES < PG_LOCK_TYPES && LOCK_MODES < PG_LOCK_MODES,
+	       "the kernel's lock_stats has a last \"other\" type and mode");
 
 static const char *lock_type_name(__u32 t)
 {
@@ -294,16 +298,16 @@ struct ctx {
 	struct pg_key keys[PG_KEYS_MAX]; /* by id, read for each summary */
 	bool json, replication, exact_texts;
 	int top;
-	__u64 locks, ckpts;
+	__u64 ckpts;
 	struct flow *flows;
 	size_t flow_cnt, flow_cap;
 	size_t lsn_cnt;         /* LSNs (their own entries) */
 	size_t *index;          /* open addressing: (lsn, wal_pid) -> flows[i] + 1 */
 	size_t index_cap;       /* a power of two, > 2 * flow_cnt */
-	/* lock waits: printed as they end from lock_min_ns on; all counted
-	 * by lock tag type and mode */
+	/* lock waits: printed as they end from lock_min_ns on (the kernel
+	 * sends no shorter one); all counted there by lock type and mode */
 	__u64 lock_min_ns, locks_shown;
-	struct { __u64 cnt, ns; } lock_agg[LOCK_TYPES + 1][LOCK_MODES + 1];
+	bool hist;
 	struct flow_pair pairs[FLOW_PAIRS];
 	size_t pair_cnt;
 	size_t unpaired;        /* paths whose apply worker is not known */
@@ -715,16 +719,8 @@ static int on_event(void *data, void *raw, size_t sz)
 		return 0;
 	}
 	if (e->kind == PG_EV_LOCK_WAIT) {
-		size_t t = e->lock.type < LOCK_TYPES ? e->lock.type : LOCK_TYPES;
-		size_t m = e->lock.mode >= 0 && (size_t)e->lock.mode < LOCK_MODES ?
-			   (size_t)e->lock.mode : LOCK_MODES;
 		char what[128];
 
-		c->locks++;
-		c->lock_agg[t][m].cnt++;
-		c->lock_agg[t][m].ns += e->ns;
-		if (e->ns < c->lock_min_ns)
-			return 0;
 		c->locks_shown++;
 		lock_what(e, what, sizeof(what));
 		if (c->json) {
@@ -877,36 +873,110 @@ static bool stats_empty(const struct pg_stats *s)
 	       !s->query_cnt && !s->unread && !s->lock_waits;
 }
 
-/* The lock waits by lock type and mode, most waited for first: JSON
- * objects, or text on the current line. */
-static void print_lock_agg(const struct ctx *c)
+/* The kernel's lock_stats summed over the CPUs into @agg; the waits in
+ * all. */
+static __u64 read_lock_stats(const struct ctx *c,
+			     struct pg_lock_stat agg[PG_LOCK_TYPES * PG_LOCK_MODES])
 {
-	bool done[LOCK_TYPES + 1][LOCK_MODES + 1] = {};
+	int fd = bpf_map__fd(c->skel->maps.lock_stats);
+	__u64 all = 0;
+
+	for (__u32 i = 0; i < PG_LOCK_TYPES * PG_LOCK_MODES; i++) {
+		struct pg_lock_stat *v;
+		int n;
+
+		agg[i].cnt = agg[i].ns = 0;
+		if (!(v = lookup_percpu(fd, &i, sizeof(*v), &n)))
+			continue;
+		for (int k = 0; k < n; k++) {
+			agg[i].cnt += v[k].cnt;
+			agg[i].ns += v[k].ns;
+		}
+		all += agg[i].cnt;
+		free(v);
+	}
+	return all;
+}
+
+/* The lock waits of @agg by lock type and mode, most waited for first:
+ * JSON objects, or text on the current line. */
+static void print_lock_agg(const struct ctx *c, const struct pg_lock_stat *agg)
+{
+	bool done[PG_LOCK_TYPES * PG_LOCK_MODES] = {};
 
 	for (bool first = true;; first = false) {
-		size_t bt = 0, bm = 0;
+		size_t b = 0;
 		__u64 best = 0;
 
-		for (size_t t = 0; t <= LOCK_TYPES; t++)
-			for (size_t m = 0; m <= LOCK_MODES; m++)
-				if (!done[t][m] && c->lock_agg[t][m].cnt &&
-				    c->lock_agg[t][m].ns + 1 > best) {
-					best = c->lock_agg[t][m].ns + 1;
-					bt = t;
-					bm = m;
-				}
+		for (size_t i = 0; i < PG_LOCK_TYPES * PG_LOCK_MODES; i++)
+			if (!done[i] && agg[i].cnt && agg[i].ns + 1 > best) {
+				best = agg[i].ns + 1;
+				b = i;
+			}
 		if (!best)
 			return;
-		done[bt][bm] = true;
+		done[b] = true;
 		if (c->json)
 			printf("%s{\"locktype\":\"%s\",\"mode\":\"%s\",\"waits\":%llu,\"ms\":%.3f}",
-			       first ? "" : ",", lock_type_name(bt), lock_mode_name(bm),
-			       (unsigned long long)c->lock_agg[bt][bm].cnt,
-			       c->lock_agg[bt][bm].ns / 1e6);
+			       first ? "" : ",", lock_type_name(b / PG_LOCK_MODES),
+			       lock_mode_name(b % PG_LOCK_MODES),
+			       (unsigned long long)agg[b].cnt, agg[b].ns / 1e6);
 		else
-			printf("%s %s %s %llu (%.1f ms)", first ? "" : ",", lock_type_name(bt),
-			       lock_mode_name(bm), (unsigned long long)c->lock_agg[bt][bm].cnt,
-			       c->lock_agg[bt][bm].ns / 1e6);
+			printf("%s %s %s %llu (%.1f ms)", first ? "" : ",",
+			       lock_type_name(b / PG_LOCK_MODES), lock_mode_name(b % PG_LOCK_MODES),
+			       (unsigned long long)agg[b].cnt, agg[b].ns / 1e6);
+	}
+}
+
+/* a power of two of ns, as bpftrace writes it: 512, 1K, 2M */
+static const char *pow2_str(unsigned i, char *buf, size_t sz)
+{
+	static const char sfx[] = " KMG";
+	unsigned k = i / 10 < 3 ? i / 10 : 3;
+
+	snprintf(buf, sz, "%llu%.*s", 1ULL << (i - 10 * k), k ? 1 : 0, &sfx[k]);
+	return buf;
+}
+
+/* A log2 histogram of ns (bucket i: [2^i, 2^(i+1)); 0: [0, 2)): text bars
+ * from its first to its last non-empty bucket, or JSON [[from_ns, count],
+ * ...] of the non-empty ones. */
+static void print_hist(const struct ctx *c, const char *title, const __u64 *h)
+{
+	int lo = -1, hi = -1;
+	__u64 max = 0;
+	bool first = true;
+
+	for (int i = 0; i < PG_HIST_MAX; i++)
+		if (h[i]) {
+			if (lo < 0)
+				lo = i;
+			hi = i;
+			if (h[i] > max)
+				max = h[i];
+		}
+	if (c->json) {
+		putchar('[');
+		for (int i = 0; i < PG_HIST_MAX; i++)
+			if (h[i]) {
+				printf("%s[%llu,%llu]", first ? "" : ",", i ? 1ULL << i : 0ULL,
+				       (unsigned long long)h[i]);
+				first = false;
+			}
+		putchar(']');
+		return;
+	}
+	if (lo < 0)
+		return;
+	printf("  %s (ns):\n", title);
+	for (int i = lo; i <= hi; i++) {
+		static const char bar[] = "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@";
+		char a[24], b[24], range[56];
+		int w = (int)(h[i] * 40 / max);
+
+		snprintf(range, sizeof(range), "[%s, %s)", i ? pow2_str(i, a, sizeof(a)) : "0",
+			 pow2_str(i + 1, b, sizeof(b)));
+		printf("  %-14s %10llu |%-40.*s|\n", range, (unsigned long long)h[i], w, bar);
 	}
 }
 
@@ -917,7 +987,9 @@ static void print_summary(struct ctx *c, double secs)
 	struct qrow *rows = NULL;
 	size_t nrows = 0, cap = 0;
 	struct pg_query_key qk, *qprev = NULL;
+	struct pg_lock_stat lagg[PG_LOCK_TYPES * PG_LOCK_MODES];
 	bool first = true;
+	__u64 locks;
 	char tb[32];
 
 	read_keys(c);
@@ -942,7 +1014,7 @@ static void print_summary(struct ctx *c, double secs)
 			printf(",\"xact_start\":%llu,\"xact_commit\":%llu,\"xact_abort\":%llu,"
 			       "\"xact_prepare\":%llu,\"xact_p50_ms\":%.3f,\"xact_p99_ms\":%.3f,\"queries\":%llu,"
 			       "\"query_ms\":%.3f,\"query_p50_ms\":%.3f,\"query_p99_ms\":%.3f,"
-			       "\"queries_unread\":%llu,\"lock_waits\":%llu,\"lock_ms\":%.3f}",
+			       "\"queries_unread\":%llu,\"lock_waits\":%llu,\"lock_ms\":%.3f",
 			       (unsigned long long)s.xact_start, (unsigned long long)s.xact_commit,
 			       (unsigned long long)s.xact_abort, (unsigned long long)s.xact_prepare,
 			       pct_ms(s.xact_hist, 50), pct_ms(s.xact_hist, 99),
@@ -951,6 +1023,11 @@ static void print_summary(struct ctx *c, double secs)
 			       pct_ms(s.query_hist, 99),
 			       (unsigned long long)s.unread, (unsigned long long)s.lock_waits,
 			       s.lock_ns / 1e6);
+			printf(",\"xact_hist\":");
+			print_hist(c, NULL, s.xact_hist);
+			printf(",\"query_hist\":");
+			print_hist(c, NULL, s.query_hist);
+			putchar('}');
 		} else {
 			printf("%-20s %-16s %8llu %8llu %7llu %5llu %7.2fms %7.2fms %9llu %7.2fms %7.2fms\n",
 			       btype_name(kp->btype, tb, sizeof(tb)), kp->app[0] ? kp->app : "-",
@@ -963,6 +1040,21 @@ static void print_summary(struct ctx *c, double secs)
 		}
 		first = false;
 	}
+	for (__u32 id = 0; c->hist && !c->json && id < PG_KEYS_MAX; id++) {
+		const struct pg_key *kp = &c->keys[id];
+		struct pg_stats s;
+		char t[128];
+
+		if (kp->btype == ~0U || sum_stats(sfd, id, &s) || stats_empty(&s))
+			continue;
+		snprintf(t, sizeof(t), "%s, %s: transaction latency",
+			 btype_name(kp->btype, tb, sizeof(tb)), kp->app[0] ? kp->app : "-");
+		print_hist(c, t, s.xact_hist);
+		snprintf(t, sizeof(t), "%s, %s: query latency",
+			 btype_name(kp->btype, tb, sizeof(tb)), kp->app[0] ? kp->app : "-");
+		print_hist(c, t, s.query_hist);
+	}
+	locks = read_lock_stats(c, lagg);
 	/* top queries */
 	while (!bpf_map_get_next_key(qfd, qprev, &qk)) {
 		qprev = &qk;
@@ -1003,13 +1095,13 @@ static void print_summary(struct ctx *c, double secs)
 			putchar('}');
 		}
 		printf("],\"lock_waits_by_type\":[");
-		print_lock_agg(c);
+		print_lock_agg(c, lagg);
 		printf("],\"lock_min_ms\":%.3f", c->lock_min_ns / 1e6);
 		printf(",\"distinct_queries\":%zu,\"queries_dropped\":%llu,"
 		       "\"lock_waits\":%llu,\"checkpoints\":%llu,"
 		       "\"lost_events\":%llu,\"keys_full\":%llu", nrows,
 		       queries_dropped(c),
-		       (unsigned long long)c->locks,
+		       (unsigned long long)locks,
 		       (unsigned long long)c->ckpts,
 		       (unsigned long long)c->skel->bss->lost_events,
 		       (unsigned long long)c->skel->bss->keys_full);
@@ -1030,10 +1122,10 @@ static void print_summary(struct ctx *c, double secs)
 		if (queries_dropped(c))
 			printf("(%llu queries of texts not kept: %zu distinct texts fill "
 			       "the table)\n", queries_dropped(c), nrows);
-		if (c->locks) {
+		if (locks) {
 			printf("lock waits: %llu, by lock type and mode:",
-			       (unsigned long long)c->locks);
-			print_lock_agg(c);
+			       (unsigned long long)locks);
+			print_lock_agg(c, lagg);
 			printf("\n  (%llu of %.0f ms or more printed as they ended)\n",
 			       (unsigned long long)c->locks_shown, c->lock_min_ns / 1e6);
 		}
@@ -1149,7 +1241,7 @@ out:
 int main(int argc, char **argv)
 {
 	enum { OPT_APP = 256, OPT_PID, OPT_TYPE, OPT_TOP, OPT_JSON, OPT_SUB, OPT_PERFETTO,
-	       OPT_EXACT, OPT_LOCK_MIN };
+	       OPT_EXACT, OPT_LOCK_MIN, OPT_HIST };
 	static const struct option longopts[] = {
 		{ "app", required_argument, NULL, OPT_APP },
 		{ "pid", required_argument, NULL, OPT_PID },
@@ -1160,6 +1252,7 @@ int main(int argc, char **argv)
 		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
 		{ "exact-texts", no_argument, NULL, OPT_EXACT },
 		{ "lock-min", required_argument, NULL, OPT_LOCK_MIN },
+		{ "hist", no_argument, NULL, OPT_HIST },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -1190,6 +1283,7 @@ int main(int argc, char **argv)
 		case OPT_SUB: subdir = optarg; break;
 		case OPT_PERFETTO: perfetto = optarg; break;
 		case OPT_EXACT: c.exact_texts = true; break;
+		case OPT_HIST: c.hist = true; break;
 		case OPT_LOCK_MIN:
 			c.lock_min_ns = (__u64)parse_num("--lock-min", optarg) * 1000000;
 			break;
@@ -1228,6 +1322,7 @@ int main(int argc, char **argv)
 	c.skel->rodata->filter_pid = (__u32)fpid;
 	c.skel->rodata->replication = c.replication;
 	c.skel->rodata->exact_texts = c.exact_texts;
+	c.skel->rodata->lock_min_ns = c.lock_min_ns;
 	if (app)
 		snprintf((char *)c.skel->rodata->filter_app, PG_APP_MAX, "%s", app);
 	if (type) {

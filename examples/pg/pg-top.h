@@ -19,6 +19,14 @@ struct pg_key {
 	char app[PG_APP_MAX];   /* application_name, "" for none */
 };
 
+/* lock waits by LockTagType and mode (each capped: the last is "other") */
+#define PG_LOCK_TYPES 12
+#define PG_LOCK_MODES 10
+
+struct pg_lock_stat {
+	__u64 cnt, ns;
+};
+
 struct pg_stats {
 	__u64 xact_start, xact_commit, xact_abort;
 	__u64 xact_prepare;             /* ended by PREPARE TRANSACTION */

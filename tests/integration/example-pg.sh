@@ -85,6 +85,10 @@ g = group('pgbench')
 good &= ok(g is not None and (g['xact_start'], g['xact_commit'], g['xact_abort']) == (200, n1, n2),
            'pgbench: 200 started, %d committed, %d rolled back, as pgbench reports: %s' %
            (n1, n2, str(g and (g['xact_start'], g['xact_commit'], g['xact_abort']))))
+good &= ok(g is not None and sum(b[1] for b in g['xact_hist']) == 200 and
+           sum(b[1] for b in g['query_hist']) == 600 and
+           all(b[0] == 0 or b[0] & (b[0] - 1) == 0 for b in g['xact_hist'] + g['query_hist']),
+           'pgbench: latency histograms of its 200 transactions and 600 queries (buckets from 0 or a power of 2 ns)')
 good &= ok(g is not None and g['queries'] == 600 and g['queries_unread'] == 0,
            'pgbench: 600 queries, each text read: %s' % str(g and (g['queries'], g['queries_unread'])))
 tq = {(q['application'], q['query']): q['calls'] for q in s['top_queries']}
@@ -160,18 +164,36 @@ on_exit "pg_dropcluster --stop 15 $NAME > /dev/null 2>&1"
 pg_createcluster 15 "$NAME" -p "$PORT" --start -- --auth=trust > "$TMP/dc.log" 2>&1 ||
 	{ cat "$TMP/dc.log"; die "pg_createcluster failed"; }
 DD=/var/lib/postgresql/15/$NAME
-"$TOP" -D "$DD" -i 100 --json > "$TMP/d.out" 2> "$TMP/d.err" & T=$!
+# (its text output, as a user reads it, with the histograms)
+"$TOP" -D "$DD" -i 100 --hist > "$TMP/d.out" 2> "$TMP/d.err" & T=$!
 wait_for "$TMP/d.err" 'handlers attached' 15 || die "pg-top on a pg_createcluster cluster did not attach"
 (cd / && runuser -u postgres -- env PGAPPNAME=debian "$PGB/psql" -X -q -p "$PORT" -d postgres \
 	-c "SELECT 1" -c "SELECT 2") > /dev/null
 kill -INT $T; wait $T
 python3 - "$TMP/d.out" <<'PY'
-import json, sys
-s = [json.loads(l) for l in open(sys.argv[1])][-1]
-g = [x for x in s['groups'] if x['application'] == 'debian']
-ok = len(g) == 1 and g[0]['xact_commit'] == 2 and g[0]['queries'] == 2
-print(('ok' if ok else 'FAIL') + ': a cluster started by pg_ctlcluster: its client counted:', g)
-sys.exit(not ok)
+import re, sys
+last = open(sys.argv[1]).read().split('--- ')[-1].splitlines()
+row = [l.split() for l in last if re.match(r'client backend +debian ', l)]
+ok = len(row) == 1 and row[0][3:7] == ['2', '2', '0', '0'] and row[0][9] == '2'
+print(('ok' if ok else 'FAIL') + ': a cluster started by pg_ctlcluster: its client counted '
+      '(2 started, 2 committed, 2 queries):', row)
+good = ok
+def hist(title):
+    i = last.index('  client backend, debian: %s (ns):' % title)
+    n = 0
+    for l in last[i + 1:]:
+        m = re.match(r'  \[[0-9KMG]+, [0-9KMG]+\) +([0-9]+) \|@* *\|$', l)
+        if not m:
+            break
+        n += int(m.group(1))
+    return n
+try:
+    h = (hist('transaction latency'), hist('query latency'))
+except ValueError:
+    h = None
+ok = h == (2, 2)
+print(('ok' if ok else 'FAIL') + ': --hist: its transaction and query latency histograms hold 2 each:', h)
+sys.exit(not (good and ok))
 PY
 check "pg_createcluster / pg_ctlcluster cluster" [ $? = 0 ]
 finish

@@ -35,12 +35,14 @@ BT
 }
 
 # pg_tracer_start MODE DIR: MODE's tracer in the background (its pid in
-# TP), back when it has attached. none: nothing; pg-top; bpftrace (DIR/bt);
+# TP), back when it has attached. none: nothing; pg-top; pg-top-notext
+# (pg-top --no-texts); bpftrace (DIR/bt);
 # floor (DIR/floor); stat (tsdt stat -p, counting the same four probes).
 pg_tracer_start() {
 	local mode=$1 d=$2 i
 	case $mode in
-	pg-top) "$TOP" -p "$PG_PID" -i 1000 > "$d/top.out" 2> "$d/top.err" & TP=$!
+	pg-top|pg-top-notext) "$TOP" -p "$PG_PID" -i 1000 $([ "$mode" = pg-top-notext ] && echo --no-texts) \
+			> "$d/top.out" 2> "$d/top.err" & TP=$!
 		for i in $(seq 100); do grep -q 'handlers attached' "$d/top.err" 2> /dev/null && break; sleep 0.1; done ;;
 	stat) "$OUT/tsdt" stat -p "$PG_PID" -i 1000 postgresql:transaction__start \
 		postgresql:transaction__commit postgresql:query__start postgresql:query__done \

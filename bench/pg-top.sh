@@ -11,8 +11,12 @@
 # uprobe_multi link, as pg-top's): the trap and the uprobe dispatch, next
 # to no BPF work.
 # Environment: ROUNDS (5), SECONDS_PER_RUN (8), CLIENTS (2), SCALE (10),
-# MODES ("none pg-top bpftrace floor stat"), PGBENCH_OPTS (more pgbench
-# options).
+# MODES ("none pg-top pg-top-notext bpftrace floor stat"; pg-top-notext:
+# pg-top --no-texts, queries counted and timed without their texts),
+# PGBENCH_OPTS (more pgbench options).
+# Besides the ratio of the medians, the median of each round's own loss
+# (against that round's untraced run): the machine's speed drifts between
+# rounds, and this reads each tracer against its neighbour in time.
 set -u
 cd "$(dirname "$0")/.."
 . bench/lib.sh
@@ -38,7 +42,7 @@ run() { # run MODE: prints TPS and the machine's CPU microseconds per transactio
 }
 
 echo "pgbench TPS: ${CLIENTS} clients, -T $SECS, scale $SCALE, $ROUNDS rounds; $(machine_line)"
-read -ra modes <<< "${MODES:-none pg-top bpftrace floor stat}"
+read -ra modes <<< "${MODES:-none pg-top pg-top-notext bpftrace floor stat}"
 nm=${#modes[@]}
 for ((r = 0; r < ROUNDS; r++)); do
 	line="round $((r + 1)):"
@@ -47,20 +51,26 @@ for ((r = 0; r < ROUNDS; r++)); do
 		read -r t u < <(run "$m")
 		echo "$t" >> "$D/$m.tps"
 		echo "$u" >> "$D/$m.cpu"
+		echo "$t" > "$D/$m.last"
 		line="$line $m $t (${u} us)"
+	done
+	for m in "${modes[@]}"; do
+		awk -v t="$(cat "$D/$m.last")" -v n="$(cat "$D/none.last")" \
+			'BEGIN { if (n > 0) printf "%.4f\n", 100 * (1 - t / n) }' >> "$D/$m.loss"
 	done
 	echo "$line"
 done
 echo
-printf '%-10s %12s %10s %9s %14s %10s\n' MODE "TPS(median)" "vs none" "loss" "CPU us/xact" "+us/hit"
+printf '%-14s %12s %10s %9s %12s %14s %10s\n' MODE "TPS(median)" "vs none" "loss" "loss/round" "CPU us/xact" "+us/hit"
 n=$(median < "$D/none.tps") nc=$(median < "$D/none.cpu")
 for m in "${modes[@]}"; do
 	t=$(median < "$D/$m.tps") u=$(median < "$D/$m.cpu")
-	printf '%-10s %12s %10s %9s %14s %10s\n' "$m" "$t" "$(ratio "$t" "$n")" \
+	printf '%-14s %12s %10s %9s %12s %14s %10s\n' "$m" "$t" "$(ratio "$t" "$n")" \
 		"$(awk -v n="$n" -v t="$t" 'BEGIN { if (n > 0) printf "%.1f%%", 100 * (1 - t / n) }')" \
+		"$(printf '%.1f%%' "$(median < "$D/$m.loss")")" \
 		"$u" "$(awk -v a="$u" -v b="$nc" 'BEGIN { printf "%.2f", (a - b) / 16 }')"
 done
-echo "(target for pg-top: < 5% loss; floor, stat: the same probes only counted, by"
+echo "(target for pg-top: < 5% loss; pg-top-notext: --no-texts; floor, stat: the same\n probes only counted, by"
 echo " bpftrace and by tsdt stat;"
 echo " CPU us/xact: the machine's busy CPU time per transaction, all processes;"
 echo " +us/hit: its increase over untraced, per probe hit (16 per TPC-B transaction))"

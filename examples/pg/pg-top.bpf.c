@@ -40,6 +40,8 @@ const volatile bool replication = false;
  * texts that differ only in their constants are one query, as in
  * pg_stat_statements) */
 const volatile bool exact_texts = false;
+/* --no-texts: queries counted and timed, no text read (no top queries) */
+const volatile bool no_texts = false;
 /* lock waits shorter than this are counted, not sent as events */
 const volatile __u64 lock_min_ns = 0;
 
@@ -466,6 +468,8 @@ POSTGRESQL_QUERY_START_HANDLER(on_query_start)
 	if (!p)
 		return 0;
 	p->query_ns = bpf_ktime_get_ns();
+	if (no_texts)
+		return 0;
 	/* n counts the NUL: hash the text without it */
 	n = tsdt_read_str(p->text, sizeof(p->text), query);
 	p->query_ok = n > 0;
@@ -499,6 +503,8 @@ POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
 	s->query_cnt += 1;
 	s->query_ns += d;
 	s->query_hist[bucket(d)] += 1;
+	if (no_texts)
+		return 0;
 	if (!p->query_ok) {
 		s->unread += 1;
 		return 0;

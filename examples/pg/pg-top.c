@@ -70,7 +70,7 @@ static int libbpf_print_fn(enum libbpf_print_level level, const char *fmt,
 static const char usage[] =
 	"Usage: pg-top (-p POSTMASTER_PID | -D DATADIR) [-i SECONDS] [-d SECONDS]\n"
 	"              [--app NAME] [--pid PID] [--type TYPE] [--top N] [--json]\n"
-	"              [--exact-texts] [--lock-min MS] [--hist]\n"
+	"              [--exact-texts | --no-texts] [--lock-min MS] [--hist]\n"
 	"              [--subscriber DATADIR [--perfetto FILE]]\n"
 	"\n"
 	"Trace a running PostgreSQL 15 cluster: its postmaster and every process\n"
@@ -94,6 +94,8 @@ static const char usage[] =
 	"  --top N        top queries shown (default 10)\n"
 	"  --json         one JSON object per interval instead of tables\n"
 	"  --exact-texts  a query per text as sent, constants and all\n"
+	"  --no-texts     queries counted and timed, their texts not read (no\n"
+	"                 top queries; cheaper per query)\n"
 	"  --lock-min MS  print each lock wait of MS ms or more as it ends\n"
 	"                 (default 10; 0: all); all are counted by lock type and\n"
 	"                 mode in the summary\n"
@@ -296,7 +298,7 @@ struct ctx {
 	struct bpf_link *fn_links[FN_LINKS_MAX]; /* the function uprobes */
 	size_t fn_link_cnt;
 	struct pg_key keys[PG_KEYS_MAX]; /* by id, read for each summary */
-	bool json, replication, exact_texts;
+	bool json, replication, exact_texts, no_texts;
 	int top;
 	__u64 ckpts;
 	struct flow *flows;
@@ -1109,8 +1111,9 @@ static void print_summary(struct ctx *c, double secs)
 			print_replication(c);
 		printf("}\n");
 	} else {
-		printf("top queries by total time:\n%10s %8s %9s  %-16s %s\n", "TOTAL ms",
-		       "CALLS", "MEAN ms", "APPLICATION", "QUERY");
+		if (!c->no_texts)
+			printf("top queries by total time:\n%10s %8s %9s  %-16s %s\n", "TOTAL ms",
+			       "CALLS", "MEAN ms", "APPLICATION", "QUERY");
 		for (size_t i = 0; i < nrows && (int)i < c->top; i++) {
 			const struct qrow *r = &rows[i];
 
@@ -1241,7 +1244,7 @@ out:
 int main(int argc, char **argv)
 {
 	enum { OPT_APP = 256, OPT_PID, OPT_TYPE, OPT_TOP, OPT_JSON, OPT_SUB, OPT_PERFETTO,
-	       OPT_EXACT, OPT_LOCK_MIN, OPT_HIST };
+	       OPT_EXACT, OPT_NO_TEXTS, OPT_LOCK_MIN, OPT_HIST };
 	static const struct option longopts[] = {
 		{ "app", required_argument, NULL, OPT_APP },
 		{ "pid", required_argument, NULL, OPT_PID },
@@ -1251,6 +1254,7 @@ int main(int argc, char **argv)
 		{ "subscriber", required_argument, NULL, OPT_SUB },
 		{ "perfetto", required_argument, NULL, OPT_PERFETTO },
 		{ "exact-texts", no_argument, NULL, OPT_EXACT },
+		{ "no-texts", no_argument, NULL, OPT_NO_TEXTS },
 		{ "lock-min", required_argument, NULL, OPT_LOCK_MIN },
 		{ "hist", no_argument, NULL, OPT_HIST },
 		{ "help", no_argument, NULL, 'h' },
@@ -1283,6 +1287,7 @@ int main(int argc, char **argv)
 		case OPT_SUB: subdir = optarg; break;
 		case OPT_PERFETTO: perfetto = optarg; break;
 		case OPT_EXACT: c.exact_texts = true; break;
+		case OPT_NO_TEXTS: c.no_texts = true; break;
 		case OPT_HIST: c.hist = true; break;
 		case OPT_LOCK_MIN:
 			c.lock_min_ns = (__u64)parse_num("--lock-min", optarg) * 1000000;
@@ -1293,6 +1298,10 @@ int main(int argc, char **argv)
 	}
 	if (!pm == !datadir || optind < argc || interval < 1) {
 		fputs(usage, stderr);
+		return 2;
+	}
+	if (c.exact_texts && c.no_texts) {
+		fprintf(stderr, "pg-top: --exact-texts or --no-texts, not both\n");
 		return 2;
 	}
 	if (perfetto && !subdir) {
@@ -1322,6 +1331,7 @@ int main(int argc, char **argv)
 	c.skel->rodata->filter_pid = (__u32)fpid;
 	c.skel->rodata->replication = c.replication;
 	c.skel->rodata->exact_texts = c.exact_texts;
+	c.skel->rodata->no_texts = c.no_texts;
 	c.skel->rodata->lock_min_ns = c.lock_min_ns;
 	if (app)
 		snprintf((char *)c.skel->rodata->filter_app, PG_APP_MAX, "%s", app);

@@ -164,8 +164,8 @@ on_exit "pg_dropcluster --stop 15 $NAME > /dev/null 2>&1"
 pg_createcluster 15 "$NAME" -p "$PORT" --start -- --auth=trust > "$TMP/dc.log" 2>&1 ||
 	{ cat "$TMP/dc.log"; die "pg_createcluster failed"; }
 DD=/var/lib/postgresql/15/$NAME
-# (its text output, as a user reads it, with the histograms)
-"$TOP" -D "$DD" -i 100 --hist > "$TMP/d.out" 2> "$TMP/d.err" & T=$!
+# (its text output, as a user reads it, with the histograms, without texts)
+"$TOP" -D "$DD" -i 100 --hist --no-texts > "$TMP/d.out" 2> "$TMP/d.err" & T=$!
 wait_for "$TMP/d.err" 'handlers attached' 15 || die "pg-top on a pg_createcluster cluster did not attach"
 (cd / && runuser -u postgres -- env PGAPPNAME=debian "$PGB/psql" -X -q -p "$PORT" -d postgres \
 	-c "SELECT 1" -c "SELECT 2") > /dev/null
@@ -193,6 +193,9 @@ except ValueError:
     h = None
 ok = h == (2, 2)
 print(('ok' if ok else 'FAIL') + ': --hist: its transaction and query latency histograms hold 2 each:', h)
+good &= ok
+ok = not any(l.startswith('top queries') for l in last)
+print(('ok' if ok else 'FAIL') + ': --no-texts: queries counted, no top queries')
 sys.exit(not (good and ok))
 PY
 check "pg_createcluster / pg_ctlcluster cluster" [ $? = 0 ]

@@ -70,7 +70,8 @@ for m in "${modes[@]}"; do
 		"$(printf '%.1f%%' "$(median < "$D/$m.loss")")" \
 		"$u" "$(awk -v a="$u" -v b="$nc" 'BEGIN { printf "%.2f", (a - b) / 16 }')"
 done
-echo "(target for pg-top: < 5% loss; pg-top-notext: --no-texts; floor, stat: the same\n probes only counted, by"
-echo " bpftrace and by tsdt stat;"
+echo "(target for pg-top: < 5% loss; pg-top-notext: --no-texts; floor, stat: the"
+echo " same probes only counted, by bpftrace and by tsdt stat;"
+echo " loss/round: the median of each round's loss against its untraced run;"
 echo " CPU us/xact: the machine's busy CPU time per transaction, all processes;"
 echo " +us/hit: its increase over untraced, per probe hit (16 per TPC-B transaction))"

@@ -559,11 +559,13 @@ static void print_replication(struct ctx *c)
 {
 	__u64 *e2e = calloc(c->flow_cnt + 1, sizeof(*e2e));
 	double wait = 0, dec = 0, snd = 0, apply = 0, total = 0;
-	size_t n = 0;
+	size_t n = 0, sent = 0;
 
 	if (!e2e)
 		return;
 	resolve_flows(c);
+	for (size_t i = 0; i < c->flow_cnt; i++)
+		sent += !c->flows[i].wal_pid && c->flows[i].paths;
 	for (size_t i = 0; i < c->flow_cnt; i++) {
 		const struct flow *f = &c->flows[i];
 
@@ -580,8 +582,8 @@ static void print_replication(struct ctx *c)
 	}
 	qsort(e2e, n, sizeof(*e2e), cmp_u64);
 	if (c->json) {
-		printf(",\"replication\":{\"transactions\":%zu,\"complete\":%zu,\"unpaired\":%zu",
-		       c->lsn_cnt, n, c->unpaired);
+		printf(",\"replication\":{\"transactions\":%zu,\"sent\":%zu,\"complete\":%zu,"
+		       "\"unpaired\":%zu", c->lsn_cnt, sent, n, c->unpaired);
 		printf(",\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f",
 		       n ? e2e[n / 2] / 1e6 : 0, n ? e2e[(n * 99) / 100] / 1e6 : 0,
 		       n ? e2e[n - 1] / 1e6 : 0);
@@ -607,8 +609,9 @@ static void print_replication(struct ctx *c)
 		}
 		printf("]}");
 	} else {
-		printf("logical replication: %zu transactions seen, %zu followed from the "
-		       "publisher's commit to the subscriber's\n", c->lsn_cnt, n);
+		printf("logical replication: %zu transactions seen, %zu sent to a subscription, "
+		       "%zu followed from the publisher's commit to the subscriber's\n",
+		       c->lsn_cnt, sent, n);
 		if (c->unpaired)
 			printf("  %zu sent to several subscriptions not followed yet (which "
 			       "apply worker a walsender sends to is not known yet)\n",

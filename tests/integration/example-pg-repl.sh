@@ -131,9 +131,10 @@ ok = sorted(Counter(per.values()).items()) == [(1, nlsn - np), (2, np)]
 print(('ok' if ok else 'FAIL') + ': %d transactions sent to both subscriptions, each once through each: %s' %
       (np, sorted(Counter(per.values()).items())))
 good &= ok
-ok = len({f['lsn'] for f in fl}) == nlsn and r['transactions'] >= nlsn and r['unpaired'] == 0
-print(('ok' if ok else 'FAIL') + ': %d distinct commit LSNs (want %d), none unpaired' %
-      (len({f['lsn'] for f in fl}), nlsn))
+ok = len({f['lsn'] for f in fl}) == nlsn and r['transactions'] >= nlsn and r['sent'] == nlsn and \
+     r['unpaired'] == 0
+print(('ok' if ok else 'FAIL') + ': %d distinct commit LSNs, %d sent (want %d), none unpaired' %
+      (len({f['lsn'] for f in fl}), r['sent'], nlsn))
 good &= ok
 ok = abs(sum(r['share'].values()) - 1) < 0.01
 print(('ok' if ok else 'FAIL') + ': stage shares sum to 1:', r['share'])

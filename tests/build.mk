@@ -144,3 +144,10 @@ $(SPAN_DIR)/reqsrv: tests/span/reqsrv.c include/sys/tsdt.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ $<
 UNIT_TESTS += $(OUT)/tests/test_pg_norm
+# pg-top's replication flows, fed events of its own (no server)
+UNIT_TESTS += $(OUT)/tests/test_pg_flows
+$(OUT)/tests/test_pg_flows: tests/unit/test_pg_flows.c examples/pg/pg-flows.c \
+		examples/pg/pg-flows.h examples/pg/pg-top.h
+	$(call msg,CC-TEST,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit -o $@ $< examples/pg/pg-flows.c -lcmocka

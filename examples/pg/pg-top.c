@@ -23,6 +23,7 @@
 #include <bpf/libbpf.h>
 #include <tsdt/libtsdt.h>
 
+#include "pg-flows.h"
 #include "pg-norm.h"
 #include "pg-top.h"
 #include "pg-top.skel.h"
@@ -207,40 +208,6 @@ static int seed_members(int fd, pid_t pm, __u32 cluster)
 
 /* --------------------------------------------------------------- output */
 
-#define FLOW_SUBS 4
-
-/*
- * Replicated transactions, by the end LSN of their commit record. Each
- * walsender that sends a transaction makes a path of it (a flow): one
- * transaction may go to several subscriptions (publications that overlap;
- * PostgreSQL 15 sends even an empty prepared transaction to a two_phase
- * subscription). An LSN's own entry (wal_pid 0) keeps its publisher's
- * commit and the subscribers' commits; resolve_flows() gives each path
- * the commit of its walsender's apply worker.
- */
-struct flow {
-	__u64 lsn;
-	/* CLOCK_MONOTONIC ns, 0: not yet: the publisher's commit, the
-	 * walsender's ReorderBufferCommit(), its logicalrep_write_commit(),
-	 * the OutputPluginWrite() return after that, ReorderBufferCommit()'s
-	 * return, the apply worker's commit */
-	__u64 pub_ts, dec_ts, snd_ts, sent_ts, ret_ts, sub_ts;
-	__u32 pub_pid, wal_pid, sub_pid;
-	/* an LSN's own entry: its paths; the subscribers' commits, one per
-	 * apply worker (the first: later ones of the same worker repeat its
-	 * origin LSN) */
-	__u32 paths, nsub;
-	__u32 subs_pid[FLOW_SUBS];
-	__u64 subs_ts[FLOW_SUBS];
-};
-
-/* a walsender and the apply worker it sends to */
-struct flow_pair {
-	__u32 wal_pid, sub_pid;
-};
-
-#define FLOW_PAIRS 64
-
 /* PostgreSQL 15's LockTagType, as pg_locks.locktype names them, and its
  * lock modes (storage/lock.h, storage/lockdefs.h) */
 static const char *const lock_types[] = {
@@ -301,252 +268,12 @@ struct ctx {
 	bool json, replication, exact_texts, no_texts;
 	int top;
 	__u64 ckpts;
-	struct flow *flows;
-	size_t flow_cnt, flow_cap;
-	size_t lsn_cnt;         /* LSNs (their own entries) */
-	size_t *index;          /* open addressing: (lsn, wal_pid) -> flows[i] + 1 */
-	size_t index_cap;       /* a power of two, > 2 * flow_cnt */
+	struct pg_flows fl;     /* --subscriber: the replicated transactions */
 	/* lock waits: printed as they end from lock_min_ns on (the kernel
 	 * sends no shorter one); all counted there by lock type and mode */
 	__u64 lock_min_ns, locks_shown;
 	bool hist;
-	struct flow_pair pairs[FLOW_PAIRS];
-	size_t pair_cnt;
-	size_t unpaired;        /* paths whose apply worker is not known */
 };
-
-#define MAX_FLOWS 1000000
-
-static size_t lsn_slot(__u64 lsn, __u32 wal_pid, size_t cap)
-{
-	return (size_t)(((lsn ^ ((__u64)wal_pid << 40)) * 0x9E3779B97F4A7C15ULL) >> 17) &
-	       (cap - 1);
-}
-
-static int index_grow(struct ctx *c)
-{
-	size_t cap = c->index_cap ? c->index_cap * 2 : 4096;
-	size_t *idx = calloc(cap, sizeof(*idx));
-
-	if (!idx)
-		return -ENOMEM;
-	for (size_t i = 0; i < c->flow_cnt; i++) {
-		size_t j = lsn_slot(c->flows[i].lsn, c->flows[i].wal_pid, cap);
-
-		while (idx[j])
-			j = (j + 1) & (cap - 1);
-		idx[j] = i + 1;
-	}
-	free(c->index);
-	c->index = idx;
-	c->index_cap = cap;
-	return 0;
-}
-
-/* The index in c->flows of @lsn's path through walsender @wal_pid (0: the
- * LSN's own entry), or -1: none. */
-static long flow_find(const struct ctx *c, __u64 lsn, __u32 wal_pid)
-{
-	if (!c->index_cap)
-		return -1;
-	for (size_t j = lsn_slot(lsn, wal_pid, c->index_cap); c->index[j];
-	     j = (j + 1) & (c->index_cap - 1)) {
-		const struct flow *f = &c->flows[c->index[j] - 1];
-
-		if (f->lsn == lsn && f->wal_pid == wal_pid)
-			return (long)(c->index[j] - 1);
-	}
-	return -1;
-}
-
-/* @lsn's path through walsender @wal_pid (0: the LSN's own entry), created
- * if new, and the LSN's entry too; NULL: no memory, or too many. Pointers
- * into c->flows from before the call may no longer hold. */
-static struct flow *flow_of(struct ctx *c, __u64 lsn, __u32 wal_pid)
-{
-	long i = flow_find(c, lsn, wal_pid);
-	size_t j;
-
-	if (i >= 0)
-		return &c->flows[i];
-	if (wal_pid) {
-		struct flow *own = flow_of(c, lsn, 0);
-
-		if (!own)
-			return NULL;
-		own->paths++;
-	}
-	if (c->flow_cnt == c->flow_cap) {
-		size_t cap = c->flow_cap ? c->flow_cap * 2 : 1024;
-		struct flow *n;
-
-		if (cap > MAX_FLOWS)
-			return NULL;
-		n = realloc(c->flows, cap * sizeof(*n));
-		if (!n)
-			return NULL;
-		c->flows = n;
-		c->flow_cap = cap;
-	}
-	if (2 * (c->flow_cnt + 1) >= c->index_cap && index_grow(c))
-		return NULL;
-	memset(&c->flows[c->flow_cnt], 0, sizeof(c->flows[0]));
-	c->flows[c->flow_cnt].lsn = lsn;
-	c->flows[c->flow_cnt].wal_pid = wal_pid;
-	if (!wal_pid)
-		c->lsn_cnt++;
-	for (j = lsn_slot(lsn, wal_pid, c->index_cap); c->index[j];
-	     j = (j + 1) & (c->index_cap - 1))
-		;
-	c->index[j] = ++c->flow_cnt;
-	return &c->flows[c->flow_cnt - 1];
-}
-
-static __u32 pair_of(const struct ctx *c, __u32 wal_pid)
-{
-	for (size_t i = 0; i < c->pair_cnt; i++)
-		if (c->pairs[i].wal_pid == wal_pid)
-			return c->pairs[i].sub_pid;
-	return 0;
-}
-
-/*
- * Each path gets its publisher's commit and the commit of its walsender's
- * apply worker. Which apply worker a walsender sends to is learnt from the
- * transactions that only one walsender sent and only one apply worker
- * committed; a transaction that went to several then has each path's
- * apply worker by its walsender (or none yet: c->unpaired).
- */
-static void resolve_flows(struct ctx *c)
-{
-	c->unpaired = 0;
-	for (size_t i = 0; i < c->flow_cnt; i++) {
-		const struct flow *f = &c->flows[i];
-		long o;
-
-		if (!f->wal_pid || (o = flow_find(c, f->lsn, 0)) < 0)
-			continue;
-		if (c->flows[o].paths == 1 && c->flows[o].nsub == 1 &&
-		    !pair_of(c, f->wal_pid) && c->pair_cnt < FLOW_PAIRS)
-			c->pairs[c->pair_cnt++] = (struct flow_pair){
-				f->wal_pid, c->flows[o].subs_pid[0] };
-	}
-	for (size_t i = 0; i < c->flow_cnt; i++) {
-		struct flow *f = &c->flows[i];
-		const struct flow *own;
-		__u32 sub;
-		long o;
-
-		if (!f->wal_pid || (o = flow_find(c, f->lsn, 0)) < 0)
-			continue;
-		own = &c->flows[o];
-		f->pub_ts = own->pub_ts;
-		f->pub_pid = own->pub_pid;
-		f->sub_ts = 0;
-		f->sub_pid = 0;
-		if (own->paths == 1 && own->nsub == 1) {
-			f->sub_ts = own->subs_ts[0];
-			f->sub_pid = own->subs_pid[0];
-			continue;
-		}
-		if (!own->nsub)
-			continue;
-		if (!(sub = pair_of(c, f->wal_pid))) {
-			c->unpaired++;
-			continue;
-		}
-		for (__u32 k = 0; k < own->nsub; k++)
-			if (own->subs_pid[k] == sub) {
-				f->sub_ts = own->subs_ts[k];
-				f->sub_pid = sub;
-			}
-	}
-}
-
-/* A stage's event: the first for its LSN (and walsender, or apply worker)
- * counts (a read-only transaction leaves XactLastCommitEnd, and an apply
- * worker its origin LSN, as they were: later commits of the same process
- * repeat them). A walsender tells of a transaction only when it sends it. */
-static void on_replication_event(struct ctx *c, const struct pg_event *e)
-{
-	struct flow *f;
-
-	if (e->kind == PG_EV_COMMIT && e->cluster == 1 && e->xact.end_lsn) {
-		f = flow_of(c, e->xact.end_lsn, 0);
-		if (f && !f->pub_ts) {
-			f->pub_ts = e->ts;
-			f->pub_pid = e->pid;
-		}
-	} else if (e->kind == PG_EV_COMMIT && e->cluster == 2 && e->xact.origin_lsn) {
-		f = flow_of(c, e->xact.origin_lsn, 0);
-		if (!f)
-			return;
-		for (__u32 k = 0; k < f->nsub; k++)
-			if (f->subs_pid[k] == e->pid)
-				return;
-		if (f->nsub < FLOW_SUBS) {
-			f->subs_pid[f->nsub] = e->pid;
-			f->subs_ts[f->nsub++] = e->ts;
-		}
-	} else if (e->cluster == 1 && e->kind >= PG_EV_DECODE_START && e->kind <= PG_EV_SENT) {
-		__u64 *ts;
-
-		if (!(f = flow_of(c, e->xact.end_lsn, e->pid)))
-			return;
-		ts = e->kind == PG_EV_DECODE_START ? &f->dec_ts :
-		     e->kind == PG_EV_DECODE_END ? &f->ret_ts :
-		     e->kind == PG_EV_SEND_START ? &f->snd_ts : &f->sent_ts;
-		if (!*ts)
-			*ts = e->ts;
-	}
-}
-
-/* a path (resolve_flows() done) with every stage */
-static bool flow_complete(const struct flow *f)
-{
-	return f->wal_pid && f->pub_ts && f->dec_ts && (f->sent_ts || f->ret_ts) && f->sub_ts;
-}
-
-/* The start of a flow: its commit, or the decoding if that came first (the
- * commit probe fires after the commit record is written, and may run
- * after the walsender has decoded it) */
-static __u64 flow_start(const struct flow *f)
-{
-	return f->dec_ts < f->pub_ts ? f->dec_ts : f->pub_ts;
-}
-
-static __u64 max_u64(__u64 a, __u64 b) { return a > b ? a : b; }
-
-static __u64 clamp_u64(__u64 v, __u64 lo, __u64 hi) { return v < lo ? lo : v > hi ? hi : v; }
-
-/* The stages on the flow's own timeline, each >= 0, summing to its total:
- * waiting for the walsender (commit -> ReorderBufferCommit()), decoding
- * (its changes decoded and sent, until logicalrep_write_commit()),
- * sending (the commit message, until the OutputPluginWrite() after it
- * returns), applying (the rest, to the apply worker's commit: the network,
- * the worker's receiving and applying). Each point is kept between the
- * one before and the subscriber's commit (the apply can end before the
- * walsender's function returns); without the OutputPluginWrite()'s
- * return (the write failed) sending ends at ReorderBufferCommit()'s. */
-struct stages {
-	__u64 wait, decode, send, apply, total;
-};
-
-static struct stages flow_stages(const struct flow *f)
-{
-	__u64 st = flow_start(f), sub = max_u64(f->sub_ts, f->dec_ts);
-	__u64 end = f->sent_ts ? f->sent_ts : f->ret_ts;
-	__u64 snd = clamp_u64(f->snd_ts && f->sent_ts ? f->snd_ts : end, f->dec_ts, sub);
-	__u64 sent = clamp_u64(end, snd, sub);
-	struct stages s = {
-		.wait = f->dec_ts - st,
-		.decode = snd - f->dec_ts,
-		.send = sent - snd,
-		.apply = sub - sent,
-		.total = sub - st,
-	};
-	return s;
-}
 
 static int cmp_u64(const void *a, const void *b)
 {
@@ -557,21 +284,21 @@ static int cmp_u64(const void *a, const void *b)
 
 static void print_replication(struct ctx *c)
 {
-	__u64 *e2e = calloc(c->flow_cnt + 1, sizeof(*e2e));
+	__u64 *e2e = calloc(c->fl.flow_cnt + 1, sizeof(*e2e));
 	double wait = 0, dec = 0, snd = 0, apply = 0, total = 0;
 	size_t n = 0, sent = 0;
 
 	if (!e2e)
 		return;
-	resolve_flows(c);
-	for (size_t i = 0; i < c->flow_cnt; i++)
-		sent += !c->flows[i].wal_pid && c->flows[i].paths;
-	for (size_t i = 0; i < c->flow_cnt; i++) {
-		const struct flow *f = &c->flows[i];
+	pg_flows_resolve(&c->fl);
+	for (size_t i = 0; i < c->fl.flow_cnt; i++)
+		sent += !c->fl.flows[i].wal_pid && c->fl.flows[i].paths;
+	for (size_t i = 0; i < c->fl.flow_cnt; i++) {
+		const struct pg_flow *f = &c->fl.flows[i];
 
-		if (!flow_complete(f))
+		if (!pg_flow_complete(f))
 			continue;
-		struct stages sg = flow_stages(f);
+		struct pg_flow_stages sg = pg_flow_stages(f);
 
 		e2e[n++] = sg.total;
 		wait += sg.wait;
@@ -583,7 +310,7 @@ static void print_replication(struct ctx *c)
 	qsort(e2e, n, sizeof(*e2e), cmp_u64);
 	if (c->json) {
 		printf(",\"replication\":{\"transactions\":%zu,\"sent\":%zu,\"complete\":%zu,"
-		       "\"unpaired\":%zu", c->lsn_cnt, sent, n, c->unpaired);
+		       "\"unpaired\":%zu", c->fl.lsn_cnt, sent, n, c->fl.unpaired);
 		printf(",\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f",
 		       n ? e2e[n / 2] / 1e6 : 0, n ? e2e[(n * 99) / 100] / 1e6 : 0,
 		       n ? e2e[n - 1] / 1e6 : 0);
@@ -591,14 +318,14 @@ static void print_replication(struct ctx *c)
 		       total ? wait / total : 0, total ? dec / total : 0,
 		       total ? snd / total : 0, total ? apply / total : 0);
 		printf(",\"flows\":[");
-		for (size_t i = 0, k = 0; i < c->flow_cnt && k < 1000; i++) {
-			const struct flow *f = &c->flows[i];
+		for (size_t i = 0, k = 0; i < c->fl.flow_cnt && k < 1000; i++) {
+			const struct pg_flow *f = &c->fl.flows[i];
 
-			struct stages sg;
+			struct pg_flow_stages sg;
 
-			if (!flow_complete(f))
+			if (!pg_flow_complete(f))
 				continue;
-			sg = flow_stages(f);
+			sg = pg_flow_stages(f);
 			printf("%s{\"lsn\":\"%X/%X\",\"publisher_pid\":%u,\"walsender_pid\":%u,"
 			       "\"subscriber_pid\":%u,\"wait_ms\":%.3f,\"decode_ms\":%.3f,"
 			       "\"send_ms\":%.3f,\"apply_ms\":%.3f,\"total_ms\":%.3f}",
@@ -611,11 +338,11 @@ static void print_replication(struct ctx *c)
 	} else {
 		printf("logical replication: %zu transactions seen, %zu sent to a subscription, "
 		       "%zu followed from the publisher's commit to the subscriber's\n",
-		       c->lsn_cnt, sent, n);
-		if (c->unpaired)
+		       c->fl.lsn_cnt, sent, n);
+		if (c->fl.unpaired)
 			printf("  %zu sent to several subscriptions not followed yet (which "
 			       "apply worker a walsender sends to is not known yet)\n",
-			       c->unpaired);
+			       c->fl.unpaired);
 		if (n)
 			printf("  end to end: p50 %.3f ms, p99 %.3f ms, max %.3f ms; share: "
 			       "waiting for the walsender %.0f%%, decoding %.0f%%, sending "
@@ -637,24 +364,24 @@ static int write_perfetto(struct ctx *c, const char *path, pid_t pub, pid_t sub)
 
 	if (!f)
 		return -errno;
-	resolve_flows(c);
-	for (size_t i = 0; i < c->flow_cnt; i++)
-		if (flow_complete(&c->flows[i]) && (!t0 || flow_start(&c->flows[i]) < t0))
-			t0 = flow_start(&c->flows[i]);
+	pg_flows_resolve(&c->fl);
+	for (size_t i = 0; i < c->fl.flow_cnt; i++)
+		if (pg_flow_complete(&c->fl.flows[i]) && (!t0 || pg_flow_start(&c->fl.flows[i]) < t0))
+			t0 = pg_flow_start(&c->fl.flows[i]);
 	fprintf(f, "{\"displayTimeUnit\":\"ms\",\"traceEvents\":[\n");
 	fprintf(f, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,\"args\":{\"name\":\"publisher (postmaster %d)\"}},\n", pub, pub);
 	fprintf(f, "{\"ph\":\"M\",\"name\":\"process_name\",\"pid\":%d,\"args\":{\"name\":\"subscriber (postmaster %d)\"}}", sub, sub);
-	for (size_t i = 0; i < c->flow_cnt; i++) {
-		const struct flow *x = &c->flows[i];
+	for (size_t i = 0; i < c->fl.flow_cnt; i++) {
+		const struct pg_flow *x = &c->fl.flows[i];
 		double ts_pub, ts_dec, ts_snd, ts_sent, ts_sub;
 		char lsn[32];
 
-		if (!flow_complete(x))
+		if (!pg_flow_complete(x))
 			continue;
 		snprintf(lsn, sizeof(lsn), "%X/%X", (unsigned)(x->lsn >> 32), (unsigned)x->lsn);
 		{
-			struct stages sg = flow_stages(x);
-			__u64 st = flow_start(x);
+			struct pg_flow_stages sg = pg_flow_stages(x);
+			__u64 st = pg_flow_start(x);
 
 			ts_pub = (x->pub_ts - t0) / 1e3;
 			ts_dec = (x->dec_ts - t0) / 1e3;
@@ -720,7 +447,7 @@ static int on_event(void *data, void *raw, size_t sz)
 	if (sz < sizeof(*e))
 		return 0;
 	if (e->kind >= PG_EV_COMMIT) {
-		on_replication_event(c, e);
+		pg_flows_event(&c->fl, e);
 		return 0;
 	}
 	if (e->kind == PG_EV_LOCK_WAIT) {
@@ -1476,7 +1203,6 @@ out:
 	for (size_t i = 0; i < c.fn_link_cnt; i++)
 		bpf_link__destroy(c.fn_links[i]);
 	pg_top_bpf__destroy(c.skel);
-	free(c.flows);
-	free(c.index);
+	pg_flows_free(&c.fl);
 	return ret;
 }

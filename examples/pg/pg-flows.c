@@ -53,16 +53,16 @@ static long flow_find(const struct pg_flows *c, __u64 lsn, __u32 wal_pid)
 static struct pg_flow *flow_of(struct pg_flows *c, __u64 lsn, __u32 wal_pid)
 {
 	long i = flow_find(c, lsn, wal_pid);
-	size_t j;
+	size_t j, own = 0;
 
 	if (i >= 0)
 		return &c->flows[i];
 	if (wal_pid) {
-		struct pg_flow *own = flow_of(c, lsn, 0);
+		struct pg_flow *o = flow_of(c, lsn, 0);
 
-		if (!own)
+		if (!o)
 			return NULL;
-		own->paths++;
+		own = (size_t)(o - c->flows);
 	}
 	if (c->flow_cnt == c->flow_cap) {
 		size_t cap = c->flow_cap ? c->flow_cap * 2 : 1024;
@@ -81,7 +81,10 @@ static struct pg_flow *flow_of(struct pg_flows *c, __u64 lsn, __u32 wal_pid)
 	memset(&c->flows[c->flow_cnt], 0, sizeof(c->flows[0]));
 	c->flows[c->flow_cnt].lsn = lsn;
 	c->flows[c->flow_cnt].wal_pid = wal_pid;
-	if (!wal_pid)
+	c->flows[c->flow_cnt].own = (__u32)own;
+	if (wal_pid)
+		c->flows[own].paths++;
+	else
 		c->lsn_cnt++;
 	for (j = lsn_slot(lsn, wal_pid, c->index_cap); c->index[j];
 	     j = (j + 1) & (c->index_cap - 1))
@@ -103,31 +106,33 @@ static __u32 pair_of(const struct pg_flows *c, __u32 wal_pid)
  * apply worker. Which apply worker a walsender sends to is learnt from the
  * transactions that only one walsender sent and only one apply worker
  * committed; a transaction that went to several then has each path's
- * apply worker by its walsender (or none yet: c->unpaired).
+ * apply worker by its walsender (or none yet: c->unpaired). Counts the
+ * LSNs a walsender sent (c->sent).
  */
 void pg_flows_resolve(struct pg_flows *c)
 {
 	c->unpaired = 0;
+	c->sent = 0;
 	for (size_t i = 0; i < c->flow_cnt; i++) {
 		const struct pg_flow *f = &c->flows[i];
-		long o;
+		const struct pg_flow *own = &c->flows[f->own];
 
-		if (!f->wal_pid || (o = flow_find(c, f->lsn, 0)) < 0)
+		if (!f->wal_pid) {
+			c->sent += f->paths > 0;
 			continue;
-		if (c->flows[o].paths == 1 && c->flows[o].nsub == 1 &&
-		    !pair_of(c, f->wal_pid) && c->pair_cnt < PG_FLOW_PAIRS)
+		}
+		if (own->paths == 1 && own->nsub == 1 && !pair_of(c, f->wal_pid) &&
+		    c->pair_cnt < PG_FLOW_PAIRS)
 			c->pairs[c->pair_cnt++] = (struct pg_flow_pair){
-				f->wal_pid, c->flows[o].subs_pid[0] };
+				f->wal_pid, own->subs_pid[0] };
 	}
 	for (size_t i = 0; i < c->flow_cnt; i++) {
 		struct pg_flow *f = &c->flows[i];
-		const struct pg_flow *own;
+		const struct pg_flow *own = &c->flows[f->own];
 		__u32 sub;
-		long o;
 
-		if (!f->wal_pid || (o = flow_find(c, f->lsn, 0)) < 0)
+		if (!f->wal_pid)
 			continue;
-		own = &c->flows[o];
 		f->pub_ts = own->pub_ts;
 		f->pub_pid = own->pub_pid;
 		f->sub_ts = 0;

@@ -33,6 +33,7 @@ struct pg_flow {
 	 * return, the apply worker's commit */
 	__u64 pub_ts, dec_ts, snd_ts, sent_ts, ret_ts, sub_ts;
 	__u32 pub_pid, wal_pid, sub_pid;
+	__u32 own;              /* a path: the index of its LSN's own entry */
 	/* an LSN's own entry: its paths; the subscribers' commits, one per
 	 * apply worker (the first: later ones of the same worker repeat its
 	 * origin LSN) */
@@ -58,6 +59,7 @@ struct pg_flows {
 	struct pg_flow_pair pairs[PG_FLOW_PAIRS];
 	size_t pair_cnt;
 	size_t unpaired;        /* paths whose apply worker is not known */
+	size_t sent;            /* LSNs some walsender sent */
 };
 
 #define PG_FLOWS_MAX 1000000 /* entries kept: later LSNs are not followed */

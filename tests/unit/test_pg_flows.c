@@ -74,6 +74,7 @@ static void test_one_path(void **state)
 	ev(&f, PG_EV_COMMIT, PUB, 0, 7000); /* no LSN: not a transaction */
 	pg_flows_resolve(&f);
 	assert_int_equal(f.lsn_cnt, 1);
+	assert_int_equal(f.sent, 1);
 	assert_int_equal(complete(&f), 1);
 	p = path(&f, 0x1000, W1);
 	assert_non_null(p);
@@ -116,6 +117,7 @@ static void test_fan_out(void **state)
 	ev(&f, PG_EV_COMMIT, S2, 0xB000, 350);
 	pg_flows_resolve(&f);
 	assert_int_equal(f.lsn_cnt, 3);
+	assert_int_equal(f.sent, 3);
 	assert_int_equal(complete(&f), 4);
 	assert_int_equal(f.unpaired, 0);
 	p1 = path(&f, 0xC000, W1);
@@ -148,6 +150,7 @@ static void test_incomplete(void **state)
 	send(&f, W1, 0x4000, 80);               /* not applied */
 	pg_flows_resolve(&f);
 	assert_int_equal(f.lsn_cnt, 3);
+	assert_int_equal(f.sent, 2);             /* not 0x3000 */
 	assert_int_equal(complete(&f), 0);
 	assert_int_equal(f.unpaired, 0);
 	pg_flows_free(&f);
@@ -166,6 +169,7 @@ static void test_many(void **state)
 	}
 	pg_flows_resolve(&f);
 	assert_int_equal(f.lsn_cnt, 20000);
+	assert_int_equal(f.sent, 20000);
 	assert_int_equal(complete(&f), 20000);
 	assert_int_equal(path(&f, 12345 << 8, W1)->sub_ts, 12345 * 100 + 50);
 	pg_flows_free(&f);

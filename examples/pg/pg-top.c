@@ -286,13 +286,11 @@ static void print_replication(struct ctx *c)
 {
 	__u64 *e2e = calloc(c->fl.flow_cnt + 1, sizeof(*e2e));
 	double wait = 0, dec = 0, snd = 0, apply = 0, total = 0;
-	size_t n = 0, sent = 0;
+	size_t n = 0;
 
 	if (!e2e)
 		return;
 	pg_flows_resolve(&c->fl);
-	for (size_t i = 0; i < c->fl.flow_cnt; i++)
-		sent += !c->fl.flows[i].wal_pid && c->fl.flows[i].paths;
 	for (size_t i = 0; i < c->fl.flow_cnt; i++) {
 		const struct pg_flow *f = &c->fl.flows[i];
 
@@ -310,7 +308,7 @@ static void print_replication(struct ctx *c)
 	qsort(e2e, n, sizeof(*e2e), cmp_u64);
 	if (c->json) {
 		printf(",\"replication\":{\"transactions\":%zu,\"sent\":%zu,\"complete\":%zu,"
-		       "\"unpaired\":%zu", c->fl.lsn_cnt, sent, n, c->fl.unpaired);
+		       "\"unpaired\":%zu", c->fl.lsn_cnt, c->fl.sent, n, c->fl.unpaired);
 		printf(",\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"max_ms\":%.3f",
 		       n ? e2e[n / 2] / 1e6 : 0, n ? e2e[(n * 99) / 100] / 1e6 : 0,
 		       n ? e2e[n - 1] / 1e6 : 0);
@@ -338,7 +336,7 @@ static void print_replication(struct ctx *c)
 	} else {
 		printf("logical replication: %zu transactions seen, %zu sent to a subscription, "
 		       "%zu followed from the publisher's commit to the subscriber's\n",
-		       c->fl.lsn_cnt, sent, n);
+		       c->fl.lsn_cnt, c->fl.sent, n);
 		if (c->fl.unpaired)
 			printf("  %zu sent to several subscriptions not followed yet (which "
 			       "apply worker a walsender sends to is not known yet)\n",
@@ -720,6 +718,12 @@ static void print_summary(struct ctx *c, double secs)
 	size_t nrows = 0, cap = 0;
 	struct pg_query_key qk, *qprev = NULL;
 	struct pg_lock_stat lagg[PG_LOCK_TYPES * PG_LOCK_MODES];
+	/* --hist: the groups' histograms, printed after their table */
+	struct ghist {
+		__u32 id;
+		__u64 xact[PG_HIST_MAX], query[PG_HIST_MAX];
+	} *gh = NULL;
+	size_t ngh = 0;
 	bool first = true;
 	__u64 locks;
 	char tb[32];
@@ -769,23 +773,31 @@ static void print_summary(struct ctx *c, double secs)
 			       (unsigned long long)s.query_cnt,
 			       pct_ms(s.query_hist, 50),
 			       pct_ms(s.query_hist, 99));
+			if (c->hist) {
+				struct ghist *n = realloc(gh, (ngh + 1) * sizeof(*gh));
+
+				if (n) {
+					gh = n;
+					gh[ngh].id = id;
+					memcpy(gh[ngh].xact, s.xact_hist, sizeof(s.xact_hist));
+					memcpy(gh[ngh++].query, s.query_hist, sizeof(s.query_hist));
+				}
+			}
 		}
 		first = false;
 	}
-	for (__u32 id = 0; c->hist && !c->json && id < PG_KEYS_MAX; id++) {
-		const struct pg_key *kp = &c->keys[id];
-		struct pg_stats s;
+	for (size_t i = 0; i < ngh; i++) {
+		const struct pg_key *kp = &c->keys[gh[i].id];
 		char t[128];
 
-		if (kp->btype == ~0U || sum_stats(sfd, id, &s) || stats_empty(&s))
-			continue;
 		snprintf(t, sizeof(t), "%s, %s: transaction latency",
 			 btype_name(kp->btype, tb, sizeof(tb)), kp->app[0] ? kp->app : "-");
-		print_hist(c, t, s.xact_hist);
+		print_hist(c, t, gh[i].xact);
 		snprintf(t, sizeof(t), "%s, %s: query latency",
 			 btype_name(kp->btype, tb, sizeof(tb)), kp->app[0] ? kp->app : "-");
-		print_hist(c, t, s.query_hist);
+		print_hist(c, t, gh[i].query);
 	}
+	free(gh);
 	locks = read_lock_stats(c, lagg);
 	/* top queries */
 	while (!bpf_map_get_next_key(qfd, qprev, &qk)) {

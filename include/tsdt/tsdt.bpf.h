@@ -250,6 +250,42 @@ static __always_inline long __tsdt_arg(struct pt_regs *ctx,
 	return 0;
 }
 
+/*
+ * The same as a value (0 when the argument cannot be read), for
+ * TSDT_HANDLER()'s fetches: a subprogram, so a program holds one copy of
+ * __tsdt_arg()'s switch instead of one per argument, and pure, so the
+ * compiler drops the fetch of an argument the handler's body never uses
+ * (an inlined fetch stays: its helper calls are side effects to it).
+ */
+static __noinline __attribute__((unused, pure)) __u64
+__tsdt_argv(struct pt_regs *ctx, const struct tsdt_bpf_spec *spec, __u32 i)
+{
+	__u64 v;
+
+	__tsdt_arg(ctx, spec, i, &v, 0);
+	return v;
+}
+
+/* __tsdt_arg() (non-sleepable) as a subprogram: one copy of its switch
+ * per program however many globals it reads */
+static __noinline __attribute__((unused)) long
+__tsdt_arg_call(struct pt_regs *ctx, const struct tsdt_bpf_spec *spec,
+		__u32 i, __u64 *res)
+{
+	return __tsdt_arg(ctx, spec, i, res, 0);
+}
+
+/* __tsdt_argv() for sleepable programs (faulting reads) */
+static __noinline __attribute__((unused, pure)) __u64
+__tsdt_argv_sleepable(struct pt_regs *ctx, const struct tsdt_bpf_spec *spec,
+		      __u32 i)
+{
+	__u64 v;
+
+	__tsdt_arg(ctx, spec, i, &v, 1);
+	return v;
+}
+
 /* Argument @i of the current site (non-sleepable read); 0 when absent. */
 static __always_inline long tsdt_arg(struct pt_regs *ctx, __u32 i,
 				     __u64 *res)
@@ -279,7 +315,7 @@ static __always_inline long tsdt_spec_global(struct pt_regs *ctx,
 	i = TSDT_BPF_SPEC_GLOBALS_BASE(spec->flags) + k;
 	if (i >= spec->arg_cnt || i >= TSDT_BPF_MAX_ARGS)
 		return -TSDT_ENOENT;
-	return __tsdt_arg(ctx, spec, i, res, 0);
+	return __tsdt_arg_call(ctx, spec, i, res);
 }
 
 /* Global @k of the current site's file (see tsdt_spec_global()); -ESRCH
@@ -346,6 +382,11 @@ static __always_inline long __tsdt_read_str(void *dst, __u32 sz,
 	return n;
 }
 
+/* In a TSDT_HANDLER body: the spec of the site that fired (never NULL:
+ * the handler's body does not run without one), as tsdt_spec(ctx) would
+ * look it up again; for tsdt_spec_global(). */
+#define tsdt_handler_spec() (__tsdt_spec)
+
 /* In a TSDT_HANDLER body: copy string argument @src into @dst[@sz]. */
 #define tsdt_read_str(dst, sz, src) \
 	__tsdt_read_str((dst), (sz), (const void *)(src), __tsdt_sleepable)
@@ -362,8 +403,9 @@ static __always_inline long __tsdt_read_str(void *dst, __u32 sz,
 		__u64 __tsdt_r;                                             \
 		_Static_assert(sizeof(__tsdt_ty p) <= 8,                    \
 			       "tsdt: argument wider than 8 bytes");        \
-		__tsdt_arg(ctx, __tsdt_spec, i, &__tsdt_r,                  \
-			   __tsdt_sleepable);                               \
+		__tsdt_r = __tsdt_sleepable ?                               \
+			__tsdt_argv_sleepable(ctx, __tsdt_spec, i) :        \
+			__tsdt_argv(ctx, __tsdt_spec, i);                   \
 		__builtin_memcpy(&__tsdt_v, &__tsdt_r, sizeof(__tsdt_v));   \
 		__tsdt_v;                                                   \
 	})
@@ -407,7 +449,9 @@ static __always_inline long __tsdt_read_str(void *dst, __u32 sz,
 	struct tsdt_args__##prog *__tsdt_sig__##prog;                       \
 	static __always_inline int ____##prog(                              \
 		struct pt_regs *ctx __attribute__((unused)),                \
-		const int __tsdt_sleepable __attribute__((unused))          \
+		const int __tsdt_sleepable __attribute__((unused)),         \
+		const struct tsdt_bpf_spec *__tsdt_spec                     \
+			__attribute__((unused))                             \
 		__tsdt_each(__tsdt_param, ##__VA_ARGS__));                  \
 	SEC(sec) int prog(struct pt_regs *ctx)                              \
 	{                                                                   \
@@ -415,12 +459,14 @@ static __always_inline long __tsdt_read_str(void *dst, __u32 sz,
 		const struct tsdt_bpf_spec *__tsdt_spec = tsdt_spec(ctx);   \
 		if (!__tsdt_spec)                                           \
 			return 0;                                           \
-		return ____##prog(ctx, __tsdt_sleepable                     \
+		return ____##prog(ctx, __tsdt_sleepable, __tsdt_spec        \
 			__tsdt_each(__tsdt_fetch, ##__VA_ARGS__));          \
 	}                                                                   \
 	static __always_inline int ____##prog(                              \
 		struct pt_regs *ctx __attribute__((unused)),                \
-		const int __tsdt_sleepable __attribute__((unused))          \
+		const int __tsdt_sleepable __attribute__((unused)),         \
+		const struct tsdt_bpf_spec *__tsdt_spec                     \
+			__attribute__((unused))                             \
 		__tsdt_each(__tsdt_param, ##__VA_ARGS__))
 
 /*

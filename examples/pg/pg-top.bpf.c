@@ -140,6 +140,14 @@ struct {
 	__type(value, struct pg_proc);
 } proc_scratch SEC(".maps");
 
+/* the query text query__start hashes (struct pg_text) */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pg_text);
+} lexing SEC(".maps");
+
 /* events that did not fit in the ring (told by pg-top) */
 __u64 lost_events;
 /* query texts not kept: `queries` was full (then no insert is tried: a
@@ -153,7 +161,7 @@ struct {
 } dropped SEC(".maps");
 bool queries_full;
 
-_Static_assert(__builtin_offsetof(struct pg_proc, text) % 8 == 0,
+_Static_assert(__builtin_offsetof(struct pg_text, text) % 8 == 0,
 	       "the text is hashed in 8-byte words");
 
 static __always_inline __u32 tgid(void)
@@ -209,13 +217,13 @@ static __always_inline __u32 key_id(const struct pg_key *k)
 
 /*
  * The current process's entry with its key (p->kid, p->pass) brought up to
- * date: MyBackendType and application_name's pointer are read at every
+ * date, by the globals of the site of @spec (the handler's): MyBackendType and application_name's pointer are read at every
  * call (two user reads), the rest only when they changed. NULL when the
  * process is not the cluster's.
  */
-static __always_inline struct pg_proc *get_key(struct pt_regs *ctx)
+static __always_inline struct pg_proc *get_key(struct pt_regs *ctx,
+					       const struct tsdt_bpf_spec *spec)
 {
-	const struct tsdt_bpf_spec *spec = tsdt_spec(ctx);
 	struct pg_proc *p = this_proc();
 	__u64 bt = 0, ap = 0;
 	struct pg_key k;
@@ -307,7 +315,7 @@ POSTGRESQL_TRANSACTION_START_HANDLER(on_xact_start)
 	struct pg_stats *s;
 	struct pg_proc *p;
 
-	if (!(p = get_key(ctx)))
+	if (!(p = get_key(ctx, tsdt_handler_spec())))
 		return 0;
 	bind_xact(p);
 	p->xact_ns = bpf_ktime_get_ns();
@@ -322,6 +330,7 @@ enum xact_outcome { XACT_COMMIT, XACT_ABORT, XACT_PREPARE };
  * (the key of its start, or of now for one that began before the attach:
  * read from the globals at a probe, the last one read at a function). */
 static __always_inline struct pg_proc *xact_end(struct pt_regs *ctx,
+						const struct tsdt_bpf_spec *spec,
 						enum xact_outcome how)
 {
 	struct pg_proc *p = this_proc();
@@ -339,7 +348,7 @@ static __always_inline struct pg_proc *xact_end(struct pt_regs *ctx,
 		p->xact_ns = 0;
 	} else {
 		/* began before the attach: the key now */
-		if (how != XACT_PREPARE ? !get_key(ctx) : !p->kid)
+		if (how != XACT_PREPARE ? !get_key(ctx, spec) : !p->kid)
 			return NULL;
 		bind_xact(p);
 		kid = p->xkid;
@@ -361,13 +370,12 @@ static __always_inline struct pg_proc *xact_end(struct pt_regs *ctx,
 
 POSTGRESQL_TRANSACTION_COMMIT_HANDLER(on_xact_commit)
 {
-	struct pg_proc *p = xact_end(ctx, XACT_COMMIT);
-	const struct tsdt_bpf_spec *spec;
+	const struct tsdt_bpf_spec *spec = tsdt_handler_spec();
+	struct pg_proc *p = xact_end(ctx, spec, XACT_COMMIT);
 	struct pg_event *e;
 	__u64 v = 0;
 
-	if (!replication || !p || !(spec = tsdt_spec(ctx)) ||
-	    !(e = new_event(PG_EV_COMMIT, p)))
+	if (!replication || !p || !(e = new_event(PG_EV_COMMIT, p)))
 		return 0;
 	if (!tsdt_spec_global(ctx, spec, 0, &v))
 		e->k.btype = (__u32)v;
@@ -381,7 +389,7 @@ POSTGRESQL_TRANSACTION_COMMIT_HANDLER(on_xact_commit)
 
 POSTGRESQL_TRANSACTION_ABORT_HANDLER(on_xact_abort)
 {
-	xact_end(ctx, XACT_ABORT);
+	xact_end(ctx, tsdt_handler_spec(), XACT_ABORT);
 	return 0;
 }
 
@@ -393,7 +401,7 @@ POSTGRESQL_TRANSACTION_ABORT_HANDLER(on_xact_abort)
 SEC("uretprobe")
 int BPF_URETPROBE(on_prepare_ret)
 {
-	xact_end(ctx, XACT_PREPARE);
+	xact_end(ctx, NULL, XACT_PREPARE);
 	return 0;
 }
 
@@ -463,19 +471,23 @@ static __always_inline __u64 normalized_hash(struct pg_norm *n, const char *text
 POSTGRESQL_QUERY_START_HANDLER(on_query_start)
 {
 	struct pg_proc *p = this_proc();
+	struct pg_text *t;
+	__u32 zero = 0;
 	long n;
 
 	if (!p)
 		return 0;
 	p->query_ns = bpf_ktime_get_ns();
-	if (no_texts)
+	p->query_ok = 0;
+	if (no_texts || !(t = bpf_map_lookup_elem(&lexing, &zero)))
 		return 0;
 	/* n counts the NUL: hash the text without it */
-	n = tsdt_read_str(p->text, sizeof(p->text), query);
-	p->query_ok = n > 0;
-	if (n > 0)
-		p->qhash = exact_texts ? exact_hash(p->text, n - 1) :
-					 normalized_hash(&p->norm, p->text);
+	n = tsdt_read_str(t->text, sizeof(t->text), query);
+	if (n <= 0)
+		return 0;
+	p->qhash = exact_texts ? exact_hash(t->text, n - 1) :
+				 normalized_hash(&t->norm, t->text);
+	p->query_ok = 1;
 	return 0;
 }
 
@@ -494,7 +506,7 @@ POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
 	p->query_ns = 0;
 	if (!p->xseen) {
 		/* its transaction began before the attach */
-		if (!get_key(ctx))
+		if (!get_key(ctx, tsdt_handler_spec()))
 			return 0;
 		bind_xact(p);
 	}
@@ -515,12 +527,15 @@ POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
 	if (!q) {
 		__u32 zero = 0;
 		struct pg_query *n;
-		__u64 *nd;
+		__u64 *nd, qp;
 
-		/* when the table is full, no insert and no second lookup */
-		if (!queries_full && (n = bpf_map_lookup_elem(&scratch, &zero))) {
+		/* when the table is full, no insert and no second lookup;
+		 * the text read again (the string query__start read: the
+		 * backend's, until the query is done), or not shown */
+		if (!queries_full && (n = bpf_map_lookup_elem(&scratch, &zero)) &&
+		    !tsdt_arg(ctx, 0, &qp) &&
+		    tsdt_read_str(n->text, sizeof(n->text), qp) > 0) {
 			n->cnt = n->total_ns = n->max_ns = 0;
-			__builtin_memcpy(n->text, p->text, sizeof(n->text));
 			/* -E2BIG (7): the table is full */
 			if (bpf_map_update_elem(&queries, &qk, n, BPF_NOEXIST) == -7)
 				queries_full = true;
@@ -546,7 +561,7 @@ POSTGRESQL_LOCK_WAIT_START_HANDLER(on_lock_start)
 {
 	struct pg_proc *p;
 
-	if (!(p = get_key(ctx)))
+	if (!(p = get_key(ctx, tsdt_handler_spec())))
 		return 0;
 	p->lock_ns = bpf_ktime_get_ns();
 	return 0;
@@ -561,7 +576,7 @@ POSTGRESQL_LOCK_WAIT_DONE_HANDLER(on_lock_done)
 	__u32 i;
 	__u64 d;
 
-	if (!(p = get_key(ctx)) || !p->lock_ns || !p->pass ||
+	if (!(p = get_key(ctx, tsdt_handler_spec())) || !p->lock_ns || !p->pass ||
 	    !(s = get_stats(p->kid)))
 		return 0;
 	d = bpf_ktime_get_ns() - p->lock_ns;
@@ -594,7 +609,7 @@ POSTGRESQL_CHECKPOINT_START_HANDLER(on_ckpt_start)
 {
 	struct pg_proc *p;
 
-	if (!(p = get_key(ctx)))
+	if (!(p = get_key(ctx, tsdt_handler_spec())))
 		return 0;
 	p->ckpt_ns = bpf_ktime_get_ns();
 	p->ckpt_flags = flags;
@@ -608,7 +623,7 @@ POSTGRESQL_CHECKPOINT_DONE_HANDLER(on_ckpt_done)
 	struct pg_event *e;
 	struct pg_proc *p;
 
-	if (!(p = get_key(ctx)) || !p->pass || !(e = new_event(PG_EV_CHECKPOINT, p)))
+	if (!(p = get_key(ctx, tsdt_handler_spec())) || !p->pass || !(e = new_event(PG_EV_CHECKPOINT, p)))
 		return 0;
 	event_key(e, p);
 	e->ns = p->ckpt_ns ? e->ts - p->ckpt_ns : 0;

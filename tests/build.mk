@@ -35,6 +35,8 @@ CHECK_CMDS += tests/integration/pg-checkpoint.sh tests/integration/pg-transactio
 	      tests/integration/pg-roles.sh
 UNIT_TESTS += $(OUT)/tests/test_cli_util
 CHECK_CMDS += tests/integration/headers-standalone.sh
+# what TSDT_HANDLER() compiles to: no fetch of an argument the body never reads
+CHECK_CMDS += tests/integration/handler-fetch.sh
 CHECK_CMDS += tests/integration/stat-basic.sh tests/integration/install.sh
 
 # Probes in the libraries a -c command needs (tests/integration/trace-deps.sh):

@@ -157,6 +157,42 @@ static pid_t pid_from_datadir(const char *dir)
 	return (pid_t)pid;
 }
 
+/*
+ * Whether postmaster @pm runs the PostgreSQL pg-top knows (15: its
+ * BackendType names, lock tag types and modes, and the arguments of the
+ * functions it follows are 15's): the major version in PG_VERSION of the
+ * data directory, the postmaster's working directory. Says why not.
+ */
+static bool known_version(long pm, const char *what)
+{
+	char path[64], ver[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%ld", pm);
+	if (access(path, F_OK)) {
+		fprintf(stderr, "pg-top: %s %ld: %s\n", what, pm, strerror(ESRCH));
+		return false;
+	}
+	snprintf(path, sizeof(path), "/proc/%ld/cwd/PG_VERSION", pm);
+	f = fopen(path, "r");
+	if (!f) {
+		fprintf(stderr, "pg-top: %s %ld: no PG_VERSION in its working directory (%s): "
+			"not a PostgreSQL server's process?\n", what, pm, strerror(errno));
+		return false;
+	}
+	if (!fgets(ver, sizeof(ver), f))
+		ver[0] = 0;
+	fclose(f);
+	ver[strcspn(ver, "\n")] = 0;
+	if (strcmp(ver, "15")) {
+		fprintf(stderr, "pg-top: %s %ld runs PostgreSQL %s; pg-top knows PostgreSQL 15's "
+			"backend types, lock tags and functions, and would misname them\n",
+			what, pm, ver[0] ? ver : "(empty PG_VERSION)");
+		return false;
+	}
+	return true;
+}
+
 static pid_t ppid_of(pid_t pid)
 {
 	char path[64], buf[512], *p;
@@ -1053,6 +1089,9 @@ int main(int argc, char **argv)
 	if (datadir && (pm = pid_from_datadir(datadir)) < 0)
 		return 1;
 	if (subdir && (sub_pm = pid_from_datadir(subdir)) < 0)
+		return 1;
+	if (!known_version(pm, "postmaster") ||
+	    (sub_pm && !known_version(sub_pm, "the subscriber's postmaster")))
 		return 1;
 	c.replication = subdir;
 	snprintf(exe, sizeof(exe), "/proc/%ld/exe", pm);

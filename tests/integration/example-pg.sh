@@ -158,6 +158,27 @@ sys.exit(not (ok and texts_ok))
 PY
 check "-D and --app" [ $? = 0 ]
 
+# a server pg-top does not know, or no server at all, is refused with why
+# (the postmaster's working directory is its data directory, PG_VERSION
+# in it): a process in a directory saying 16, one in a directory without
+# it, a pid that is gone
+mkdir "$TMP/v16" "$TMP/none" && echo 16 > "$TMP/v16/PG_VERSION"
+(cd "$TMP/v16" && exec sleep 30) & V1=$!
+(cd "$TMP/none" && exec sleep 30) & V2=$!
+on_exit "kill $V1 $V2 2>/dev/null"
+sleep 0.2
+"$TOP" -p $V1 -d 1 > /dev/null 2> "$TMP/v1.err"; r1=$?
+"$TOP" -p $V2 -d 1 > /dev/null 2> "$TMP/v2.err"; r2=$?
+"$TOP" -p 2147483600 -d 1 > /dev/null 2> "$TMP/v3.err"; r3=$?
+cat "$TMP"/v[123].err
+refused() {
+	[ $r1 = 1 ] && [ $r2 = 1 ] && [ $r3 = 1 ] &&
+		grep -q "postmaster $V1 runs PostgreSQL 16; pg-top knows PostgreSQL 15" "$TMP/v1.err" &&
+		grep -q "postmaster $V2: no PG_VERSION in its working directory" "$TMP/v2.err" &&
+		grep -q "postmaster 2147483600: No such process" "$TMP/v3.err"
+}
+check "pg-top refuses PostgreSQL 16, a non-server process and a gone pid, saying which" refused
+
 # a cluster of Debian's own tooling (pg_createcluster, pg_ctlcluster)
 NAME=tsdt$$ PORT=$((40000 + $$ % 20000))
 on_exit "pg_dropcluster --stop 15 $NAME > /dev/null 2>&1"

@@ -140,14 +140,6 @@ struct {
 	__type(value, struct pg_proc);
 } proc_scratch SEC(".maps");
 
-/* the query text query__start hashes (struct pg_text) */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct pg_text);
-} lexing SEC(".maps");
-
 /* events that did not fit in the ring (told by pg-top) */
 __u64 lost_events;
 /* query texts not kept: `queries` was full (then no insert is tried: a
@@ -161,7 +153,7 @@ struct {
 } dropped SEC(".maps");
 bool queries_full;
 
-_Static_assert(__builtin_offsetof(struct pg_text, text) % 8 == 0,
+_Static_assert(__builtin_offsetof(struct pg_proc, text) % 8 == 0,
 	       "the text is hashed in 8-byte words");
 
 static __always_inline __u32 tgid(void)
@@ -471,23 +463,19 @@ static __always_inline __u64 normalized_hash(struct pg_norm *n, const char *text
 POSTGRESQL_QUERY_START_HANDLER(on_query_start)
 {
 	struct pg_proc *p = this_proc();
-	struct pg_text *t;
-	__u32 zero = 0;
 	long n;
 
 	if (!p)
 		return 0;
 	p->query_ns = bpf_ktime_get_ns();
-	p->query_ok = 0;
-	if (no_texts || !(t = bpf_map_lookup_elem(&lexing, &zero)))
+	if (no_texts)
 		return 0;
 	/* n counts the NUL: hash the text without it */
-	n = tsdt_read_str(t->text, sizeof(t->text), query);
-	if (n <= 0)
-		return 0;
-	p->qhash = exact_texts ? exact_hash(t->text, n - 1) :
-				 normalized_hash(&t->norm, t->text);
-	p->query_ok = 1;
+	n = tsdt_read_str(p->text, sizeof(p->text), query);
+	p->query_ok = n > 0;
+	if (n > 0)
+		p->qhash = exact_texts ? exact_hash(p->text, n - 1) :
+					 normalized_hash(&p->norm, p->text);
 	return 0;
 }
 
@@ -527,15 +515,12 @@ POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
 	if (!q) {
 		__u32 zero = 0;
 		struct pg_query *n;
-		__u64 *nd, qp;
+		__u64 *nd;
 
-		/* when the table is full, no insert and no second lookup;
-		 * the text read again (the string query__start read: the
-		 * backend's, until the query is done), or not shown */
-		if (!queries_full && (n = bpf_map_lookup_elem(&scratch, &zero)) &&
-		    !tsdt_arg(ctx, 0, &qp) &&
-		    tsdt_read_str(n->text, sizeof(n->text), qp) > 0) {
+		/* when the table is full, no insert and no second lookup */
+		if (!queries_full && (n = bpf_map_lookup_elem(&scratch, &zero))) {
 			n->cnt = n->total_ns = n->max_ns = 0;
+			__builtin_memcpy(n->text, p->text, sizeof(n->text));
 			/* -E2BIG (7): the table is full */
 			if (bpf_map_update_elem(&queries, &qk, n, BPF_NOEXIST) == -7)
 				queries_full = true;

@@ -75,20 +75,11 @@ struct pg_proc {
 	__s32 ckpt_flags;
 	__u64 xact_ns, query_ns, lock_ns, ckpt_ns;
 	__u64 qhash;            /* the current query text's hash */
+	struct pg_norm norm;    /* the lexer's state while hashing it (in
+				 * the map, not on the stack: the verifier
+				 * tracks no value of it there) */
 	char app[PG_APP_MAX];
-};
-
-/*
- * A query text being hashed, in the per-CPU buffer `lexing` (not in the
- * process's entry: a buffer each CPU reuses at every query is in its
- * cache, the text of each of many processes is not); query__done reads
- * the text again from the backend, for the one query of a new hash.
- */
-struct pg_text {
-	struct pg_norm norm;    /* the lexer's state (in a map value, not on
-				 * the stack: the verifier tracks no value of
-				 * it there) */
-	char text[PG_QUERY_MAX];
+	char text[PG_QUERY_MAX];        /* the current query's text */
 };
 
 struct pg_query {

@@ -33,8 +33,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		for (size_t i = 0; i < size && in[i]; i++) {
 			unsigned char c = (unsigned char)in[i];
 			unsigned char next = (unsigned char)in[i + 1];
+			unsigned char next2 = next ? (unsigned char)in[i + 2] : 0;
 
-			if (pg_norm_step(&a, c, next) != pg_norm_step_slow(&b, c, next) ||
+			if (pg_norm_step(&a, c, next, next2) !=
+				    pg_norm_step_slow(&b, c, next, next2) ||
 			    memcmp(&a, &b, sizeof(a)))
 				abort();
 		}

@@ -13,7 +13,7 @@
  * two agree. A constant is, as PostgreSQL's scanner has it and
  * pg_stat_statements replaces it:
  *  - a quoted string: '...' (with '' inside); E'...' (backslash escapes),
- *    B'...' and X'...' (the letter is part of the constant);
+ *    B'...', X'...' and U&'...' (the prefix is part of the constant);
  *    $$...$$ and $tag$...$tag$ (a tag of up to PG_NORM_TAG_MAX - 2 bytes;
  *    after a longer one the rest of the text is the constant);
  *  - a number that does not end an identifier ("= 42", ".5", "1.5e-3",
@@ -21,9 +21,10 @@
  *    operator, '(' or ',' ("+ -5").
  * Comments (-- to the end of the line, and nested slash-star ones) and
  * quoted identifiers ("...") are kept as they are, constants in them too.
- * Not known: U&'...' strings (U& is kept, the string is a constant).
- * pg_norm_step() says what byte @c, followed by @next, is, in the state
- * *@n (zeroed at the text's start).
+ * Not known: the UESCAPE clause after a U&'...' (its character, a string,
+ * is a constant of its own). pg_norm_step() says what byte @c, followed by
+ * @next and @next2 (0 after the text's end), is, in the state *@n (zeroed
+ * at the text's start).
  */
 enum { PG_NORM_KEEP, PG_NORM_SKIP, PG_NORM_CONST };
 
@@ -38,6 +39,7 @@ enum {
 	PG_NORM_DTAG,     /* the $tag$ opening a dollar-quoted string */
 	PG_NORM_DBODY,    /* the dollar-quoted string, up to its tag again */
 	PG_NORM_REST,     /* after a tag too long: the rest is the constant */
+	PG_NORM_UOPEN,    /* the quote opening U&'...' */
 };
 
 #define PG_NORM_TAG_MAX 16
@@ -84,7 +86,7 @@ static __always_inline int pg_norm_eat(struct pg_norm *n, int what)
 }
 
 static __always_inline int pg_norm_what(struct pg_norm *n, unsigned char c,
-					unsigned char next)
+					unsigned char next, unsigned char next2)
 {
 	if (n->eat) {
 		int what = n->eat - 1;
@@ -164,6 +166,9 @@ static __always_inline int pg_norm_what(struct pg_norm *n, unsigned char c,
 		return PG_NORM_SKIP;
 	case PG_NORM_REST:
 		return PG_NORM_SKIP;
+	case PG_NORM_UOPEN:
+		n->st = PG_NORM_STR;
+		return PG_NORM_SKIP;
 	}
 	if (pg_norm_digit(c) || (c == '.' && pg_norm_digit(next))) {
 		if (pg_norm_ident(n->pc))
@@ -182,6 +187,13 @@ static __always_inline int pg_norm_what(struct pg_norm *n, unsigned char c,
 	if (next == '\'' && !pg_norm_ident(n->pc) &&
 	    ((c | 0x20) == 'e' || (c | 0x20) == 'b' || (c | 0x20) == 'x')) {
 		n->st = (c | 0x20) == 'e' ? PG_NORM_ESTR : PG_NORM_STR;
+		pg_norm_eat(n, PG_NORM_SKIP);
+		return PG_NORM_CONST;
+	}
+	/* U&'...': U, then & (eaten), then the quote (PG_NORM_UOPEN) */
+	if ((c | 0x20) == 'u' && next == '&' && next2 == '\'' &&
+	    !pg_norm_ident(n->pc)) {
+		n->st = PG_NORM_UOPEN;
 		pg_norm_eat(n, PG_NORM_SKIP);
 		return PG_NORM_CONST;
 	}
@@ -217,12 +229,14 @@ static __always_inline int pg_norm_what(struct pg_norm *n, unsigned char c,
 
 /*
  * The bytes pg_norm_what() looks at in PG_NORM_SQL (bit 1: always; bit 2:
- * before a quote, the E, B or X of a string constant): every other byte
+ * before a quote, the E, B or X of a string constant; bit 4: before '&',
+ * the U of U&'...'): every other byte
  * there is kept and only becomes the byte before (pc, and pns if not a
  * space), whatever follows it.
  */
 #define PG_NORM_C_ANY 1
 #define PG_NORM_C_QUOTE 2
+#define PG_NORM_C_AMP 4
 static const unsigned char pg_norm_class[256] = {
 	['0' ... '9'] = PG_NORM_C_ANY,
 	['.'] = PG_NORM_C_ANY, ['\''] = PG_NORM_C_ANY, ['$'] = PG_NORM_C_ANY,
@@ -230,18 +244,19 @@ static const unsigned char pg_norm_class[256] = {
 	['e'] = PG_NORM_C_QUOTE, ['E'] = PG_NORM_C_QUOTE,
 	['b'] = PG_NORM_C_QUOTE, ['B'] = PG_NORM_C_QUOTE,
 	['x'] = PG_NORM_C_QUOTE, ['X'] = PG_NORM_C_QUOTE,
+	['u'] = PG_NORM_C_AMP, ['U'] = PG_NORM_C_AMP,
 };
 
 /* pg_norm_step() without its fast path: every byte through pg_norm_what()
  * (the fuzzer checks that the two agree) */
 static __always_inline int pg_norm_step_slow(struct pg_norm *n, unsigned char c,
-					     unsigned char next)
+					     unsigned char next, unsigned char next2)
 {
 	unsigned char st = n->st;
 	/* the '/' closing a comment is the only byte eaten in SQL */
 	int comment = st == PG_NORM_LINE || st == PG_NORM_BLOCK ||
 		      (n->eat && st == PG_NORM_SQL);
-	int what = pg_norm_what(n, c, next);
+	int what = pg_norm_what(n, c, next, next2);
 
 	n->pc = c;
 	/* not a space, tab or newline, nor in a comment */
@@ -251,24 +266,27 @@ static __always_inline int pg_norm_step_slow(struct pg_norm *n, unsigned char c,
 }
 
 /*
- * @next: the byte after @c (0 at the end of the text). Most bytes of a
+ * @next, @next2: the two bytes after @c (0 from the end of the text on:
+ * @next2 is 0 when @next is; it is looked at only when @next is '&', and
+ * may be passed as 0 otherwise). Most bytes of a
  * query are letters, spaces and punctuation between tokens: they take
  * the fast path (a look-up in pg_norm_class[]), the rest pg_norm_what()'s
  * switch, half of query__start's time in the kernel before.
  */
 static __always_inline int pg_norm_step(struct pg_norm *n, unsigned char c,
-					unsigned char next)
+					unsigned char next, unsigned char next2)
 {
 	unsigned char k = pg_norm_class[c];
 
 	if (n->st == PG_NORM_SQL && !n->eat &&
-	    !(k & PG_NORM_C_ANY) && !((k & PG_NORM_C_QUOTE) && next == '\'')) {
+	    !(k & PG_NORM_C_ANY) && !((k & PG_NORM_C_QUOTE) && next == '\'') &&
+	    !((k & PG_NORM_C_AMP) && next == '&')) {
 		n->pc = c;
 		if (c > ' ')
 			n->pns = c;
 		return PG_NORM_KEEP;
 	}
-	return pg_norm_step_slow(n, c, next);
+	return pg_norm_step_slow(n, c, next, next2);
 }
 
 #endif /* PG_LEX_H */

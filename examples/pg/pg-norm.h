@@ -20,7 +20,7 @@ static inline void pg_normalize_text(const char *in, char *out, size_t sz)
 	int k = 0;
 
 	for (const unsigned char *p = (const unsigned char *)in; *p && j + 1 < sz; p++) {
-		int what = pg_norm_step(&nm, *p, p[1]);
+		int what = pg_norm_step(&nm, *p, p[1], p[1] ? p[2] : 0);
 
 		if (what == PG_NORM_CONST) {
 			int n = snprintf(out + j, sz - j, "$%d", ++k);

@@ -442,13 +442,16 @@ static __always_inline __u64 normalized_hash(struct pg_norm *n, const char *text
 	__builtin_memset(n, 0, sizeof(*n));
 
 	for (int i = 0; i < PG_QUERY_MAX; i++) {
-		__u8 c = text[i];
+		__u8 c = text[i], next, next2;
 		int what;
 
 		if (!c)
 			break;
 		asm volatile("" ::: "memory");
-		what = pg_norm_step(n, c, i + 1 < PG_QUERY_MAX ? text[i + 1] : 0);
+		next = i + 1 < PG_QUERY_MAX ? text[i + 1] : 0;
+		/* looked at only after '&' (U&'...'): read only then */
+		next2 = next == '&' && i + 2 < PG_QUERY_MAX ? text[i + 2] : 0;
+		what = pg_norm_step(n, c, next, next2);
 		if (what == PG_NORM_SKIP)
 			continue;
 		h = (h ^ (what == PG_NORM_CONST ? 1 : c)) * 1099511628211ULL;

@@ -46,9 +46,10 @@ echo "SELECT 'early2';" >&$sqlfd
 echo "SET application_name = 'renamed';" >&$sqlfd
 echo "SELECT 'after';" >&$sqlfd
 # PostgreSQL's other constants (E'' with an escaped quote, dollar quoting,
-# exponents) in the kernel's lexer: one query; a comment's number is kept
-echo 'SELECT /* v1 */ E'"'"'it\'"'"'s'"'"' AS e, $q$x;y$q$ AS d, 1.5e3 AS n;' >&$sqlfd
-echo 'SELECT /* v1 */ E'"'"'zz'"'"' AS e, $$other$$ AS d, 2e-1 AS n;' >&$sqlfd
+# exponents, U&'' with a Unicode escape) in the kernel's lexer: one query;
+# a comment's number is kept
+echo 'SELECT /* v1 */ E'"'"'it\'"'"'s'"'"' AS e, $q$x;y$q$ AS d, 1.5e3 AS n, U&'"'"'d\0061t'"'"' AS u;' >&$sqlfd
+echo 'SELECT /* v1 */ E'"'"'zz'"'"' AS e, $$other$$ AS d, 2e-1 AS n, u&'"'"'x'"'"' AS u;' >&$sqlfd
 echo "SELECT 'done';" >&$sqlfd
 wait_for "$PGDIR/early.out" '^done$' 10 || fail "early session's queries"
 # two-phase commit: PREPARE TRANSACTION ends a transaction for its session
@@ -108,9 +109,9 @@ r = group('renamed')
 good &= ok(r is not None and r['xact_commit'] == 4 and tq.get(('renamed', "SELECT $1;")) == 2,
            'after SET application_name: its next 4 transactions and queries under the new name: %s' %
            str(r and (r['xact_commit'], tq.get(('renamed', "SELECT $1;")))))
-qn = 'SELECT /* v1 */ $1 AS e, $2 AS d, $3 AS n;'
+qn = 'SELECT /* v1 */ $1 AS e, $2 AS d, $3 AS n, $4 AS u;'
 good &= ok(tq.get(('renamed', qn)) == 2,
-           "E'' strings, dollar quotes, exponents: one query, %s, 2 calls: %s" %
+           "E'' and U&'' strings, dollar quotes, exponents: one query, %s, 2 calls: %s" %
            (qn, [(k[1], c) for k, c in tq.items() if k[0] == 'renamed']))
 t = group('twophase')
 good &= ok(t is not None and (t['xact_start'], t['xact_commit'], t['xact_abort'], t['xact_prepare']) == (4, 2, 0, 2),

@@ -52,6 +52,11 @@ static void test_strings(void **state)
 	expect("SELECT E'it\\'s', e'a\\\\', E'x''y'", "SELECT $1, $2, $3");
 	expect("SELECT B'101', x'1F', b'0' || X'ab'", "SELECT $1, $2, $3 || $4");
 	expect("SELECT be'x', ex'1', E 'a'", "SELECT be$1, ex$2, E $3"); /* identifiers */
+	/* U&'...' whole; U&"..." an identifier; bu&'x' an identifier, an
+	 * operator and a string; u & 'x' too */
+	expect("SELECT U&'d\\0061t\\+000061', u&'it''s' FROM U&\"t\\0061\"",
+	       "SELECT $1, $2 FROM U&\"t\\0061\"");
+	expect("SELECT bu&'x', u & 'y', U&", "SELECT bu&$1, u & $2, U&");
 	expect("SELECT $$it's$$, $f$a $$ b$f$, $a$x$ab$y$a$", "SELECT $1, $2, $3");
 	expect("SELECT $$1$$ + 2, $1, x$y$", "SELECT $1 + $2, $1, x$y$");
 	expect("SELECT $$unterminated", "SELECT $1");

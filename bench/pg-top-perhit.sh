@@ -2,8 +2,9 @@
 # Per-hit cost of pg-top's BPF handlers next to bpftrace's for the same
 # probes: pgbench TPC-B on a throwaway cluster under each tracer in turn,
 # with the kernel's BPF statistics on (kernel.bpf_stats_enabled), then each
-# program's run time divided by its run count. This is the BPF programs'
-# own time only; the uprobe trap around each hit (the same for both) is not
+# program's run time divided by its run count, with its JITed size (what a
+# hit may have to bring into a cold instruction cache). This is the BPF
+# programs' own time only; the uprobe trap around each hit (the same for both) is not
 # in it. Environment: SECONDS_PER_RUN (8), CLIENTS (2), SCALE (10), ROUNDS (2),
 # TRACERS ("pg-top bpftrace", alternating; set: only those, in that order),
 # PGBENCH_OPTS (more pgbench options, e.g. "-f FILE"; -M prepared fires no
@@ -23,7 +24,7 @@ pg_bench_start "$D" || exit 1
 ids() { bpftool prog show -j 2> /dev/null | python3 -c '
 import json, sys
 print(" ".join(str(p["id"]) for p in json.load(sys.stdin)))'; }
-# stats IDS...: "name run_cnt run_time_ns" of the programs loaded since,
+# stats IDS...: "name run_cnt run_time_ns jited_bytes" of the programs loaded since,
 # that ran (Debian's bpftool shows no owning pids)
 stats() {
 	bpftool prog show -j 2> /dev/null | python3 -c '
@@ -31,7 +32,7 @@ import json, sys
 old = set(int(i) for i in sys.argv[1:])
 for p in json.load(sys.stdin):
     if p["id"] not in old and p.get("run_cnt"):
-        print(p.get("name", "?"), p["run_cnt"], p["run_time_ns"])' "$@"
+        print(p.get("name", "?"), p["run_cnt"], p["run_time_ns"], p.get("bytes_jited", 0))' "$@"
 }
 
 run() { # run MODE ROUND
@@ -50,7 +51,7 @@ for ((r = 0; r < ROUNDS; r++)); do
 	elif ((r % 2)); then run bpftrace; run pg-top; else run pg-top; run bpftrace; fi
 done
 echo
-printf '%-9s %-24s %12s %10s\n' TRACER PROGRAM HITS NS/HIT
-awk '{ c[$1" "$2] += $3; t[$1" "$2] += $4 }
-     END { for (k in c) { split(k, a, " "); printf "%-9s %-24s %12d %10.0f\n", a[1], a[2], c[k], t[k] / c[k] } }' \
+printf '%-9s %-24s %12s %10s %8s\n' TRACER PROGRAM HITS NS/HIT JITED
+awk '{ c[$1" "$2] += $3; t[$1" "$2] += $4; j[$1" "$2] = $5 }
+     END { for (k in c) { split(k, a, " "); printf "%-9s %-24s %12d %10.0f %8d\n", a[1], a[2], c[k], t[k] / c[k], j[k] } }' \
 	"$D/stats" | sort

@@ -209,9 +209,10 @@ static __always_inline __u32 key_id(const struct pg_key *k)
 
 /*
  * The current process's entry with its key (p->kid, p->pass) brought up to
- * date, by the globals of the site of @spec (the handler's): MyBackendType and application_name's pointer are read at every
- * call (two user reads), the rest only when they changed. NULL when the
- * process is not the cluster's.
+ * date from the globals of the site of @spec (the handler's):
+ * MyBackendType and application_name's pointer are read at every call (two
+ * user reads), the rest only when they changed. NULL when the process is
+ * not the cluster's.
  */
 static __always_inline struct pg_proc *get_key(struct pt_regs *ctx,
 					       const struct tsdt_bpf_spec *spec)
@@ -564,8 +565,8 @@ POSTGRESQL_LOCK_WAIT_DONE_HANDLER(on_lock_done)
 	__u32 i;
 	__u64 d;
 
-	if (!(p = get_key(ctx, tsdt_handler_spec())) || !p->lock_ns || !p->pass ||
-	    !(s = get_stats(p->kid)))
+	if (!(p = get_key(ctx, tsdt_handler_spec())) || !p->lock_ns ||
+	    !p->pass || !(s = get_stats(p->kid)))
 		return 0;
 	d = bpf_ktime_get_ns() - p->lock_ns;
 	p->lock_ns = 0;
@@ -611,7 +612,8 @@ POSTGRESQL_CHECKPOINT_DONE_HANDLER(on_ckpt_done)
 	struct pg_event *e;
 	struct pg_proc *p;
 
-	if (!(p = get_key(ctx, tsdt_handler_spec())) || !p->pass || !(e = new_event(PG_EV_CHECKPOINT, p)))
+	if (!(p = get_key(ctx, tsdt_handler_spec())) || !p->pass ||
+	    !(e = new_event(PG_EV_CHECKPOINT, p)))
 		return 0;
 	event_key(e, p);
 	e->ns = p->ckpt_ns ? e->ts - p->ckpt_ns : 0;

@@ -230,9 +230,8 @@ static __always_inline int pg_norm_what(struct pg_norm *n, unsigned char c,
 /*
  * The bytes pg_norm_what() looks at in PG_NORM_SQL (bit 1: always; bit 2:
  * before a quote, the E, B or X of a string constant; bit 4: before '&',
- * the U of U&'...'): every other byte
- * there is kept and only becomes the byte before (pc, and pns if not a
- * space), whatever follows it.
+ * the U of U&'...'): every other byte there is kept and only becomes the
+ * byte before (pc, and pns if not a space), whatever follows it.
  */
 #define PG_NORM_C_ANY 1
 #define PG_NORM_C_QUOTE 2
@@ -268,10 +267,10 @@ static __always_inline int pg_norm_step_slow(struct pg_norm *n, unsigned char c,
 /*
  * @next, @next2: the two bytes after @c (0 from the end of the text on:
  * @next2 is 0 when @next is; it is looked at only when @next is '&', and
- * may be passed as 0 otherwise). Most bytes of a
- * query are letters, spaces and punctuation between tokens: they take
- * the fast path (a look-up in pg_norm_class[]), the rest pg_norm_what()'s
- * switch, half of query__start's time in the kernel before.
+ * may be passed as 0 otherwise). Most bytes of a query are letters, spaces
+ * and punctuation between tokens: they take the fast path (a look-up in
+ * pg_norm_class[]), the rest pg_norm_what()'s switch, half of
+ * query__start's time in the kernel before.
  */
 static __always_inline int pg_norm_step(struct pg_norm *n, unsigned char c,
 					unsigned char next, unsigned char next2)

@@ -100,9 +100,10 @@ bench: bench-spans
 
 # pgbench TPS under examples/pg/pg-top vs untraced vs bpftrace vs the
 # traps alone; then the BPF programs' own time per hit, pg-top's and
-# bpftrace's.
+# bpftrace's; then the kernel memory of their maps.
 bench-pg: all
 	$(Q)OUT=$(OUT) bench/pg-top.sh
 	$(Q)OUT=$(OUT) bench/pg-top-perhit.sh
+	$(Q)OUT=$(OUT) bench/pg-top-mem.sh
 bench: bench-pg
 .PHONY: bench-pg

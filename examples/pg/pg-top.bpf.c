@@ -44,6 +44,8 @@ const volatile bool exact_texts = false;
 const volatile bool no_texts = false;
 /* lock waits shorter than this are counted, not sent as events */
 const volatile __u64 lock_min_ns = 0;
+/* --groups: the entries of `keys` and `stats` (set to the same) */
+const volatile __u32 keys_max = PG_KEYS_DEFAULT;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -93,7 +95,7 @@ struct {
  * looked up only when the process's globals change */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, PG_KEYS_MAX);
+	__uint(max_entries, PG_KEYS_DEFAULT);   /* keys_max, set by pg-top */
 	__type(key, struct pg_key);
 	__type(value, __u32);
 } keys SEC(".maps");
@@ -105,7 +107,7 @@ __u64 keys_full;
  * reader sums them) */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, PG_KEYS_MAX);
+	__uint(max_entries, PG_KEYS_DEFAULT);   /* keys_max */
 	__type(key, __u32);
 	__type(value, struct pg_stats);
 } stats SEC(".maps");
@@ -117,6 +119,15 @@ struct {
 	__type(value, struct pg_query);
 } queries SEC(".maps");
 
+/* the texts of `queries`' keys, once (a per-CPU copy of each would cost
+ * PG_QUERY_MAX bytes per CPU per query) */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct pg_query_key);
+	__type(value, struct pg_query_text);
+} query_texts SEC(".maps");
+
 /* lock waits, checkpoints, replication stages; submitted without a wakeup
  * (pg-top.c reads it every 100 ms) */
 struct {
@@ -124,15 +135,7 @@ struct {
 	__uint(max_entries, 1 << 20);
 } events SEC(".maps");
 
-/* a new text's value, and a new process's entry, built here: too large
- * for the stack */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct pg_query);
-} scratch SEC(".maps");
-
+/* a new process's entry, built here: too large for the stack */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
@@ -196,7 +199,7 @@ static __always_inline __u32 key_id(const struct pg_key *k)
 	if (id)
 		return *id + 1;
 	n = __sync_fetch_and_add(&next_kid, 1);
-	if (n < PG_KEYS_MAX && !bpf_map_update_elem(&keys, k, &n, BPF_NOEXIST))
+	if (n < keys_max && !bpf_map_update_elem(&keys, k, &n, BPF_NOEXIST))
 		return n + 1;
 	/* another CPU added it first (its id wins; n is not used), or no
 	 * room */
@@ -357,7 +360,7 @@ static __always_inline struct pg_proc *xact_end(struct pt_regs *ctx,
 	if (!d)
 		return p; /* began before the attach */
 	s->xact_ns += d;
-	s->xact_hist[bucket(d)] += 1;
+	s->xact_hist[pg_hist_bucket(d)] += 1;
 	return p;
 }
 
@@ -506,7 +509,7 @@ POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
 		return 0;
 	s->query_cnt += 1;
 	s->query_ns += d;
-	s->query_hist[bucket(d)] += 1;
+	s->query_hist[pg_hist_bucket(d)] += 1;
 	if (no_texts)
 		return 0;
 	if (!p->query_ok) {
@@ -517,16 +520,20 @@ POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
 	qk.hash = p->qhash;
 	q = bpf_map_lookup_elem(&queries, &qk);
 	if (!q) {
+		struct pg_query n = {};
 		__u32 zero = 0;
-		struct pg_query *n;
 		__u64 *nd;
 
-		/* when the table is full, no insert and no second lookup */
-		if (!queries_full && (n = bpf_map_lookup_elem(&scratch, &zero))) {
-			n->cnt = n->total_ns = n->max_ns = 0;
-			__builtin_memcpy(n->text, p->text, sizeof(n->text));
-			/* -E2BIG (7): the table is full */
-			if (bpf_map_update_elem(&queries, &qk, n, BPF_NOEXIST) == -7)
+		/* a new query (a per-CPU hash's entry is every CPU's): its
+		 * text first, then its figures; -E2BIG (7): a table is full,
+		 * and from then on no insert and no second lookup; -EEXIST
+		 * (17): another CPU added it meanwhile */
+		if (!queries_full) {
+			long e = bpf_map_update_elem(&query_texts, &qk, p->text, BPF_NOEXIST);
+
+			if (!e || e == -17)
+				e = bpf_map_update_elem(&queries, &qk, &n, BPF_NOEXIST);
+			if (e == -7)
 				queries_full = true;
 			else
 				q = bpf_map_lookup_elem(&queries, &qk);

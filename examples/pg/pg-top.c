@@ -72,6 +72,7 @@ static const char usage[] =
 	"Usage: pg-top (-p POSTMASTER_PID | -D DATADIR) [-i SECONDS] [-d SECONDS]\n"
 	"              [--app NAME] [--pid PID] [--type TYPE] [--top N] [--json]\n"
 	"              [--exact-texts | --no-texts] [--lock-min MS] [--hist]\n"
+	"              [--groups N]\n"
 	"              [--subscriber DATADIR [--perfetto FILE]]\n"
 	"\n"
 	"Trace a running PostgreSQL 15 cluster: its postmaster and every process\n"
@@ -101,7 +102,10 @@ static const char usage[] =
 	"                 (default 10; 0: all); all are counted by lock type and\n"
 	"                 mode in the summary\n"
 	"  --hist         also print each group's transaction and query latency\n"
-	"                 histograms (log2 of ns; --json has them always)\n"
+	"                 histograms (powers of two of ns; --json has them\n"
+	"                 always, in buckets a quarter of a power of two wide)\n"
+	"  --groups N     backend type and application pairs counted (default\n"
+	"                 256; each takes about 1.8 KB of kernel memory per CPU)\n"
 	"  --subscriber DATADIR  a subscriber cluster of this machine: follow each\n"
 	"                 transaction by its commit LSN from the publisher's commit\n"
 	"                 through the walsender's decoding (ReorderBufferCommit,\n"
@@ -300,7 +304,8 @@ struct ctx {
 	struct pg_top_bpf *skel;
 	struct bpf_link *fn_links[FN_LINKS_MAX]; /* the function uprobes */
 	size_t fn_link_cnt;
-	struct pg_key keys[PG_KEYS_MAX]; /* by id, read for each summary */
+	struct pg_key *keys;    /* by id, read for each summary */
+	__u32 keys_max;         /* --groups */
 	bool json, replication, exact_texts, no_texts;
 	int top;
 	__u64 ckpts;
@@ -447,24 +452,12 @@ static int write_perfetto(struct ctx *c, const char *path, pid_t pub, pid_t sub)
 	return fclose(f) ? -errno : 0;
 }
 
-/* The @pct-th percentile of @hist's entries (the bucket's upper bound),
- * in ms; 0 for none. (A transaction that began before the attach is
- * counted, but has no latency in the histogram.) */
+/* The @pct-th percentile of @hist's entries in ms (pg-hist.h: within a
+ * bucket, interpolated); 0 for none. (A transaction that began before the
+ * attach is counted, but has no latency in the histogram.) */
 static double pct_ms(const __u64 *hist, double pct)
 {
-	__u64 n = 0, want, seen = 0;
-
-	for (int i = 0; i < PG_HIST_MAX; i++)
-		n += hist[i];
-	if (!n)
-		return 0;
-	want = (__u64)(n * pct / 100.0 + 0.999999);
-	for (int i = 0; i < PG_HIST_MAX; i++) {
-		seen += hist[i];
-		if (seen >= want) /* the bucket's upper bound */
-			return (double)(2ULL << i) / 1e6;
-	}
-	return 0;
+	return pg_hist_pct(hist, pct) / 1e6;
 }
 
 static void json_str(const char *s)
@@ -528,7 +521,9 @@ static int on_event(void *data, void *raw, size_t sz)
 
 struct qrow {
 	struct pg_key k;
+	struct pg_query_key qk;
 	struct pg_query q;
+	char text[PG_QUERY_MAX];        /* read for the rows shown only */
 };
 
 static int cmp_qrow(const void *a, const void *b)
@@ -580,7 +575,7 @@ static int sum_stats(int fd, __u32 kid, struct pg_stats *out)
 	return 0;
 }
 
-/* A query's figures over the CPUs; its text from the CPU that added it. */
+/* A query's figures over the CPUs. */
 static int sum_query(int fd, const struct pg_query_key *k, struct pg_query *out)
 {
 	struct pg_query *v;
@@ -594,8 +589,6 @@ static int sum_query(int fd, const struct pg_query_key *k, struct pg_query *out)
 		out->total_ns += v[i].total_ns;
 		if (v[i].max_ns > out->max_ns)
 			out->max_ns = v[i].max_ns;
-		if (!out->text[0])
-			memcpy(out->text, v[i].text, sizeof(out->text));
 	}
 	free(v);
 	return 0;
@@ -624,11 +617,11 @@ static void read_keys(struct ctx *c)
 	struct pg_key k, *prev = NULL;
 	__u32 id;
 
-	for (size_t i = 0; i < PG_KEYS_MAX; i++)
+	for (size_t i = 0; i < c->keys_max; i++)
 		keys[i].btype = ~0U;
 	while (!bpf_map_get_next_key(fd, prev, &k)) {
 		prev = &k;
-		if (!bpf_map_lookup_elem(fd, &k, &id) && id < PG_KEYS_MAX)
+		if (!bpf_map_lookup_elem(fd, &k, &id) && id < c->keys_max)
 			keys[id] = k;
 	}
 }
@@ -704,45 +697,56 @@ static const char *pow2_str(unsigned i, char *buf, size_t sz)
 	return buf;
 }
 
-/* A log2 histogram of ns (bucket i: [2^i, 2^(i+1)); 0: [0, 2)): text bars
- * from its first to its last non-empty bucket, or JSON [[from_ns, count],
- * ...] of the non-empty ones. */
+/* A latency histogram (pg-hist.h's buckets): text bars of its powers of
+ * two of ns, bpftrace's look (each the sum of its PG_HIST_SUB buckets),
+ * from the first to the last non-empty one; or JSON [[from_ns, count], ...]
+ * of its non-empty buckets. */
 static void print_hist(const struct ctx *c, const char *title, const __u64 *h)
 {
+	enum { ROWS = 2 + PG_HIST_HI - PG_HIST_LO };
+	__u64 row[ROWS] = { 0 }, max = 0;
 	int lo = -1, hi = -1;
-	__u64 max = 0;
 	bool first = true;
 
-	for (int i = 0; i < PG_HIST_MAX; i++)
-		if (h[i]) {
-			if (lo < 0)
-				lo = i;
-			hi = i;
-			if (h[i] > max)
-				max = h[i];
-		}
 	if (c->json) {
 		putchar('[');
-		for (int i = 0; i < PG_HIST_MAX; i++)
+		for (__u32 i = 0; i < PG_HIST_MAX; i++)
 			if (h[i]) {
-				printf("%s[%llu,%llu]", first ? "" : ",", i ? 1ULL << i : 0ULL,
-				       (unsigned long long)h[i]);
+				printf("%s[%llu,%llu]", first ? "" : ",",
+				       (unsigned long long)pg_hist_from(i), (unsigned long long)h[i]);
 				first = false;
 			}
 		putchar(']');
 		return;
 	}
+	/* row 0: [0, 2^LO); row r: [2^(LO+r-1), 2^(LO+r)); the last: 2^HI on */
+	for (__u32 i = 0; i < PG_HIST_MAX; i++)
+		row[i == 0 ? 0 : i == PG_HIST_MAX - 1 ? ROWS - 1 : 1 + (i - 1) / PG_HIST_SUB] += h[i];
+	for (int r = 0; r < ROWS; r++)
+		if (row[r]) {
+			if (lo < 0)
+				lo = r;
+			hi = r;
+			if (row[r] > max)
+				max = row[r];
+		}
 	if (lo < 0)
 		return;
 	printf("  %s (ns):\n", title);
-	for (int i = lo; i <= hi; i++) {
+	for (int r = lo; r <= hi; r++) {
 		static const char bar[] = "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@";
 		char a[24], b[24], range[56];
-		int w = (int)(h[i] * 40 / max);
+		int w = (int)(row[r] * 40 / max);
 
-		snprintf(range, sizeof(range), "[%s, %s)", i ? pow2_str(i, a, sizeof(a)) : "0",
-			 pow2_str(i + 1, b, sizeof(b)));
-		printf("  %-14s %10llu |%-40.*s|\n", range, (unsigned long long)h[i], w, bar);
+		if (r == 0)
+			snprintf(range, sizeof(range), "[0, %s)", pow2_str(PG_HIST_LO, b, sizeof(b)));
+		else if (r == ROWS - 1)
+			snprintf(range, sizeof(range), "[%s, ...)", pow2_str(PG_HIST_HI, a, sizeof(a)));
+		else
+			snprintf(range, sizeof(range), "[%s, %s)",
+				 pow2_str(PG_HIST_LO + r - 1, a, sizeof(a)),
+				 pow2_str(PG_HIST_LO + r, b, sizeof(b)));
+		printf("  %-14s %10llu |%-40.*s|\n", range, (unsigned long long)row[r], w, bar);
 	}
 }
 
@@ -750,6 +754,7 @@ static void print_summary(struct ctx *c, double secs)
 {
 	int sfd = bpf_map__fd(c->skel->maps.stats);
 	int qfd = bpf_map__fd(c->skel->maps.queries);
+	int tfd = bpf_map__fd(c->skel->maps.query_texts);
 	struct qrow *rows = NULL;
 	size_t nrows = 0, cap = 0;
 	struct pg_query_key qk, *qprev = NULL;
@@ -772,7 +777,7 @@ static void print_summary(struct ctx *c, double secs)
 		printf("\n--- %.1f s since attach ---\n%-20s %-16s %8s %8s %7s %5s %9s %9s %9s %9s %9s\n",
 		       secs, "BACKEND TYPE", "APPLICATION", "XSTART", "COMMIT",
 		       "ABORT", "PREP", "XACT p50", "XACT p99", "QUERIES", "Q p50", "Q p99");
-	for (__u32 id = 0; id < PG_KEYS_MAX; id++) {
+	for (__u32 id = 0; id < c->keys_max; id++) {
 		const struct pg_key *kp = &c->keys[id];
 		struct pg_stats s;
 
@@ -845,19 +850,26 @@ static void print_summary(struct ctx *c, double secs)
 				break;
 			rows = n;
 		}
-		if (qk.kid == 0 || qk.kid > PG_KEYS_MAX || c->keys[qk.kid - 1].btype == ~0U)
+		if (qk.kid == 0 || qk.kid > c->keys_max || c->keys[qk.kid - 1].btype == ~0U)
 			continue;
 		rows[nrows].k = c->keys[qk.kid - 1];
+		rows[nrows].qk = qk;
 		if (!sum_query(qfd, &qk, &rows[nrows].q))
 			nrows++;
 	}
 	qsort(rows, nrows, sizeof(*rows), cmp_qrow);
 	/* the texts shown: the first seen, its constants as $1, $2 */
-	for (size_t i = 0; !c->exact_texts && i < nrows && (int)i < c->top; i++) {
-		char t[PG_QUERY_MAX];
+	for (size_t i = 0; i < nrows && (int)i < c->top; i++) {
+		struct pg_query_text qt;
 
-		pg_normalize_text(rows[i].q.text, t, sizeof(t));
-		memcpy(rows[i].q.text, t, sizeof(t));
+		if (bpf_map_lookup_elem(tfd, &rows[i].qk, &qt))
+			snprintf(qt.text, sizeof(qt.text), "(text not found: %s)", strerror(errno));
+		else
+			qt.text[sizeof(qt.text) - 1] = 0;
+		if (c->exact_texts)
+			memcpy(rows[i].text, qt.text, sizeof(qt.text));
+		else
+			pg_normalize_text(qt.text, rows[i].text, sizeof(rows[i].text));
 	}
 	if (c->json) {
 		printf("],\"top_queries\":[");
@@ -871,7 +883,7 @@ static void print_summary(struct ctx *c, double secs)
 			printf(",\"calls\":%llu,\"total_ms\":%.3f,\"max_ms\":%.3f,\"query\":",
 			       (unsigned long long)r->q.cnt, r->q.total_ns / 1e6,
 			       r->q.max_ns / 1e6);
-			json_str(r->q.text);
+			json_str(r->text);
 			putchar('}');
 		}
 		printf("],\"lock_waits_by_type\":[");
@@ -898,7 +910,7 @@ static void print_summary(struct ctx *c, double secs)
 			printf("%10.2f %8llu %9.3f  %-16s %.*s\n", r->q.total_ns / 1e6,
 			       (unsigned long long)r->q.cnt,
 			       r->q.cnt ? r->q.total_ns / 1e6 / r->q.cnt : 0,
-			       r->k.app[0] ? r->k.app : "-", 100, r->q.text);
+			       r->k.app[0] ? r->k.app : "-", 100, r->text);
 		}
 		if (queries_dropped(c))
 			printf("(%llu queries of texts not kept: %zu distinct texts fill "
@@ -916,9 +928,9 @@ static void print_summary(struct ctx *c, double secs)
 			printf("(%llu events lost)\n",
 			       (unsigned long long)c->skel->bss->lost_events);
 		if (c->skel->bss->keys_full)
-			printf("(%llu hits of processes not counted: more than %d "
-			       "backend type and application pairs)\n",
-			       (unsigned long long)c->skel->bss->keys_full, PG_KEYS_MAX);
+			printf("(%llu hits of processes not counted: more than %u "
+			       "backend type and application pairs; see --groups)\n",
+			       (unsigned long long)c->skel->bss->keys_full, c->keys_max);
 	}
 	free(rows);
 	fflush(stdout);
@@ -1022,7 +1034,7 @@ out:
 int main(int argc, char **argv)
 {
 	enum { OPT_APP = 256, OPT_PID, OPT_TYPE, OPT_TOP, OPT_JSON, OPT_SUB, OPT_PERFETTO,
-	       OPT_EXACT, OPT_NO_TEXTS, OPT_LOCK_MIN, OPT_HIST };
+	       OPT_EXACT, OPT_NO_TEXTS, OPT_LOCK_MIN, OPT_HIST, OPT_GROUPS };
 	static const struct option longopts[] = {
 		{ "app", required_argument, NULL, OPT_APP },
 		{ "pid", required_argument, NULL, OPT_PID },
@@ -1035,6 +1047,7 @@ int main(int argc, char **argv)
 		{ "no-texts", no_argument, NULL, OPT_NO_TEXTS },
 		{ "lock-min", required_argument, NULL, OPT_LOCK_MIN },
 		{ "hist", no_argument, NULL, OPT_HIST },
+		{ "groups", required_argument, NULL, OPT_GROUPS },
 		{ "help", no_argument, NULL, 'h' },
 		{}
 	};
@@ -1045,7 +1058,7 @@ int main(int argc, char **argv)
 	struct tsdt_link *links[16] = {};
 	size_t link_cnt = 0;
 	struct ring_buffer *rb = NULL;
-	struct ctx c = { .top = 10, .lock_min_ns = 10000000 };
+	struct ctx c = { .top = 10, .lock_min_ns = 10000000, .keys_max = PG_KEYS_DEFAULT };
 	struct timespec t0, now, last;
 	char exe[64], bin[4096];
 	int opt, err, ret = 1;
@@ -1067,6 +1080,13 @@ int main(int argc, char **argv)
 		case OPT_EXACT: c.exact_texts = true; break;
 		case OPT_NO_TEXTS: c.no_texts = true; break;
 		case OPT_HIST: c.hist = true; break;
+		case OPT_GROUPS: c.keys_max = (__u32)parse_num("--groups", optarg);
+			if (c.keys_max < 1 || c.keys_max > PG_KEYS_MAX) {
+				fprintf(stderr, "pg-top: --groups wants 1 to %d, not '%s'\n",
+					PG_KEYS_MAX, optarg);
+				return 2;
+			}
+			break;
 		case OPT_LOCK_MIN:
 			c.lock_min_ns = (__u64)parse_num("--lock-min", optarg) * 1000000;
 			break;
@@ -1114,6 +1134,15 @@ int main(int argc, char **argv)
 	c.skel->rodata->exact_texts = c.exact_texts;
 	c.skel->rodata->no_texts = c.no_texts;
 	c.skel->rodata->lock_min_ns = c.lock_min_ns;
+	c.skel->rodata->keys_max = c.keys_max;
+	c.keys = calloc(c.keys_max, sizeof(*c.keys));
+	if (!c.keys || bpf_map__set_max_entries(c.skel->maps.keys, c.keys_max) ||
+	    bpf_map__set_max_entries(c.skel->maps.stats, c.keys_max)) {
+		fprintf(stderr, "pg-top: --groups %u: %s\n", c.keys_max, strerror(ENOMEM));
+		pg_top_bpf__destroy(c.skel);
+		free(c.keys);
+		return 1;
+	}
 	if (app)
 		snprintf((char *)c.skel->rodata->filter_app, PG_APP_MAX, "%s", app);
 	if (type) {
@@ -1254,6 +1283,7 @@ out:
 	for (size_t i = 0; i < c.fn_link_cnt; i++)
 		bpf_link__destroy(c.fn_links[i]);
 	pg_top_bpf__destroy(c.skel);
+	free(c.keys);
 	pg_flows_free(&c.fl);
 	return ret;
 }

@@ -8,11 +8,14 @@
 #define PG_TOP_H
 
 #include "pg-lex.h"
+#include "pg-hist.h"
 
 #define PG_APP_MAX   32   /* application_name bytes kept (NAMEDATALEN: 64) */
 #define PG_QUERY_MAX 192  /* query text bytes kept */
-#define PG_HIST_MAX  40   /* log2 buckets of nanoseconds: [2^i, 2^(i+1)) */
-#define PG_KEYS_MAX  1024 /* distinct (backend type, application) pairs */
+/* distinct (backend type, application) pairs: by default, and at most
+ * (pg-top --groups; each takes sizeof(struct pg_stats) per CPU) */
+#define PG_KEYS_DEFAULT 256
+#define PG_KEYS_MAX     65536
 
 struct pg_key {
 	__u32 btype;            /* MyBackendType */
@@ -31,7 +34,7 @@ struct pg_stats {
 	__u64 xact_start, xact_commit, xact_abort;
 	__u64 xact_prepare;             /* ended by PREPARE TRANSACTION */
 	__u64 xact_ns;                  /* total time of the ended ones */
-	__u64 xact_hist[PG_HIST_MAX];
+	__u64 xact_hist[PG_HIST_MAX];   /* pg-hist.h's buckets */
 	__u64 query_cnt, query_ns;
 	__u64 query_hist[PG_HIST_MAX];
 	__u64 lock_waits, lock_ns;
@@ -82,9 +85,15 @@ struct pg_proc {
 	char text[PG_QUERY_MAX];        /* the current query's text */
 };
 
+/* a query's figures, per CPU (the map `queries`) */
 struct pg_query {
 	__u64 cnt, total_ns, max_ns;
-	char text[PG_QUERY_MAX];        /* written once, by the first */
+};
+
+/* its text as the first of its calls sent it, one copy for all CPUs (the
+ * map `query_texts`, by the same key, added before the figures) */
+struct pg_query_text {
+	char text[PG_QUERY_MAX];
 };
 
 enum pg_event_kind {

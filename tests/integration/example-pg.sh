@@ -58,6 +58,9 @@ wait_for "$PGDIR/early.out" '^done$' 10 || fail "early session's queries"
 as_pg env PGAPPNAME=twophase "$PGB/psql" -X -q -d postgres -c "BEGIN; INSERT INTO t VALUES (2); PREPARE TRANSACTION 'tp1';" \
 	-c "COMMIT PREPARED 'tp1';" -c "BEGIN; INSERT INTO t VALUES (3); PREPARE TRANSACTION 'tp2';" \
 	-c "ROLLBACK PREPARED 'tp2';" > /dev/null
+# latencies known: four 20 ms sleeps, each its own transaction
+as_pg env PGAPPNAME=sleeper "$PGB/psql" -X -q -d postgres -c "SELECT pg_sleep(0.02)" \
+	-c "SELECT pg_sleep(0.02)" -c "SELECT pg_sleep(0.02)" -c "SELECT pg_sleep(0.02)" > /dev/null
 # a lock wait: lockB waits for lockA's exclusive lock on t
 as_pg env PGAPPNAME=lockA "$PGB/psql" -X -q -d postgres -c "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(0.4); COMMIT;" > /dev/null & LA=$!
 sleep 0.15
@@ -88,8 +91,14 @@ good &= ok(g is not None and (g['xact_start'], g['xact_commit'], g['xact_abort']
            (n1, n2, str(g and (g['xact_start'], g['xact_commit'], g['xact_abort']))))
 good &= ok(g is not None and sum(b[1] for b in g['xact_hist']) == 200 and
            sum(b[1] for b in g['query_hist']) == 600 and
-           all(b[0] == 0 or b[0] & (b[0] - 1) == 0 for b in g['xact_hist'] + g['query_hist']),
-           'pgbench: latency histograms of its 200 transactions and 600 queries (buckets from 0 or a power of 2 ns)')
+           all(b[0] == 0 or (b[0] >> (b[0].bit_length() - 3)) in (4, 5, 6, 7) and
+               b[0] % (1 << (b[0].bit_length() - 3)) == 0 for b in g['xact_hist'] + g['query_hist']),
+           'pgbench: latency histograms of its 200 transactions and 600 queries (buckets from 0 or (4 + k) * 2^j ns)')
+gs = group('sleeper')
+good &= ok(gs is not None and gs['queries'] == 4 and 16 <= gs['query_p50_ms'] <= 26 and
+           16 <= gs['xact_p50_ms'] <= 26,
+           'four 20 ms sleeps: the median query and transaction 16-26 ms (a bucket is 25%% wide): %s' %
+           str(gs and (gs['queries'], gs['query_p50_ms'], gs['xact_p50_ms'])))
 good &= ok(g is not None and g['queries'] == 600 and g['queries_unread'] == 0,
            'pgbench: 600 queries, each text read: %s' % str(g and (g['queries'], g['queries_unread'])))
 tq = {(q['application'], q['query']): q['calls'] for q in s['top_queries']}
@@ -158,6 +167,49 @@ print(('ok' if texts_ok else 'FAIL') + ': --exact-texts: the constants as sent, 
 sys.exit(not (ok and texts_ok))
 PY
 check "-D and --app" [ $? = 0 ]
+
+# a full table of texts: 18000 distinct ones (--exact-texts, a random
+# constant each) in a table of 16384: each query counted once, by its text
+# or as not kept
+printf '\\set v random(1, 1000000000)\nSELECT :v AS full;\n' > "$PGDIR/full.sql"
+chmod 644 "$PGDIR/full.sql"
+"$TOP" -p "$PG_PID" --app full --exact-texts --top 20000 -i 600000 --json > "$TMP/full.out" 2> "$TMP/full.err" & T=$!
+wait_for "$TMP/full.err" 'handlers attached' 15 || die "pg-top (full table) did not attach"
+as_pg env PGAPPNAME=full "$PGB/pgbench" -n -c 2 -t 9000 -f "$PGDIR/full.sql" postgres > /dev/null 2>&1
+kill -INT $T; wait $T
+python3 - "$TMP/full.out" <<'PY'
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1]) if '"summary"' in l][-1]
+g = [x for x in s['groups'] if x['application'] == 'full']
+calls = sum(q['calls'] for q in s['top_queries'])
+ok = (len(g) == 1 and g[0]['queries'] == 18000 and s['distinct_queries'] == 16384 and
+      len(s['top_queries']) == 16384 and s['queries_dropped'] > 0 and
+      calls + s['queries_dropped'] == 18000)
+print(('ok' if ok else 'FAIL') + ': 18000 queries, 16384 texts kept: queries, distinct, kept calls, not kept:',
+      g and g[0]['queries'], s['distinct_queries'], calls, s['queries_dropped'])
+sys.exit(not ok)
+PY
+check "a full table of query texts: each query counted once" [ $? = 0 ]
+
+# --groups 1: one (backend type, application) pair counted, the others'
+# hits told as not counted; --groups 0 refused
+"$TOP" -p "$PG_PID" --groups 1 -i 600000 --json > "$TMP/g1.out" 2> "$TMP/g1.err" & T=$!
+wait_for "$TMP/g1.err" 'handlers attached' 15 || die "pg-top --groups 1 did not attach"
+as_pg env PGAPPNAME=one "$PGB/psql" -X -q -d postgres -c "SELECT 1" -c "SELECT 2" > /dev/null
+as_pg env PGAPPNAME=two "$PGB/psql" -X -q -d postgres -c "SELECT 1" > /dev/null
+kill -INT $T; wait $T
+python3 - "$TMP/g1.out" <<'PY'
+import json, sys
+s = [json.loads(l) for l in open(sys.argv[1]) if '"summary"' in l][-1]
+ok = len(s['groups']) == 1 and s['keys_full'] > 0
+print(('ok' if ok else 'FAIL') + ': --groups 1: one group, the rest not counted (keys_full):',
+      [(g['backend_type'], g['application']) for g in s['groups']], s['keys_full'])
+sys.exit(not ok)
+PY
+check "--groups 1: one group counted, the others told" [ $? = 0 ]
+"$TOP" -p "$PG_PID" --groups 0 > /dev/null 2> "$TMP/g0.err"; r=$?
+check "--groups 0 refused, exit 2, saying why" [ "$r $(cat "$TMP/g0.err")" = \
+	"2 pg-top: --groups wants 1 to 65536, not '0'" ]
 
 # a server pg-top does not know, or no server at all, is refused with why
 # (the postmaster's working directory is its data directory, PG_VERSION

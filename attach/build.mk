@@ -45,6 +45,8 @@ $(OUT)/tests/attach/tracer: tests/attach/tracer.c $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -o $@ $< $(OUT)/libtsdt.a $(LIBS)
 UNIT_TESTS += $(OUT)/tests/test_btf_args $(OUT)/tests/test_ringbuf $(OUT)/tests/test_writer
+# latency histograms (<tsdt/hist.h>, tsdt_hist__*()): buckets, percentiles
+UNIT_TESTS += $(OUT)/tests/test_hist
 CHECK_CMDS += tests/integration/attach-values.sh \
 	      tests/integration/attach-refuse.sh \
 	      tests/integration/attach-strings.sh \

@@ -90,11 +90,7 @@ _Static_assert(TSDT_HIST_STAGES == TSDT_SPAN_MAX_STAGES, "stages");
 
 int tsdt_hist__bucket(uint64_t v)
 {
-	int l = 63 - __builtin_clzll(v | 1);
-
-	if (v < 4)
-		return (int)v;
-	return 4 * (l - 1) + (int)((v >> (l - 2)) & 3);
+	return (int)tsdt_hist_bucket(v);
 }
 
 uint64_t tsdt_hist__bucket_low(int b)

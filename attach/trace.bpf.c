@@ -23,6 +23,7 @@
 #define __TSDT_REG trace_reg
 __u64 trace_reg(struct pt_regs *ctx, int off);
 #include <tsdt/tsdt.bpf.h>
+#include <tsdt/hist.h>
 #include "trace.h"
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
@@ -478,25 +479,6 @@ static __always_inline void span_count(__u32 span, __u32 c)
 	count(&span_cnts, span * TSDT_SPAN_CNT_N + c);
 }
 
-/* the histogram bucket of @v: exact below 4, else 4 per power of two (the
- * power's index, then the 2 bits after the leading one), as
- * tsdt_hist__bucket() */
-static __always_inline __u32 span_bucket(__u64 v)
-{
-	__u32 l = 0;
-	__u64 x = v;
-
-	if (v < 4)
-		return (__u32)v;
-	if (x >> 32) { x >>= 32; l += 32; }
-	if (x >> 16) { x >>= 16; l += 16; }
-	if (x >> 8) { x >>= 8; l += 8; }
-	if (x >> 4) { x >>= 4; l += 4; }
-	if (x >> 2) { x >>= 2; l += 2; }
-	if (x >> 1) { l += 1; }
-	return 4 * (l - 1) + ((v >> (l - 2)) & 3);
-}
-
 static __always_inline void span_hist_add(__u32 span, __u64 group, __u64 d,
 					  const struct tsdt_span_open *o,
 					  __u64 now)
@@ -521,7 +503,7 @@ static __always_inline void span_hist_add(__u32 span, __u64 group, __u64 d,
 	}
 	__sync_fetch_and_add(&h->count, 1);
 	__sync_fetch_and_add(&h->sum, d);
-	b = span_bucket(d);
+	b = tsdt_hist_bucket(d);
 	if (b < TSDT_SPAN_BUCKETS)
 		__sync_fetch_and_add(&h->buckets[b], 1);
 	/* min and max: compare-and-swap, retried a few times */

@@ -42,11 +42,10 @@ $(PG_OUT)/pg_probes.bpf.h: providers/postgresql-15.d $(OUT)/tsdt-gen
 
 # -mcpu=v3: the id of a new key comes from an atomic fetch-and-add's result
 $(PG_OUT)/pg-top.bpf.o: BPF_CFLAGS += -I$(PG_OUT) -Iexamples/pg -mcpu=v3
-$(PG_OUT)/pg-top.bpf.o: $(PG_OUT)/pg_probes.bpf.h examples/pg/pg-top.h examples/pg/pg-lex.h \
-		examples/pg/pg-hist.h
+$(PG_OUT)/pg-top.bpf.o: $(PG_OUT)/pg_probes.bpf.h examples/pg/pg-top.h examples/pg/pg-lex.h
 
 $(PG_OUT)/pg-top: examples/pg/pg-top.c examples/pg/pg-flows.c examples/pg/pg-flows.h \
-		examples/pg/pg-top.h examples/pg/pg-lex.h examples/pg/pg-norm.h examples/pg/pg-hist.h \
+		examples/pg/pg-top.h examples/pg/pg-lex.h examples/pg/pg-norm.h \
 		$(PG_OUT)/pg-top.skel.h $(OUT)/libtsdt.a
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -I$(PG_OUT) -Iexamples/pg -o $@ $< examples/pg/pg-flows.c \

@@ -146,8 +146,6 @@ $(SPAN_DIR)/reqsrv: tests/span/reqsrv.c include/sys/tsdt.h
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) -O2 -g -Wall -Iinclude -o $@ $<
 UNIT_TESTS += $(OUT)/tests/test_pg_norm
-# pg-top's latency histograms: buckets and percentiles
-UNIT_TESTS += $(OUT)/tests/test_pg_hist
 # pg-top's replication flows, fed events of its own (no server)
 UNIT_TESTS += $(OUT)/tests/test_pg_flows
 $(OUT)/tests/test_pg_flows: tests/unit/test_pg_flows.c examples/pg/pg-flows.c \

@@ -277,6 +277,14 @@ static __always_inline __u32 bucket(__u64 ns)
 	return r < PG_HIST_MAX ? r : PG_HIST_MAX - 1;
 }
 
+/* @ns's bucket in a latency histogram of PG_HIST_MAX (pg-top.h) */
+static __always_inline __u32 hist_bucket(__u64 ns)
+{
+	__u32 b = tsdt_hist_bucket(ns);
+
+	return b < PG_HIST_MAX ? b : PG_HIST_MAX - 1;
+}
+
 /* A new event of @kind from the current process @p in the ring (zeroed,
  * its pid, cluster and time set), or NULL, counted as lost. Submit it with
  * BPF_RB_NO_WAKEUP: pg-top.c reads the ring every 100 ms. */
@@ -360,7 +368,7 @@ static __always_inline struct pg_proc *xact_end(struct pt_regs *ctx,
 	if (!d)
 		return p; /* began before the attach */
 	s->xact_ns += d;
-	s->xact_hist[pg_hist_bucket(d)] += 1;
+	s->xact_hist[hist_bucket(d)] += 1;
 	return p;
 }
 
@@ -509,7 +517,7 @@ POSTGRESQL_QUERY_DONE_HANDLER(on_query_done)
 		return 0;
 	s->query_cnt += 1;
 	s->query_ns += d;
-	s->query_hist[pg_hist_bucket(d)] += 1;
+	s->query_hist[hist_bucket(d)] += 1;
 	if (no_texts)
 		return 0;
 	if (!p->query_ok) {

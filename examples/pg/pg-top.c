@@ -105,7 +105,7 @@ static const char usage[] =
 	"                 histograms (powers of two of ns; --json has them\n"
 	"                 always, in buckets a quarter of a power of two wide)\n"
 	"  --groups N     backend type and application pairs counted (default\n"
-	"                 256; each takes about 1.8 KB of kernel memory per CPU)\n"
+	"                 256; each takes about 2.3 KB of kernel memory per CPU)\n"
 	"  --subscriber DATADIR  a subscriber cluster of this machine: follow each\n"
 	"                 transaction by its commit LSN from the publisher's commit\n"
 	"                 through the walsender's decoding (ReorderBufferCommit,\n"
@@ -452,12 +452,19 @@ static int write_perfetto(struct ctx *c, const char *path, pid_t pub, pid_t sub)
 	return fclose(f) ? -errno : 0;
 }
 
-/* The @pct-th percentile of @hist's entries in ms (pg-hist.h: within a
- * bucket, interpolated); 0 for none. (A transaction that began before the
- * attach is counted, but has no latency in the histogram.) */
+/* The @pct-th percentile of @hist's entries in ms (libtsdt's: the upper
+ * bound of its bucket, a quarter of a power of two wide); 0 for none. (A
+ * transaction that began before the attach is counted, but has no latency
+ * in the histogram.) */
 static double pct_ms(const __u64 *hist, double pct)
 {
-	return pg_hist_pct(hist, pct) / 1e6;
+	struct tsdt_hist h = { 0 };
+
+	for (int i = 0; i < PG_HIST_MAX; i++) {
+		h.buckets[i] = hist[i];
+		h.count += hist[i];
+	}
+	return (double)tsdt_hist__percentile(&h, pct) / 1e6;
 }
 
 static void json_str(const char *s)
@@ -697,32 +704,39 @@ static const char *pow2_str(unsigned i, char *buf, size_t sz)
 	return buf;
 }
 
-/* A latency histogram (pg-hist.h's buckets): text bars of its powers of
- * two of ns, bpftrace's look (each the sum of its PG_HIST_SUB buckets),
- * from the first to the last non-empty one; or JSON [[from_ns, count], ...]
- * of its non-empty buckets. */
+/* A latency histogram (tsdt_hist_bucket()'s buckets): text bars of its
+ * powers of two of ns, bpftrace's look (each the sum of its buckets), from
+ * the first to the last non-empty one; or JSON [[from_ns, count], ...] of
+ * its non-empty buckets. */
 static void print_hist(const struct ctx *c, const char *title, const __u64 *h)
 {
-	enum { ROWS = 2 + PG_HIST_HI - PG_HIST_LO };
-	__u64 row[ROWS] = { 0 }, max = 0;
-	int lo = -1, hi = -1;
+	/* row r: [2^(r-1), 2^r) (row 0: 0); the last bucket, 2^36 and
+	 * above, the only one of its row */
+	__u64 row[65] = { 0 }, max = 0;
+	int lo = -1, hi = -1, top = 0;
 	bool first = true;
 
 	if (c->json) {
 		putchar('[');
-		for (__u32 i = 0; i < PG_HIST_MAX; i++)
+		for (int i = 0; i < PG_HIST_MAX; i++)
 			if (h[i]) {
 				printf("%s[%llu,%llu]", first ? "" : ",",
-				       (unsigned long long)pg_hist_from(i), (unsigned long long)h[i]);
+				       (unsigned long long)tsdt_hist__bucket_low(i),
+				       (unsigned long long)h[i]);
 				first = false;
 			}
 		putchar(']');
 		return;
 	}
-	/* row 0: [0, 2^LO); row r: [2^(LO+r-1), 2^(LO+r)); the last: 2^HI on */
-	for (__u32 i = 0; i < PG_HIST_MAX; i++)
-		row[i == 0 ? 0 : i == PG_HIST_MAX - 1 ? ROWS - 1 : 1 + (i - 1) / PG_HIST_SUB] += h[i];
-	for (int r = 0; r < ROWS; r++)
+	for (int i = 0; i < PG_HIST_MAX; i++) {
+		__u64 from = tsdt_hist__bucket_low(i);
+		int r = from ? 64 - __builtin_clzll(from) : 0;
+
+		if (i == PG_HIST_MAX - 1)
+			top = r;
+		row[r] += h[i];
+	}
+	for (int r = 0; r < 65; r++)
 		if (row[r]) {
 			if (lo < 0)
 				lo = r;
@@ -739,13 +753,12 @@ static void print_hist(const struct ctx *c, const char *title, const __u64 *h)
 		int w = (int)(row[r] * 40 / max);
 
 		if (r == 0)
-			snprintf(range, sizeof(range), "[0, %s)", pow2_str(PG_HIST_LO, b, sizeof(b)));
-		else if (r == ROWS - 1)
-			snprintf(range, sizeof(range), "[%s, ...)", pow2_str(PG_HIST_HI, a, sizeof(a)));
+			snprintf(range, sizeof(range), "[0, 1)");
+		else if (r == top)
+			snprintf(range, sizeof(range), "[%s, ...)", pow2_str(r - 1, a, sizeof(a)));
 		else
-			snprintf(range, sizeof(range), "[%s, %s)",
-				 pow2_str(PG_HIST_LO + r - 1, a, sizeof(a)),
-				 pow2_str(PG_HIST_LO + r, b, sizeof(b)));
+			snprintf(range, sizeof(range), "[%s, %s)", pow2_str(r - 1, a, sizeof(a)),
+				 pow2_str(r, b, sizeof(b)));
 		printf("  %-14s %10llu |%-40.*s|\n", range, (unsigned long long)row[r], w, bar);
 	}
 }

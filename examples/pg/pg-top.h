@@ -8,7 +8,12 @@
 #define PG_TOP_H
 
 #include "pg-lex.h"
-#include "pg-hist.h"
+#include <tsdt/hist.h>
+
+/* latency histograms: tsdt_hist_bucket()'s buckets of ns up to 2^36 (68.7
+ * s), the last one also for what is above (read by libtsdt's
+ * tsdt_hist__percentile()) */
+#define PG_HIST_MAX  141
 
 #define PG_APP_MAX   32   /* application_name bytes kept (NAMEDATALEN: 64) */
 #define PG_QUERY_MAX 192  /* query text bytes kept */
@@ -34,7 +39,7 @@ struct pg_stats {
 	__u64 xact_start, xact_commit, xact_abort;
 	__u64 xact_prepare;             /* ended by PREPARE TRANSACTION */
 	__u64 xact_ns;                  /* total time of the ended ones */
-	__u64 xact_hist[PG_HIST_MAX];   /* pg-hist.h's buckets */
+	__u64 xact_hist[PG_HIST_MAX];
 	__u64 query_cnt, query_ns;
 	__u64 query_hist[PG_HIST_MAX];
 	__u64 lock_waits, lock_ns;

@@ -32,6 +32,8 @@
 #include <string.h>
 #include <sys/types.h>
 
+#include <tsdt/hist.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -1195,13 +1197,13 @@ TSDT_API size_t tsdt_tracer__span_probe_cnt(const struct tsdt_tracer *tr,
 
 /*
  * A latency histogram, in ns, as the kernel keeps it: exact below 4, then
- * 4 buckets per power of two (within 25% of the value);
+ * 4 buckets per power of two (within 25% of the value; <tsdt/hist.h>, whose
+ * tsdt_hist_bucket() a BPF handler can count with too);
  * tsdt_hist__bucket*() map values and buckets. stage_sum[k] is the total
  * time from the point before stage k (the begin, or the stage before it
  * that the span passed) to stage k, over the stage_cnt[k] spans that
  * passed it.
  */
-#define TSDT_HIST_BUCKETS 256
 #define TSDT_HIST_STAGES 4
 struct tsdt_hist {
 	uint64_t count, sum, min, max;

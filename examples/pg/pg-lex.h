@@ -21,8 +21,11 @@
  *    operator, '(' or ',' ("+ -5").
  * Comments (-- to the end of the line, and nested slash-star ones) and
  * quoted identifiers ("...") are kept as they are, constants in them too.
- * Not known: the UESCAPE clause after a U&'...' (its character, a string,
- * is a constant of its own). pg_norm_step() says what byte @c, followed by
+ * So is the escape character of a UESCAPE clause after a U&'...' string
+ * (U&'d!0061t' UESCAPE '!' is "$1 UESCAPE '!'", as in pg_stat_statements:
+ * PostgreSQL's grammar makes no constant of it), when only spaces come
+ * between the string, UESCAPE and the character (a comment there makes the
+ * character a constant). pg_norm_step() says what byte @c, followed by
  * @next and @next2 (0 after the text's end), is, in the state *@n (zeroed
  * at the text's start).
  */
@@ -40,6 +43,8 @@ enum {
 	PG_NORM_DBODY,    /* the dollar-quoted string, up to its tag again */
 	PG_NORM_REST,     /* after a tag too long: the rest is the constant */
 	PG_NORM_UOPEN,    /* the quote opening U&'...' */
+	PG_NORM_USTR,     /* U&'...' */
+	PG_NORM_KSTR,     /* the escape character after UESCAPE: kept */
 };
 
 #define PG_NORM_TAG_MAX 16
@@ -54,6 +59,9 @@ struct pg_norm {
 	unsigned char pc;       /* the byte before */
 	unsigned char pns;      /* the last byte not a space before */
 	unsigned char tlen, m;  /* the dollar tag's length, bytes matched */
+	unsigned char ue;       /* after a U&'...': 1 + the letters of UESCAPE
+				 * matched since (8: all, then spaces; 0: none
+				 * looked for) */
 	unsigned char tag[PG_NORM_TAG_MAX]; /* "$tag$" */
 };
 
@@ -97,9 +105,11 @@ static __always_inline int pg_norm_what(struct pg_norm *n, unsigned char c,
 	switch (n->st) {
 	case PG_NORM_STR:
 	case PG_NORM_ESTR:
+	case PG_NORM_USTR:
 		if (c == '\'') {
 			n->lastq = n->st;
 			n->st = PG_NORM_SQL;
+			n->ue = n->lastq == PG_NORM_USTR;
 		} else if (c == '\\' && n->st == PG_NORM_ESTR) {
 			pg_norm_eat(n, PG_NORM_SKIP);
 		}
@@ -167,8 +177,35 @@ static __always_inline int pg_norm_what(struct pg_norm *n, unsigned char c,
 	case PG_NORM_REST:
 		return PG_NORM_SKIP;
 	case PG_NORM_UOPEN:
-		n->st = PG_NORM_STR;
+		n->st = PG_NORM_USTR;
 		return PG_NORM_SKIP;
+	case PG_NORM_KSTR:
+		if (c == '\'') {
+			n->lastq = n->st;
+			n->st = PG_NORM_SQL;
+		}
+		return PG_NORM_KEEP;
+	}
+	/* after a U&'...': spaces, UESCAPE, spaces, then the quote of its
+	 * escape character, all kept (every byte of it before the quote is
+	 * kept below too); anything else ends the look */
+	if (n->ue) {
+		/* "uescape", a byte each from the lowest (no array: a
+		 * function's static has no place in a BPF object's BTF) */
+		const unsigned long long kw = 0x0065706163736575ULL;
+
+		if (c && c <= ' ' && (n->ue == 1 || n->ue == 8))
+			return PG_NORM_KEEP;
+		if (n->ue < 8 && (c | 0x20) == ((kw >> (8 * ((n->ue - 1) & 7))) & 0xff)) {
+			n->ue++;
+			return PG_NORM_KEEP;
+		}
+		if (n->ue == 8 && c == '\'') {
+			n->ue = 0;
+			n->st = PG_NORM_KSTR;
+			return PG_NORM_KEEP;
+		}
+		n->ue = 0;
 	}
 	if (pg_norm_digit(c) || (c == '.' && pg_norm_digit(next))) {
 		if (pg_norm_ident(n->pc))
@@ -179,7 +216,7 @@ static __always_inline int pg_norm_what(struct pg_norm *n, unsigned char c,
 	if (c == '\'') {
 		if (n->pc == '\'') { /* '' goes on with the string */
 			n->st = n->lastq;
-			return PG_NORM_SKIP;
+			return n->st == PG_NORM_KSTR ? PG_NORM_KEEP : PG_NORM_SKIP;
 		}
 		n->st = PG_NORM_STR;
 		return PG_NORM_CONST;
@@ -277,7 +314,7 @@ static __always_inline int pg_norm_step(struct pg_norm *n, unsigned char c,
 {
 	unsigned char k = pg_norm_class[c];
 
-	if (n->st == PG_NORM_SQL && !n->eat &&
+	if (n->st == PG_NORM_SQL && !n->eat && !n->ue &&
 	    !(k & PG_NORM_C_ANY) && !((k & PG_NORM_C_QUOTE) && next == '\'') &&
 	    !((k & PG_NORM_C_AMP) && next == '&')) {
 		n->pc = c;

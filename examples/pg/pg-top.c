@@ -1019,8 +1019,13 @@ static int attach_handlers(struct pg_top_bpf *skel, const char *bin,
 
 		if (strncmp(bpf_program__section_name(prog), "tsdt", 4))
 			continue; /* the fork and exit tracepoints */
-		if (tsdt_program__probe_name(prog, prov, name, sizeof(name)))
-			continue;
+		/* every handler of ours names its probe: one that does not
+		 * (its BTF not in the kernel, said above) is not skipped */
+		if ((err = tsdt_program__probe_name(prog, prov, name, sizeof(name)))) {
+			fprintf(stderr, "pg-top: handler %s: no probe name: %s\n",
+				bpf_program__name(prog), strerror(-err));
+			goto out;
+		}
 		for (size_t i = 0; i < tsdt_target__probe_cnt(t) && !probe; i++) {
 			const struct tsdt_probe *p = tsdt_target__probe(t, i);
 

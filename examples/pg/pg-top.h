@@ -87,7 +87,8 @@ struct pg_proc {
 				 * the map, not on the stack: the verifier
 				 * tracks no value of it there) */
 	char app[PG_APP_MAX];
-	char text[PG_QUERY_MAX];        /* the current query's text */
+	/* the current query's text (8-byte aligned: hashed in words) */
+	char text[PG_QUERY_MAX] __attribute__((aligned(8)));
 };
 
 /* a query's figures, per CPU (the map `queries`) */

@@ -58,6 +58,16 @@ wait_for "$PGDIR/early.out" '^done$' 10 || fail "early session's queries"
 as_pg env PGAPPNAME=twophase "$PGB/psql" -X -q -d postgres -c "BEGIN; INSERT INTO t VALUES (2); PREPARE TRANSACTION 'tp1';" \
 	-c "COMMIT PREPARED 'tp1';" -c "BEGIN; INSERT INTO t VALUES (3); PREPARE TRANSACTION 'tp2';" \
 	-c "ROLLBACK PREPARED 'tp2';" > /dev/null
+# a UESCAPE clause: its character kept (two queries differing in the
+# string only are one; another character is another query)
+cat > "$PGDIR/uescape.sql" <<'SQL'
+SELECT U&'d!0061t' UESCAPE '!' AS w;
+SELECT U&'zz' UESCAPE '!' AS w;
+SELECT U&'d#0061t' UESCAPE '#' AS w;
+SQL
+chmod 644 "$PGDIR/uescape.sql"
+as_pg env PGAPPNAME=uescape "$PGB/psql" -X -q -d postgres -f "$PGDIR/uescape.sql" > "$TMP/uescape.out" 2>&1
+check "the UESCAPE queries ran" grep -q 'dat' "$TMP/uescape.out"
 # latencies known: four 20 ms sleeps, each its own transaction
 as_pg env PGAPPNAME=sleeper "$PGB/psql" -X -q -d postgres -c "SELECT pg_sleep(0.02)" \
 	-c "SELECT pg_sleep(0.02)" -c "SELECT pg_sleep(0.02)" -c "SELECT pg_sleep(0.02)" > /dev/null
@@ -122,6 +132,9 @@ qn = 'SELECT /* v1 */ $1 AS e, $2 AS d, $3 AS n, $4 AS u;'
 good &= ok(tq.get(('renamed', qn)) == 2,
            "E'' and U&'' strings, dollar quotes, exponents: one query, %s, 2 calls: %s" %
            (qn, [(k[1], c) for k, c in tq.items() if k[0] == 'renamed']))
+ue = sorted((k[1], c) for k, c in tq.items() if k[0] == 'uescape')
+good &= ok(ue == [("SELECT $1 UESCAPE '!' AS w;", 2), ("SELECT $1 UESCAPE '#' AS w;", 1)],
+           "UESCAPE's character kept, as pg_stat_statements keeps it: %s" % ue)
 t = group('twophase')
 good &= ok(t is not None and (t['xact_start'], t['xact_commit'], t['xact_abort'], t['xact_prepare']) == (4, 2, 0, 2),
            'two-phase commit: 4 started, 2 prepared, 2 committed (COMMIT/ROLLBACK PREPARED): %s' %

@@ -57,6 +57,16 @@ static void test_strings(void **state)
 	expect("SELECT U&'d\\0061t\\+000061', u&'it''s' FROM U&\"t\\0061\"",
 	       "SELECT $1, $2 FROM U&\"t\\0061\"");
 	expect("SELECT bu&'x', u & 'y', U&", "SELECT bu&$1, u & $2, U&");
+	/* a UESCAPE clause's character is kept, as pg_stat_statements keeps
+	 * it; not after a comment, nor after another string */
+	expect("SELECT U&'d!0061t' UESCAPE '!'", "SELECT $1 UESCAPE '!'");
+	expect("SELECT U&'d!0061t'\n  uescape'!', 'x', 7", "SELECT $1\n  uescape'!', $2, $3");
+	expect("SELECT U&'it''s' UESCAPE '#' || 'y'", "SELECT $1 UESCAPE '#' || $2");
+	expect("SELECT U&'x' /* c */ UESCAPE '!'", "SELECT $1 /* c */ UESCAPE $2");
+	expect("SELECT 'x' UESCAPE '!'", "SELECT $1 UESCAPE $2");
+	expect("SELECT U&'x' UESCAPEX '!'", "SELECT $1 UESCAPEX $2");
+	expect("SELECT U&'x' UESC '!'", "SELECT $1 UESC $2");
+	expect("SELECT U&'x' UESCAPE - 1", "SELECT $1 UESCAPE - $2");
 	expect("SELECT $$it's$$, $f$a $$ b$f$, $a$x$ab$y$a$", "SELECT $1, $2, $3");
 	expect("SELECT $$1$$ + 2, $1, x$y$", "SELECT $1 + $2, $1, x$y$");
 	expect("SELECT $$unterminated", "SELECT $1");

@@ -264,19 +264,6 @@ static __always_inline struct pg_stats *get_stats(__u32 kid)
 	return bpf_map_lookup_elem(&stats, &i);
 }
 
-static __always_inline __u32 bucket(__u64 ns)
-{
-	__u32 r = 0;
-
-	if (ns >> 32) { ns >>= 32; r += 32; }
-	if (ns >> 16) { ns >>= 16; r += 16; }
-	if (ns >> 8) { ns >>= 8; r += 8; }
-	if (ns >> 4) { ns >>= 4; r += 4; }
-	if (ns >> 2) { ns >>= 2; r += 2; }
-	if (ns >> 1) { r += 1; }
-	return r < PG_HIST_MAX ? r : PG_HIST_MAX - 1;
-}
-
 /* @ns's bucket in a latency histogram of PG_HIST_MAX (pg-top.h) */
 static __always_inline __u32 hist_bucket(__u64 ns)
 {

@@ -1,4 +1,4 @@
-# Shared by the PostgreSQL benchmarks, bench/pg-top.sh and
+# Shared by the PostgreSQL benchmarks, bench/pg-top.sh, bench/pg-top-mem.sh and
 # bench/pg-top-perhit.sh (sourced after bench/lib.sh, from the top of the
 # source tree; SCALE set).
 PG=/usr/lib/postgresql/15/bin
@@ -58,3 +58,9 @@ pg_tracer_start() {
 pg_tracer_stop() {
 	if [ -n "$TP" ]; then kill -INT "$TP"; wait "$TP" 2>/dev/null; TP=; fi
 }
+
+# bpf_ids prog|map: the ids of the BPF programs or maps loaded now (to tell
+# a tracer's own from those loaded before it)
+bpf_ids() { bpftool "$1" show -j 2> /dev/null | python3 -c '
+import json, sys
+print(" ".join(str(x["id"]) for x in json.load(sys.stdin)))'; }

@@ -16,10 +16,6 @@ D=$(mktemp -d /tmp/tsdt-bench-pgm.XXXXXX)
 trap 'pg_tracer_stop; scripts/pg-server.sh stop "$D"; rm -rf "$D"' EXIT
 pg_bench_start "$D" || exit 1
 
-map_ids() { bpftool map show -j 2> /dev/null | python3 -c '
-import json, sys
-print(" ".join(str(m["id"]) for m in json.load(sys.stdin)))'; }
-
 # maps MODE IDS...: a line per map loaded since IDS, then the total
 maps() {
 	bpftool map show -j 2> /dev/null | python3 -c '
@@ -47,7 +43,7 @@ echo "Kernel memory of the BPF maps: pgbench -T $SECS, scale $SCALE, under each 
 printf '%-9s %-20s %-14s %8s %6s %12s %14s\n' TRACER MAP TYPE ENTRIES VALUE \
 	"BYTES($(nproc))" "BYTES($CPUS CPUs)"
 for mode in ${TRACERS:-pg-top bpftrace}; do
-	before=$(map_ids)
+	before=$(bpf_ids map)
 	pg_tracer_start "$mode" "$D"
 	pgb -n -c 2 -j 2 -T "$SECS" postgres > /dev/null 2>&1
 	maps "$mode" "$CPUS" $before

@@ -20,10 +20,6 @@ old_stats=$(cat /proc/sys/kernel/bpf_stats_enabled)
 trap 'pg_tracer_stop; echo "$old_stats" > /proc/sys/kernel/bpf_stats_enabled; scripts/pg-server.sh stop "$D"; rm -rf "$D"' EXIT
 pg_bench_start "$D" || exit 1
 
-# ids: the ids of the loaded BPF programs
-ids() { bpftool prog show -j 2> /dev/null | python3 -c '
-import json, sys
-print(" ".join(str(p["id"]) for p in json.load(sys.stdin)))'; }
 # stats IDS...: "name run_cnt run_time_ns jited_bytes" of the programs loaded since,
 # that ran (Debian's bpftool shows no owning pids)
 stats() {
@@ -37,7 +33,7 @@ for p in json.load(sys.stdin):
 
 run() { # run MODE ROUND
 	local mode=$1 before
-	before=$(ids)
+	before=$(bpf_ids prog)
 	pg_tracer_start "$mode" "$D"
 	pgb -n -c "$CLIENTS" -j "$CLIENTS" -T "$SECS" ${PGBENCH_OPTS:-} postgres > /dev/null 2>&1
 	stats $before | sed "s/^/$mode /" >> "$D/stats"

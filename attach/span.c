@@ -143,6 +143,27 @@ uint64_t tsdt_hist__percentile(const struct tsdt_hist *h, double p)
 	return h->max;
 }
 
+void tsdt_hist__log2(const uint64_t *buckets, size_t n, struct tsdt_hist_rows *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->lo = out->hi = -1;
+	if (n > TSDT_HIST_BUCKETS)
+		n = TSDT_HIST_BUCKETS;
+	for (size_t b = 0; b < n; b++) {
+		uint64_t v = tsdt_hist__bucket_low((int)b);
+
+		out->rows[v ? 63 - __builtin_clzll(v) : 0] += buckets[b];
+	}
+	for (int r = 0; r < 64; r++)
+		if (out->rows[r]) {
+			if (out->lo < 0)
+				out->lo = r;
+			out->hi = r;
+			if (out->rows[r] > out->max)
+				out->max = out->rows[r];
+		}
+}
+
 void tsdt_hist__sub(struct tsdt_hist *out, const struct tsdt_hist *a,
 		    const struct tsdt_hist *b)
 {

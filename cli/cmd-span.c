@@ -226,31 +226,17 @@ static const char *pow2_text(char *buf, size_t n, int r)
 /* log2 rows (4 buckets each) of @h, in ns, from the first to the last not empty */
 static void print_hist_text(const struct tsdt_hist *h)
 {
-	uint64_t rows[64] = {}, top = 0;
-	int lo = -1, hi = -1;
+	struct tsdt_hist_rows hr;
 
-	for (int b = 0; b < TSDT_HIST_BUCKETS; b++) {
-		uint64_t v = tsdt_hist__bucket_low(b);
-		int r = v ? 63 - __builtin_clzll(v) : 0;
-
-		rows[r] += h->buckets[b];
-	}
-	for (int r = 0; r < 64; r++)
-		if (rows[r]) {
-			if (lo < 0)
-				lo = r;
-			hi = r;
-			if (rows[r] > top)
-				top = rows[r];
-		}
-	for (int r = lo; r >= 0 && r <= hi; r++) {
+	tsdt_hist__log2(h->buckets, TSDT_HIST_BUCKETS, &hr);
+	for (int r = hr.lo; r >= 0 && r <= hr.hi; r++) {
 		char a[16], b[16], range[40];
-		int bar = top ? (int)((rows[r] * 40 + top - 1) / top) : 0;
+		int bar = hr.max ? (int)((hr.rows[r] * 40 + hr.max - 1) / hr.max) : 0;
 
 		snprintf(range, sizeof(range), "[%s, %s)",
 			 pow2_text(a, sizeof(a), r ? r : -1), pow2_text(b, sizeof(b), r + 1));
 		printf("    %14s |%-40.*s| %" PRIu64 "\n", range, bar,
-		       "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@", rows[r]);
+		       "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@", hr.rows[r]);
 	}
 }
 

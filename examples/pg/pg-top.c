@@ -452,18 +452,26 @@ static int write_perfetto(struct ctx *c, const char *path, pid_t pub, pid_t sub)
 	return fclose(f) ? -errno : 0;
 }
 
+/* pg-top's PG_HIST_MAX buckets of a histogram (pg-top.h) as libtsdt's
+ * struct tsdt_hist, for its functions (no min, max or sum) */
+static void hist_of(const __u64 *buckets, struct tsdt_hist *h)
+{
+	memset(h, 0, sizeof(*h));
+	for (int i = 0; i < PG_HIST_MAX; i++) {
+		h->buckets[i] = buckets[i];
+		h->count += buckets[i];
+	}
+}
+
 /* The @pct-th percentile of @hist's entries in ms (libtsdt's: the upper
  * bound of its bucket, a quarter of a power of two wide); 0 for none. (A
  * transaction that began before the attach is counted, but has no latency
  * in the histogram.) */
 static double pct_ms(const __u64 *hist, double pct)
 {
-	struct tsdt_hist h = { 0 };
+	struct tsdt_hist h;
 
-	for (int i = 0; i < PG_HIST_MAX; i++) {
-		h.buckets[i] = hist[i];
-		h.count += hist[i];
-	}
+	hist_of(hist, &h);
 	return (double)tsdt_hist__percentile(&h, pct) / 1e6;
 }
 
@@ -710,10 +718,10 @@ static const char *pow2_str(unsigned i, char *buf, size_t sz)
  * its non-empty buckets. */
 static void print_hist(const struct ctx *c, const char *title, const __u64 *h)
 {
-	/* row r: [2^(r-1), 2^r) (row 0: 0); the last bucket, 2^36 and
-	 * above, the only one of its row */
-	__u64 row[65] = { 0 }, max = 0;
-	int lo = -1, hi = -1, top = 0;
+	struct tsdt_hist th;
+	struct tsdt_hist_rows hr;
+	/* the last bucket, 2^36 ns and above, is the only one of its row */
+	int top = 63 - __builtin_clzll(tsdt_hist__bucket_low(PG_HIST_MAX - 1));
 	bool first = true;
 
 	if (c->json) {
@@ -728,38 +736,22 @@ static void print_hist(const struct ctx *c, const char *title, const __u64 *h)
 		putchar(']');
 		return;
 	}
-	for (int i = 0; i < PG_HIST_MAX; i++) {
-		__u64 from = tsdt_hist__bucket_low(i);
-		int r = from ? 64 - __builtin_clzll(from) : 0;
-
-		if (i == PG_HIST_MAX - 1)
-			top = r;
-		row[r] += h[i];
-	}
-	for (int r = 0; r < 65; r++)
-		if (row[r]) {
-			if (lo < 0)
-				lo = r;
-			hi = r;
-			if (row[r] > max)
-				max = row[r];
-		}
-	if (lo < 0)
+	hist_of(h, &th);
+	tsdt_hist__log2(th.buckets, PG_HIST_MAX, &hr);
+	if (hr.lo < 0)
 		return;
 	printf("  %s (ns):\n", title);
-	for (int r = lo; r <= hi; r++) {
+	for (int r = hr.lo; r <= hr.hi; r++) {
 		static const char bar[] = "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@";
 		char a[24], b[24], range[56];
-		int w = (int)(row[r] * 40 / max);
+		int w = (int)(hr.rows[r] * 40 / hr.max);
 
-		if (r == 0)
-			snprintf(range, sizeof(range), "[0, 1)");
-		else if (r == top)
-			snprintf(range, sizeof(range), "[%s, ...)", pow2_str(r - 1, a, sizeof(a)));
+		if (r == top)
+			snprintf(range, sizeof(range), "[%s, ...)", pow2_str(r, a, sizeof(a)));
 		else
-			snprintf(range, sizeof(range), "[%s, %s)", pow2_str(r - 1, a, sizeof(a)),
-				 pow2_str(r, b, sizeof(b)));
-		printf("  %-14s %10llu |%-40.*s|\n", range, (unsigned long long)row[r], w, bar);
+			snprintf(range, sizeof(range), "[%s, %s)", r ? pow2_str(r, a, sizeof(a)) : "0",
+				 pow2_str(r + 1, b, sizeof(b)));
+		printf("  %-14s %10llu |%-40.*s|\n", range, (unsigned long long)hr.rows[r], w, bar);
 	}
 }
 
@@ -1098,13 +1090,17 @@ int main(int argc, char **argv)
 		case OPT_EXACT: c.exact_texts = true; break;
 		case OPT_NO_TEXTS: c.no_texts = true; break;
 		case OPT_HIST: c.hist = true; break;
-		case OPT_GROUPS: c.keys_max = (__u32)parse_num("--groups", optarg);
-			if (c.keys_max < 1 || c.keys_max > PG_KEYS_MAX) {
+		case OPT_GROUPS: {
+			long v = parse_num("--groups", optarg);
+
+			if (v < 1 || v > PG_KEYS_MAX) {
 				fprintf(stderr, "pg-top: --groups wants 1 to %d, not '%s'\n",
 					PG_KEYS_MAX, optarg);
 				return 2;
 			}
+			c.keys_max = (__u32)v;
 			break;
+		}
 		case OPT_LOCK_MIN:
 			c.lock_min_ns = (__u64)parse_num("--lock-min", optarg) * 1000000;
 			break;
@@ -1154,12 +1150,12 @@ int main(int argc, char **argv)
 	c.skel->rodata->lock_min_ns = c.lock_min_ns;
 	c.skel->rodata->keys_max = c.keys_max;
 	c.keys = calloc(c.keys_max, sizeof(*c.keys));
-	if (!c.keys || bpf_map__set_max_entries(c.skel->maps.keys, c.keys_max) ||
-	    bpf_map__set_max_entries(c.skel->maps.stats, c.keys_max)) {
-		fprintf(stderr, "pg-top: --groups %u: %s\n", c.keys_max, strerror(ENOMEM));
-		pg_top_bpf__destroy(c.skel);
-		free(c.keys);
-		return 1;
+	err = c.keys ? bpf_map__set_max_entries(c.skel->maps.keys, c.keys_max) : -ENOMEM;
+	if (!err)
+		err = bpf_map__set_max_entries(c.skel->maps.stats, c.keys_max);
+	if (err) {
+		fprintf(stderr, "pg-top: --groups %u: %s\n", c.keys_max, strerror(-err));
+		goto out;
 	}
 	if (app)
 		snprintf((char *)c.skel->rodata->filter_app, PG_APP_MAX, "%s", app);

@@ -1219,6 +1219,19 @@ TSDT_API uint64_t tsdt_hist__bucket_high(int b);
 /* The @p-th percentile (0..100): the upper bound of the bucket that holds
  * it, within [min, max]; 0 for an empty histogram. */
 TSDT_API uint64_t tsdt_hist__percentile(const struct tsdt_hist *h, double p);
+/* A histogram's buckets folded into powers of two, for a bpftrace-like
+ * display: rows[r] counts [2^r, 2^(r+1)) (row 0: [0, 2)); lo and hi the
+ * first and last row not empty (-1 for none), max the largest row. */
+struct tsdt_hist_rows {
+	uint64_t rows[64];
+	int lo, hi;
+	uint64_t max;
+};
+/* Folds the first @n (at most TSDT_HIST_BUCKETS) buckets of @buckets, in
+ * tsdt_hist_bucket()'s layout (a struct tsdt_hist's, or a shorter array of
+ * a handler's own), into @out. */
+TSDT_API void tsdt_hist__log2(const uint64_t *buckets, size_t n,
+			      struct tsdt_hist_rows *out);
 /* @out = @a - @b (an interval from two readings; @b may be NULL); the
  * interval's min and max are those of its buckets, within @a's. */
 TSDT_API void tsdt_hist__sub(struct tsdt_hist *out, const struct tsdt_hist *a,

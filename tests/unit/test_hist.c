@@ -2,8 +2,9 @@
 /* Unit tests of tsdt's latency histograms (<tsdt/hist.h>, tsdt_hist__*() of
  * <tsdt/libtsdt.h>): the kernel's bucket function is the library's, the
  * buckets tile the 64-bit values without gaps and are at most a quarter of
- * their lowest value wide, and a percentile is the upper bound of the
- * bucket of the sample it stands for, within [min, max]. */
+ * their lowest value wide, a percentile is the upper bound of the bucket
+ * of the sample it stands for, within [min, max], and the powers of two
+ * tsdt span and pg-top display fold the buckets exactly. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -168,11 +169,50 @@ static void test_percentiles(void **state)
 	assert_int_equal(tsdt_hist__percentile(&h, 50), 20971519);
 }
 
+/* the powers of two: each bucket's count in the row of its lowest value,
+ * the first and last rows not empty, the largest; a shorter array too */
+static void test_log2(void **state)
+{
+	struct tsdt_hist *h = calloc(1, sizeof(*h));
+	struct tsdt_hist_rows r;
+	uint64_t sum = 0;
+
+	(void)state;
+	assert_non_null(h);
+	tsdt_hist__log2(h->buckets, TSDT_HIST_BUCKETS, &r);
+	assert_int_equal(r.lo, -1);
+	assert_int_equal(r.hi, -1);
+	assert_int_equal(r.max, 0);
+	h->buckets[tsdt_hist__bucket(0)] += 1;          /* row 0 */
+	h->buckets[tsdt_hist__bucket(1)] += 2;          /* row 0 */
+	h->buckets[tsdt_hist__bucket(1000)] += 5;       /* row 9: [512, 1024) */
+	h->buckets[tsdt_hist__bucket(1023)] += 6;       /* row 9, another bucket */
+	h->buckets[tsdt_hist__bucket(1024)] += 7;       /* row 10 */
+	h->buckets[tsdt_hist__bucket(UINT64_MAX)] += 1; /* row 63 */
+	tsdt_hist__log2(h->buckets, TSDT_HIST_BUCKETS, &r);
+	assert_int_equal(r.rows[0], 3);
+	assert_int_equal(r.rows[9], 11);
+	assert_int_equal(r.rows[10], 7);
+	assert_int_equal(r.rows[63], 1);
+	for (int i = 0; i < 64; i++)
+		sum += r.rows[i];
+	assert_int_equal(sum, 22);
+	assert_int_equal(r.lo, 0);
+	assert_int_equal(r.hi, 63);
+	assert_int_equal(r.max, 11);
+	/* the first 41 buckets only: up to 2^11 */
+	tsdt_hist__log2(h->buckets, 41, &r);
+	assert_int_equal(r.hi, 10);
+	assert_int_equal(r.rows[63], 0);
+	free(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_tiling),
 		cmocka_unit_test(test_percentiles),
+		cmocka_unit_test(test_log2),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
